@@ -1,0 +1,191 @@
+//! Extractors that authenticate a request. Put one in a handler's signature and the handler only
+//! runs for callers it allows:
+//! - `Caller`: a Bearer access token or an `X-API-Key` (scripts);
+//! - `BrowserSession`: a Bearer token only, for what a leaked key must not do (mint keys, spend
+//!   money, administer);
+//! - `Admin`: a browser session of an admin.
+
+use actix_web::{FromRequest, HttpRequest, dev::Payload, http::header};
+use futures_util::future::LocalBoxFuture;
+
+use crate::{
+    error::ApiError,
+    models::{ApiKeyRow, UserRow, now},
+    state::AppState,
+};
+
+pub const API_KEY_HEADER: &str = "X-API-Key";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Credential {
+    /// An access token minted from refresh session `session_id`.
+    Session {
+        session_id: i64,
+    },
+    ApiKey {
+        key_id: i64,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub user: UserRow,
+    pub credential: Credential,
+}
+
+/// The credentials a request presents. Anything malformed is refused, even beside a valid one.
+struct Presented {
+    bearer: Option<String>,
+    api_key: Option<String>,
+}
+
+impl Presented {
+    fn from_request(req: &HttpRequest) -> Result<Self, ApiError> {
+        let header_str = |name| {
+            req.headers()
+                .get(name)
+                .map(|v| {
+                    v.to_str()
+                        .map(str::trim)
+                        .map(str::to_owned)
+                        .map_err(|_| ApiError::Unauthorized)
+                })
+                .transpose()
+        };
+        let bearer = match header_str(header::AUTHORIZATION.as_str())? {
+            None => None,
+            Some(value) => match value.split_once(' ') {
+                Some((scheme, token))
+                    if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() =>
+                {
+                    Some(token.trim().to_owned())
+                }
+                _ => return Err(ApiError::Unauthorized),
+            },
+        };
+        let api_key = header_str(API_KEY_HEADER)?;
+        if bearer.is_none() && api_key.is_none() {
+            return Err(ApiError::Unauthorized);
+        }
+        Ok(Self { bearer, api_key })
+    }
+}
+
+impl Caller {
+    pub async fn authenticate(req: &HttpRequest) -> Result<Self, ApiError> {
+        let state = AppState::from_request(req)?;
+        let presented = Presented::from_request(req)?;
+        // The token is checked without the database; a bad one never costs a query.
+        let claims = presented
+            .bearer
+            .as_deref()
+            .map(|t| state.jwt.verify(t))
+            .transpose()?;
+        let token_user_id = claims.as_ref().map(|c| c.user_id()).transpose()?;
+        let api_key = presented.api_key;
+
+        let (user, key) = state
+            .db
+            .read(move |conn| {
+                let key = match api_key {
+                    Some(k) => {
+                        Some(ApiKeyRow::authenticate(conn, &k)?.ok_or(ApiError::Unauthorized)?)
+                    }
+                    None => None,
+                };
+                let user = match (token_user_id, &key) {
+                    (Some(id), _) => UserRow::find(conn, id)?.ok_or(ApiError::Unauthorized)?,
+                    (None, Some((_, owner))) => owner.clone(),
+                    (None, None) => return Err(ApiError::Unauthorized),
+                };
+                Ok((user, key.map(|(k, _)| k)))
+            })
+            .await?;
+
+        if key.as_ref().is_some_and(|k| k.user_id != user.id) {
+            // A token and a key of two different users: refuse rather than pick one.
+            return Err(ApiError::Unauthorized);
+        }
+        // Before the token version: disabling also bumps it, and a disabled user should be told
+        // why rather than asked to sign in again.
+        if !user.is_active {
+            return Err(ApiError::AccountDisabled);
+        }
+        if claims.as_ref().is_some_and(|c| c.ver != user.token_version) {
+            return Err(ApiError::Unauthorized);
+        }
+        if let Some(k) = key.as_ref().filter(|k| k.needs_touch(now())) {
+            let id = k.id;
+            state
+                .db
+                .write(move |conn| Ok(ApiKeyRow::touch(conn, id, now())?))
+                .await?;
+        }
+        let credential = match (claims, key) {
+            (Some(c), _) => Credential::Session { session_id: c.sid },
+            (None, Some(k)) => Credential::ApiKey { key_id: k.id },
+            (None, None) => return Err(ApiError::Unauthorized),
+        };
+        Ok(Self { user, credential })
+    }
+
+    pub fn session_id(&self) -> Option<i64> {
+        match self.credential {
+            Credential::Session { session_id } => Some(session_id),
+            Credential::ApiKey { .. } => None,
+        }
+    }
+}
+
+impl FromRequest for Caller {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move { Self::authenticate(&req).await })
+    }
+}
+
+/// A caller signed in through the browser flow (Bearer token), not an API key.
+#[derive(Debug, Clone)]
+pub struct BrowserSession {
+    pub caller: Caller,
+    pub session_id: i64,
+}
+
+impl FromRequest for BrowserSession {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            let caller = Caller::authenticate(&req).await?;
+            let session_id = caller.session_id().ok_or(ApiError::Forbidden(
+                "API keys cannot do this: sign in and use a Bearer token",
+            ))?;
+            Ok(Self { caller, session_id })
+        })
+    }
+}
+
+/// A browser session of an admin.
+#[derive(Debug, Clone)]
+pub struct Admin(pub BrowserSession);
+
+impl FromRequest for Admin {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let session = BrowserSession::from_request(req, payload);
+        Box::pin(async move {
+            let session = session.await?;
+            if !session.caller.user.is_admin() {
+                return Err(ApiError::Forbidden("admins only"));
+            }
+            Ok(Self(session))
+        })
+    }
+}

@@ -1,0 +1,8 @@
+//! Who is calling: passwords, access tokens, refresh cookies and the extractors handlers take.
+
+mod caller;
+pub mod cookie;
+pub mod jwt;
+pub mod password;
+
+pub use caller::{Admin, BrowserSession, Caller, Credential};

@@ -1,0 +1,75 @@
+use actix_web::{FromRequest, HttpMessage, HttpRequest, dev::Payload};
+use futures_util::future::LocalBoxFuture;
+use tokio::sync::oneshot;
+
+use super::refund::{ChargeRecord, PendingCharge};
+use crate::{
+    auth::Caller,
+    error::ApiError,
+    models::{LedgerRow, ledger::Posted},
+    state::AppState,
+};
+
+/// Extracting `Charge<N>` authenticates the caller (Bearer token or API key) and spends `N`
+/// credits: one conditional `UPDATE ... WHERE credits >= N RETURNING credits` plus a ledger row,
+/// in one transaction. No check-then-write, so concurrent calls can never overspend.
+#[derive(Debug, Clone)]
+pub struct Charge<const N: i64> {
+    pub caller: Caller,
+    /// The balance left after this charge, for the response.
+    pub remaining: i64,
+}
+
+impl<const N: i64> Charge<N> {
+    const PRICE: i64 = {
+        assert!(N > 0, "a Charge<N> must cost at least one credit");
+        N
+    };
+}
+
+impl<const N: i64> FromRequest for Charge<N> {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        // The refund middleware waits on this channel. The record is sent from inside the
+        // blocking task right after the commit, so even if this future is dropped (another
+        // extractor of the handler failed first) a completed charge is still seen and refunded.
+        let (sender, receiver) = oneshot::channel();
+        req.extensions_mut().insert(PendingCharge::new(receiver));
+        Box::pin(async move {
+            let price = Self::PRICE;
+            let state = AppState::from_request(&req)?;
+            let caller = Caller::authenticate(&req).await?;
+            let user_id = caller.user.id;
+            let route = format!(
+                "{} {}",
+                req.method(),
+                req.match_pattern().unwrap_or_else(|| req.path().to_owned())
+            );
+            let posted = state
+                .db
+                .write(move |conn| {
+                    let posted = LedgerRow::post(conn, user_id, -price, &route, None)?;
+                    if let Posted::Applied { entry_id, .. } = posted {
+                        let _ = sender.send(ChargeRecord {
+                            user_id,
+                            amount: price,
+                            entry_id,
+                            route,
+                        });
+                    }
+                    Ok(posted)
+                })
+                .await?;
+            match posted {
+                Posted::Applied { balance, .. } => Ok(Self {
+                    caller,
+                    remaining: balance,
+                }),
+                Posted::Insufficient | Posted::Duplicate => Err(ApiError::InsufficientCredits),
+            }
+        })
+    }
+}

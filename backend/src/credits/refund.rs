@@ -1,0 +1,78 @@
+use std::sync::Mutex;
+
+use actix_web::{
+    Error, HttpMessage,
+    body::MessageBody,
+    dev::{ServiceRequest, ServiceResponse},
+    middleware::Next,
+};
+use tokio::sync::oneshot;
+
+use crate::{
+    models::{LedgerRow, ledger::REFUND_PREFIX},
+    state::AppState,
+};
+
+/// A spend that was committed for this request.
+#[derive(Debug)]
+pub(super) struct ChargeRecord {
+    pub user_id: i64,
+    pub amount: i64,
+    pub entry_id: i64,
+    pub route: String,
+}
+
+/// Put in the request's extensions by `Charge<N>`; resolves when the debit has committed (or
+/// closes without a record when nothing was spent).
+pub(super) struct PendingCharge(Mutex<Option<oneshot::Receiver<ChargeRecord>>>);
+
+impl PendingCharge {
+    pub fn new(receiver: oneshot::Receiver<ChargeRecord>) -> Self {
+        Self(Mutex::new(Some(receiver)))
+    }
+}
+
+/// Middleware: when a request that spent credits ends in an error response (the handler failed,
+/// or another extractor refused the input), the credits go back, with a ledger row whose unique
+/// reference makes the refund happen at most once.
+pub async fn refund_failed_charges(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, Error> {
+    // Not cloned before routing: Actix needs the request unshared to record the matched path.
+    let res = next.call(req).await?;
+    let request = res.request().clone();
+    let pending = request
+        .extensions()
+        .get::<PendingCharge>()
+        .and_then(|p| p.0.lock().ok().and_then(|mut r| r.take()));
+    let Some(receiver) = pending else {
+        return Ok(res);
+    };
+    if !(res.status().is_client_error() || res.status().is_server_error()) {
+        return Ok(res);
+    }
+    let Ok(record) = receiver.await else {
+        return Ok(res);
+    };
+    if let Ok(state) = AppState::from_request(&request) {
+        let result = state
+            .db
+            .write(move |conn| {
+                let reason = format!("{REFUND_PREFIX}{}", record.route);
+                let reference = format!("refund:{}", record.entry_id);
+                LedgerRow::post(
+                    conn,
+                    record.user_id,
+                    record.amount,
+                    &reason,
+                    Some(&reference),
+                )
+            })
+            .await;
+        if let Err(e) = result {
+            tracing::error!(error = %e, "could not refund a failed paid request");
+        }
+    }
+    Ok(res)
+}

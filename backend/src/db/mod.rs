@@ -1,0 +1,142 @@
+//! Database access: one connection type for SQLite and PostgreSQL, the pools, migrations and
+//! the transaction helpers every model query runs through.
+//!
+//! SQLite allows one writer at a time. Rather than letting writers collide on the file lock,
+//! writes go through a pool of ONE connection (in-process queueing, milliseconds) and reads through
+//! a larger pool (WAL lets them run beside the writer). On PostgreSQL both are the same pool.
+
+mod manager;
+mod migrate;
+pub mod schema;
+
+use actix_web::web;
+use diesel::{
+    Connection, PgConnection, SqliteConnection,
+    connection::{AnsiTransactionManager, TransactionManager},
+};
+
+pub use manager::ConnectionManager;
+
+use crate::{config::Config, error::ApiError};
+
+#[derive(diesel::MultiConnection)]
+pub enum AnyConnection {
+    Postgresql(PgConnection),
+    Sqlite(SqliteConnection),
+}
+
+pub type Pool = r2d2::Pool<ConnectionManager>;
+
+#[derive(Clone)]
+pub struct Db {
+    read: Pool,
+    write: Pool,
+}
+
+impl Db {
+    /// Opens the pools (creating the SQLite file and its folder if needed) and checks that the
+    /// database answers.
+    pub fn connect(config: &Config) -> Result<Self, r2d2::Error> {
+        let manager = ConnectionManager::new(&config.database_url);
+        let build = |size: u32| {
+            r2d2::Pool::builder()
+                .max_size(size)
+                .min_idle(Some(1))
+                .connection_timeout(config.db_timeout)
+                .test_on_check_out(manager.is_networked())
+                .build(manager.clone())
+        };
+        if manager.is_networked() {
+            let pool = build(config.db_pool_size)?;
+            Ok(Self {
+                read: pool.clone(),
+                write: pool,
+            })
+        } else {
+            Ok(Self {
+                read: build(config.db_pool_size)?,
+                write: build(1)?,
+            })
+        }
+    }
+
+    /// Applies pending migrations (under an advisory lock on PostgreSQL, so replicas starting
+    /// together do not race).
+    pub fn migrate(&self) -> Result<(), ApiError> {
+        let mut conn = self.write.get()?;
+        migrate::run_pending(&mut conn)
+    }
+
+    /// Runs `f` on a read connection, on the blocking thread pool.
+    pub async fn read<T, F>(&self, f: F) -> Result<T, ApiError>
+    where
+        F: FnOnce(&mut AnyConnection) -> Result<T, ApiError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let pool = self.read.clone();
+        web::block(move || f(&mut *pool.get()?)).await?
+    }
+
+    /// Runs `f` in a write transaction on the blocking thread pool: all of it or nothing.
+    pub async fn write<T, F>(&self, f: F) -> Result<T, ApiError>
+    where
+        F: FnOnce(&mut AnyConnection) -> Result<T, ApiError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let db = self.clone();
+        web::block(move || db.write_blocking(f)).await?
+    }
+
+    /// `write` for callers already off the async workers (CLI tasks, blocking closures).
+    pub fn write_blocking<T>(
+        &self,
+        f: impl FnOnce(&mut AnyConnection) -> Result<T, ApiError>,
+    ) -> Result<T, ApiError> {
+        write_transaction(&mut *self.write.get()?, f)
+    }
+
+    /// Whether the database answers a trivial query now.
+    pub async fn ping(&self) -> bool {
+        use diesel::connection::SimpleConnection;
+        self.read(|c| c.batch_execute("SELECT 1").map_err(ApiError::from))
+            .await
+            .is_ok()
+    }
+}
+
+/// A write transaction. On SQLite it starts with `BEGIN IMMEDIATE`, taking the write lock up
+/// front: a deferred transaction that reads and then writes fails with "database is locked" when
+/// another process wrote in between, instead of waiting its turn.
+pub fn write_transaction<T, E>(
+    conn: &mut AnyConnection,
+    f: impl FnOnce(&mut AnyConnection) -> Result<T, E>,
+) -> Result<T, E>
+where
+    E: From<diesel::result::Error>,
+{
+    match conn {
+        AnyConnection::Sqlite(c) => {
+            AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?
+        }
+        AnyConnection::Postgresql(c) => AnsiTransactionManager::begin_transaction(c)?,
+    }
+    match f(conn) {
+        Ok(value) => {
+            AnyConnection::commit_transaction(conn)?;
+            Ok(value)
+        }
+        Err(e) => {
+            // The caller's error matters more than a failed rollback (which r2d2 then discards).
+            let _ = AnyConnection::rollback_transaction(conn);
+            Err(e)
+        }
+    }
+}
+
+/// Whether a failed insert/update hit a unique index.
+pub fn is_unique_violation(e: &diesel::result::Error) -> bool {
+    matches!(
+        e,
+        diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)
+    )
+}

@@ -1,0 +1,57 @@
+// The tables of migrations/{sqlite,postgres}: the same columns and types on both backends.
+
+diesel::table! {
+    users (id) {
+        id -> BigInt,
+        email -> Text,
+        password_hash -> Text,
+        role -> Text,
+        credits -> BigInt,
+        is_active -> Bool,
+        token_version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    api_keys (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        name -> Text,
+        prefix -> Text,
+        key_hash -> Text,
+        created_at -> Timestamp,
+        last_used_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    sessions (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        token_hash -> Text,
+        family_id -> Text,
+        expires_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    credit_ledger (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        delta -> BigInt,
+        reason -> Text,
+        reference -> Nullable<Text>,
+        balance_after -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(api_keys -> users (user_id));
+diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(credit_ledger -> users (user_id));
+diesel::allow_tables_to_appear_in_same_query!(users, api_keys, sessions, credit_ledger);

@@ -1,0 +1,122 @@
+//! The API as a library: `main.rs` is a thin CLI around it, and the tests start the real server
+//! with `Application::build` on port 0 against a fresh database.
+
+pub mod auth;
+pub mod config;
+pub mod credits;
+pub mod db;
+pub mod error;
+pub mod models;
+pub mod payments;
+pub mod routes;
+pub mod state;
+pub mod tasks;
+pub mod telemetry;
+
+use std::net::TcpListener;
+
+use actix_web::{App, HttpServer, dev::Server, middleware, web};
+use tracing_actix_web::TracingLogger;
+
+pub use config::Config;
+use db::Db;
+use error::ApiError;
+use state::AppState;
+
+/// Largest JSON body accepted (413 `payload_too_large` beyond).
+pub const JSON_LIMIT: usize = 64 * 1024;
+/// Largest form body accepted (the OAuth2 token form).
+pub const FORM_LIMIT: usize = 16 * 1024;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error("cannot connect to the database: {0}")]
+    Database(#[from] r2d2::Error),
+    #[error("cannot migrate the database: {0}")]
+    Migration(ApiError),
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: std::net::SocketAddr,
+        source: std::io::Error,
+    },
+}
+
+/// A server bound to its port, ready to run.
+pub struct Application {
+    port: u16,
+    server: Server,
+}
+
+impl Application {
+    /// Connects to the database, applies migrations and binds `config.bind_addr` (port 0 picks a
+    /// free one).
+    pub async fn build(config: Config) -> Result<Self, StartupError> {
+        let db = web::block({
+            let config = config.clone();
+            move || -> Result<Db, StartupError> {
+                let db = Db::connect(&config)?;
+                db.migrate().map_err(StartupError::Migration)?;
+                Ok(db)
+            }
+        })
+        .await
+        .map_err(|e| StartupError::Migration(ApiError::from(e)))??;
+        let addr = config.bind_addr;
+        let listener =
+            TcpListener::bind(addr).map_err(|source| StartupError::Bind { addr, source })?;
+        let port = listener
+            .local_addr()
+            .map_err(|source| StartupError::Bind { addr, source })?
+            .port();
+        let state = web::Data::new(AppState::new(config, db));
+        let server = HttpServer::new(move || {
+            App::new()
+                .app_data(state.clone())
+                .app_data(
+                    web::JsonConfig::default()
+                        .limit(JSON_LIMIT)
+                        .error_handler(error::json_error),
+                )
+                .app_data(
+                    web::FormConfig::default()
+                        .limit(FORM_LIMIT)
+                        .error_handler(error::form_error),
+                )
+                .app_data(web::PathConfig::default().error_handler(error::path_error))
+                .app_data(web::QueryConfig::default().error_handler(error::query_error))
+                .wrap(middleware::from_fn(credits::refund_failed_charges))
+                .wrap(
+                    middleware::ErrorHandlers::new()
+                        .default_handler(error::contract_body_for_bare_errors),
+                )
+                .wrap(TracingLogger::default())
+                .configure(routes::configure)
+                .default_service(web::to(|| async {
+                    Err::<web::Json<()>, _>(ApiError::NotFound("route"))
+                }))
+        })
+        .listen(listener)
+        .map_err(|source| StartupError::Bind { addr, source })?
+        .run();
+        Ok(Self { port, server })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Stops the server from elsewhere (tests stop theirs when they finish).
+    pub fn handle(&self) -> actix_web::dev::ServerHandle {
+        self.server.handle()
+    }
+
+    /// Serves until SIGINT/SIGTERM, then lets in-flight requests finish.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+/// `Application::build`, under the name the design uses.
+pub async fn build_app(config: Config) -> Result<Application, StartupError> {
+    Application::build(config).await
+}

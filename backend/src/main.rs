@@ -1,0 +1,107 @@
+//! `backend [serve|migrate|create-admin|grant-credits]`: configuration from the environment
+//! (and `.env` when present).
+
+use std::process::ExitCode;
+
+use backend::{Application, Config, config::Mode, tasks, telemetry};
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(version, about = "The SaaS starter's API server and operator tasks")]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the HTTP server (the default).
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Create an admin, or promote an existing user. The password comes from ADMIN_PASSWORD, or
+    /// a random one is generated and printed once.
+    CreateAdmin {
+        #[arg(long)]
+        email: String,
+    },
+    /// Add credits to a user's balance (negative to take back), with a ledger row.
+    GrantCredits {
+        #[arg(long)]
+        email: String,
+        #[arg(long, allow_hyphen_values = true)]
+        amount: i64,
+        #[arg(long, default_value = "granted by an operator")]
+        reason: String,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let dotenv = dotenvy::dotenv();
+    let config = match Config::from_env() {
+        Ok(config) => config,
+        Err(e) => {
+            eprintln!("configuration error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    telemetry::init(config.log_format);
+    if let Ok(path) = dotenv {
+        tracing::info!(path = %path.display(), "loaded settings from .env");
+    }
+    let result = match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(config),
+        Command::Migrate => tasks::migrate(&config)
+            .map(|()| println!("migrations applied"))
+            .map_err(|e| e.to_string()),
+        Command::CreateAdmin { email } => {
+            let (password, generated) = match std::env::var("ADMIN_PASSWORD") {
+                Ok(p) if !p.is_empty() => (p, false),
+                _ => (backend::models::random_token(20), true),
+            };
+            tasks::create_admin(&config, &email, &password)
+                .map(|id| {
+                    println!("admin {email} (id {id}) is ready");
+                    if generated {
+                        println!(
+                            "password (shown once, unless the user already existed): {password}"
+                        );
+                    }
+                })
+                .map_err(|e| e.to_string())
+        }
+        Command::GrantCredits {
+            email,
+            amount,
+            reason,
+        } => tasks::grant_credits(&config, &email, amount, &reason)
+            .map(|balance| println!("{email} now has {balance} credits"))
+            .map_err(|e| e.to_string()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn serve(config: Config) -> Result<(), String> {
+    actix_web::rt::System::new().block_on(async move {
+        if config.jwt_secret_generated {
+            tracing::warn!("JWT_SECRET is not set: using a random one (sessions survive restarts, access tokens do not)");
+        }
+        let mode = if config.mode == Mode::Prod { "prod" } else { "dev" };
+        let database = config.database_url.to_string();
+        let requested = config.bind_addr;
+        let app = Application::build(config).await.map_err(|e| e.to_string())?;
+        let host = match requested.ip() {
+            ip if ip.is_unspecified() => "127.0.0.1".to_owned(),
+            ip => ip.to_string(),
+        };
+        tracing::info!("listening on http://{host}:{} ({mode} mode, {database})", app.port());
+        app.run_until_stopped().await.map_err(|e| e.to_string())
+    })
+}

@@ -1,0 +1,127 @@
+use chrono::{NaiveDateTime, TimeDelta};
+use diesel::prelude::*;
+use shared::dto::{ApiKey, CreatedKey};
+
+use super::{UserRow, now, random_token, sha256_hex, to_utc};
+use crate::db::{
+    AnyConnection,
+    schema::{api_keys, users},
+};
+
+/// Keys read `sk_` + 43 letters and digits: ~256 bits, recognisable in logs and by secret scanners.
+pub const KEY_PREFIX: &str = "sk_";
+const KEY_RANDOM_LEN: usize = 43;
+/// How much of the key lists show, to tell keys apart.
+const DISPLAY_PREFIX_LEN: usize = 12;
+/// `last_used_at` is refreshed at most this often, so a hot key does not turn every call into
+/// two writes.
+pub const LAST_USED_RESOLUTION: TimeDelta = TimeDelta::seconds(60);
+
+#[derive(Debug, Clone, Queryable, Identifiable)]
+#[diesel(table_name = api_keys)]
+pub struct ApiKeyRow {
+    pub id: i64,
+    pub user_id: i64,
+    pub name: String,
+    pub prefix: String,
+    pub key_hash: String,
+    pub created_at: NaiveDateTime,
+    pub last_used_at: Option<NaiveDateTime>,
+    pub revoked_at: Option<NaiveDateTime>,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = api_keys)]
+struct NewApiKey<'a> {
+    user_id: i64,
+    name: &'a str,
+    prefix: &'a str,
+    key_hash: &'a str,
+    created_at: NaiveDateTime,
+}
+
+impl ApiKeyRow {
+    /// Creates a key; the returned `CreatedKey` is the only place the key ever appears.
+    pub fn create(conn: &mut AnyConnection, user_id: i64, name: &str) -> QueryResult<CreatedKey> {
+        let key = format!("{KEY_PREFIX}{}", random_token(KEY_RANDOM_LEN));
+        let prefix = &key[..DISPLAY_PREFIX_LEN];
+        let created_at = now();
+        let id = diesel::insert_into(api_keys::table)
+            .values(NewApiKey {
+                user_id,
+                name,
+                prefix,
+                key_hash: &sha256_hex(&key),
+                created_at,
+            })
+            .returning(api_keys::id)
+            .get_result(conn)?;
+        Ok(CreatedKey {
+            id,
+            name: name.to_owned(),
+            prefix: prefix.to_owned(),
+            key,
+            created_at: to_utc(created_at),
+        })
+    }
+
+    /// The caller's live keys, newest first.
+    pub fn list_for_user(conn: &mut AnyConnection, user_id: i64) -> QueryResult<Vec<Self>> {
+        api_keys::table
+            .filter(api_keys::user_id.eq(user_id))
+            .filter(api_keys::revoked_at.is_null())
+            .order(api_keys::id.desc())
+            .load(conn)
+    }
+
+    /// Revokes one of the user's keys; `false` when it is not theirs or already revoked.
+    pub fn revoke(conn: &mut AnyConnection, user_id: i64, id: i64) -> QueryResult<bool> {
+        diesel::update(
+            api_keys::table
+                .filter(api_keys::id.eq(id))
+                .filter(api_keys::user_id.eq(user_id))
+                .filter(api_keys::revoked_at.is_null()),
+        )
+        .set(api_keys::revoked_at.eq(now()))
+        .execute(conn)
+        .map(|n| n == 1)
+    }
+
+    /// The live key with this value and its owner.
+    pub fn authenticate(
+        conn: &mut AnyConnection,
+        key: &str,
+    ) -> QueryResult<Option<(Self, UserRow)>> {
+        if !key.starts_with(KEY_PREFIX) {
+            return Ok(None);
+        }
+        api_keys::table
+            .inner_join(users::table)
+            .filter(api_keys::key_hash.eq(sha256_hex(key)))
+            .filter(api_keys::revoked_at.is_null())
+            .first(conn)
+            .optional()
+    }
+
+    pub fn needs_touch(&self, at: NaiveDateTime) -> bool {
+        self.last_used_at
+            .is_none_or(|last| at - last >= LAST_USED_RESOLUTION)
+    }
+
+    pub fn touch(conn: &mut AnyConnection, id: i64, at: NaiveDateTime) -> QueryResult<()> {
+        diesel::update(api_keys::table.find(id))
+            .set(api_keys::last_used_at.eq(at))
+            .execute(conn)
+            .map(drop)
+    }
+
+    pub fn to_dto(&self) -> ApiKey {
+        ApiKey {
+            id: self.id,
+            name: self.name.clone(),
+            prefix: self.prefix.clone(),
+            created_at: to_utc(self.created_at),
+            last_used_at: self.last_used_at.map(to_utc),
+        }
+    }
+}

@@ -1,0 +1,184 @@
+//! Refresh-token sessions. Tokens rotate on every use; each rotation stays in its family, so
+//! presenting a token that was already rotated (a stolen copy being replayed, or the thief's
+//! copy after the owner refreshed) revokes the whole family.
+
+use std::time::Duration;
+
+use chrono::{NaiveDateTime, TimeDelta};
+use diesel::prelude::*;
+
+use super::{now, random_token, sha256_hex};
+use crate::{
+    db::{AnyConnection, schema::sessions},
+    error::ApiError,
+};
+
+const TOKEN_LEN: usize = 48;
+
+#[derive(Debug, Clone, Queryable, Identifiable)]
+#[diesel(table_name = sessions)]
+pub struct SessionRow {
+    pub id: i64,
+    pub user_id: i64,
+    pub token_hash: String,
+    pub family_id: String,
+    pub expires_at: NaiveDateTime,
+    pub revoked_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = sessions)]
+struct NewSession<'a> {
+    user_id: i64,
+    token_hash: &'a str,
+    family_id: &'a str,
+    expires_at: NaiveDateTime,
+    created_at: NaiveDateTime,
+}
+
+/// A session just issued: the refresh token (for the cookie; stored only as a hash) and its id.
+pub struct IssuedSession {
+    pub id: i64,
+    pub user_id: i64,
+    pub refresh_token: String,
+}
+
+impl SessionRow {
+    /// Starts a new session family (a sign-in).
+    pub fn start(
+        conn: &mut AnyConnection,
+        user_id: i64,
+        ttl: Duration,
+    ) -> QueryResult<IssuedSession> {
+        Self::issue(conn, user_id, &uuid::Uuid::new_v4().to_string(), ttl)
+    }
+
+    fn issue(
+        conn: &mut AnyConnection,
+        user_id: i64,
+        family_id: &str,
+        ttl: Duration,
+    ) -> QueryResult<IssuedSession> {
+        let refresh_token = random_token(TOKEN_LEN);
+        let created_at = now();
+        let ttl = TimeDelta::from_std(ttl).unwrap_or(TimeDelta::MAX);
+        let id = diesel::insert_into(sessions::table)
+            .values(NewSession {
+                user_id,
+                token_hash: &sha256_hex(&refresh_token),
+                family_id,
+                expires_at: created_at
+                    .checked_add_signed(ttl)
+                    .unwrap_or(NaiveDateTime::MAX),
+                created_at,
+            })
+            .returning(sessions::id)
+            .get_result(conn)?;
+        Ok(IssuedSession {
+            id,
+            user_id,
+            refresh_token,
+        })
+    }
+
+    /// The user a refresh token belongs to, whatever the session's state.
+    pub fn owner_of(conn: &mut AnyConnection, refresh_token: &str) -> QueryResult<Option<i64>> {
+        sessions::table
+            .filter(sessions::token_hash.eq(sha256_hex(refresh_token)))
+            .select(sessions::user_id)
+            .first(conn)
+            .optional()
+    }
+
+    /// Exchanges a refresh token for a new one in the same family. Run inside a write
+    /// transaction; on reuse of a rotated token the family is revoked and the caller must COMMIT
+    /// that revocation, so it is returned as `Ok(Err(..))`.
+    pub fn rotate(
+        conn: &mut AnyConnection,
+        refresh_token: &str,
+        ttl: Duration,
+    ) -> QueryResult<Result<IssuedSession, ApiError>> {
+        let found: Option<Self> = sessions::table
+            .filter(sessions::token_hash.eq(sha256_hex(refresh_token)))
+            .first(conn)
+            .optional()?;
+        let Some(session) = found else {
+            return Ok(Err(ApiError::SessionExpired));
+        };
+        let at = now();
+        if session.revoked_at.is_some() {
+            tracing::warn!(
+                user_id = session.user_id,
+                "refresh token reused: revoking its session family"
+            );
+            Self::revoke_family(conn, &session.family_id)?;
+            return Ok(Err(ApiError::SessionExpired));
+        }
+        if session.expires_at <= at {
+            return Ok(Err(ApiError::SessionExpired));
+        }
+        // Guarded by `revoked_at IS NULL`: of two concurrent refreshes with one token, one wins.
+        let revoked = diesel::update(
+            sessions::table
+                .find(session.id)
+                .filter(sessions::revoked_at.is_null()),
+        )
+        .set(sessions::revoked_at.eq(at))
+        .execute(conn)?;
+        if revoked == 0 {
+            return Ok(Err(ApiError::SessionExpired));
+        }
+        Self::issue(conn, session.user_id, &session.family_id, ttl).map(Ok)
+    }
+
+    fn revoke_family(conn: &mut AnyConnection, family_id: &str) -> QueryResult<()> {
+        diesel::update(
+            sessions::table
+                .filter(sessions::family_id.eq(family_id))
+                .filter(sessions::revoked_at.is_null()),
+        )
+        .set(sessions::revoked_at.eq(now()))
+        .execute(conn)
+        .map(drop)
+    }
+
+    /// Sign-out of the session holding this refresh token (no-op when unknown).
+    pub fn revoke_token(conn: &mut AnyConnection, refresh_token: &str) -> QueryResult<()> {
+        diesel::update(
+            sessions::table
+                .filter(sessions::token_hash.eq(sha256_hex(refresh_token)))
+                .filter(sessions::revoked_at.is_null()),
+        )
+        .set(sessions::revoked_at.eq(now()))
+        .execute(conn)
+        .map(drop)
+    }
+
+    /// Revokes every session of the user, but the family of `keep` (the caller's own session).
+    pub fn revoke_all_for_user(
+        conn: &mut AnyConnection,
+        user_id: i64,
+        keep: Option<i64>,
+    ) -> QueryResult<()> {
+        let keep_family: Option<String> = match keep {
+            Some(id) => sessions::table
+                .find(id)
+                .select(sessions::family_id)
+                .first(conn)
+                .optional()?,
+            None => None,
+        };
+        let mut query = diesel::update(sessions::table)
+            .filter(sessions::user_id.eq(user_id))
+            .filter(sessions::revoked_at.is_null())
+            .into_boxed();
+        if let Some(family) = keep_family {
+            query = query.filter(sessions::family_id.ne(family));
+        }
+        query
+            .set(sessions::revoked_at.eq(now()))
+            .execute(conn)
+            .map(drop)
+    }
+}

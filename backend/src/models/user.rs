@@ -1,0 +1,170 @@
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use shared::dto::{Role, User};
+
+use super::{now, to_utc};
+use crate::{
+    db::{AnyConnection, is_unique_violation, schema::users},
+    error::ApiError,
+};
+
+#[derive(Debug, Clone, Queryable, Identifiable)]
+#[diesel(table_name = users)]
+pub struct UserRow {
+    pub id: i64,
+    pub email: String,
+    pub password_hash: String,
+    pub role: String,
+    pub credits: i64,
+    pub is_active: bool,
+    pub token_version: i64,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = users)]
+struct NewUser<'a> {
+    email: &'a str,
+    password_hash: &'a str,
+    role: &'a str,
+    credits: i64,
+    is_active: bool,
+    token_version: i64,
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+}
+
+impl UserRow {
+    pub fn role(&self) -> Role {
+        Role::parse(&self.role).unwrap_or(Role::User)
+    }
+
+    pub fn is_admin(&self) -> bool {
+        self.role() == Role::Admin
+    }
+
+    pub fn to_dto(&self) -> User {
+        User {
+            id: self.id,
+            email: self.email.clone(),
+            role: self.role(),
+            credits: self.credits,
+            is_active: self.is_active,
+            created_at: to_utc(self.created_at),
+        }
+    }
+
+    pub fn find(conn: &mut AnyConnection, id: i64) -> QueryResult<Option<Self>> {
+        users::table.find(id).first(conn).optional()
+    }
+
+    /// `email` must already be normalised (`shared::validate::Email`).
+    pub fn find_by_email(conn: &mut AnyConnection, email: &str) -> QueryResult<Option<Self>> {
+        users::table
+            .filter(users::email.eq(email))
+            .first(conn)
+            .optional()
+    }
+
+    /// Creates a user with 0 credits; a taken email is `EmailTaken`, decided by the unique index
+    /// (no check-then-insert race).
+    pub fn create(
+        conn: &mut AnyConnection,
+        email: &str,
+        password_hash: &str,
+        role: Role,
+    ) -> Result<Self, ApiError> {
+        let at = now();
+        diesel::insert_into(users::table)
+            .values(NewUser {
+                email,
+                password_hash,
+                role: role.as_str(),
+                credits: 0,
+                is_active: true,
+                token_version: 0,
+                created_at: at,
+                updated_at: at,
+            })
+            .returning(users::all_columns)
+            .get_result(conn)
+            .map_err(|e| {
+                if is_unique_violation(&e) {
+                    ApiError::EmailTaken
+                } else {
+                    e.into()
+                }
+            })
+    }
+
+    /// Newest first; `before` is the id of the last user already seen (keyset pagination).
+    pub fn list(
+        conn: &mut AnyConnection,
+        limit: i64,
+        before: Option<i64>,
+    ) -> QueryResult<Vec<Self>> {
+        users::table
+            .filter(users::id.lt(before.unwrap_or(i64::MAX)))
+            .order(users::id.desc())
+            .limit(limit)
+            .load(conn)
+    }
+
+    /// Stores a new password hash and invalidates every outstanding access token.
+    pub fn set_password_hash(conn: &mut AnyConnection, id: i64, hash: &str) -> QueryResult<()> {
+        diesel::update(users::table.find(id))
+            .set((
+                users::password_hash.eq(hash),
+                users::token_version.eq(users::token_version + 1),
+                users::updated_at.eq(now()),
+            ))
+            .execute(conn)
+            .map(drop)
+    }
+
+    /// Invalidates every outstanding access token of the user at once.
+    pub fn revoke_access_tokens(conn: &mut AnyConnection, id: i64) -> QueryResult<()> {
+        diesel::update(users::table.find(id))
+            .set((
+                users::token_version.eq(users::token_version + 1),
+                users::updated_at.eq(now()),
+            ))
+            .execute(conn)
+            .map(drop)
+    }
+
+    pub fn set_active(conn: &mut AnyConnection, id: i64, active: bool) -> QueryResult<()> {
+        diesel::update(users::table.find(id))
+            .set((users::is_active.eq(active), users::updated_at.eq(now())))
+            .execute(conn)
+            .map(drop)
+    }
+
+    pub fn set_role(conn: &mut AnyConnection, id: i64, role: Role) -> QueryResult<()> {
+        diesel::update(users::table.find(id))
+            .set((users::role.eq(role.as_str()), users::updated_at.eq(now())))
+            .execute(conn)
+            .map(drop)
+    }
+
+    /// Adds `delta` (negative to spend) in ONE statement that also refuses to go below zero:
+    /// `UPDATE users SET credits = credits + delta WHERE id = ? AND credits >= -delta RETURNING credits`.
+    /// `None` means not enough credits (or no such user). Concurrent calls cannot both pass a
+    /// check that only one of them can afford: the row lock decides.
+    pub fn adjust_credits(
+        conn: &mut AnyConnection,
+        id: i64,
+        delta: i64,
+    ) -> QueryResult<Option<i64>> {
+        diesel::update(
+            users::table
+                .filter(users::id.eq(id))
+                .filter(users::credits.ge(-delta)),
+        )
+        .set(users::credits.eq(users::credits + delta))
+        .returning(users::credits)
+        .get_result(conn)
+        .optional()
+    }
+}

@@ -1,0 +1,120 @@
+use actix_web::web;
+use shared::dto::{
+    Balance, GRANT_MAX_ABS, GrantCreditsRequest, LEDGER_DEFAULT_LIMIT, LEDGER_MAX_LIMIT,
+    REASON_MAX_LEN, Role, UpdateUserRequest, User, UserListQuery,
+};
+
+use crate::{
+    auth::Admin,
+    error::ApiError,
+    models::{LedgerRow, SessionRow, UserRow, ledger::Posted},
+    state::State,
+};
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(web::resource("/admin/users").get(list_users))
+        .service(web::resource("/admin/users/{id}").patch(update_user))
+        .service(web::resource("/admin/users/{id}/credits").post(grant_credits));
+}
+
+/// Newest first; page with `before` = the last id seen.
+async fn list_users(
+    state: State,
+    _: Admin,
+    query: web::Query<UserListQuery>,
+) -> Result<web::Json<Vec<User>>, ApiError> {
+    let limit = query.limit.unwrap_or(LEDGER_DEFAULT_LIMIT);
+    if !(1..=LEDGER_MAX_LIMIT).contains(&limit) {
+        return Err(ApiError::validation(
+            "limit",
+            format!("limit must be between 1 and {LEDGER_MAX_LIMIT}"),
+        ));
+    }
+    let before = query.before;
+    let users = state
+        .db
+        .read(move |conn| Ok(UserRow::list(conn, limit, before)?))
+        .await?;
+    Ok(web::Json(users.iter().map(UserRow::to_dto).collect()))
+}
+
+/// Adds (or, negative, takes back) credits, with a ledger row naming the admin's reason.
+async fn grant_credits(
+    state: State,
+    _: Admin,
+    id: web::Path<i64>,
+    body: web::Json<GrantCreditsRequest>,
+) -> Result<web::Json<Balance>, ApiError> {
+    let GrantCreditsRequest { amount, reason } = body.into_inner();
+    if amount == 0 || amount.abs() > GRANT_MAX_ABS {
+        return Err(ApiError::validation(
+            "amount",
+            format!("amount must be non-zero and at most {GRANT_MAX_ABS} either way"),
+        ));
+    }
+    let reason = reason.trim();
+    if reason.is_empty() || reason.chars().count() > REASON_MAX_LEN {
+        return Err(ApiError::validation(
+            "reason",
+            format!("reason must be 1 to {REASON_MAX_LEN} characters"),
+        ));
+    }
+    let (user_id, reason) = (id.into_inner(), format!("admin: {reason}"));
+    let posted = state
+        .db
+        .write(move |conn| {
+            UserRow::find(conn, user_id)?.ok_or(ApiError::NotFound("user"))?;
+            LedgerRow::post(conn, user_id, amount, &reason, None)
+        })
+        .await?;
+    match posted {
+        Posted::Applied { balance, .. } => Ok(web::Json(Balance { credits: balance })),
+        Posted::Insufficient | Posted::Duplicate => Err(ApiError::validation(
+            "amount",
+            "that would make the balance negative",
+        )),
+    }
+}
+
+/// Enables/disables an account or changes its role. Disabling kills the user's sessions and
+/// access tokens at once.
+async fn update_user(
+    state: State,
+    admin: Admin,
+    id: web::Path<i64>,
+    body: web::Json<UpdateUserRequest>,
+) -> Result<web::Json<User>, ApiError> {
+    let UpdateUserRequest { is_active, role } = body.into_inner();
+    let user_id = id.into_inner();
+    if user_id == admin.0.caller.user.id && (is_active == Some(false) || role == Some(Role::User)) {
+        return Err(ApiError::validation(
+            "id",
+            "you cannot disable or demote yourself",
+        ));
+    }
+    let user = state
+        .db
+        .write(move |conn| {
+            UserRow::find(conn, user_id)?.ok_or(ApiError::NotFound("user"))?;
+            if let Some(active) = is_active {
+                UserRow::set_active(conn, user_id, active)?;
+                if !active {
+                    SessionRow::revoke_all_for_user(conn, user_id, None)?;
+                    UserRow::revoke_access_tokens(conn, user_id)?;
+                }
+            }
+            if let Some(role) = role {
+                UserRow::set_role(conn, user_id, role)?;
+            }
+            UserRow::find(conn, user_id)?.ok_or(ApiError::NotFound("user"))
+        })
+        .await?;
+    tracing::info!(
+        admin_id = admin.0.caller.user.id,
+        user_id,
+        ?is_active,
+        ?role,
+        "user updated"
+    );
+    Ok(web::Json(user.to_dto()))
+}

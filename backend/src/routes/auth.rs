@@ -1,0 +1,161 @@
+//! Sign up, sign in (JSON and the OAuth2 password form), refresh, sign out.
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use shared::{
+    dto::{Credentials, Role, TokenForm, TokenResponse},
+    validate::{Email, Password},
+};
+
+use crate::{
+    auth::{BrowserSession, cookie, password},
+    error::ApiError,
+    models::{SessionRow, UserRow, session::IssuedSession},
+    state::{AppState, State},
+};
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(web::resource("/auth/signup").post(signup))
+        .service(web::resource("/auth/login").post(login))
+        .service(web::resource("/auth/token").post(token))
+        .service(web::resource("/auth/refresh").post(refresh))
+        .service(web::resource("/auth/logout").post(logout))
+        .service(web::resource("/auth/logout-all").post(logout_all));
+}
+
+async fn signup(state: State, body: web::Json<Credentials>) -> Result<HttpResponse, ApiError> {
+    let Credentials { email, password } = body.into_inner();
+    let email = Email::parse(&email)?.into_inner();
+    let password = Password::parse(&password, "password")?;
+    let hash = password::hash(password.expose().to_owned(), state.config.bcrypt_cost).await?;
+    let ttl = state.config.refresh_token_ttl;
+    let (user, session) = state
+        .db
+        .write(move |conn| {
+            let user = UserRow::create(conn, &email, &hash, Role::User)?;
+            let session = SessionRow::start(conn, user.id, ttl)?;
+            Ok((user, session))
+        })
+        .await?;
+    tracing::info!(user_id = user.id, "signed up");
+    token_response(&state, HttpResponse::Created(), &user, session)
+}
+
+async fn login(state: State, body: web::Json<Credentials>) -> Result<HttpResponse, ApiError> {
+    let Credentials { email, password } = body.into_inner();
+    sign_in(&state, &email, password).await
+}
+
+/// OAuth2 password flow (`username` is the email), for the OpenAPI "Authorize" button and scripts.
+async fn token(state: State, form: web::Form<TokenForm>) -> Result<HttpResponse, ApiError> {
+    let TokenForm {
+        username, password, ..
+    } = form.into_inner();
+    sign_in(&state, &username, password).await
+}
+
+/// One answer for an unknown email and a wrong password, after the same bcrypt work.
+async fn sign_in(
+    state: &AppState,
+    email: &str,
+    password: String,
+) -> Result<HttpResponse, ApiError> {
+    let email = Email::parse(email)
+        .map_err(|_| ApiError::InvalidCredentials)?
+        .into_inner();
+    let user = state
+        .db
+        .read(move |conn| Ok(UserRow::find_by_email(conn, &email)?))
+        .await?;
+    let stored = user.as_ref().map(|u| u.password_hash.clone());
+    let valid = password::verify(password, stored, state.config.bcrypt_cost).await?;
+    let user = user.filter(|_| valid).ok_or(ApiError::InvalidCredentials)?;
+    if !user.is_active {
+        return Err(ApiError::AccountDisabled);
+    }
+    let (user_id, ttl) = (user.id, state.config.refresh_token_ttl);
+    let session = state
+        .db
+        .write(move |conn| Ok(SessionRow::start(conn, user_id, ttl)?))
+        .await?;
+    token_response(state, HttpResponse::Ok(), &user, session)
+}
+
+async fn refresh(state: State, req: HttpRequest) -> Result<HttpResponse, ApiError> {
+    let token = cookie::read(&req).ok_or(ApiError::SessionExpired)?;
+    let ttl = state.config.refresh_token_ttl;
+    let rotated = state
+        .db
+        .write(move |conn| {
+            // A disabled account is told so, whatever became of its sessions.
+            let owner = SessionRow::owner_of(conn, &token)?;
+            let user = match owner {
+                Some(id) => UserRow::find(conn, id)?,
+                None => None,
+            };
+            let Some(user) = user else {
+                return Ok(Err(ApiError::SessionExpired));
+            };
+            if !user.is_active {
+                return Ok(Err(ApiError::AccountDisabled));
+            }
+            // A reused token revokes its family; that must commit, so the refusal is returned
+            // inside Ok.
+            Ok(SessionRow::rotate(conn, &token, ttl)?.map(|session| (user, session)))
+        })
+        .await?;
+    match rotated {
+        Ok((user, session)) => token_response(&state, HttpResponse::Ok(), &user, session),
+        Err(refused) => Ok(with_cleared_cookie(&state, refused)),
+    }
+}
+
+async fn logout(state: State, req: HttpRequest) -> Result<HttpResponse, ApiError> {
+    if let Some(token) = cookie::read(&req) {
+        state
+            .db
+            .write(move |conn| Ok(SessionRow::revoke_token(conn, &token)?))
+            .await?;
+    }
+    Ok(HttpResponse::NoContent()
+        .cookie(cookie::clear(&state.config))
+        .finish())
+}
+
+/// Ends every session of the user and kills every outstanding access token.
+async fn logout_all(state: State, session: BrowserSession) -> Result<HttpResponse, ApiError> {
+    let user_id = session.caller.user.id;
+    state
+        .db
+        .write(move |conn| {
+            SessionRow::revoke_all_for_user(conn, user_id, None)?;
+            Ok(UserRow::revoke_access_tokens(conn, user_id)?)
+        })
+        .await?;
+    Ok(HttpResponse::NoContent()
+        .cookie(cookie::clear(&state.config))
+        .finish())
+}
+
+fn token_response(
+    state: &AppState,
+    mut builder: actix_web::HttpResponseBuilder,
+    user: &UserRow,
+    session: IssuedSession,
+) -> Result<HttpResponse, ApiError> {
+    let access_token = state.jwt.issue(user.id, user.token_version, session.id)?;
+    Ok(builder
+        .cookie(cookie::issue(&state.config, session.refresh_token))
+        .json(TokenResponse {
+            access_token,
+            token_type: "Bearer".to_owned(),
+            expires_in: state.jwt.ttl_secs(),
+            user: user.to_dto(),
+        }))
+}
+
+fn with_cleared_cookie(state: &AppState, err: ApiError) -> HttpResponse {
+    use actix_web::ResponseError;
+    let mut res = err.error_response();
+    let _ = res.add_cookie(&cookie::clear(&state.config));
+    res
+}

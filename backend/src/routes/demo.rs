@@ -1,0 +1,46 @@
+//! The demo paid routes: copy one to add your own.
+
+use actix_web::web;
+use shared::{
+    dto::{GenerateTextRequest, GenerateTextResponse, PremiumResponse},
+    validate::Prompt,
+};
+
+use crate::{
+    credits::{Charge, RequireCredits},
+    error::ApiError,
+};
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(web::resource("/generate-text").post(generate_text))
+        .service(web::resource("/demo/premium").get(premium));
+}
+
+/// Costs 1 credit. An error answer (here, an empty prompt) refunds it.
+async fn generate_text(
+    body: web::Json<GenerateTextRequest>,
+    charge: Charge<1>,
+) -> Result<web::Json<GenerateTextResponse>, ApiError> {
+    let prompt = Prompt::parse(&body.prompt)?;
+    Ok(web::Json(GenerateTextResponse {
+        generated_text: generate(prompt.as_str()),
+        credits: charge.remaining,
+    }))
+}
+
+/// Needs a positive balance, spends nothing (subscription-style access).
+async fn premium(access: RequireCredits) -> web::Json<PremiumResponse> {
+    web::Json(PremiumResponse {
+        message: "Welcome to the premium area: a positive balance lets you in without spending."
+            .to_owned(),
+        credits: access.caller.user.credits,
+    })
+}
+
+/// Stands in for the real work a paid route sells (a model call, a report, ...).
+fn generate(prompt: &str) -> String {
+    let words = prompt.split_whitespace().count();
+    format!(
+        "Here is a generated answer to your {words}-word prompt: \u{201c}{prompt}\u{201d}. Replace `generate` in backend/src/routes/demo.rs with your product."
+    )
+}

@@ -1,0 +1,51 @@
+use actix_web::{HttpResponse, web};
+use shared::{
+    dto::{ChangePasswordRequest, User},
+    validate::Password,
+};
+
+use crate::{
+    auth::{BrowserSession, Caller, password},
+    error::ApiError,
+    models::{SessionRow, UserRow},
+    state::State,
+};
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(web::resource("/me").get(me))
+        .service(web::resource("/me/password").post(change_password));
+}
+
+async fn me(caller: Caller) -> web::Json<User> {
+    web::Json(caller.user.to_dto())
+}
+
+/// Changes the password, then revokes every access token (the caller's too: it refreshes with its
+/// cookie) and every other session.
+async fn change_password(
+    state: State,
+    session: BrowserSession,
+    body: web::Json<ChangePasswordRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let ChangePasswordRequest {
+        current_password,
+        new_password,
+    } = body.into_inner();
+    let new_password = Password::parse(&new_password, "new_password")?;
+    let user = session.caller.user;
+    let cost = state.config.bcrypt_cost;
+    if !password::verify(current_password, Some(user.password_hash), cost).await? {
+        return Err(ApiError::InvalidCredentials);
+    }
+    let hash = password::hash(new_password.expose().to_owned(), cost).await?;
+    let (user_id, keep) = (user.id, session.session_id);
+    state
+        .db
+        .write(move |conn| {
+            UserRow::set_password_hash(conn, user_id, &hash)?;
+            Ok(SessionRow::revoke_all_for_user(conn, user_id, Some(keep))?)
+        })
+        .await?;
+    tracing::info!(user_id, "password changed");
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,27 @@
+//! What every handler shares: configuration, the database and the token keys.
+
+use actix_web::{HttpRequest, web};
+
+use crate::{auth::jwt::JwtKeys, config::Config, db::Db, error::ApiError};
+
+pub struct AppState {
+    pub config: Config,
+    pub db: Db,
+    pub jwt: JwtKeys,
+}
+
+pub type State = web::Data<AppState>;
+
+impl AppState {
+    pub fn new(config: Config, db: Db) -> Self {
+        let jwt = JwtKeys::new(&config.jwt_secret, config.access_token_ttl);
+        Self { config, db, jwt }
+    }
+
+    /// The state from inside an extractor.
+    pub fn from_request(req: &HttpRequest) -> Result<State, ApiError> {
+        req.app_data::<State>()
+            .cloned()
+            .ok_or_else(|| ApiError::internal("AppState is not registered"))
+    }
+}

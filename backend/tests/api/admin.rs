@@ -1,0 +1,6 @@
+//! `/api/admin/*` and the command-line tasks that bootstrap admins and credits.
+
+mod grants;
+mod tasks;
+mod updates;
+mod users;

@@ -1,0 +1,6 @@
+//! `/api/auth/*`: sign up, sign in, refresh, sign out.
+
+mod credentials_refused;
+mod input_refused;
+mod revocation;
+mod succeeds;

@@ -1,0 +1,65 @@
+//! Ending sessions: refresh-token reuse, logout of one session, logout everywhere.
+
+use reqwest::StatusCode;
+
+use crate::helpers::*;
+
+both_backends!(
+    reusing_a_rotated_refresh_token_revokes_the_whole_family,
+    logout_leaves_other_sessions_alone,
+    logout_all_ends_every_session_and_every_token,
+);
+
+async fn reusing_a_rotated_refresh_token_revokes_the_whole_family(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let stolen = RefreshCookie::of(&app.try_signup(&unique_email(), PASSWORD).await)
+        .expect("signup sets the refresh cookie");
+    app.refresh().await; // the browser rotates; `stolen` is now an old token
+
+    let replay = app.try_refresh_with_cookie(&stolen.value).await;
+    expect_error(replay, StatusCode::UNAUTHORIZED, "unauthorized").await;
+
+    // The reuse revoked the family: the browser's newest token fails too.
+    expect_error(
+        app.try_refresh().await,
+        StatusCode::UNAUTHORIZED,
+        "unauthorized",
+    )
+    .await;
+}
+
+async fn logout_leaves_other_sessions_alone(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let user = app.new_user().await;
+    let (laptop, _) = app.sign_in_elsewhere(&user).await;
+
+    expect_no_content(app.try_logout().await).await;
+
+    let tokens = laptop.refresh().await;
+    assert_eq!(tokens.user.id, user.id);
+}
+
+async fn logout_all_ends_every_session_and_every_token(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let user = app.new_user().await;
+    let (laptop, laptop_token) = app.sign_in_elsewhere(&user).await;
+
+    expect_no_content(app.try_logout_all(user.bearer()).await).await;
+
+    for token in [&user.token, &laptop_token] {
+        let response = app.try_me(Auth::Bearer(token)).await;
+        expect_error(response, StatusCode::UNAUTHORIZED, "unauthorized").await;
+    }
+    for browser in [&app, &laptop] {
+        expect_error(
+            browser.try_refresh().await,
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+        )
+        .await;
+    }
+
+    // Signing in again works, and the new token is good.
+    let tokens = app.login(&user.email, PASSWORD).await;
+    app.me(Auth::Bearer(&tokens.access_token)).await;
+}

@@ -1,0 +1,6 @@
+//! `/api/credits*`: balance, packages, purchases, the ledger and daily usage.
+
+mod balance;
+mod ledger;
+mod purchase;
+mod usage;

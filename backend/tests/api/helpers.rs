@@ -1,0 +1,44 @@
+//! The test harness: one real server per test on its own database, typed calls to every route,
+//! and the assertions the tests share.
+
+mod app;
+mod assertions;
+mod calls;
+mod database;
+mod malformed;
+mod routes;
+mod users;
+
+pub use app::{Auth, TestApp};
+pub use assertions::{
+    assert_ledger_consistent, expect_error, expect_error_for, expect_json, expect_no_content,
+    expect_validation_error,
+};
+pub use calls::RefreshCookie;
+pub use database::Backend;
+pub use malformed::{Malformed, assert_rejects_malformed};
+pub use routes::Route;
+pub use users::{PASSWORD, TestUser, unique_email};
+
+/// Writes each test once and runs it on both databases:
+/// `both_backends!(name);` turns `async fn name(backend: Backend)` into `name::sqlite` and
+/// `name::postgres`. The PostgreSQL variant needs `TEST_DATABASE_URL` (see [`Backend`]).
+macro_rules! both_backends {
+    ($($name:ident),+ $(,)?) => {$(
+        mod $name {
+            use $crate::helpers::Backend;
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                super::$name(Backend::Sqlite).await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                if Backend::Postgres.is_available() {
+                    super::$name(Backend::Postgres).await;
+                }
+            }
+        }
+    )+};
+}

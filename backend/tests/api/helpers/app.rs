@@ -1,0 +1,180 @@
+//! `TestApp`: the real server on a random port, its settings, and a browser-like HTTP client.
+
+use std::{collections::HashMap, sync::Arc};
+
+use reqwest::{Client, Method, RequestBuilder, Response, header};
+use serde::Serialize;
+
+use super::database::{Backend, TestDb};
+
+/// The settings every test server starts with; a test may override any of them.
+const DEFAULT_SETTINGS: &[(&str, &str)] = &[
+    ("APP_MODE", "dev"),
+    ("JWT_SECRET", "integration-tests-secret-0123456789abcdef"),
+    ("BIND_ADDR", "127.0.0.1:0"),
+    ("BCRYPT_COST", "4"),
+    ("RATE_LIMIT_ENABLED", "false"),
+    ("ACCESS_TOKEN_TTL", "900"),
+    ("REFRESH_TOKEN_TTL", "86400"),
+];
+
+/// How a request authenticates.
+#[derive(Debug, Clone, Copy)]
+pub enum Auth<'a> {
+    None,
+    Bearer(&'a str),
+    Key(&'a str),
+    BearerAndKey(&'a str, &'a str),
+}
+
+impl Auth<'_> {
+    fn apply(self, request: RequestBuilder) -> RequestBuilder {
+        match self {
+            Auth::None => request,
+            Auth::Bearer(token) => request.bearer_auth(token),
+            Auth::Key(key) => request.header("X-API-Key", key),
+            Auth::BearerAndKey(token, key) => request.bearer_auth(token).header("X-API-Key", key),
+        }
+    }
+}
+
+/// A running server and one "browser" talking to it (a client with its own cookie jar).
+pub struct TestApp {
+    pub address: String,
+    pub client: Client,
+    settings: Arc<HashMap<String, String>>,
+    db: Arc<TestDb>,
+}
+
+impl TestApp {
+    /// Starts the server on a fresh database with the default test settings.
+    pub async fn spawn(backend: Backend) -> Self {
+        Self::spawn_with(backend, &[]).await
+    }
+
+    /// Starts the server on a fresh database, with some settings overridden.
+    pub async fn spawn_with(backend: Backend, overrides: &[(&str, &str)]) -> Self {
+        let (db, database_url) = TestDb::create(backend).await;
+        let mut settings: HashMap<String, String> = DEFAULT_SETTINGS
+            .iter()
+            .map(|(name, value)| (name.to_string(), value.to_string()))
+            .collect();
+        settings.insert("DATABASE_URL".into(), database_url);
+        settings.extend(
+            overrides
+                .iter()
+                .map(|(n, v)| (n.to_string(), v.to_string())),
+        );
+        let settings = Arc::new(settings);
+
+        let app = backend::Application::build(config_from(&settings))
+            .await
+            .unwrap_or_else(|e| panic!("the server did not start on {backend:?}: {e:?}"));
+        let address = format!("http://127.0.0.1:{}", app.port());
+        tokio::spawn(app.run_until_stopped());
+
+        Self {
+            address,
+            client: browser_client(),
+            settings,
+            db: Arc::new(db),
+        }
+    }
+
+    /// The server's configuration, for the command-line tasks (`create_admin`, ...).
+    pub fn config(&self) -> backend::Config {
+        config_from(&self.settings)
+    }
+
+    /// `ACCESS_TOKEN_TTL` as configured, in seconds.
+    pub fn access_token_ttl(&self) -> i64 {
+        self.settings["ACCESS_TOKEN_TTL"]
+            .parse()
+            .expect("ACCESS_TOKEN_TTL is a number")
+    }
+
+    /// A second browser on the same server: same database, its own cookie jar.
+    pub fn new_browser(&self) -> Self {
+        Self {
+            address: self.address.clone(),
+            client: browser_client(),
+            settings: Arc::clone(&self.settings),
+            db: Arc::clone(&self.db),
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    /// A request from this browser, with the given credentials.
+    pub fn request(&self, method: Method, path: &str, auth: Auth<'_>) -> RequestBuilder {
+        auth.apply(self.client.request(method, self.url(path)))
+    }
+
+    pub async fn get(&self, path: &str, auth: Auth<'_>) -> Response {
+        send(self.request(Method::GET, path, auth)).await
+    }
+
+    pub async fn delete(&self, path: &str, auth: Auth<'_>) -> Response {
+        send(self.request(Method::DELETE, path, auth)).await
+    }
+
+    /// A POST without a body (refresh, logout, logout-all).
+    pub async fn post_empty(&self, path: &str, auth: Auth<'_>) -> Response {
+        send(self.request(Method::POST, path, auth)).await
+    }
+
+    pub async fn post_json<B: Serialize + ?Sized>(
+        &self,
+        path: &str,
+        body: &B,
+        auth: Auth<'_>,
+    ) -> Response {
+        send(self.request(Method::POST, path, auth).json(body)).await
+    }
+
+    pub async fn patch_json<B: Serialize + ?Sized>(
+        &self,
+        path: &str,
+        body: &B,
+        auth: Auth<'_>,
+    ) -> Response {
+        send(self.request(Method::PATCH, path, auth).json(body)).await
+    }
+
+    /// Any bytes with any (or no) Content-Type: for malformed requests.
+    pub async fn send_raw(
+        &self,
+        method: Method,
+        path: &str,
+        content_type: Option<&str>,
+        body: Vec<u8>,
+        auth: Auth<'_>,
+    ) -> Response {
+        let mut request = self.request(method, path, auth).body(body);
+        if let Some(content_type) = content_type {
+            request = request.header(header::CONTENT_TYPE, content_type);
+        }
+        send(request).await
+    }
+}
+
+pub(crate) async fn send(request: RequestBuilder) -> Response {
+    request
+        .send()
+        .await
+        .expect("the request did not reach the server")
+}
+
+fn browser_client() -> Client {
+    Client::builder()
+        .cookie_store(true)
+        .build()
+        .expect("a reqwest client")
+}
+
+fn config_from(settings: &HashMap<String, String>) -> backend::Config {
+    backend::Config::from_lookup(|name| settings.get(name).cloned())
+        .unwrap_or_else(|e| panic!("the test settings were refused: {e:?}"))
+}

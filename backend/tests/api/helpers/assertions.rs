@@ -1,0 +1,95 @@
+//! Assertions shared by the tests: statuses with the body in the failure message, the error
+//! contract, and the ledger invariant.
+
+use reqwest::{Response, StatusCode, header};
+use serde::de::DeserializeOwned;
+use shared::dto::{ErrorBody, ErrorDetail};
+
+use super::app::{Auth, TestApp};
+
+/// Asserts the status and parses the JSON body.
+pub async fn expect_json<T: DeserializeOwned>(response: Response, status: StatusCode) -> T {
+    let (url, body) = expect_status(response, status, "").await;
+    serde_json::from_str(&body)
+        .unwrap_or_else(|e| panic!("{url}: the body is not the expected JSON ({e}): {body}"))
+}
+
+/// Asserts a 204 with an empty body.
+pub async fn expect_no_content(response: Response) {
+    let (url, body) = expect_status(response, StatusCode::NO_CONTENT, "").await;
+    assert!(body.is_empty(), "{url}: a 204 came with a body: {body}");
+}
+
+/// Asserts the error contract: the status, a JSON `{"error":{"code","message"}}` body, the code.
+pub async fn expect_error(response: Response, status: StatusCode, code: &str) -> ErrorDetail {
+    expect_error_for("", response, status, code).await
+}
+
+/// Asserts a 400 `validation_error` that names the offending field.
+pub async fn expect_validation_error(response: Response, field: &str) -> ErrorDetail {
+    let error = expect_error(response, StatusCode::BAD_REQUEST, "validation_error").await;
+    assert_eq!(
+        error.field.as_deref(),
+        Some(field),
+        "the error names the field: {error:?}"
+    );
+    error
+}
+
+/// [`expect_error`] with a note saying which case of a table failed.
+pub async fn expect_error_for(
+    case: &str,
+    response: Response,
+    status: StatusCode,
+    code: &str,
+) -> ErrorDetail {
+    let content_type = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    let (url, body) = expect_status(response, status, case).await;
+    assert!(
+        content_type.starts_with("application/json"),
+        "{case} {url}: an error must be JSON, got Content-Type {content_type:?}: {body}"
+    );
+    let parsed: ErrorBody = serde_json::from_str(&body)
+        .unwrap_or_else(|e| panic!("{case} {url}: not the error contract ({e}): {body}"));
+    assert_eq!(
+        parsed.error.code, code,
+        "{case} {url}: wrong error code: {body}"
+    );
+    assert!(
+        !parsed.error.message.is_empty(),
+        "{case} {url}: empty error message: {body}"
+    );
+    parsed.error
+}
+
+async fn expect_status(response: Response, status: StatusCode, case: &str) -> (String, String) {
+    let (url, actual) = (response.url().to_string(), response.status());
+    let body = response.text().await.expect("a readable response body");
+    assert_eq!(
+        actual, status,
+        "{case} {url}: expected {status}, got {actual}: {body}"
+    );
+    (url, body)
+}
+
+/// The ledger invariant: the balance is the sum of the caller's ledger deltas, and the newest
+/// entry's `balance_after` is the balance.
+pub async fn assert_ledger_consistent(app: &TestApp, auth: Auth<'_>) {
+    let credits = app.balance(auth).await;
+    let ledger = app.ledger(auth).await;
+    let sum: i64 = ledger.iter().map(|entry| entry.delta).sum();
+    assert_eq!(
+        sum, credits,
+        "the ledger deltas add up to the balance: {ledger:#?}"
+    );
+    let newest = ledger.first().map_or(0, |entry| entry.balance_after);
+    assert_eq!(
+        newest, credits,
+        "the newest balance_after is the balance: {ledger:#?}"
+    );
+}

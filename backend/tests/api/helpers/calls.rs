@@ -1,0 +1,260 @@
+//! One typed call per route of the contract. `try_*` calls return the raw response; the others
+//! assert success and return the parsed body (for setting a test up).
+
+use reqwest::{Response, StatusCode, header};
+use serde_json::{Value, json};
+use shared::dto::{
+    ApiKey, Balance, ChangePasswordRequest, CreateKeyRequest, CreatedKey, Credentials,
+    GenerateTextRequest, GenerateTextResponse, GrantCreditsRequest, LedgerEntry, PurchaseRequest,
+    TokenForm, TokenResponse, User,
+};
+
+use super::app::{Auth, TestApp, send};
+use super::assertions::expect_json;
+
+/// Name of the refresh-token cookie.
+pub const REFRESH_COOKIE: &str = "refresh_token";
+
+/// The refresh cookie a response sets, as the browser sees it.
+#[derive(Debug, Clone)]
+pub struct RefreshCookie {
+    pub value: String,
+    pub http_only: bool,
+    pub secure: bool,
+    pub same_site_strict: bool,
+    pub path: Option<String>,
+    /// Empty, `Max-Age=0`, or expired: the browser deletes it.
+    pub cleared: bool,
+}
+
+impl RefreshCookie {
+    /// The refresh cookie set by `response`, if any.
+    pub fn of(response: &Response) -> Option<Self> {
+        response
+            .cookies()
+            .find(|c| c.name() == REFRESH_COOKIE)
+            .map(|c| Self {
+                value: c.value().to_owned(),
+                http_only: c.http_only(),
+                secure: c.secure(),
+                same_site_strict: c.same_site_strict(),
+                path: c.path().map(str::to_owned),
+                cleared: c.value().is_empty()
+                    || c.max_age().is_some_and(|age| age.is_zero())
+                    || c.expires()
+                        .is_some_and(|at| at <= std::time::SystemTime::now()),
+            })
+    }
+}
+
+impl TestApp {
+    // --- auth -----------------------------------------------------------------------------
+
+    pub async fn try_signup(&self, email: &str, password: &str) -> Response {
+        let body = Credentials {
+            email: email.into(),
+            password: password.into(),
+        };
+        self.post_json("/api/auth/signup", &body, Auth::None).await
+    }
+
+    pub async fn signup(&self, email: &str, password: &str) -> TokenResponse {
+        expect_json(self.try_signup(email, password).await, StatusCode::CREATED).await
+    }
+
+    pub async fn try_login(&self, email: &str, password: &str) -> Response {
+        let body = Credentials {
+            email: email.into(),
+            password: password.into(),
+        };
+        self.post_json("/api/auth/login", &body, Auth::None).await
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> TokenResponse {
+        expect_json(self.try_login(email, password).await, StatusCode::OK).await
+    }
+
+    /// The OAuth2 password flow: a form with `username` and `password`.
+    pub async fn try_token_form(&self, username: &str, password: &str) -> Response {
+        let form = TokenForm {
+            username: username.into(),
+            password: password.into(),
+            grant_type: Some("password".into()),
+            scope: None,
+        };
+        send(
+            self.request(reqwest::Method::POST, "/api/auth/token", Auth::None)
+                .form(&form),
+        )
+        .await
+    }
+
+    /// Refreshes with this browser's cookie jar.
+    pub async fn try_refresh(&self) -> Response {
+        self.post_empty("/api/auth/refresh", Auth::None).await
+    }
+
+    pub async fn refresh(&self) -> TokenResponse {
+        expect_json(self.try_refresh().await, StatusCode::OK).await
+    }
+
+    /// Refreshes presenting exactly this cookie value, outside any cookie jar.
+    pub async fn try_refresh_with_cookie(&self, value: &str) -> Response {
+        let request = reqwest::Client::new()
+            .post(self.url("/api/auth/refresh"))
+            .header(header::COOKIE, format!("{REFRESH_COOKIE}={value}"));
+        send(request).await
+    }
+
+    pub async fn try_logout(&self) -> Response {
+        self.post_empty("/api/auth/logout", Auth::None).await
+    }
+
+    pub async fn try_logout_all(&self, auth: Auth<'_>) -> Response {
+        self.post_empty("/api/auth/logout-all", auth).await
+    }
+
+    // --- me -------------------------------------------------------------------------------
+
+    pub async fn try_me(&self, auth: Auth<'_>) -> Response {
+        self.get("/api/me", auth).await
+    }
+
+    pub async fn me(&self, auth: Auth<'_>) -> User {
+        expect_json(self.try_me(auth).await, StatusCode::OK).await
+    }
+
+    pub async fn try_change_password(&self, auth: Auth<'_>, current: &str, new: &str) -> Response {
+        let body = ChangePasswordRequest {
+            current_password: current.into(),
+            new_password: new.into(),
+        };
+        self.post_json("/api/me/password", &body, auth).await
+    }
+
+    // --- keys -----------------------------------------------------------------------------
+
+    pub async fn try_create_key(&self, auth: Auth<'_>, name: &str) -> Response {
+        self.post_json("/api/keys", &CreateKeyRequest { name: name.into() }, auth)
+            .await
+    }
+
+    pub async fn create_key(&self, auth: Auth<'_>, name: &str) -> CreatedKey {
+        expect_json(self.try_create_key(auth, name).await, StatusCode::CREATED).await
+    }
+
+    pub async fn keys(&self, auth: Auth<'_>) -> Vec<ApiKey> {
+        expect_json(self.get("/api/keys", auth).await, StatusCode::OK).await
+    }
+
+    pub async fn try_delete_key(&self, auth: Auth<'_>, id: i64) -> Response {
+        self.delete(&format!("/api/keys/{id}"), auth).await
+    }
+
+    // --- credits --------------------------------------------------------------------------
+
+    pub async fn balance(&self, auth: Auth<'_>) -> i64 {
+        let balance: Balance =
+            expect_json(self.get("/api/credits", auth).await, StatusCode::OK).await;
+        balance.credits
+    }
+
+    pub async fn try_buy(&self, auth: Auth<'_>, package_id: &str) -> Response {
+        let body = PurchaseRequest {
+            package_id: package_id.into(),
+        };
+        self.post_json("/api/credits/purchase", &body, auth).await
+    }
+
+    /// Buys a package (dev payments) and returns the new balance.
+    pub async fn buy(&self, auth: Auth<'_>, package_id: &str) -> i64 {
+        let balance: Balance =
+            expect_json(self.try_buy(auth, package_id).await, StatusCode::OK).await;
+        balance.credits
+    }
+
+    /// One page of the ledger; `query` is e.g. `"limit=2&before=7"`.
+    pub async fn try_ledger_page(&self, auth: Auth<'_>, query: &str) -> Response {
+        self.get(&format!("/api/credits/ledger?{query}"), auth)
+            .await
+    }
+
+    /// The whole ledger, newest first, following the `before` cursor page by page.
+    pub async fn ledger(&self, auth: Auth<'_>) -> Vec<LedgerEntry> {
+        let mut all: Vec<LedgerEntry> = Vec::new();
+        loop {
+            let query = match all.last() {
+                Some(last) => format!("limit=200&before={}", last.id),
+                None => "limit=200".to_owned(),
+            };
+            let page: Vec<LedgerEntry> =
+                expect_json(self.try_ledger_page(auth, &query).await, StatusCode::OK).await;
+            if page.is_empty() {
+                return all;
+            }
+            all.extend(page);
+        }
+    }
+
+    /// `query` is e.g. `"days=7"`, or empty for the default.
+    pub async fn try_usage(&self, auth: Auth<'_>, query: &str) -> Response {
+        self.get(&format!("/api/credits/usage?{query}"), auth).await
+    }
+
+    pub async fn try_packages(&self) -> Response {
+        self.get("/api/credits/packages", Auth::None).await
+    }
+
+    // --- paid routes ----------------------------------------------------------------------
+
+    pub async fn try_generate(&self, auth: Auth<'_>, prompt: &str) -> Response {
+        let body = GenerateTextRequest {
+            prompt: prompt.into(),
+        };
+        self.post_json("/api/generate-text", &body, auth).await
+    }
+
+    /// Spends `count` credits, one successful paid call after the other.
+    pub async fn spend(&self, auth: Auth<'_>, count: usize) {
+        for _ in 0..count {
+            let response = self.try_generate(auth, "spend a credit").await;
+            expect_json::<GenerateTextResponse>(response, StatusCode::OK).await;
+        }
+    }
+
+    pub async fn try_premium(&self, auth: Auth<'_>) -> Response {
+        self.get("/api/demo/premium", auth).await
+    }
+
+    // --- admin ----------------------------------------------------------------------------
+
+    pub async fn try_admin_users(&self, auth: Auth<'_>) -> Response {
+        self.get("/api/admin/users", auth).await
+    }
+
+    pub async fn try_admin_grant(
+        &self,
+        auth: Auth<'_>,
+        user_id: i64,
+        amount: i64,
+        reason: &str,
+    ) -> Response {
+        let body = GrantCreditsRequest {
+            amount,
+            reason: reason.into(),
+        };
+        self.post_json(&format!("/api/admin/users/{user_id}/credits"), &body, auth)
+            .await
+    }
+
+    pub async fn try_admin_update(&self, auth: Auth<'_>, user_id: i64, update: &Value) -> Response {
+        self.patch_json(&format!("/api/admin/users/{user_id}"), update, auth)
+            .await
+    }
+
+    /// `PATCH /api/admin/users/{id}` with `{"is_active": active}`.
+    pub async fn try_set_active(&self, auth: Auth<'_>, user_id: i64, active: bool) -> Response {
+        self.try_admin_update(auth, user_id, &json!({ "is_active": active }))
+            .await
+    }
+}

@@ -1,0 +1,94 @@
+//! Test users: signing up, admins and credits through the command-line tasks.
+
+use backend::tasks::{create_admin, grant_credits};
+
+use super::app::{Auth, TestApp};
+
+/// The password every test user signs up with.
+pub const PASSWORD: &str = "correct horse battery";
+
+/// An email address no other test uses.
+pub fn unique_email() -> String {
+    format!("user-{}@example.com", uuid::Uuid::new_v4().simple())
+}
+
+/// A signed-in user: the browser that signed in holds the refresh cookie.
+#[derive(Debug, Clone)]
+pub struct TestUser {
+    pub id: i64,
+    pub email: String,
+    pub token: String,
+}
+
+impl TestUser {
+    pub fn bearer(&self) -> Auth<'_> {
+        Auth::Bearer(&self.token)
+    }
+}
+
+impl TestApp {
+    /// Signs a new user up in this browser.
+    pub async fn new_user(&self) -> TestUser {
+        let email = unique_email();
+        let tokens = self.signup(&email, PASSWORD).await;
+        TestUser {
+            id: tokens.user.id,
+            email,
+            token: tokens.access_token,
+        }
+    }
+
+    /// Signs a new user up and grants them credits (the `grant-credits` task).
+    pub async fn new_user_with_credits(&self, credits: i64) -> TestUser {
+        let user = self.new_user().await;
+        assert_eq!(self.grant_by_task(&user.email, credits).await, credits);
+        user
+    }
+
+    /// Makes an admin with the `create-admin` task and signs them in in this browser.
+    pub async fn new_admin(&self) -> TestUser {
+        let email = unique_email();
+        let id = self.create_admin_by_task(&email).await;
+        let tokens = self.login(&email, PASSWORD).await;
+        assert_eq!(tokens.user.id, id, "create_admin returns the user id");
+        TestUser {
+            id,
+            email,
+            token: tokens.access_token,
+        }
+    }
+
+    /// Signs `user` in again from another browser: the new browser and its access token.
+    pub async fn sign_in_elsewhere(&self, user: &TestUser) -> (TestApp, String) {
+        let browser = self.new_browser();
+        let token = browser.login(&user.email, PASSWORD).await.access_token;
+        (browser, token)
+    }
+
+    /// The `create-admin` task: creates the admin (password [`PASSWORD`]) or promotes the user.
+    pub async fn create_admin_by_task(&self, email: &str) -> i64 {
+        let email = email.to_owned();
+        self.run_task(move |config| create_admin(&config, &email, PASSWORD))
+            .await
+            .unwrap_or_else(|e| panic!("create_admin failed: {e:?}"))
+    }
+
+    /// The `grant-credits` task; returns the new balance.
+    pub async fn grant_by_task(&self, email: &str, amount: i64) -> i64 {
+        let email = email.to_owned();
+        self.run_task(move |config| grant_credits(&config, &email, amount, "test set-up"))
+            .await
+            .unwrap_or_else(|e| panic!("grant_credits failed: {e:?}"))
+    }
+
+    /// Runs a synchronous task with this server's configuration off the async workers.
+    pub async fn run_task<T: Send + 'static>(
+        &self,
+        task: impl FnOnce(backend::Config) -> T + Send + 'static,
+    ) -> T {
+        let config = self.config();
+        tokio::task::spawn_blocking(move || task(config))
+            .await
+            .expect("the task panicked")
+    }
+}

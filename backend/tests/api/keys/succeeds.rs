@@ -1,0 +1,106 @@
+//! Keys are shown once, listed without the secret, work at once, and die when revoked.
+
+use reqwest::StatusCode;
+
+use crate::helpers::*;
+
+both_backends!(
+    a_new_key_is_shown_once_and_listed_without_the_secret,
+    a_key_authenticates_and_records_its_first_use,
+    a_revoked_key_fails_at_once_and_leaves_the_list,
+    users_see_only_their_own_keys,
+);
+
+async fn a_new_key_is_shown_once_and_listed_without_the_secret(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let user = app.new_user().await;
+
+    let created = app.create_key(user.bearer(), "  deploy script  ").await;
+
+    let secret = created
+        .key
+        .strip_prefix("sk_")
+        .expect("keys start with sk_");
+    assert_eq!(secret.len(), 43, "sk_ + 43 characters: {}", created.key);
+    assert!(
+        secret.chars().all(|c| c.is_ascii_alphanumeric()),
+        "{}",
+        created.key
+    );
+    assert_eq!(created.prefix, created.key[..12]);
+    assert_eq!(created.name, "deploy script", "the name is trimmed");
+
+    let listing = app.get("/api/keys", user.bearer()).await;
+    let raw = listing.text().await.expect("a body");
+    assert!(
+        !raw.contains(&created.key),
+        "the list never shows the key: {raw}"
+    );
+    let keys = app.keys(user.bearer()).await;
+    assert_eq!(keys.len(), 1);
+    let listed = &keys[0];
+    assert_eq!(
+        (listed.id, &listed.name, &listed.prefix, listed.created_at),
+        (
+            created.id,
+            &created.name,
+            &created.prefix,
+            created.created_at
+        )
+    );
+    assert_eq!(listed.last_used_at, None, "an unused key has no last use");
+}
+
+async fn a_key_authenticates_and_records_its_first_use(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let user = app.new_user().await;
+    let created = app.create_key(user.bearer(), "ci").await;
+
+    let me = app.me(Auth::Key(&created.key)).await;
+    assert_eq!(me.id, user.id);
+
+    let keys = app.keys(user.bearer()).await;
+    let last_used = keys[0]
+        .last_used_at
+        .expect("the first use sets last_used_at");
+    assert!(
+        last_used >= keys[0].created_at,
+        "{last_used} is before {}",
+        keys[0].created_at
+    );
+}
+
+async fn a_revoked_key_fails_at_once_and_leaves_the_list(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let user = app.new_user().await;
+    let revoked = app.create_key(user.bearer(), "old").await;
+    let kept = app.create_key(user.bearer(), "new").await;
+    app.me(Auth::Key(&revoked.key)).await;
+
+    expect_no_content(app.try_delete_key(user.bearer(), revoked.id).await).await;
+
+    let response = app.try_me(Auth::Key(&revoked.key)).await;
+    expect_error(response, StatusCode::UNAUTHORIZED, "unauthorized").await;
+    app.me(Auth::Key(&kept.key)).await;
+    let ids: Vec<i64> = app.keys(user.bearer()).await.iter().map(|k| k.id).collect();
+    assert_eq!(ids, vec![kept.id], "a revoked key is no longer listed");
+}
+
+async fn users_see_only_their_own_keys(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let alice = app.new_user().await;
+    let bob = app.new_browser().new_user().await;
+    let alices = app.create_key(alice.bearer(), "alice's").await;
+    let bobs = app.create_key(bob.bearer(), "bob's").await;
+
+    let alice_ids: Vec<i64> = app
+        .keys(alice.bearer())
+        .await
+        .iter()
+        .map(|k| k.id)
+        .collect();
+    let bob_ids: Vec<i64> = app.keys(bob.bearer()).await.iter().map(|k| k.id).collect();
+
+    assert_eq!(alice_ids, vec![alices.id]);
+    assert_eq!(bob_ids, vec![bobs.id]);
+}

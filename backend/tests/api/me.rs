@@ -1,0 +1,4 @@
+//! `/api/me` and `/api/me/password`.
+
+mod password;
+mod profile;

@@ -1,0 +1,6 @@
+//! Operating the service: health, request ids, the API document, rate limits, production mode
+//! and configuration.
+
+mod config;
+mod health;
+mod prod_mode;

@@ -1,0 +1,28 @@
+use serde::{Deserialize, Serialize};
+
+use super::Role;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GrantCreditsRequest {
+    /// Credits to add (or, negative, to take back; the balance never goes below zero).
+    pub amount: i64,
+    pub reason: String,
+}
+
+pub const GRANT_MAX_ABS: i64 = 1_000_000_000;
+pub const REASON_MAX_LEN: usize = 200;
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateUserRequest {
+    pub is_active: Option<bool>,
+    pub role: Option<Role>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UserListQuery {
+    pub limit: Option<i64>,
+    pub before: Option<i64>,
+}

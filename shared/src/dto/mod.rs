@@ -1,0 +1,17 @@
+//! Request and response bodies of the v1 HTTP contract, one module per route group.
+
+pub mod admin;
+pub mod auth;
+pub mod credits;
+pub mod demo;
+pub mod error;
+pub mod keys;
+pub mod me;
+
+pub use admin::*;
+pub use auth::*;
+pub use credits::*;
+pub use demo::*;
+pub use error::*;
+pub use keys::*;
+pub use me::*;
