@@ -46,6 +46,8 @@ pub enum ApiError {
     PayloadTooLarge,
     #[error("{0}")]
     UnsupportedMediaType(&'static str),
+    #[error("too many requests: retry in {retry_after} s")]
+    RateLimited { retry_after: u64 },
     #[error("payments are not configured on this server")]
     PaymentsUnavailable,
     #[error("the service is not ready: the database is unavailable")]
@@ -80,6 +82,7 @@ impl ApiError {
             Self::EmailTaken => "email_taken",
             Self::PayloadTooLarge => "payload_too_large",
             Self::UnsupportedMediaType(_) => "unsupported_media_type",
+            Self::RateLimited { .. } => "rate_limited",
             Self::PaymentsUnavailable => "payments_unavailable",
             Self::NotReady => "not_ready",
             Self::Internal(_) => "internal",
@@ -98,6 +101,7 @@ impl ApiError {
             StatusCode::UNAUTHORIZED => Self::Unauthorized,
             StatusCode::FORBIDDEN => Self::Forbidden("forbidden"),
             StatusCode::SERVICE_UNAVAILABLE => Self::NotReady,
+            StatusCode::TOO_MANY_REQUESTS => Self::RateLimited { retry_after: 1 },
             s if s.is_client_error() => {
                 Self::BadRequest(s.canonical_reason().unwrap_or("bad request").to_owned())
             }
@@ -149,6 +153,7 @@ impl ResponseError for ApiError {
             Self::EmailTaken => StatusCode::CONFLICT,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::PaymentsUnavailable | Self::NotReady => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }

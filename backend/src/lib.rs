@@ -6,6 +6,7 @@ pub mod config;
 pub mod credits;
 pub mod db;
 pub mod error;
+pub mod http;
 pub mod models;
 pub mod payments;
 pub mod routes;
@@ -17,6 +18,8 @@ use std::net::TcpListener;
 
 use actix_web::{App, HttpServer, dev::Server, middleware, web};
 use tracing_actix_web::TracingLogger;
+
+use http::{request_id, security_headers};
 
 pub use config::Config;
 use db::Db;
@@ -70,6 +73,7 @@ impl Application {
             .port();
         let state = web::Data::new(AppState::new(config, db));
         let server = HttpServer::new(move || {
+            let config = &state.config;
             App::new()
                 .app_data(state.clone())
                 .app_data(
@@ -89,11 +93,15 @@ impl Application {
                     middleware::ErrorHandlers::new()
                         .default_handler(error::contract_body_for_bare_errors),
                 )
-                .wrap(TracingLogger::default())
+                .wrap(middleware::Condition::new(
+                    !config.cors_origins.is_empty(),
+                    http::cors::cors(&config.cors_origins),
+                ))
+                .wrap(security_headers::headers(config.is_dev()))
+                .wrap(TracingLogger::<request_id::RequestSpan>::new())
+                .wrap(middleware::from_fn(request_id::assign))
                 .configure(routes::configure)
-                .default_service(web::to(|| async {
-                    Err::<web::Json<()>, _>(ApiError::NotFound("route"))
-                }))
+                .configure(routes::spa::configure(&config.static_dir))
         })
         .listen(listener)
         .map_err(|source| StartupError::Bind { addr, source })?

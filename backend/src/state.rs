@@ -2,12 +2,15 @@
 
 use actix_web::{HttpRequest, web};
 
-use crate::{auth::jwt::JwtKeys, config::Config, db::Db, error::ApiError};
+use crate::{
+    auth::jwt::JwtKeys, config::Config, db::Db, error::ApiError, http::rate_limit::RateLimits,
+};
 
 pub struct AppState {
     pub config: Config,
     pub db: Db,
     pub jwt: JwtKeys,
+    pub rate_limits: RateLimits,
 }
 
 pub type State = web::Data<AppState>;
@@ -15,7 +18,13 @@ pub type State = web::Data<AppState>;
 impl AppState {
     pub fn new(config: Config, db: Db) -> Self {
         let jwt = JwtKeys::new(&config.jwt_secret, config.access_token_ttl);
-        Self { config, db, jwt }
+        let rate_limits = RateLimits::new(&config);
+        Self {
+            config,
+            db,
+            jwt,
+            rate_limits,
+        }
     }
 
     /// The state from inside an extractor.

@@ -5,11 +5,12 @@
 //!   money, administer);
 //! - `Admin`: a browser session of an admin.
 
-use actix_web::{FromRequest, HttpRequest, dev::Payload, http::header};
+use actix_web::{FromRequest, HttpMessage, HttpRequest, dev::Payload, http::header};
 use futures_util::future::LocalBoxFuture;
 
 use crate::{
     error::ApiError,
+    http::request_id::RequestUser,
     models::{ApiKeyRow, UserRow, now},
     state::AppState,
 };
@@ -121,6 +122,7 @@ impl Caller {
                 .write(move |conn| Ok(ApiKeyRow::touch(conn, id, now())?))
                 .await?;
         }
+        req.extensions_mut().insert(RequestUser(user.id));
         let credential = match (claims, key) {
             (Some(c), _) => Credential::Session { session_id: c.sid },
             (None, Some(k)) => Credential::ApiKey { key_id: k.id },

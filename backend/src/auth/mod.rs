@@ -5,4 +5,4 @@ pub mod cookie;
 pub mod jwt;
 pub mod password;
 
-pub use caller::{Admin, BrowserSession, Caller, Credential};
+pub use caller::{API_KEY_HEADER, Admin, BrowserSession, Caller, Credential};

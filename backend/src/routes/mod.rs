@@ -8,6 +8,7 @@ mod demo;
 mod health;
 mod keys;
 mod me;
+pub mod spa;
 
 use actix_web::web;
 
@@ -17,11 +18,17 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(web::resource("/readyz").get(health::readyz))
         .service(
             web::scope("/api")
+                .wrap(actix_web::middleware::from_fn(
+                    crate::http::rate_limit::enforce,
+                ))
                 .configure(auth::configure)
                 .configure(me::configure)
                 .configure(keys::configure)
                 .configure(credits::configure)
                 .configure(admin::configure)
-                .configure(demo::configure),
+                .configure(demo::configure)
+                .default_service(web::to(|| async {
+                    Err::<web::Json<()>, _>(crate::error::ApiError::NotFound("route"))
+                })),
         );
 }

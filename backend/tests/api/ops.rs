@@ -4,3 +4,5 @@
 mod config;
 mod health;
 mod prod_mode;
+mod rate_limit;
+mod request_id;

@@ -1,0 +1,8 @@
+//! Cross-cutting HTTP concerns, applied to every request in `lib.rs`: request ids and the
+//! request log, rate limits, CORS and security headers.
+
+pub mod client_ip;
+pub mod cors;
+pub mod rate_limit;
+pub mod request_id;
+pub mod security_headers;
