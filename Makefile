@@ -31,10 +31,17 @@ test: tools ## Every test: unit, API on SQLite and PostgreSQL, the wasm build
 	cargo test --locked
 	cargo build -p frontend --target $(WASM_TARGET) --locked
 
-lint: tools ## rustfmt check and clippy with warnings as errors, native and wasm
+lint: tools .venv/.installed ## rustfmt, clippy (native and wasm) with warnings as errors, the OpenAPI document
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets --locked -- -D warnings
 	cargo clippy -p frontend --target $(WASM_TARGET) --locked -- -D warnings
+	cargo run -q -p backend --locked -- openapi > target/openapi.json
+	.venv/bin/openapi-spec-validator target/openapi.json
+
+.venv/.installed: requirements-lint.txt
+	python3 -m venv .venv
+	.venv/bin/pip install -q -r requirements-lint.txt
+	touch $@
 
 fmt: ## Format the code
 	cargo fmt --all

@@ -18,6 +18,7 @@ use std::net::TcpListener;
 
 use actix_web::{App, HttpServer, dev::Server, middleware, web};
 use tracing_actix_web::TracingLogger;
+use utoipa_actix_web::AppExt;
 
 use http::{request_id, security_headers};
 
@@ -72,10 +73,12 @@ impl Application {
             .map_err(|source| StartupError::Bind { addr, source })?
             .port();
         let state = web::Data::new(AppState::new(config, db));
+        let api_document = web::Data::from(routes::docs::ApiDocument::new());
         let server = HttpServer::new(move || {
             let config = &state.config;
             App::new()
                 .app_data(state.clone())
+                .app_data(api_document.clone())
                 .app_data(
                     web::JsonConfig::default()
                         .limit(JSON_LIMIT)
@@ -100,7 +103,9 @@ impl Application {
                 .wrap(security_headers::headers(config.is_dev()))
                 .wrap(TracingLogger::<request_id::RequestSpan>::new())
                 .wrap(middleware::from_fn(request_id::assign))
+                .into_utoipa_app()
                 .configure(routes::configure)
+                .into_app()
                 .configure(routes::spa::configure(&config.static_dir))
         })
         .listen(listener)

@@ -19,6 +19,8 @@ enum Command {
     Serve,
     /// Apply pending database migrations and exit.
     Migrate,
+    /// Print the OpenAPI document (for client generators and `make lint`).
+    Openapi,
     /// Create an admin, or promote an existing user. The password comes from ADMIN_PASSWORD, or
     /// a random one is generated and printed once.
     CreateAdmin {
@@ -38,6 +40,19 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Some(Command::Openapi) = cli.command {
+        // Needs no configuration or database.
+        return match backend::routes::docs::document().to_pretty_json() {
+            Ok(json) => {
+                println!("{json}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::FAILURE
+            }
+        };
+    }
     let dotenv = dotenvy::dotenv();
     let config = match Config::from_env() {
         Ok(config) => config,
@@ -52,6 +67,7 @@ fn main() -> ExitCode {
     }
     let result = match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(config),
+        Command::Openapi => Ok(()),
         Command::Migrate => tasks::migrate(&config)
             .map(|()| println!("migrations applied"))
             .map_err(|e| e.to_string()),

@@ -1,8 +1,9 @@
-use actix_web::web;
+use actix_web::{get, patch, post, web};
 use shared::dto::{
-    Balance, GRANT_MAX_ABS, GrantCreditsRequest, LEDGER_DEFAULT_LIMIT, LEDGER_MAX_LIMIT,
+    Balance, ErrorBody, GRANT_MAX_ABS, GrantCreditsRequest, LEDGER_DEFAULT_LIMIT, LEDGER_MAX_LIMIT,
     REASON_MAX_LEN, Role, UpdateUserRequest, User, UserListQuery,
 };
+use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::{
     auth::Admin,
@@ -11,13 +12,27 @@ use crate::{
     state::State,
 };
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::resource("/admin/users").get(list_users))
-        .service(web::resource("/admin/users/{id}").patch(update_user))
-        .service(web::resource("/admin/users/{id}/credits").post(grant_credits));
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(list_users)
+        .service(grant_credits)
+        .service(update_user);
 }
 
 /// Newest first; page with `before` = the last id seen.
+#[utoipa::path(
+    get,
+    tag = "admin",
+    params(UserListQuery),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Users, newest first; pass the last id as `before` for the next page", body = Vec<User>),
+        (status = 400, description = "validation_error or bad_request", body = ErrorBody),
+        (status = 401, description = "unauthorized: missing or invalid credentials", body = ErrorBody),
+        (status = 403, description = "forbidden (an API key, or not an admin) or account_disabled", body = ErrorBody),
+        (status = 429, description = "rate_limited (see Retry-After)", body = ErrorBody),
+    )
+)]
+#[get("/admin/users")]
 async fn list_users(
     state: State,
     _: Admin,
@@ -39,6 +54,24 @@ async fn list_users(
 }
 
 /// Adds (or, negative, takes back) credits, with a ledger row naming the admin's reason.
+#[utoipa::path(
+    post,
+    tag = "admin",
+    params(("id" = i64, Path, description = "The user's id")),
+    request_body = GrantCreditsRequest,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The user's new balance", body = Balance),
+        (status = 400, description = "validation_error or bad_request", body = ErrorBody),
+        (status = 413, description = "payload_too_large", body = ErrorBody),
+        (status = 415, description = "unsupported_media_type", body = ErrorBody),
+        (status = 401, description = "unauthorized: missing or invalid credentials", body = ErrorBody),
+        (status = 403, description = "forbidden (an API key, or not an admin) or account_disabled", body = ErrorBody),
+        (status = 404, description = "not_found: no such user", body = ErrorBody),
+        (status = 429, description = "rate_limited (see Retry-After)", body = ErrorBody),
+    )
+)]
+#[post("/admin/users/{id}/credits")]
 async fn grant_credits(
     state: State,
     _: Admin,
@@ -78,6 +111,24 @@ async fn grant_credits(
 
 /// Enables/disables an account or changes its role. Disabling kills the user's sessions and
 /// access tokens at once.
+#[utoipa::path(
+    patch,
+    tag = "admin",
+    params(("id" = i64, Path, description = "The user's id")),
+    request_body = UpdateUserRequest,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The updated user; disabling revokes their sessions and tokens at once", body = User),
+        (status = 400, description = "validation_error or bad_request", body = ErrorBody),
+        (status = 413, description = "payload_too_large", body = ErrorBody),
+        (status = 415, description = "unsupported_media_type", body = ErrorBody),
+        (status = 401, description = "unauthorized: missing or invalid credentials", body = ErrorBody),
+        (status = 403, description = "forbidden (an API key, or not an admin) or account_disabled", body = ErrorBody),
+        (status = 404, description = "not_found: no such user", body = ErrorBody),
+        (status = 429, description = "rate_limited (see Retry-After)", body = ErrorBody),
+    )
+)]
+#[patch("/admin/users/{id}")]
 async fn update_user(
     state: State,
     admin: Admin,

@@ -1,10 +1,11 @@
 //! Sign up, sign in (JSON and the OAuth2 password form), refresh, sign out.
 
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, post, web};
 use shared::{
-    dto::{Credentials, Role, TokenForm, TokenResponse},
+    dto::{Credentials, ErrorBody, Role, TokenForm, TokenResponse},
     validate::{Email, Password},
 };
+use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::{
     auth::{BrowserSession, cookie, password},
@@ -13,15 +14,29 @@ use crate::{
     state::{AppState, State},
 };
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::resource("/auth/signup").post(signup))
-        .service(web::resource("/auth/login").post(login))
-        .service(web::resource("/auth/token").post(token))
-        .service(web::resource("/auth/refresh").post(refresh))
-        .service(web::resource("/auth/logout").post(logout))
-        .service(web::resource("/auth/logout-all").post(logout_all));
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(signup)
+        .service(login)
+        .service(oauth2_token)
+        .service(refresh)
+        .service(logout)
+        .service(logout_all);
 }
 
+#[utoipa::path(
+    post,
+    tag = "auth",
+    request_body = Credentials,
+    responses(
+        (status = 201, description = "Signed up; the refresh cookie is set", body = TokenResponse),
+        (status = 400, description = "validation_error or bad_request", body = ErrorBody),
+        (status = 413, description = "payload_too_large", body = ErrorBody),
+        (status = 415, description = "unsupported_media_type", body = ErrorBody),
+        (status = 409, description = "email_taken", body = ErrorBody),
+        (status = 429, description = "rate_limited (see Retry-After)", body = ErrorBody),
+    )
+)]
+#[post("/auth/signup")]
 async fn signup(state: State, body: web::Json<Credentials>) -> Result<HttpResponse, ApiError> {
     let Credentials { email, password } = body.into_inner();
     let email = Email::parse(&email)?.into_inner();
@@ -40,13 +55,43 @@ async fn signup(state: State, body: web::Json<Credentials>) -> Result<HttpRespon
     token_response(&state, HttpResponse::Created(), &user, session)
 }
 
+#[utoipa::path(
+    post,
+    tag = "auth",
+    request_body = Credentials,
+    responses(
+        (status = 200, description = "Signed in; the refresh cookie is set", body = TokenResponse),
+        (status = 400, description = "validation_error or bad_request", body = ErrorBody),
+        (status = 413, description = "payload_too_large", body = ErrorBody),
+        (status = 415, description = "unsupported_media_type", body = ErrorBody),
+        (status = 401, description = "invalid_credentials", body = ErrorBody),
+        (status = 403, description = "account_disabled", body = ErrorBody),
+        (status = 429, description = "rate_limited (see Retry-After)", body = ErrorBody),
+    )
+)]
+#[post("/auth/login")]
 async fn login(state: State, body: web::Json<Credentials>) -> Result<HttpResponse, ApiError> {
     let Credentials { email, password } = body.into_inner();
     sign_in(&state, &email, password).await
 }
 
 /// OAuth2 password flow (`username` is the email), for the OpenAPI "Authorize" button and scripts.
-async fn token(state: State, form: web::Form<TokenForm>) -> Result<HttpResponse, ApiError> {
+#[utoipa::path(
+    post,
+    tag = "auth",
+    request_body(content = TokenForm, content_type = "application/x-www-form-urlencoded"),
+    responses(
+        (status = 200, description = "OAuth2 password flow: signed in", body = TokenResponse),
+        (status = 400, description = "validation_error or bad_request", body = ErrorBody),
+        (status = 413, description = "payload_too_large", body = ErrorBody),
+        (status = 415, description = "unsupported_media_type", body = ErrorBody),
+        (status = 401, description = "invalid_credentials", body = ErrorBody),
+        (status = 403, description = "account_disabled", body = ErrorBody),
+        (status = 429, description = "rate_limited (see Retry-After)", body = ErrorBody),
+    )
+)]
+#[post("/auth/token")]
+async fn oauth2_token(state: State, form: web::Form<TokenForm>) -> Result<HttpResponse, ApiError> {
     let TokenForm {
         username, password, ..
     } = form.into_inner();
@@ -80,6 +125,17 @@ async fn sign_in(
     token_response(state, HttpResponse::Ok(), &user, session)
 }
 
+#[utoipa::path(
+    post,
+    tag = "auth",
+    responses(
+        (status = 200, description = "A new access token; the refresh cookie rotates", body = TokenResponse),
+        (status = 401, description = "unauthorized: no, expired, revoked or reused refresh cookie", body = ErrorBody),
+        (status = 403, description = "account_disabled", body = ErrorBody),
+        (status = 429, description = "rate_limited (see Retry-After)", body = ErrorBody),
+    )
+)]
+#[post("/auth/refresh")]
 async fn refresh(state: State, req: HttpRequest) -> Result<HttpResponse, ApiError> {
     let token = cookie::read(&req).ok_or(ApiError::SessionExpired)?;
     let ttl = state.config.refresh_token_ttl;
@@ -109,6 +165,15 @@ async fn refresh(state: State, req: HttpRequest) -> Result<HttpResponse, ApiErro
     }
 }
 
+#[utoipa::path(
+    post,
+    tag = "auth",
+    responses(
+        (status = 204, description = "Signed out; the refresh cookie is cleared"),
+        (status = 429, description = "rate_limited (see Retry-After)", body = ErrorBody),
+    )
+)]
+#[post("/auth/logout")]
 async fn logout(state: State, req: HttpRequest) -> Result<HttpResponse, ApiError> {
     if let Some(token) = cookie::read(&req) {
         state
@@ -122,6 +187,18 @@ async fn logout(state: State, req: HttpRequest) -> Result<HttpResponse, ApiError
 }
 
 /// Ends every session of the user and kills every outstanding access token.
+#[utoipa::path(
+    post,
+    tag = "auth",
+    security(("bearer" = [])),
+    responses(
+        (status = 204, description = "Every session and access token of the user is revoked"),
+        (status = 401, description = "unauthorized: missing or invalid credentials", body = ErrorBody),
+        (status = 403, description = "forbidden (an API key, or not an admin) or account_disabled", body = ErrorBody),
+        (status = 429, description = "rate_limited (see Retry-After)", body = ErrorBody),
+    )
+)]
+#[post("/auth/logout-all")]
 async fn logout_all(state: State, session: BrowserSession) -> Result<HttpResponse, ApiError> {
     let user_id = session.caller.user.id;
     state

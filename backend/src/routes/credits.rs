@@ -1,9 +1,11 @@
-use actix_web::web;
+use actix_web::{get, post, web};
 use chrono::{TimeDelta, Utc};
 use shared::dto::{
-    Balance, CreditPackage, LEDGER_DEFAULT_LIMIT, LEDGER_MAX_LIMIT, LedgerEntry, LedgerQuery,
-    PurchaseRequest, PurchaseResponse, USAGE_DEFAULT_DAYS, USAGE_MAX_DAYS, UsageDay, UsageQuery,
+    Balance, CreditPackage, ErrorBody, LEDGER_DEFAULT_LIMIT, LEDGER_MAX_LIMIT, LedgerEntry,
+    LedgerQuery, PurchaseRequest, PurchaseResponse, USAGE_DEFAULT_DAYS, USAGE_MAX_DAYS, UsageDay,
+    UsageQuery,
 };
+use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::{
     auth::{BrowserSession, Caller},
@@ -13,20 +15,46 @@ use crate::{
     state::State,
 };
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::resource("/credits").get(balance))
-        .service(web::resource("/credits/ledger").get(ledger))
-        .service(web::resource("/credits/usage").get(usage))
-        .service(web::resource("/credits/packages").get(packages))
-        .service(web::resource("/credits/purchase").post(purchase));
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(balance)
+        .service(ledger)
+        .service(usage)
+        .service(packages)
+        .service(purchase);
 }
 
+#[utoipa::path(
+    get,
+    tag = "credits",
+    security(("bearer" = []), ("api_key" = [])),
+    responses(
+        (status = 200, description = "The balance", body = Balance),
+        (status = 401, description = "unauthorized: missing or invalid credentials", body = ErrorBody),
+        (status = 403, description = "account_disabled", body = ErrorBody),
+        (status = 429, description = "rate_limited (see Retry-After)", body = ErrorBody),
+    )
+)]
+#[get("/credits")]
 async fn balance(caller: Caller) -> web::Json<Balance> {
     web::Json(Balance {
         credits: caller.user.credits,
     })
 }
 
+#[utoipa::path(
+    get,
+    tag = "credits",
+    params(LedgerQuery),
+    security(("bearer" = []), ("api_key" = [])),
+    responses(
+        (status = 200, description = "Ledger entries, newest first; pass the last id as `before` for the next page", body = Vec<LedgerEntry>),
+        (status = 400, description = "validation_error or bad_request", body = ErrorBody),
+        (status = 401, description = "unauthorized: missing or invalid credentials", body = ErrorBody),
+        (status = 403, description = "account_disabled", body = ErrorBody),
+        (status = 429, description = "rate_limited (see Retry-After)", body = ErrorBody),
+    )
+)]
+#[get("/credits/ledger")]
 async fn ledger(
     state: State,
     caller: Caller,
@@ -48,6 +76,20 @@ async fn ledger(
 }
 
 /// Spent and bought per UTC day over the last `days` days, oldest first, today last.
+#[utoipa::path(
+    get,
+    tag = "credits",
+    params(UsageQuery),
+    security(("bearer" = []), ("api_key" = [])),
+    responses(
+        (status = 200, description = "Credits spent and bought per UTC day, oldest first, empty days included", body = Vec<UsageDay>),
+        (status = 400, description = "validation_error or bad_request", body = ErrorBody),
+        (status = 401, description = "unauthorized: missing or invalid credentials", body = ErrorBody),
+        (status = 403, description = "account_disabled", body = ErrorBody),
+        (status = 429, description = "rate_limited (see Retry-After)", body = ErrorBody),
+    )
+)]
+#[get("/credits/usage")]
 async fn usage(
     state: State,
     caller: Caller,
@@ -71,11 +113,38 @@ async fn usage(
     ))
 }
 
+#[utoipa::path(
+    get,
+    tag = "credits",
+    responses(
+        (status = 200, description = "The credit packages on sale", body = Vec<CreditPackage>),
+        (status = 429, description = "rate_limited (see Retry-After)", body = ErrorBody),
+    )
+)]
+#[get("/credits/packages")]
 async fn packages(state: State) -> web::Json<Vec<CreditPackage>> {
     web::Json(state.config.credit_packages.clone())
 }
 
 /// Buying needs a browser session: a leaked API key must not spend the owner's money.
+#[utoipa::path(
+    post,
+    tag = "credits",
+    request_body = PurchaseRequest,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Dev payments: `{credits}` at once; a payment provider: `{checkout_url}`", body = PurchaseResponse),
+        (status = 400, description = "validation_error or bad_request", body = ErrorBody),
+        (status = 413, description = "payload_too_large", body = ErrorBody),
+        (status = 415, description = "unsupported_media_type", body = ErrorBody),
+        (status = 401, description = "unauthorized: missing or invalid credentials", body = ErrorBody),
+        (status = 403, description = "forbidden (an API key, or not an admin) or account_disabled", body = ErrorBody),
+        (status = 404, description = "not_found: no such package", body = ErrorBody),
+        (status = 429, description = "rate_limited (see Retry-After)", body = ErrorBody),
+        (status = 503, description = "payments_unavailable", body = ErrorBody),
+    )
+)]
+#[post("/credits/purchase")]
 async fn purchase(
     state: State,
     session: BrowserSession,

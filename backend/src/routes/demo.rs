@@ -1,22 +1,39 @@
 //! The demo paid routes: copy one to add your own.
 
-use actix_web::web;
+use actix_web::{get, post, web};
 use shared::{
-    dto::{GenerateTextRequest, GenerateTextResponse, PremiumResponse},
+    dto::{ErrorBody, GenerateTextRequest, GenerateTextResponse, PremiumResponse},
     validate::Prompt,
 };
+use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::{
     credits::{Charge, RequireCredits},
     error::ApiError,
 };
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::resource("/generate-text").post(generate_text))
-        .service(web::resource("/demo/premium").get(premium));
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(generate_text).service(premium);
 }
 
 /// Costs 1 credit. An error answer (here, an empty prompt) refunds it.
+#[utoipa::path(
+    post,
+    tag = "paid",
+    request_body = GenerateTextRequest,
+    security(("bearer" = []), ("api_key" = [])),
+    responses(
+        (status = 200, description = "Costs 1 credit; `credits` is the balance left", body = GenerateTextResponse),
+        (status = 400, description = "validation_error or bad_request", body = ErrorBody),
+        (status = 413, description = "payload_too_large", body = ErrorBody),
+        (status = 415, description = "unsupported_media_type", body = ErrorBody),
+        (status = 401, description = "unauthorized: missing or invalid credentials", body = ErrorBody),
+        (status = 402, description = "insufficient_credits", body = ErrorBody),
+        (status = 403, description = "account_disabled", body = ErrorBody),
+        (status = 429, description = "rate_limited (see Retry-After)", body = ErrorBody),
+    )
+)]
+#[post("/generate-text")]
 async fn generate_text(
     body: web::Json<GenerateTextRequest>,
     charge: Charge<1>,
@@ -29,6 +46,19 @@ async fn generate_text(
 }
 
 /// Needs a positive balance, spends nothing (subscription-style access).
+#[utoipa::path(
+    get,
+    tag = "paid",
+    security(("bearer" = []), ("api_key" = [])),
+    responses(
+        (status = 200, description = "Needs a positive balance; spends nothing", body = PremiumResponse),
+        (status = 401, description = "unauthorized: missing or invalid credentials", body = ErrorBody),
+        (status = 402, description = "insufficient_credits", body = ErrorBody),
+        (status = 403, description = "account_disabled", body = ErrorBody),
+        (status = 429, description = "rate_limited (see Retry-After)", body = ErrorBody),
+    )
+)]
+#[get("/demo/premium")]
 async fn premium(access: RequireCredits) -> web::Json<PremiumResponse> {
     web::Json(PremiumResponse {
         message: "Welcome to the premium area: a positive balance lets you in without spending."

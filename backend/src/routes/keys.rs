@@ -1,18 +1,30 @@
 //! API keys. Managing them needs a browser session: a leaked key must not mint more keys.
 
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpResponse, delete, get, post, web};
 use shared::{
-    dto::{ApiKey, CreateKeyRequest},
+    dto::{ApiKey, CreateKeyRequest, CreatedKey, ErrorBody},
     validate::KeyName,
 };
+use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::{auth::BrowserSession, error::ApiError, models::ApiKeyRow, state::State};
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::resource("/keys").get(list).post(create))
-        .service(web::resource("/keys/{id}").delete(revoke));
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(list).service(create).service(revoke);
 }
 
+#[utoipa::path(
+    get,
+    tag = "keys",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The caller's live keys, newest first (never the key itself)", body = Vec<ApiKey>),
+        (status = 401, description = "unauthorized: missing or invalid credentials", body = ErrorBody),
+        (status = 403, description = "forbidden (an API key, or not an admin) or account_disabled", body = ErrorBody),
+        (status = 429, description = "rate_limited (see Retry-After)", body = ErrorBody),
+    )
+)]
+#[get("/keys")]
 async fn list(state: State, session: BrowserSession) -> Result<web::Json<Vec<ApiKey>>, ApiError> {
     let user_id = session.caller.user.id;
     let keys = state
@@ -22,6 +34,22 @@ async fn list(state: State, session: BrowserSession) -> Result<web::Json<Vec<Api
     Ok(web::Json(keys.iter().map(ApiKeyRow::to_dto).collect()))
 }
 
+#[utoipa::path(
+    post,
+    tag = "keys",
+    request_body = CreateKeyRequest,
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "Created: the only time `key` is shown", body = CreatedKey),
+        (status = 400, description = "validation_error or bad_request", body = ErrorBody),
+        (status = 413, description = "payload_too_large", body = ErrorBody),
+        (status = 415, description = "unsupported_media_type", body = ErrorBody),
+        (status = 401, description = "unauthorized: missing or invalid credentials", body = ErrorBody),
+        (status = 403, description = "forbidden (an API key, or not an admin) or account_disabled", body = ErrorBody),
+        (status = 429, description = "rate_limited (see Retry-After)", body = ErrorBody),
+    )
+)]
+#[post("/keys")]
 async fn create(
     state: State,
     session: BrowserSession,
@@ -37,6 +65,20 @@ async fn create(
     Ok(HttpResponse::Created().json(created))
 }
 
+#[utoipa::path(
+    delete,
+    tag = "keys",
+    params(("id" = i64, Path, description = "The key's id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 204, description = "Revoked: the key fails at once"),
+        (status = 401, description = "unauthorized: missing or invalid credentials", body = ErrorBody),
+        (status = 403, description = "forbidden (an API key, or not an admin) or account_disabled", body = ErrorBody),
+        (status = 404, description = "not_found: no such key of the caller's", body = ErrorBody),
+        (status = 429, description = "rate_limited (see Retry-After)", body = ErrorBody),
+    )
+)]
+#[delete("/keys/{id}")]
 async fn revoke(
     state: State,
     session: BrowserSession,

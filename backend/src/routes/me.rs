@@ -1,8 +1,9 @@
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpResponse, get, post, web};
 use shared::{
-    dto::{ChangePasswordRequest, User},
+    dto::{ChangePasswordRequest, ErrorBody, User},
     validate::Password,
 };
+use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::{
     auth::{BrowserSession, Caller, password},
@@ -11,17 +12,44 @@ use crate::{
     state::State,
 };
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::resource("/me").get(me))
-        .service(web::resource("/me/password").post(change_password));
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(me).service(change_password);
 }
 
+#[utoipa::path(
+    get,
+    tag = "account",
+    security(("bearer" = []), ("api_key" = [])),
+    responses(
+        (status = 200, description = "The caller", body = User),
+        (status = 401, description = "unauthorized: missing or invalid credentials", body = ErrorBody),
+        (status = 403, description = "account_disabled", body = ErrorBody),
+        (status = 429, description = "rate_limited (see Retry-After)", body = ErrorBody),
+    )
+)]
+#[get("/me")]
 async fn me(caller: Caller) -> web::Json<User> {
     web::Json(caller.user.to_dto())
 }
 
 /// Changes the password, then revokes every access token (the caller's too: it refreshes with its
 /// cookie) and every other session.
+#[utoipa::path(
+    post,
+    tag = "account",
+    request_body = ChangePasswordRequest,
+    security(("bearer" = [])),
+    responses(
+        (status = 204, description = "Changed; all access tokens and other sessions are revoked (refresh to continue)"),
+        (status = 400, description = "validation_error or bad_request", body = ErrorBody),
+        (status = 413, description = "payload_too_large", body = ErrorBody),
+        (status = 415, description = "unsupported_media_type", body = ErrorBody),
+        (status = 401, description = "unauthorized or invalid_credentials (wrong current password)", body = ErrorBody),
+        (status = 403, description = "forbidden (an API key, or not an admin) or account_disabled", body = ErrorBody),
+        (status = 429, description = "rate_limited (see Retry-After)", body = ErrorBody),
+    )
+)]
+#[post("/me/password")]
 async fn change_password(
     state: State,
     session: BrowserSession,

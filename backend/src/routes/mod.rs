@@ -1,34 +1,32 @@
 //! The HTTP surface, one module per route group. Handlers are thin: parse, call the models,
-//! shape the response.
+//! shape the response. Each is annotated for the OpenAPI document (`docs`).
 
 mod admin;
 mod auth;
 mod credits;
 mod demo;
+pub mod docs;
 mod health;
 mod keys;
 mod me;
 pub mod spa;
 
-use actix_web::web;
+use actix_web::middleware::from_fn;
+use utoipa_actix_web::{scope, service_config::ServiceConfig};
+
+use crate::http::rate_limit;
 
 /// Registers every route: `/api/...` and the health probes.
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::resource("/healthz").get(health::healthz))
-        .service(web::resource("/readyz").get(health::readyz))
-        .service(
-            web::scope("/api")
-                .wrap(actix_web::middleware::from_fn(
-                    crate::http::rate_limit::enforce,
-                ))
-                .configure(auth::configure)
-                .configure(me::configure)
-                .configure(keys::configure)
-                .configure(credits::configure)
-                .configure(admin::configure)
-                .configure(demo::configure)
-                .default_service(web::to(|| async {
-                    Err::<web::Json<()>, _>(crate::error::ApiError::NotFound("route"))
-                })),
-        );
+pub fn configure(cfg: &mut ServiceConfig) {
+    let api = scope("/api")
+        .wrap(from_fn(rate_limit::enforce))
+        .configure(auth::configure)
+        .configure(me::configure)
+        .configure(keys::configure)
+        .configure(credits::configure)
+        .configure(admin::configure)
+        .configure(demo::configure);
+    cfg.service(health::healthz)
+        .service(health::readyz)
+        .service(docs::configure(api));
 }

@@ -3,6 +3,7 @@
 
 mod config;
 mod health;
+mod openapi;
 mod prod_mode;
 mod rate_limit;
 mod request_id;

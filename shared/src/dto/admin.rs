@@ -2,6 +2,7 @@ use serde::{Deserialize, Serialize};
 
 use super::Role;
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct GrantCreditsRequest {
@@ -13,6 +14,7 @@ pub struct GrantCreditsRequest {
 pub const GRANT_MAX_ABS: i64 = 1_000_000_000;
 pub const REASON_MAX_LEN: usize = 200;
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateUserRequest {
@@ -20,6 +22,8 @@ pub struct UpdateUserRequest {
     pub role: Option<Role>,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct UserListQuery {

@@ -3,6 +3,7 @@ use serde::{Deserialize, Serialize};
 use super::User;
 
 /// Body of `POST /api/auth/signup` and `POST /api/auth/login`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Credentials {
@@ -11,6 +12,7 @@ pub struct Credentials {
 }
 
 /// Form of `POST /api/auth/token` (OAuth2 password flow): `username` is the email.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TokenForm {
     pub username: String,
@@ -21,6 +23,7 @@ pub struct TokenForm {
     pub scope: Option<String>,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TokenResponse {
     pub access_token: String,

@@ -1,11 +1,13 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Balance {
     pub credits: i64,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LedgerEntry {
     pub id: i64,
@@ -17,6 +19,8 @@ pub struct LedgerEntry {
 }
 
 /// Query of `GET /api/credits/ledger`: newest first, `before` is the `id` of the last entry seen.
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LedgerQuery {
@@ -27,6 +31,8 @@ pub struct LedgerQuery {
 pub const LEDGER_DEFAULT_LIMIT: i64 = 50;
 pub const LEDGER_MAX_LIMIT: i64 = 200;
 
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct UsageQuery {
@@ -37,6 +43,7 @@ pub const USAGE_DEFAULT_DAYS: i64 = 30;
 pub const USAGE_MAX_DAYS: i64 = 366;
 
 /// Credits spent and bought on one UTC day.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UsageDay {
     pub date: NaiveDate,
@@ -44,6 +51,7 @@ pub struct UsageDay {
     pub purchased: i64,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CreditPackage {
     pub id: String,
@@ -52,6 +60,7 @@ pub struct CreditPackage {
     pub currency: String,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PurchaseRequest {
@@ -59,6 +68,7 @@ pub struct PurchaseRequest {
 }
 
 /// Answer to a purchase: the new balance (dev provider) or where to pay (Stripe).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum PurchaseResponse {
