@@ -93,6 +93,23 @@ impl fmt::Debug for DatabaseUrl {
     }
 }
 
+/// Stripe credentials; present only when both keys are set.
+#[derive(Clone)]
+pub struct StripeConfig {
+    pub secret_key: String,
+    pub webhook_secret: String,
+    /// `https://api.stripe.com` unless overridden (tests point it at a local fake).
+    pub api_base: String,
+}
+
+impl fmt::Debug for StripeConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("StripeConfig")
+            .field("api_base", &self.api_base)
+            .finish_non_exhaustive()
+    }
+}
+
 /// The HMAC key for access tokens. Debug output never shows it.
 #[derive(Clone)]
 pub struct JwtSecret(Vec<u8>);
@@ -132,6 +149,10 @@ pub struct Config {
     pub log_format: LogFormat,
     pub db_pool_size: u32,
     pub db_timeout: Duration,
+    pub stripe: Option<StripeConfig>,
+    /// Where users reach the app (`https://app.example.com`), for links such as Stripe's return
+    /// URLs; when unset, taken from each request's Host.
+    pub public_url: Option<String>,
 }
 
 pub const DEFAULT_CREDIT_PACKAGES: &str =
@@ -240,7 +261,40 @@ impl Config {
             return Err(invalid("DB_POOL_SIZE", "must be at least 1"));
         }
 
+        let stripe = match (get("STRIPE_SECRET_KEY"), get("STRIPE_WEBHOOK_SECRET")) {
+            (Some(secret_key), Some(webhook_secret)) => Some(StripeConfig {
+                secret_key,
+                webhook_secret,
+                api_base: get("STRIPE_API_BASE")
+                    .unwrap_or_else(|| "https://api.stripe.com".to_owned())
+                    .trim_end_matches('/')
+                    .to_owned(),
+            }),
+            (None, None) => None,
+            (Some(_), None) => {
+                return Err(invalid(
+                    "STRIPE_WEBHOOK_SECRET",
+                    "is required with STRIPE_SECRET_KEY",
+                ));
+            }
+            (None, Some(_)) => {
+                return Err(invalid(
+                    "STRIPE_SECRET_KEY",
+                    "is required with STRIPE_WEBHOOK_SECRET",
+                ));
+            }
+        };
+        let public_url = get("PUBLIC_URL").map(|u| u.trim_end_matches('/').to_owned());
+        if public_url
+            .as_deref()
+            .is_some_and(|u| !(u.starts_with("http://") || u.starts_with("https://")))
+        {
+            return Err(invalid("PUBLIC_URL", "must start with http:// or https://"));
+        }
+
         Ok(Self {
+            stripe,
+            public_url,
             mode,
             database_url: DatabaseUrl::parse(get("DATABASE_URL").as_deref().unwrap_or(""))?,
             jwt_secret,
@@ -460,6 +514,7 @@ mod tests {
             ("CREDIT_PACKAGES", "a:1:2:usd,a:3:4:usd"),
             ("LOG_FORMAT", "xml"),
             ("DB_POOL_SIZE", "0"),
+            ("PUBLIC_URL", "app.example.com"),
         ] {
             let err = config(&[(var, value)]).unwrap_err();
             assert_eq!(err.var, var, "{var}={value} gave {err}");
@@ -499,8 +554,44 @@ mod tests {
     }
 
     #[test]
-    fn secret_is_not_in_debug_output() {
-        let c = config(&[("JWT_SECRET", "a-very-secret-value-of-32-bytes!!")]).unwrap();
-        assert!(!format!("{c:?}").contains("a-very-secret"));
+    fn secrets_are_not_in_debug_output() {
+        let c = config(&[
+            ("JWT_SECRET", "a-very-secret-value-of-32-bytes!!"),
+            ("STRIPE_SECRET_KEY", "sk_test_topsecret"),
+            ("STRIPE_WEBHOOK_SECRET", "whsec_topsecret"),
+        ])
+        .unwrap();
+        let debug = format!("{c:?}");
+        assert!(
+            !debug.contains("a-very-secret") && !debug.contains("topsecret"),
+            "{debug}"
+        );
+    }
+
+    #[test]
+    fn stripe_needs_both_keys() {
+        let c = config(&[
+            ("STRIPE_SECRET_KEY", "sk_test_1"),
+            ("STRIPE_WEBHOOK_SECRET", "whsec_1"),
+        ])
+        .unwrap();
+        assert_eq!(
+            c.stripe.map(|s| s.api_base).as_deref(),
+            Some("https://api.stripe.com")
+        );
+        assert!(config(&[]).unwrap().stripe.is_none());
+        // One without the other names the missing one.
+        assert_eq!(
+            config(&[("STRIPE_SECRET_KEY", "sk_test_1")])
+                .unwrap_err()
+                .var,
+            "STRIPE_WEBHOOK_SECRET"
+        );
+        assert_eq!(
+            config(&[("STRIPE_WEBHOOK_SECRET", "whsec_1")])
+                .unwrap_err()
+                .var,
+            "STRIPE_SECRET_KEY"
+        );
     }
 }

@@ -1,9 +1,11 @@
-//! What every handler shares: configuration, the database and the token keys.
+//! What every handler shares: configuration, the database, the token keys, the rate limiters
+//! and the payment provider.
 
 use actix_web::{HttpRequest, web};
 
 use crate::{
     auth::jwt::JwtKeys, config::Config, db::Db, error::ApiError, http::rate_limit::RateLimits,
+    payments::Provider,
 };
 
 pub struct AppState {
@@ -11,6 +13,7 @@ pub struct AppState {
     pub db: Db,
     pub jwt: JwtKeys,
     pub rate_limits: RateLimits,
+    pub payments: Provider,
 }
 
 pub type State = web::Data<AppState>;
@@ -19,11 +22,13 @@ impl AppState {
     pub fn new(config: Config, db: Db) -> Self {
         let jwt = JwtKeys::new(&config.jwt_secret, config.access_token_ttl);
         let rate_limits = RateLimits::new(&config);
+        let payments = Provider::for_config(&config);
         Self {
             config,
             db,
             jwt,
             rate_limits,
+            payments,
         }
     }
 

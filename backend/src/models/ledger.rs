@@ -58,6 +58,14 @@ impl LedgerRow {
         reference: Option<&str>,
     ) -> Result<Posted, ApiError> {
         if let Some(reference) = reference {
+            if let AnyConnection::Postgresql(pg) = conn {
+                // Serialises concurrent movements with the same reference (a webhook delivered
+                // twice at once) until this transaction ends, so the check below is race-free.
+                // SQLite needs nothing: its writers already run one at a time.
+                diesel::sql_query("SELECT pg_advisory_xact_lock(hashtext($1))")
+                    .bind::<diesel::sql_types::Text, _>(reference)
+                    .execute(pg)?;
+            }
             let seen = credit_ledger::table
                 .filter(credit_ledger::reference.eq(reference))
                 .select(credit_ledger::id)
@@ -81,9 +89,7 @@ impl LedgerRow {
             })
             .returning(credit_ledger::id)
             .get_result::<i64>(conn)
-            // A concurrent twin with the same reference won the unique index (PostgreSQL; SQLite
-            // writers are serialised). Failing rolls back the balance change; a retry then sees
-            // `Duplicate` above.
+            // Unreachable through `post` (the lock above); kept as the last line of defence.
             .map_err(|e| {
                 if is_unique_violation(&e) {
                     ApiError::internal("concurrent duplicate ledger reference")

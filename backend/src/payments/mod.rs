@@ -1,5 +1,9 @@
-//! Buying credits. The dev provider credits a purchase at once (dev mode only, so a production
-//! server never hands out free credits); without a real provider, prod answers 503.
+//! Buying credits. With Stripe keys configured, a purchase is a Stripe Checkout Session and the
+//! credits arrive with the signed `checkout.session.completed` webhook (never with the redirect
+//! back, which anyone can fake). Without them, dev mode credits a purchase at once and prod
+//! answers 503: a production server never hands out free credits.
+
+pub mod stripe;
 
 use shared::dto::{CreditPackage, PurchaseResponse};
 
@@ -10,38 +14,46 @@ use crate::{
     models::{LedgerRow, ledger::Posted},
 };
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Provider {
     /// Instant, free credits for local development.
     Dev,
-    /// No payment provider is configured.
+    Stripe(stripe::Client),
+    /// No payment provider is configured (prod without Stripe keys).
     Unavailable,
+}
+
+/// Who buys what, and where the buyer's browser returns to.
+pub struct Purchase<'a> {
+    pub user_id: i64,
+    pub email: &'a str,
+    pub package: &'a CreditPackage,
+    /// The app's origin, e.g. `https://app.example.com`.
+    pub return_base: &'a str,
 }
 
 impl Provider {
     pub fn for_config(config: &Config) -> Self {
-        if config.is_dev() {
-            Self::Dev
-        } else {
-            Self::Unavailable
+        match &config.stripe {
+            Some(stripe) => Self::Stripe(stripe::Client::new(stripe.clone())),
+            None if config.is_dev() => Self::Dev,
+            None => Self::Unavailable,
         }
     }
 
     pub async fn purchase(
-        self,
+        &self,
         db: &Db,
-        user_id: i64,
-        package: &CreditPackage,
+        purchase: Purchase<'_>,
     ) -> Result<PurchaseResponse, ApiError> {
         match self {
             Self::Unavailable => Err(ApiError::PaymentsUnavailable),
+            Self::Stripe(client) => {
+                let checkout_url = client.create_checkout_session(&purchase).await?;
+                Ok(PurchaseResponse::Checkout { checkout_url })
+            }
             Self::Dev => {
-                let (credits, reason) = (package.credits, format!("purchase:{}", package.id));
                 let reference = format!("dev:{}", uuid::Uuid::new_v4());
-                let posted = db
-                    .write(move |c| LedgerRow::post(c, user_id, credits, &reason, Some(&reference)))
-                    .await?;
-                match posted {
+                match credit_purchase(db, purchase.user_id, purchase.package, &reference).await? {
                     Posted::Applied { balance, .. } => {
                         Ok(PurchaseResponse::Credited { credits: balance })
                     }
@@ -52,4 +64,20 @@ impl Provider {
             }
         }
     }
+}
+
+/// Credits a paid package once per `reference` (a payment's id): a replay is `Duplicate`.
+pub async fn credit_purchase(
+    db: &Db,
+    user_id: i64,
+    package: &CreditPackage,
+    reference: &str,
+) -> Result<Posted, ApiError> {
+    let (credits, reason, reference) = (
+        package.credits,
+        format!("purchase:{}", package.id),
+        reference.to_owned(),
+    );
+    db.write(move |c| LedgerRow::post(c, user_id, credits, &reason, Some(&reference)))
+        .await
 }

@@ -1,4 +1,4 @@
-use actix_web::{get, post, web};
+use actix_web::{HttpRequest, get, post, web};
 use chrono::{TimeDelta, Utc};
 use shared::dto::{
     Balance, CreditPackage, ErrorBody, LEDGER_DEFAULT_LIMIT, LEDGER_MAX_LIMIT, LedgerEntry,
@@ -11,7 +11,7 @@ use crate::{
     auth::{BrowserSession, Caller},
     error::ApiError,
     models::LedgerRow,
-    payments::Provider,
+    payments::Purchase,
     state::State,
 };
 
@@ -148,16 +148,25 @@ async fn packages(state: State) -> web::Json<Vec<CreditPackage>> {
 async fn purchase(
     state: State,
     session: BrowserSession,
+    req: HttpRequest,
     body: web::Json<PurchaseRequest>,
 ) -> Result<web::Json<PurchaseResponse>, ApiError> {
     let package = state
         .config
         .package(&body.package_id)
         .ok_or(ApiError::NotFound("credit package"))?;
-    let provider = Provider::for_config(&state.config);
+    let return_base = state.config.public_url.clone().unwrap_or_else(|| {
+        let info = req.connection_info();
+        format!("{}://{}", info.scheme(), info.host())
+    });
+    let user = &session.caller.user;
+    let purchase = Purchase {
+        user_id: user.id,
+        email: &user.email,
+        package,
+        return_base: &return_base,
+    };
     Ok(web::Json(
-        provider
-            .purchase(&state.db, session.caller.user.id, package)
-            .await?,
+        state.payments.purchase(&state.db, purchase).await?,
     ))
 }

@@ -10,6 +10,7 @@ mod health;
 mod keys;
 mod me;
 pub mod spa;
+mod webhooks;
 
 use actix_web::middleware::from_fn;
 use utoipa_actix_web::{scope, service_config::ServiceConfig};
@@ -25,7 +26,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .configure(keys::configure)
         .configure(credits::configure)
         .configure(admin::configure)
-        .configure(demo::configure);
+        .configure(demo::configure)
+        .configure(webhooks::configure);
     cfg.service(health::healthz)
         .service(health::readyz)
         .service(docs::configure(api));

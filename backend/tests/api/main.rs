@@ -16,3 +16,4 @@ mod keys;
 mod me;
 mod ops;
 mod paid;
+mod payments;
