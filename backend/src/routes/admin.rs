@@ -5,6 +5,7 @@ use shared::dto::{
 };
 use utoipa_actix_web::service_config::ServiceConfig;
 
+use super::responses::{BadBody, Limited, NeedsSession};
 use crate::{
     auth::Admin,
     error::ApiError,
@@ -27,9 +28,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
     responses(
         (status = 200, description = "Users, newest first; pass the last id as `before` for the next page", body = Vec<User>),
         (status = 400, description = "validation_error or bad_request", body = ErrorBody),
-        (status = 401, description = "unauthorized: missing or invalid credentials", body = ErrorBody),
-        (status = 403, description = "forbidden (an API key, or not an admin) or account_disabled", body = ErrorBody),
-        (status = 429, description = "rate_limited (see Retry-After)", body = ErrorBody),
+        NeedsSession,
+        Limited,
     )
 )]
 #[get("/admin/users")]
@@ -62,13 +62,10 @@ async fn list_users(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The user's new balance", body = Balance),
-        (status = 400, description = "validation_error or bad_request", body = ErrorBody),
-        (status = 413, description = "payload_too_large", body = ErrorBody),
-        (status = 415, description = "unsupported_media_type", body = ErrorBody),
-        (status = 401, description = "unauthorized: missing or invalid credentials", body = ErrorBody),
-        (status = 403, description = "forbidden (an API key, or not an admin) or account_disabled", body = ErrorBody),
+        BadBody,
+        NeedsSession,
         (status = 404, description = "not_found: no such user", body = ErrorBody),
-        (status = 429, description = "rate_limited (see Retry-After)", body = ErrorBody),
+        Limited,
     )
 )]
 #[post("/admin/users/{id}/credits")]
@@ -119,13 +116,10 @@ async fn grant_credits(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The updated user; disabling revokes their sessions and tokens at once", body = User),
-        (status = 400, description = "validation_error or bad_request", body = ErrorBody),
-        (status = 413, description = "payload_too_large", body = ErrorBody),
-        (status = 415, description = "unsupported_media_type", body = ErrorBody),
-        (status = 401, description = "unauthorized: missing or invalid credentials", body = ErrorBody),
-        (status = 403, description = "forbidden (an API key, or not an admin) or account_disabled", body = ErrorBody),
+        BadBody,
+        NeedsSession,
         (status = 404, description = "not_found: no such user", body = ErrorBody),
-        (status = 429, description = "rate_limited (see Retry-After)", body = ErrorBody),
+        Limited,
     )
 )]
 #[patch("/admin/users/{id}")]

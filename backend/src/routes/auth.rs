@@ -7,6 +7,7 @@ use shared::{
 };
 use utoipa_actix_web::service_config::ServiceConfig;
 
+use super::responses::{BadBody, Limited, NeedsSession};
 use crate::{
     auth::{BrowserSession, cookie, password},
     error::ApiError,
@@ -29,11 +30,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
     request_body = Credentials,
     responses(
         (status = 201, description = "Signed up; the refresh cookie is set", body = TokenResponse),
-        (status = 400, description = "validation_error or bad_request", body = ErrorBody),
-        (status = 413, description = "payload_too_large", body = ErrorBody),
-        (status = 415, description = "unsupported_media_type", body = ErrorBody),
+        BadBody,
         (status = 409, description = "email_taken", body = ErrorBody),
-        (status = 429, description = "rate_limited (see Retry-After)", body = ErrorBody),
+        Limited,
     )
 )]
 #[post("/auth/signup")]
@@ -61,12 +60,10 @@ async fn signup(state: State, body: web::Json<Credentials>) -> Result<HttpRespon
     request_body = Credentials,
     responses(
         (status = 200, description = "Signed in; the refresh cookie is set", body = TokenResponse),
-        (status = 400, description = "validation_error or bad_request", body = ErrorBody),
-        (status = 413, description = "payload_too_large", body = ErrorBody),
-        (status = 415, description = "unsupported_media_type", body = ErrorBody),
+        BadBody,
         (status = 401, description = "invalid_credentials", body = ErrorBody),
         (status = 403, description = "account_disabled", body = ErrorBody),
-        (status = 429, description = "rate_limited (see Retry-After)", body = ErrorBody),
+        Limited,
     )
 )]
 #[post("/auth/login")]
@@ -82,12 +79,10 @@ async fn login(state: State, body: web::Json<Credentials>) -> Result<HttpRespons
     request_body(content = TokenForm, content_type = "application/x-www-form-urlencoded"),
     responses(
         (status = 200, description = "OAuth2 password flow: signed in", body = TokenResponse),
-        (status = 400, description = "validation_error or bad_request", body = ErrorBody),
-        (status = 413, description = "payload_too_large", body = ErrorBody),
-        (status = 415, description = "unsupported_media_type", body = ErrorBody),
+        BadBody,
         (status = 401, description = "invalid_credentials", body = ErrorBody),
         (status = 403, description = "account_disabled", body = ErrorBody),
-        (status = 429, description = "rate_limited (see Retry-After)", body = ErrorBody),
+        Limited,
     )
 )]
 #[post("/auth/token")]
@@ -132,7 +127,7 @@ async fn sign_in(
         (status = 200, description = "A new access token; the refresh cookie rotates", body = TokenResponse),
         (status = 401, description = "unauthorized: no, expired, revoked or reused refresh cookie", body = ErrorBody),
         (status = 403, description = "account_disabled", body = ErrorBody),
-        (status = 429, description = "rate_limited (see Retry-After)", body = ErrorBody),
+        Limited,
     )
 )]
 #[post("/auth/refresh")]
@@ -170,7 +165,7 @@ async fn refresh(state: State, req: HttpRequest) -> Result<HttpResponse, ApiErro
     tag = "auth",
     responses(
         (status = 204, description = "Signed out; the refresh cookie is cleared"),
-        (status = 429, description = "rate_limited (see Retry-After)", body = ErrorBody),
+        Limited,
     )
 )]
 #[post("/auth/logout")]
@@ -193,9 +188,8 @@ async fn logout(state: State, req: HttpRequest) -> Result<HttpResponse, ApiError
     security(("bearer" = [])),
     responses(
         (status = 204, description = "Every session and access token of the user is revoked"),
-        (status = 401, description = "unauthorized: missing or invalid credentials", body = ErrorBody),
-        (status = 403, description = "forbidden (an API key, or not an admin) or account_disabled", body = ErrorBody),
-        (status = 429, description = "rate_limited (see Retry-After)", body = ErrorBody),
+        NeedsSession,
+        Limited,
     )
 )]
 #[post("/auth/logout-all")]

@@ -7,6 +7,7 @@ use shared::dto::{
 };
 use utoipa_actix_web::service_config::ServiceConfig;
 
+use super::responses::{BadBody, Limited, NeedsCaller, NeedsSession};
 use crate::{
     auth::{BrowserSession, Caller},
     error::ApiError,
@@ -29,9 +30,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
     security(("bearer" = []), ("api_key" = [])),
     responses(
         (status = 200, description = "The balance", body = Balance),
-        (status = 401, description = "unauthorized: missing or invalid credentials", body = ErrorBody),
-        (status = 403, description = "account_disabled", body = ErrorBody),
-        (status = 429, description = "rate_limited (see Retry-After)", body = ErrorBody),
+        NeedsCaller,
+        Limited,
     )
 )]
 #[get("/credits")]
@@ -49,9 +49,8 @@ async fn balance(caller: Caller) -> web::Json<Balance> {
     responses(
         (status = 200, description = "Ledger entries, newest first; pass the last id as `before` for the next page", body = Vec<LedgerEntry>),
         (status = 400, description = "validation_error or bad_request", body = ErrorBody),
-        (status = 401, description = "unauthorized: missing or invalid credentials", body = ErrorBody),
-        (status = 403, description = "account_disabled", body = ErrorBody),
-        (status = 429, description = "rate_limited (see Retry-After)", body = ErrorBody),
+        NeedsCaller,
+        Limited,
     )
 )]
 #[get("/credits/ledger")]
@@ -84,9 +83,8 @@ async fn ledger(
     responses(
         (status = 200, description = "Credits spent and bought per UTC day, oldest first, empty days included", body = Vec<UsageDay>),
         (status = 400, description = "validation_error or bad_request", body = ErrorBody),
-        (status = 401, description = "unauthorized: missing or invalid credentials", body = ErrorBody),
-        (status = 403, description = "account_disabled", body = ErrorBody),
-        (status = 429, description = "rate_limited (see Retry-After)", body = ErrorBody),
+        NeedsCaller,
+        Limited,
     )
 )]
 #[get("/credits/usage")]
@@ -118,7 +116,7 @@ async fn usage(
     tag = "credits",
     responses(
         (status = 200, description = "The credit packages on sale", body = Vec<CreditPackage>),
-        (status = 429, description = "rate_limited (see Retry-After)", body = ErrorBody),
+        Limited,
     )
 )]
 #[get("/credits/packages")]
@@ -134,13 +132,10 @@ async fn packages(state: State) -> web::Json<Vec<CreditPackage>> {
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Dev payments: `{credits}` at once; a payment provider: `{checkout_url}`", body = PurchaseResponse),
-        (status = 400, description = "validation_error or bad_request", body = ErrorBody),
-        (status = 413, description = "payload_too_large", body = ErrorBody),
-        (status = 415, description = "unsupported_media_type", body = ErrorBody),
-        (status = 401, description = "unauthorized: missing or invalid credentials", body = ErrorBody),
-        (status = 403, description = "forbidden (an API key, or not an admin) or account_disabled", body = ErrorBody),
+        BadBody,
+        NeedsSession,
         (status = 404, description = "not_found: no such package", body = ErrorBody),
-        (status = 429, description = "rate_limited (see Retry-After)", body = ErrorBody),
+        Limited,
         (status = 503, description = "payments_unavailable", body = ErrorBody),
     )
 )]

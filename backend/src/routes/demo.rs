@@ -7,6 +7,7 @@ use shared::{
 };
 use utoipa_actix_web::service_config::ServiceConfig;
 
+use super::responses::{BadBody, Limited, NeedsCaller};
 use crate::{
     credits::{Charge, RequireCredits},
     error::ApiError,
@@ -24,13 +25,10 @@ pub fn configure(cfg: &mut ServiceConfig) {
     security(("bearer" = []), ("api_key" = [])),
     responses(
         (status = 200, description = "Costs 1 credit; `credits` is the balance left", body = GenerateTextResponse),
-        (status = 400, description = "validation_error or bad_request", body = ErrorBody),
-        (status = 413, description = "payload_too_large", body = ErrorBody),
-        (status = 415, description = "unsupported_media_type", body = ErrorBody),
-        (status = 401, description = "unauthorized: missing or invalid credentials", body = ErrorBody),
+        BadBody,
+        NeedsCaller,
         (status = 402, description = "insufficient_credits", body = ErrorBody),
-        (status = 403, description = "account_disabled", body = ErrorBody),
-        (status = 429, description = "rate_limited (see Retry-After)", body = ErrorBody),
+        Limited,
     )
 )]
 #[post("/generate-text")]
@@ -52,10 +50,9 @@ async fn generate_text(
     security(("bearer" = []), ("api_key" = [])),
     responses(
         (status = 200, description = "Needs a positive balance; spends nothing", body = PremiumResponse),
-        (status = 401, description = "unauthorized: missing or invalid credentials", body = ErrorBody),
+        NeedsCaller,
         (status = 402, description = "insufficient_credits", body = ErrorBody),
-        (status = 403, description = "account_disabled", body = ErrorBody),
-        (status = 429, description = "rate_limited (see Retry-After)", body = ErrorBody),
+        Limited,
     )
 )]
 #[get("/demo/premium")]

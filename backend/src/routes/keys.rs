@@ -7,6 +7,7 @@ use shared::{
 };
 use utoipa_actix_web::service_config::ServiceConfig;
 
+use super::responses::{BadBody, Limited, NeedsSession};
 use crate::{auth::BrowserSession, error::ApiError, models::ApiKeyRow, state::State};
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -19,9 +20,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The caller's live keys, newest first (never the key itself)", body = Vec<ApiKey>),
-        (status = 401, description = "unauthorized: missing or invalid credentials", body = ErrorBody),
-        (status = 403, description = "forbidden (an API key, or not an admin) or account_disabled", body = ErrorBody),
-        (status = 429, description = "rate_limited (see Retry-After)", body = ErrorBody),
+        NeedsSession,
+        Limited,
     )
 )]
 #[get("/keys")]
@@ -41,12 +41,9 @@ async fn list(state: State, session: BrowserSession) -> Result<web::Json<Vec<Api
     security(("bearer" = [])),
     responses(
         (status = 201, description = "Created: the only time `key` is shown", body = CreatedKey),
-        (status = 400, description = "validation_error or bad_request", body = ErrorBody),
-        (status = 413, description = "payload_too_large", body = ErrorBody),
-        (status = 415, description = "unsupported_media_type", body = ErrorBody),
-        (status = 401, description = "unauthorized: missing or invalid credentials", body = ErrorBody),
-        (status = 403, description = "forbidden (an API key, or not an admin) or account_disabled", body = ErrorBody),
-        (status = 429, description = "rate_limited (see Retry-After)", body = ErrorBody),
+        BadBody,
+        NeedsSession,
+        Limited,
     )
 )]
 #[post("/keys")]
@@ -72,10 +69,9 @@ async fn create(
     security(("bearer" = [])),
     responses(
         (status = 204, description = "Revoked: the key fails at once"),
-        (status = 401, description = "unauthorized: missing or invalid credentials", body = ErrorBody),
-        (status = 403, description = "forbidden (an API key, or not an admin) or account_disabled", body = ErrorBody),
+        NeedsSession,
         (status = 404, description = "not_found: no such key of the caller's", body = ErrorBody),
-        (status = 429, description = "rate_limited (see Retry-After)", body = ErrorBody),
+        Limited,
     )
 )]
 #[delete("/keys/{id}")]

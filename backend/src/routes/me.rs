@@ -5,6 +5,7 @@ use shared::{
 };
 use utoipa_actix_web::service_config::ServiceConfig;
 
+use super::responses::{BadBody, Limited, NeedsCaller};
 use crate::{
     auth::{BrowserSession, Caller, password},
     error::ApiError,
@@ -22,9 +23,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
     security(("bearer" = []), ("api_key" = [])),
     responses(
         (status = 200, description = "The caller", body = User),
-        (status = 401, description = "unauthorized: missing or invalid credentials", body = ErrorBody),
-        (status = 403, description = "account_disabled", body = ErrorBody),
-        (status = 429, description = "rate_limited (see Retry-After)", body = ErrorBody),
+        NeedsCaller,
+        Limited,
     )
 )]
 #[get("/me")]
@@ -41,12 +41,10 @@ async fn me(caller: Caller) -> web::Json<User> {
     security(("bearer" = [])),
     responses(
         (status = 204, description = "Changed; all access tokens and other sessions are revoked (refresh to continue)"),
-        (status = 400, description = "validation_error or bad_request", body = ErrorBody),
-        (status = 413, description = "payload_too_large", body = ErrorBody),
-        (status = 415, description = "unsupported_media_type", body = ErrorBody),
+        BadBody,
         (status = 401, description = "unauthorized or invalid_credentials (wrong current password)", body = ErrorBody),
         (status = 403, description = "forbidden (an API key, or not an admin) or account_disabled", body = ErrorBody),
-        (status = 429, description = "rate_limited (see Retry-After)", body = ErrorBody),
+        Limited,
     )
 )]
 #[post("/me/password")]

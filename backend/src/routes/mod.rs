@@ -9,6 +9,7 @@ pub mod docs;
 mod health;
 mod keys;
 mod me;
+mod responses;
 pub mod spa;
 mod webhooks;
 
