@@ -92,14 +92,15 @@ impl Application {
                 .app_data(web::PathConfig::default().error_handler(error::path_error))
                 .app_data(web::QueryConfig::default().error_handler(error::query_error))
                 .wrap(middleware::from_fn(credits::refund_failed_charges))
-                .wrap(
-                    middleware::ErrorHandlers::new()
-                        .default_handler(error::contract_body_for_bare_errors),
-                )
+                // Inside ErrorHandlers, so a refused preflight gets a JSON body too.
                 .wrap(middleware::Condition::new(
                     !config.cors_origins.is_empty(),
                     http::cors::cors(&config.cors_origins),
                 ))
+                .wrap(
+                    middleware::ErrorHandlers::new()
+                        .default_handler(error::contract_body_for_bare_errors),
+                )
                 .wrap(security_headers::headers(config.is_dev()))
                 .wrap(TracingLogger::<request_id::RequestSpan>::new())
                 .wrap(middleware::from_fn(request_id::assign))

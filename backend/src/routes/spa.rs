@@ -38,6 +38,7 @@ pub fn configure(static_dir: &Path) -> impl FnOnce(&mut web::ServiceConfig) {
         if dir.is_dir() {
             scope = scope.service(
                 Files::new("/", &dir)
+                    .index_file("index.html")
                     .use_etag(true)
                     .use_last_modified(true)
                     .default_handler(fallback),
@@ -51,8 +52,16 @@ pub fn configure(static_dir: &Path) -> impl FnOnce(&mut web::ServiceConfig) {
 }
 
 async fn index_or_not_found(req: &HttpRequest, index: &Path) -> HttpResponse {
-    let wants_page =
-        matches!(*req.method(), Method::GET | Method::HEAD) && !req.path().starts_with("/api/");
+    // A missing file (`/app-<hash>.js` after a rollback) is a 404, never the index: a browser
+    // would cache the page as the script. Client routes have no extension.
+    let looks_like_file = req
+        .path()
+        .rsplit('/')
+        .next()
+        .is_some_and(|last| last.contains('.'));
+    let wants_page = matches!(*req.method(), Method::GET | Method::HEAD)
+        && !req.path().starts_with("/api/")
+        && !looks_like_file;
     if wants_page {
         let index = index.to_path_buf();
         if let Ok(Ok(file)) = web::block(move || NamedFile::open(index)).await {

@@ -3,19 +3,23 @@
 
 mod app;
 mod assertions;
+mod binary;
 mod calls;
 mod database;
+mod files;
 mod malformed;
 mod routes;
 mod users;
 
-pub use app::{Auth, TestApp};
+pub use app::{Auth, PROD_MODE, TestApp};
 pub use assertions::{
-    assert_ledger_consistent, expect_error, expect_error_for, expect_json, expect_no_content,
-    expect_validation_error,
+    assert_ledger_consistent, expect_error, expect_error_for, expect_header, expect_json,
+    expect_no_content, expect_text, expect_validation_error, header_value,
 };
+pub use binary::ServerProcess;
 pub use calls::RefreshCookie;
 pub use database::Backend;
+pub use files::{SpaBuild, TempDir};
 pub use malformed::{Malformed, assert_rejects_malformed};
 pub use routes::Route;
 pub use users::{PASSWORD, TestUser, unique_email};

@@ -18,6 +18,9 @@ const DEFAULT_SETTINGS: &[(&str, &str)] = &[
     ("REFRESH_TOKEN_TTL", "86400"),
 ];
 
+/// Overrides for production mode, with the lowest bcrypt cost it allows (keeps the tests quick).
+pub const PROD_MODE: &[(&str, &str)] = &[("APP_MODE", "prod"), ("BCRYPT_COST", "10")];
+
 /// How a request authenticates.
 #[derive(Debug, Clone, Copy)]
 pub enum Auth<'a> {
@@ -42,8 +45,31 @@ impl Auth<'_> {
 pub struct TestApp {
     pub address: String,
     pub client: Client,
-    settings: Arc<HashMap<String, String>>,
+    settings: Settings,
     db: Arc<TestDb>,
+}
+
+/// A server's settings, by variable name.
+pub(crate) type Settings = Arc<HashMap<String, String>>;
+
+/// A fresh database, and the settings of a server on it: the defaults, its `DATABASE_URL`, then
+/// `overrides`.
+pub(crate) async fn prepare(
+    backend: Backend,
+    overrides: &[(&str, &str)],
+) -> (Settings, Arc<TestDb>) {
+    let (db, database_url) = TestDb::create(backend).await;
+    let mut settings: HashMap<String, String> = DEFAULT_SETTINGS
+        .iter()
+        .map(|(name, value)| (name.to_string(), value.to_string()))
+        .collect();
+    settings.insert("DATABASE_URL".into(), database_url);
+    settings.extend(
+        overrides
+            .iter()
+            .map(|(n, v)| (n.to_string(), v.to_string())),
+    );
+    (Arc::new(settings), Arc::new(db))
 }
 
 impl TestApp {
@@ -54,36 +80,38 @@ impl TestApp {
 
     /// Starts the server on a fresh database, with some settings overridden.
     pub async fn spawn_with(backend: Backend, overrides: &[(&str, &str)]) -> Self {
-        let (db, database_url) = TestDb::create(backend).await;
-        let mut settings: HashMap<String, String> = DEFAULT_SETTINGS
-            .iter()
-            .map(|(name, value)| (name.to_string(), value.to_string()))
-            .collect();
-        settings.insert("DATABASE_URL".into(), database_url);
-        settings.extend(
-            overrides
-                .iter()
-                .map(|(n, v)| (n.to_string(), v.to_string())),
-        );
-        let settings = Arc::new(settings);
-
+        let (settings, db) = prepare(backend, overrides).await;
         let app = backend::Application::build(config_from(&settings))
             .await
             .unwrap_or_else(|e| panic!("the server did not start on {backend:?}: {e:?}"));
         let address = format!("http://127.0.0.1:{}", app.port());
         tokio::spawn(app.run_until_stopped());
+        Self::at(address, settings, db)
+    }
 
+    /// A browser talking to a server at `address` that runs with `settings` on `db`.
+    pub(crate) fn at(address: String, settings: Settings, db: Arc<TestDb>) -> Self {
         Self {
             address,
             client: browser_client(),
             settings,
-            db: Arc::new(db),
+            db,
         }
     }
 
     /// The server's configuration, for the command-line tasks (`create_admin`, ...).
     pub fn config(&self) -> backend::Config {
         config_from(&self.settings)
+    }
+
+    /// A setting the server runs with (empty when unset).
+    pub fn setting(&self, name: &str) -> &str {
+        self.settings.get(name).map_or("", String::as_str)
+    }
+
+    /// Takes the database away from the running server (PostgreSQL only).
+    pub async fn drop_database(&self) {
+        self.db.drop_now().await;
     }
 
     /// `ACCESS_TOKEN_TTL` as configured, in seconds.
@@ -95,12 +123,11 @@ impl TestApp {
 
     /// A second browser on the same server: same database, its own cookie jar.
     pub fn new_browser(&self) -> Self {
-        Self {
-            address: self.address.clone(),
-            client: browser_client(),
-            settings: Arc::clone(&self.settings),
-            db: Arc::clone(&self.db),
-        }
+        Self::at(
+            self.address.clone(),
+            Arc::clone(&self.settings),
+            Arc::clone(&self.db),
+        )
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -168,10 +195,12 @@ pub(crate) async fn send(request: RequestBuilder) -> Response {
 }
 
 fn browser_client() -> Client {
-    Client::builder()
-        .cookie_store(true)
-        .build()
-        .expect("a reqwest client")
+    browser().build().expect("a reqwest client")
+}
+
+/// A browser-like client: it keeps cookies (the refresh cookie).
+pub(crate) fn browser() -> reqwest::ClientBuilder {
+    Client::builder().cookie_store(true)
 }
 
 fn config_from(settings: &HashMap<String, String>) -> backend::Config {

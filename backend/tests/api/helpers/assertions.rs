@@ -14,6 +14,11 @@ pub async fn expect_json<T: DeserializeOwned>(response: Response, status: Status
         .unwrap_or_else(|e| panic!("{url}: the body is not the expected JSON ({e}): {body}"))
 }
 
+/// Asserts the status and returns the body as text.
+pub async fn expect_text(response: Response, status: StatusCode) -> String {
+    expect_status(response, status, "").await.1
+}
+
 /// Asserts a 204 with an empty body.
 pub async fn expect_no_content(response: Response) {
     let (url, body) = expect_status(response, StatusCode::NO_CONTENT, "").await;
@@ -65,6 +70,24 @@ pub async fn expect_error_for(
         "{case} {url}: empty error message: {body}"
     );
     parsed.error
+}
+
+/// A response header's value, if present (and ASCII).
+pub fn header_value(response: &Response, name: &str) -> Option<String> {
+    let value = response.headers().get(name)?;
+    Some(value.to_str().ok()?.to_owned())
+}
+
+/// A response header's value; fails naming the response when it is missing.
+pub fn expect_header(response: &Response, name: &str) -> String {
+    header_value(response, name).unwrap_or_else(|| {
+        panic!(
+            "{} ({}) has no {name} header: {:?}",
+            response.url(),
+            response.status(),
+            response.headers()
+        )
+    })
 }
 
 async fn expect_status(response: Response, status: StatusCode, case: &str) -> (String, String) {

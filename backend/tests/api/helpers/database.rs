@@ -1,13 +1,11 @@
 //! A fresh database per test: a temp SQLite file, or a PostgreSQL database created on
 //! `TEST_DATABASE_URL`. Both are deleted when the last handle is dropped.
 
-use std::{
-    io::Write,
-    path::{Path, PathBuf},
-    sync::Once,
-};
+use std::{io::Write, sync::Once};
 
 use diesel::{Connection, PgConnection, RunQueryDsl};
+
+use super::files::TempDir;
 
 /// Which database the server under test runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,23 +54,27 @@ fn warn_postgres_skipped() {
 
 /// A database that lives as long as the test that made it.
 pub(crate) enum TestDb {
-    Sqlite { dir: PathBuf },
-    Postgres { admin_url: String, name: String },
+    /// Removed with its directory when dropped.
+    Sqlite {
+        _dir: TempDir,
+    },
+    Postgres {
+        admin_url: String,
+        name: String,
+    },
 }
 
 impl TestDb {
     /// Creates an empty database and returns it with the `DATABASE_URL` that reaches it.
     pub(crate) async fn create(backend: Backend) -> (Self, String) {
-        let id = uuid::Uuid::new_v4().simple().to_string();
         match backend {
             Backend::Sqlite => {
-                let dir = std::env::temp_dir().join(format!("backend-test-{id}"));
-                std::fs::create_dir_all(&dir)
-                    .unwrap_or_else(|e| panic!("cannot create {}: {e}", dir.display()));
-                let url = format!("sqlite://{}", dir.join("app.db").display());
-                (TestDb::Sqlite { dir }, url)
+                let dir = TempDir::new("test");
+                let url = format!("sqlite://{}", dir.path().join("app.db").display());
+                (TestDb::Sqlite { _dir: dir }, url)
             }
             Backend::Postgres => {
+                let id = uuid::Uuid::new_v4().simple();
                 let admin_url = postgres_admin_url()
                     .expect("PostgreSQL tests run only when TEST_DATABASE_URL is set");
                 let name = format!("t_{id}");
@@ -86,35 +88,34 @@ impl TestDb {
             }
         }
     }
+
+    /// Deletes a PostgreSQL database now, disconnecting whoever uses it: the server loses its
+    /// database while it runs.
+    pub(crate) async fn drop_now(&self) {
+        let TestDb::Postgres { admin_url, name } = self else {
+            panic!("only a PostgreSQL database can be taken away from a running server");
+        };
+        let (admin, sql) = (admin_url.clone(), drop_sql(name));
+        tokio::task::spawn_blocking(move || run_admin_sql(&admin, &sql))
+            .await
+            .expect("the database drop thread panicked")
+            .unwrap_or_else(|e| panic!("cannot drop the test database: {e}"));
+    }
 }
 
 impl Drop for TestDb {
+    /// The SQLite directory removes itself; a PostgreSQL database is dropped here.
     fn drop(&mut self) {
-        match self {
-            TestDb::Sqlite { dir } => remove_dir(dir),
-            TestDb::Postgres { admin_url, name } => {
-                let sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
-                if let Err(e) = run_admin_sql(admin_url, &sql) {
-                    eprintln!("could not drop the test database {name}: {e}");
-                }
+        if let TestDb::Postgres { admin_url, name } = self {
+            if let Err(e) = run_admin_sql(admin_url, &drop_sql(name)) {
+                eprintln!("could not drop the test database {name}: {e}");
             }
         }
     }
 }
 
-/// Removes the SQLite directory. The server may still be opening a connection (it runs until
-/// the test binary exits), which can drop a new file in between: try again a few times.
-fn remove_dir(dir: &Path) {
-    let mut result = Ok(());
-    for _ in 0..5 {
-        result = std::fs::remove_dir_all(dir);
-        if result.is_ok() || !dir.exists() {
-            return;
-        }
-    }
-    if let Err(e) = result {
-        eprintln!("could not remove the test database {}: {e}", dir.display());
-    }
+fn drop_sql(name: &str) -> String {
+    format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 }
 
 fn run_admin_sql(admin_url: &str, sql: &str) -> Result<(), String> {

@@ -9,11 +9,8 @@ both_backends!(
     prod_refresh_cookie_is_secure
 );
 
-/// Production refuses a bcrypt cost under 10 (the lowest it allows keeps these tests quick).
-const PROD: &[(&str, &str)] = &[("APP_MODE", "prod"), ("BCRYPT_COST", "10")];
-
 async fn prod_without_stripe_refuses_purchases_with_503(backend: Backend) {
-    let app = TestApp::spawn_with(backend, PROD).await;
+    let app = TestApp::spawn_with(backend, PROD_MODE).await;
     let user = app.new_user().await;
 
     let response = app.try_buy(user.bearer(), "starter").await;
@@ -29,7 +26,7 @@ async fn prod_without_stripe_refuses_purchases_with_503(backend: Backend) {
 }
 
 async fn prod_refresh_cookie_is_secure(backend: Backend) {
-    let app = TestApp::spawn_with(backend, PROD).await;
+    let app = TestApp::spawn_with(backend, PROD_MODE).await;
 
     let response = app.try_signup(&unique_email(), PASSWORD).await;
 

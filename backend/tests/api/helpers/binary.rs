@@ -1,0 +1,247 @@
+//! The compiled `backend` binary as a child process, for what only the real process shows: its
+//! log, its start-up line, its exit code and how it stops on SIGTERM.
+
+use std::{
+    collections::HashMap,
+    fmt,
+    fs::File,
+    ops::Deref,
+    process::{Child, Command, ExitStatus, Stdio},
+    sync::Arc,
+    time::{Duration, Instant},
+};
+
+use super::app::{Settings, TestApp, browser, prepare};
+use super::database::{Backend, TestDb};
+use super::files::TempDir;
+
+/// Every run logs JSON lines, with the backend's own debug events.
+const LOG_SETTINGS: [(&str, &str); 2] =
+    [("LOG_FORMAT", "json"), ("RUST_LOG", "info,backend=debug")];
+/// The start-up line says this, then the URL the server listens on.
+const LISTENING_ON: &str = "listening on ";
+/// Bound on start-up, migrations included.
+const START_TIMEOUT: Duration = Duration::from_secs(30);
+/// Bound on stopping: Actix gives in-flight requests up to 30 s after SIGTERM.
+const STOP_TIMEOUT: Duration = Duration::from_secs(40);
+const POLL_INTERVAL: Duration = Duration::from_millis(20);
+
+/// What a run of the binary printed.
+#[derive(Debug, Clone)]
+pub struct Output {
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl fmt::Display for Output {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "--- stdout ---\n{}--- stderr ---\n{}",
+            self.stdout, self.stderr
+        )
+    }
+}
+
+/// The binary serving on its own database, and a browser talking to it (through `Deref`, every
+/// [`TestApp`] call works). Killed if it still runs when dropped.
+pub struct ServerProcess {
+    // Declared first, so dropped first: the process stops before its database goes.
+    process: Process,
+    app: TestApp,
+    settings: Settings,
+    db: Arc<TestDb>,
+}
+
+impl ServerProcess {
+    /// Starts the binary on a fresh database with the test settings and `overrides`, and waits
+    /// for its start-up line.
+    pub async fn start(backend: Backend, overrides: &[(&str, &str)]) -> Self {
+        let (settings, db) = prepare(backend, overrides).await;
+        Self::launch(settings, db).await
+    }
+
+    /// Starts the binary on a fresh SQLite database with a setting it must refuse, and returns
+    /// how it exited and what it printed.
+    pub async fn start_refused(overrides: &[(&str, &str)]) -> (ExitStatus, Output) {
+        let (settings, _db) = prepare(Backend::Sqlite, overrides).await;
+        let mut process = Process::spawn(&settings);
+        let deadline = Instant::now() + START_TIMEOUT;
+        loop {
+            if let Some(status) = process.exited() {
+                return (status, process.output());
+            }
+            let output = process.output();
+            assert!(
+                listening_address(&output.stdout).is_none(),
+                "the binary started with {overrides:?}:\n{output}"
+            );
+            assert!(
+                Instant::now() < deadline,
+                "the binary neither started nor exited within {START_TIMEOUT:?} with \
+                 {overrides:?}:\n{output}"
+            );
+            tokio::time::sleep(POLL_INTERVAL).await;
+        }
+    }
+
+    /// Stops the binary if it still runs (it must exit 0), then starts it again on the same
+    /// database with the same settings.
+    pub async fn restart(mut self) -> Self {
+        if self.process.exited().is_none() {
+            self.stop().await;
+        }
+        let (settings, db) = (Arc::clone(&self.settings), Arc::clone(&self.db));
+        drop(self);
+        Self::launch(settings, db).await
+    }
+
+    async fn launch(settings: Settings, db: Arc<TestDb>) -> Self {
+        let mut process = Process::spawn(&settings);
+        let address = process.listening_address().await;
+        let mut app = TestApp::at(address, Arc::clone(&settings), Arc::clone(&db));
+        // A connection left idle would hold a graceful shutdown for Actix's keep-alive timeout
+        // (5 s): close each one after its answer, as a client that has finished does.
+        app.client = browser()
+            .pool_max_idle_per_host(0)
+            .build()
+            .expect("a reqwest client");
+        Self {
+            process,
+            app,
+            settings,
+            db,
+        }
+    }
+
+    /// Sends SIGTERM, as an orchestrator does, without waiting.
+    pub fn terminate(&self) {
+        let pid = self.process.child.id().to_string();
+        let status = Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .expect("cannot run kill");
+        assert!(status.success(), "kill -TERM {pid} failed with {status}");
+    }
+
+    /// Waits for the binary to exit, which must be with status 0 and within a bounded time;
+    /// returns what it printed.
+    pub async fn wait_for_clean_exit(&mut self) -> Output {
+        let deadline = Instant::now() + STOP_TIMEOUT;
+        let status = loop {
+            if let Some(status) = self.process.exited() {
+                break status;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the binary did not exit within {STOP_TIMEOUT:?}:\n{}",
+                self.output()
+            );
+            tokio::time::sleep(POLL_INTERVAL).await;
+        };
+        let output = self.output();
+        assert!(
+            status.success(),
+            "the binary exited with {status}:\n{output}"
+        );
+        output
+    }
+
+    /// SIGTERM, then [`Self::wait_for_clean_exit`].
+    pub async fn stop(&mut self) -> Output {
+        self.terminate();
+        self.wait_for_clean_exit().await
+    }
+
+    /// What the binary printed so far.
+    pub fn output(&self) -> Output {
+        self.process.output()
+    }
+}
+
+impl Deref for ServerProcess {
+    type Target = TestApp;
+
+    fn deref(&self) -> &TestApp {
+        &self.app
+    }
+}
+
+/// One run of the binary, its stdout and stderr going to files.
+struct Process {
+    child: Child,
+    output: TempDir,
+}
+
+impl Process {
+    /// Runs the binary with exactly `settings` (and [`LOG_SETTINGS`]) as its environment, in an
+    /// empty directory: nothing comes from the test's environment or a `.env` file.
+    fn spawn(settings: &HashMap<String, String>) -> Self {
+        let output = TempDir::new("server-output");
+        let file = |name: &str| {
+            let path = output.path().join(name);
+            File::create(&path).unwrap_or_else(|e| panic!("cannot create {}: {e}", path.display()))
+        };
+        let child = Command::new(env!("CARGO_BIN_EXE_backend"))
+            .env_clear()
+            .envs(settings)
+            .envs(LOG_SETTINGS)
+            .current_dir(output.path())
+            .stdin(Stdio::null())
+            .stdout(file("stdout"))
+            .stderr(file("stderr"))
+            .spawn()
+            .expect("cannot start the backend binary");
+        Self { child, output }
+    }
+
+    fn output(&self) -> Output {
+        Output {
+            stdout: self.output.read("stdout"),
+            stderr: self.output.read("stderr"),
+        }
+    }
+
+    fn exited(&mut self) -> Option<ExitStatus> {
+        self.child
+            .try_wait()
+            .expect("cannot query the backend process")
+    }
+
+    /// Waits for the start-up line and returns the URL it names.
+    async fn listening_address(&mut self) -> String {
+        let deadline = Instant::now() + START_TIMEOUT;
+        loop {
+            let output = self.output();
+            if let Some(address) = listening_address(&output.stdout) {
+                return address;
+            }
+            if let Some(status) = self.exited() {
+                panic!("the binary exited with {status} instead of listening:\n{output}");
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the binary did not say where it listens within {START_TIMEOUT:?}:\n{output}"
+            );
+            tokio::time::sleep(POLL_INTERVAL).await;
+        }
+    }
+}
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
+/// The `http://host:port` of the start-up line, once it is logged.
+fn listening_address(stdout: &str) -> Option<String> {
+    stdout.lines().find_map(|line| {
+        let (_, rest) = line.split_once(LISTENING_ON)?;
+        let url = rest.split([' ', '"']).next()?;
+        url.starts_with("http://").then(|| url.to_owned())
+    })
+}

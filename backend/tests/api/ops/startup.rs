@@ -1,0 +1,57 @@
+//! The binary's start-up: one line saying where it listens and on which database; a bad setting
+//! stops it with one line naming the variable.
+
+use reqwest::StatusCode;
+
+use crate::helpers::*;
+
+both_backends!(start_up_line_names_the_url_and_the_database);
+
+async fn start_up_line_names_the_url_and_the_database(backend: Backend) {
+    let mut server = ServerProcess::start(backend, &[]).await;
+
+    // The harness found the server through that line: it leads to the server.
+    expect_json::<serde_json::Value>(server.get("/healthz", Auth::None).await, StatusCode::OK)
+        .await;
+    let output = server.stop().await;
+    let listening = format!("listening on {}", server.address);
+    let line = output
+        .stdout
+        .lines()
+        .find(|line| line.contains(&listening))
+        .unwrap_or_else(|| panic!("no line says {listening:?}:\n{output}"));
+    let database = match backend {
+        Backend::Sqlite => "SQLite",
+        Backend::Postgres => "PostgreSQL",
+    };
+    assert!(line.contains(database), "{line} does not say {database}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_settings_stop_start_up_with_one_line_naming_the_variable() {
+    let cases: [(&str, &[(&str, &str)]); 2] = [
+        ("BCRYPT_COST", &[("BCRYPT_COST", "abc")]),
+        (
+            "JWT_SECRET",
+            &[
+                ("APP_MODE", "prod"),
+                ("BCRYPT_COST", "10"),
+                ("JWT_SECRET", ""),
+            ],
+        ),
+    ];
+    for (variable, settings) in cases {
+        let (status, output) = ServerProcess::start_refused(settings).await;
+
+        assert!(!status.success(), "{settings:?} exited with {status}");
+        let lines: Vec<&str> = output
+            .stderr
+            .lines()
+            .filter(|line| !line.trim().is_empty())
+            .collect();
+        assert!(
+            lines.len() == 1 && lines[0].contains(variable),
+            "{settings:?}: expected one line naming {variable} on stderr:\n{output}"
+        );
+    }
+}
