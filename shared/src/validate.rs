@@ -171,6 +171,20 @@ impl Prompt {
     }
 }
 
+/// The `limit` of a paginated list: 1 to 200, 50 when absent.
+pub fn page_limit(raw: Option<i64>) -> Result<i64, ValidationError> {
+    use crate::dto::{LEDGER_DEFAULT_LIMIT, LEDGER_MAX_LIMIT};
+    let limit = raw.unwrap_or(LEDGER_DEFAULT_LIMIT);
+    if (1..=LEDGER_MAX_LIMIT).contains(&limit) {
+        Ok(limit)
+    } else {
+        Err(ValidationError::new(
+            "limit",
+            format!("limit must be between 1 and {LEDGER_MAX_LIMIT}"),
+        ))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -257,6 +271,17 @@ mod tests {
         assert!(Prompt::parse("").is_err());
         assert!(Prompt::parse(&"p".repeat(4001)).is_err());
         assert_eq!(Prompt::parse(" hi ").unwrap().as_str(), "hi");
+    }
+
+    #[test]
+    fn page_limits() {
+        assert_eq!(page_limit(None), Ok(50));
+        assert_eq!(page_limit(Some(200)), Ok(200));
+        assert!(
+            page_limit(Some(0)).is_err()
+                && page_limit(Some(201)).is_err()
+                && page_limit(Some(-1)).is_err()
+        );
     }
 
     #[test]

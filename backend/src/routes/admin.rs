@@ -1,8 +1,9 @@
 use actix_web::{get, patch, post, web};
 use shared::dto::{
-    Balance, ErrorBody, GRANT_MAX_ABS, GrantCreditsRequest, LEDGER_DEFAULT_LIMIT, LEDGER_MAX_LIMIT,
-    REASON_MAX_LEN, Role, UpdateUserRequest, User, UserListQuery,
+    Balance, ErrorBody, GRANT_MAX_ABS, GrantCreditsRequest, REASON_MAX_LEN, Role,
+    UpdateUserRequest, User, UserListQuery,
 };
+use shared::validate::page_limit;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::responses::{BadBody, Limited, NeedsSession};
@@ -38,13 +39,7 @@ async fn list_users(
     _: Admin,
     query: web::Query<UserListQuery>,
 ) -> Result<web::Json<Vec<User>>, ApiError> {
-    let limit = query.limit.unwrap_or(LEDGER_DEFAULT_LIMIT);
-    if !(1..=LEDGER_MAX_LIMIT).contains(&limit) {
-        return Err(ApiError::validation(
-            "limit",
-            format!("limit must be between 1 and {LEDGER_MAX_LIMIT}"),
-        ));
-    }
+    let limit = page_limit(query.limit)?;
     let before = query.before;
     let users = state
         .db

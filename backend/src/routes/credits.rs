@@ -1,10 +1,10 @@
 use actix_web::{HttpRequest, get, post, web};
 use chrono::{TimeDelta, Utc};
 use shared::dto::{
-    Balance, CreditPackage, ErrorBody, LEDGER_DEFAULT_LIMIT, LEDGER_MAX_LIMIT, LedgerEntry,
-    LedgerQuery, PurchaseRequest, PurchaseResponse, USAGE_DEFAULT_DAYS, USAGE_MAX_DAYS, UsageDay,
-    UsageQuery,
+    Balance, CreditPackage, ErrorBody, LedgerEntry, LedgerQuery, PurchaseRequest, PurchaseResponse,
+    USAGE_DEFAULT_DAYS, USAGE_MAX_DAYS, UsageDay, UsageQuery,
 };
+use shared::validate::page_limit;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::responses::{BadBody, Limited, NeedsCaller, NeedsSession};
@@ -59,13 +59,7 @@ async fn ledger(
     caller: Caller,
     query: web::Query<LedgerQuery>,
 ) -> Result<web::Json<Vec<LedgerEntry>>, ApiError> {
-    let limit = query.limit.unwrap_or(LEDGER_DEFAULT_LIMIT);
-    if !(1..=LEDGER_MAX_LIMIT).contains(&limit) {
-        return Err(ApiError::validation(
-            "limit",
-            format!("limit must be between 1 and {LEDGER_MAX_LIMIT}"),
-        ));
-    }
+    let limit = page_limit(query.limit)?;
     let (user_id, before) = (caller.user.id, query.before);
     let rows = state
         .db
