@@ -1,0 +1,454 @@
+//! The container's runtime contract, checked on the compiled `backend` binary started the way
+//! `docker/Dockerfile` and the ECS task definition (`terraform/ecs.tf`) start it: `backend serve`
+//! from a clean environment holding only what the image and the task set (APP_MODE=prod,
+//! LOG_FORMAT=json, TRUST_PROXY=true, a 32+ byte JWT_SECRET, BIND_ADDR, STATIC_DIR,
+//! DATABASE_URL). The image listens on 0.0.0.0:8000; here each server gets 127.0.0.1 and a free
+//! port.
+//!
+//! What the image promises, and each test below checks:
+//! - `/healthz` (the Docker HEALTHCHECK, the ALB target group) and `/readyz` answer 200;
+//! - `/` and client-side routes serve `STATIC_DIR/index.html`;
+//! - migrations ran at start-up (a sign-up works on the fresh database);
+//! - every log line on stdout is JSON (CloudWatch);
+//! - SIGTERM (what `docker stop` and ECS send) stops it with exit code 0;
+//! - prod mode refuses to start without JWT_SECRET, naming it;
+//! - two replicas started at the same moment on one fresh PostgreSQL database both come up
+//!   (migrations under an advisory lock do not race).
+//!
+//! PostgreSQL runs on `TEST_DATABASE_URL` (a fresh database per test, dropped afterwards); without
+//! it those tests are skipped with a loud warning, and with `CI=true` they fail instead.
+//! The test speaks plain HTTP/1.1 over `std::net`, so it needs no async runtime.
+
+use std::{
+    fs::{self, File},
+    io::{Read, Write},
+    net::{TcpListener, TcpStream},
+    path::{Path, PathBuf},
+    process::{Child, Command, ExitStatus, Stdio},
+    thread,
+    time::{Duration, Instant},
+};
+
+use diesel::{Connection, PgConnection, RunQueryDsl};
+
+const BINARY: &str = env!("CARGO_BIN_EXE_backend");
+/// 64 hex characters, as `openssl rand -hex 32` gives.
+const JWT_SECRET: &str = "8f1c0b7e2d4a6935c1e0f7a2b8d43c6e5f9a0b1c2d3e4f5a6b7c8d9e0f1a2b3c";
+/// Written into STATIC_DIR/index.html, looked for in the answers.
+const SPA_MARKER: &str = "container-contract-spa-index";
+const START_TIMEOUT: Duration = Duration::from_secs(30);
+/// Actix gives in-flight requests up to 30 s after SIGTERM; an idle server stops at once.
+const STOP_TIMEOUT: Duration = Duration::from_secs(35);
+const POLL: Duration = Duration::from_millis(25);
+
+#[test]
+fn image_contract_on_sqlite() {
+    let dir = TempDir::new("sqlite");
+    let url = format!("sqlite://{}", dir.path().join("data/app.db").display());
+    check_image_contract(&dir, &url);
+}
+
+#[test]
+fn image_contract_on_postgres() {
+    let Some(db) = FreshPostgres::create() else {
+        return;
+    };
+    let dir = TempDir::new("postgres");
+    check_image_contract(&dir, &db.url);
+}
+
+#[test]
+fn prod_refuses_to_start_without_jwt_secret() {
+    let dir = TempDir::new("no-secret");
+    let url = format!("sqlite://{}", dir.path().join("app.db").display());
+    let mut env = image_env(&dir, &url, free_port());
+    env.retain(|(name, _)| *name != "JWT_SECRET");
+    let mut server = Server::spawn(&dir, "refused", &env);
+    let status = server.wait_for_exit(START_TIMEOUT);
+    let stderr = server.stderr();
+    assert!(
+        !status.success(),
+        "prod mode started without JWT_SECRET:\n{}",
+        server.output()
+    );
+    assert!(
+        stderr.contains("JWT_SECRET"),
+        "the refusal does not name JWT_SECRET:\n{}",
+        server.output()
+    );
+}
+
+#[test]
+fn two_replicas_start_together_on_one_fresh_postgres_database() {
+    let Some(db) = FreshPostgres::create() else {
+        return;
+    };
+    let dir = TempDir::new("replicas");
+    // Both spawned back to back, before either has connected: they race for the migrations.
+    let mut replicas: Vec<Server> = ["replica-a", "replica-b"]
+        .into_iter()
+        .map(|name| Server::spawn(&dir, name, &image_env(&dir, &db.url, free_port())))
+        .collect();
+    for replica in &mut replicas {
+        replica.wait_until_healthy();
+        let (status, body) = replica.get("/readyz");
+        assert_eq!(status, 200, "{}: /readyz said {body}", replica.name);
+    }
+
+    // One database behind both: an account made on one signs in on the other.
+    let (email, password) = ("replicas@example.com", "correct horse battery");
+    let credentials = format!(r#"{{"email":"{email}","password":"{password}"}}"#);
+    let (status, body) = replicas[0].post_json("/api/auth/signup", &credentials);
+    assert_eq!(status, 201, "sign-up on replica-a: {body}");
+    let (status, body) = replicas[1].post_json("/api/auth/login", &credentials);
+    assert_eq!(status, 200, "sign-in on replica-b: {body}");
+
+    for replica in &mut replicas {
+        replica.stop_with_sigterm();
+    }
+}
+
+/// Starts the server as the image does and checks everything it promises.
+fn check_image_contract(dir: &TempDir, database_url: &str) {
+    let mut server = Server::spawn(dir, "server", &image_env(dir, database_url, free_port()));
+    server.wait_until_healthy();
+
+    let (status, body) = server.get("/healthz");
+    assert_eq!(status, 200, "/healthz: {body}");
+    let (status, body) = server.get("/readyz");
+    assert_eq!(status, 200, "/readyz: {body}");
+
+    for page in ["/", "/dashboard"] {
+        let (status, body) = server.get(page);
+        assert_eq!(status, 200, "{page}: {body}");
+        assert!(
+            body.contains(SPA_MARKER),
+            "{page} is not STATIC_DIR/index.html: {body}"
+        );
+    }
+
+    // The migrations ran: the tables exist and a sign-up goes through.
+    let (status, body) = server.post_json(
+        "/api/auth/signup",
+        r#"{"email":"container@example.com","password":"correct horse battery"}"#,
+    );
+    assert_eq!(status, 201, "sign-up: {body}");
+
+    server.stop_with_sigterm();
+
+    let stdout = fs::read_to_string(&server.stdout_path).unwrap_or_default();
+    assert!(
+        stdout.lines().any(|line| line.contains("listening on")),
+        "no start-up line on stdout:\n{}",
+        server.output()
+    );
+    for line in stdout.lines().filter(|line| !line.trim().is_empty()) {
+        assert!(
+            serde_json::from_str::<serde_json::Value>(line).is_ok(),
+            "a log line is not JSON (LOG_FORMAT=json): {line}"
+        );
+    }
+}
+
+/// The environment of the image (docker/Dockerfile ENV) plus what the ECS task adds.
+fn image_env(dir: &TempDir, database_url: &str, port: u16) -> Vec<(&'static str, String)> {
+    let static_dir = dir.path().join("dist");
+    if !static_dir.join("index.html").exists() {
+        fs::create_dir_all(&static_dir).expect("create STATIC_DIR");
+        fs::write(
+            static_dir.join("index.html"),
+            format!("<!doctype html><html><body><!-- {SPA_MARKER} --></body></html>\n"),
+        )
+        .expect("write index.html");
+    }
+    vec![
+        ("APP_MODE", "prod".to_owned()),
+        ("BIND_ADDR", format!("127.0.0.1:{port}")),
+        ("STATIC_DIR", static_dir.display().to_string()),
+        ("LOG_FORMAT", "json".to_owned()),
+        ("TRUST_PROXY", "true".to_owned()),
+        ("RUST_LOG", "info".to_owned()),
+        ("JWT_SECRET", JWT_SECRET.to_owned()),
+        ("DATABASE_URL", database_url.to_owned()),
+    ]
+}
+
+/// A port nobody listens on right now.
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .expect("no free port")
+        .port()
+}
+
+/// The binary as a child process; killed if it still runs when dropped.
+struct Server {
+    name: String,
+    child: Child,
+    port: u16,
+    stdout_path: PathBuf,
+    stderr_path: PathBuf,
+    exit: Option<ExitStatus>,
+}
+
+impl Server {
+    fn spawn(dir: &TempDir, name: &str, env: &[(&'static str, String)]) -> Self {
+        let stdout_path = dir.path().join(format!("{name}.stdout"));
+        let stderr_path = dir.path().join(format!("{name}.stderr"));
+        let port = env
+            .iter()
+            .find(|(key, _)| *key == "BIND_ADDR")
+            .and_then(|(_, addr)| addr.rsplit(':').next()?.parse().ok())
+            .unwrap_or(0);
+        let child = Command::new(BINARY)
+            .arg("serve")
+            // Only what the image and the task set: nothing leaks in from the developer's shell,
+            // and no `.env` is found (the working directory is the temp dir).
+            .env_clear()
+            .envs(env.iter().map(|(key, value)| (key, value)))
+            .current_dir(dir.path())
+            .stdin(Stdio::null())
+            .stdout(File::create(&stdout_path).expect("create stdout file"))
+            .stderr(File::create(&stderr_path).expect("create stderr file"))
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {BINARY}: {e}"));
+        Self {
+            name: name.to_owned(),
+            child,
+            port,
+            stdout_path,
+            stderr_path,
+            exit: None,
+        }
+    }
+
+    fn exited(&mut self) -> Option<ExitStatus> {
+        if self.exit.is_none() {
+            self.exit = self.child.try_wait().expect("cannot wait for the server");
+        }
+        self.exit
+    }
+
+    fn wait_for_exit(&mut self, timeout: Duration) -> ExitStatus {
+        let deadline = Instant::now() + timeout;
+        loop {
+            if let Some(status) = self.exited() {
+                return status;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{} did not exit within {timeout:?}:\n{}",
+                self.name,
+                self.output()
+            );
+            thread::sleep(POLL);
+        }
+    }
+
+    /// Polls `/healthz` as the HEALTHCHECK does, until it answers 200.
+    fn wait_until_healthy(&mut self) {
+        let deadline = Instant::now() + START_TIMEOUT;
+        loop {
+            if let Some(status) = self.exited() {
+                panic!("{} exited with {status}:\n{}", self.name, self.output());
+            }
+            if let Ok((200, _)) = self.request("GET", "/healthz", None) {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{} was not healthy within {START_TIMEOUT:?}:\n{}",
+                self.name,
+                self.output()
+            );
+            thread::sleep(POLL);
+        }
+    }
+
+    /// `docker stop` / ECS: SIGTERM, then the process must exit 0.
+    fn stop_with_sigterm(&mut self) {
+        let pid = self.child.id().to_string();
+        let kill = Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .expect("cannot run kill");
+        assert!(kill.success(), "kill -TERM {pid} failed: {kill}");
+        let status = self.wait_for_exit(STOP_TIMEOUT);
+        assert!(
+            status.success(),
+            "{} exited with {status} after SIGTERM:\n{}",
+            self.name,
+            self.output()
+        );
+    }
+
+    fn get(&self, path: &str) -> (u16, String) {
+        self.request("GET", path, None)
+            .unwrap_or_else(|e| panic!("GET {path} on {}: {e}\n{}", self.name, self.output()))
+    }
+
+    fn post_json(&self, path: &str, body: &str) -> (u16, String) {
+        self.request("POST", path, Some(body))
+            .unwrap_or_else(|e| panic!("POST {path} on {}: {e}\n{}", self.name, self.output()))
+    }
+
+    /// One HTTP/1.1 request on its own connection; the status code and the raw body.
+    fn request(
+        &self,
+        method: &str,
+        path: &str,
+        json: Option<&str>,
+    ) -> std::io::Result<(u16, String)> {
+        let mut stream = TcpStream::connect(("127.0.0.1", self.port))?;
+        stream.set_read_timeout(Some(Duration::from_secs(10)))?;
+        let body = json.unwrap_or("");
+        let content = match json {
+            Some(_) => format!(
+                "Content-Type: application/json\r\nContent-Length: {}\r\n",
+                body.len()
+            ),
+            None => String::new(),
+        };
+        write!(
+            stream,
+            "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nConnection: close\r\n{content}\r\n{body}",
+            self.port
+        )?;
+        let mut raw = Vec::new();
+        stream.read_to_end(&mut raw)?;
+        let response = String::from_utf8_lossy(&raw);
+        let status = response
+            .split_whitespace()
+            .nth(1)
+            .and_then(|code| code.parse().ok())
+            .ok_or_else(|| std::io::Error::other(format!("not an HTTP response: {response:?}")))?;
+        let body = response
+            .split_once("\r\n\r\n")
+            .map(|(_, body)| body.to_owned())
+            .unwrap_or_default();
+        Ok((status, body))
+    }
+
+    fn stderr(&self) -> String {
+        fs::read_to_string(&self.stderr_path).unwrap_or_default()
+    }
+
+    fn output(&self) -> String {
+        let stdout = fs::read_to_string(&self.stdout_path).unwrap_or_default();
+        format!(
+            "--- {} stdout ---\n{stdout}--- {} stderr ---\n{}",
+            self.name,
+            self.name,
+            self.stderr()
+        )
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if self.exited().is_none() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
+/// A directory removed when the test ends.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(label: &str) -> Self {
+        let id = uuid::Uuid::new_v4().simple().to_string();
+        let path = std::env::temp_dir().join(format!("container-test-{label}-{id}"));
+        fs::create_dir_all(&path).expect("create temp dir");
+        Self(path)
+    }
+
+    fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.0);
+    }
+}
+
+/// A new, empty PostgreSQL database on `TEST_DATABASE_URL`, dropped when the test ends.
+struct FreshPostgres {
+    admin_url: String,
+    name: String,
+    url: String,
+}
+
+impl FreshPostgres {
+    /// `None` (with a loud warning) without `TEST_DATABASE_URL`; a panic if `CI=true`.
+    fn create() -> Option<Self> {
+        let admin_url = match std::env::var("TEST_DATABASE_URL") {
+            Ok(url) if !url.trim().is_empty() => url,
+            _ if std::env::var("CI").is_ok_and(|ci| ci == "true") => panic!(
+                "TEST_DATABASE_URL is not set, and CI=true requires the PostgreSQL container tests \
+                 to run (e.g. TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres)"
+            ),
+            _ => {
+                // Straight to stderr, past the test harness's capture of `eprintln!`.
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "\n*** SKIPPING a PostgreSQL container test: TEST_DATABASE_URL is not set ***\n"
+                );
+                return None;
+            }
+        };
+        let name = format!("c_{}", uuid::Uuid::new_v4().simple());
+        admin_sql(&admin_url, &format!("CREATE DATABASE {name}"));
+        let url = with_database_name(&admin_url, &name);
+        Some(Self {
+            admin_url,
+            name,
+            url,
+        })
+    }
+}
+
+impl Drop for FreshPostgres {
+    fn drop(&mut self) {
+        let sql = format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name);
+        if let Err(e) = PgConnection::establish(&self.admin_url)
+            .map_err(|e| e.to_string())
+            .and_then(|mut conn| {
+                diesel::sql_query(&sql)
+                    .execute(&mut conn)
+                    .map_err(|e| e.to_string())
+            })
+        {
+            eprintln!("could not drop the test database {}: {e}", self.name);
+        }
+    }
+}
+
+fn admin_sql(admin_url: &str, sql: &str) {
+    let mut conn = PgConnection::establish(admin_url)
+        .unwrap_or_else(|e| panic!("cannot connect to TEST_DATABASE_URL: {e}"));
+    diesel::sql_query(sql)
+        .execute(&mut conn)
+        .unwrap_or_else(|e| panic!("{sql}: {e}"));
+}
+
+/// `postgres://user@host:5432/postgres?sslmode=disable` with the database name replaced.
+fn with_database_name(url: &str, name: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((base, query)) => (base, Some(query)),
+        None => (url, None),
+    };
+    let authority_start = base.find("://").map_or(0, |i| i + 3);
+    let authority_end = base[authority_start..]
+        .find('/')
+        .map_or(base.len(), |i| authority_start + i);
+    let mut out = format!("{}/{name}", &base[..authority_end]);
+    if let Some(query) = query {
+        out.push('?');
+        out.push_str(query);
+    }
+    out
+}

@@ -1,0 +1,88 @@
+# The app's secrets, in Secrets Manager, encrypted with the app's key, injected into the tasks as
+# environment variables by ECS (the task definition holds only their ARNs):
+#   JWT_SECRET             generated here (64 characters)
+#   DATABASE_URL           built here from the generated database password
+#   STRIPE_SECRET_KEY      from the stripe_secret_key variable, when set
+#   STRIPE_WEBHOOK_SECRET  from the stripe_webhook_secret variable, when set
+#
+# Their values are in the Terraform state too (HCP Terraform encrypts state at rest; restrict
+# who may read it). Changing one rolls the service: ECS reads secrets when a task starts.
+
+resource "random_password" "jwt" {
+  length  = 64
+  special = false
+}
+
+resource "aws_secretsmanager_secret" "jwt" {
+  #checkov:skip=CKV2_AWS_57:Rotated by Terraform (terraform apply -replace=random_password.jwt), which rolls the tasks; the app holds one signing key at a time.
+  name        = "${var.name}/JWT_SECRET"
+  description = "JWT_SECRET of ${var.name}: HMAC key of the access tokens"
+  kms_key_id  = aws_kms_key.app.arn
+
+  recovery_window_in_days = var.secrets_recovery_window_days
+}
+
+resource "aws_secretsmanager_secret_version" "jwt" {
+  secret_id     = aws_secretsmanager_secret.jwt.id
+  secret_string = random_password.jwt.result
+}
+
+# Letters and digits only: the password goes into a URL unescaped.
+resource "random_password" "db" {
+  length  = 40
+  special = false
+
+  keepers = {
+    version = var.db_password_version
+  }
+}
+
+resource "aws_secretsmanager_secret" "database_url" {
+  #checkov:skip=CKV2_AWS_57:Rotated by Terraform (db_password_version), which sets the new password on RDS and here in one apply and rolls the tasks.
+  name        = "${var.name}/DATABASE_URL"
+  description = "DATABASE_URL of ${var.name}: the RDS PostgreSQL database, TLS required"
+  kms_key_id  = aws_kms_key.app.arn
+
+  recovery_window_in_days = var.secrets_recovery_window_days
+}
+
+resource "aws_secretsmanager_secret_version" "database_url" {
+  secret_id = aws_secretsmanager_secret.database_url.id
+  secret_string = format(
+    "postgres://%s:%s@%s:%d/%s?sslmode=require",
+    local.db_username,
+    random_password.db.result,
+    module.db.db_instance_address,
+    local.db_port,
+    local.db_name,
+  )
+}
+
+resource "aws_secretsmanager_secret" "stripe" {
+  #checkov:skip=CKV2_AWS_57:Stripe keys are rotated in the Stripe dashboard, then set here through the workspace variables.
+  for_each = local.stripe_enabled ? toset(["STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET"]) : toset([])
+
+  name        = "${var.name}/${each.key}"
+  description = "${each.key} of ${var.name}"
+  kms_key_id  = aws_kms_key.app.arn
+
+  recovery_window_in_days = var.secrets_recovery_window_days
+}
+
+resource "aws_secretsmanager_secret_version" "stripe" {
+  for_each = aws_secretsmanager_secret.stripe
+
+  secret_id     = each.value.id
+  secret_string = each.key == "STRIPE_SECRET_KEY" ? var.stripe_secret_key : var.stripe_webhook_secret
+}
+
+locals {
+  # name => secret ARN, as the container definition's `secrets` wants them.
+  app_secrets = merge(
+    {
+      JWT_SECRET   = aws_secretsmanager_secret.jwt.arn
+      DATABASE_URL = aws_secretsmanager_secret.database_url.arn
+    },
+    { for name, secret in aws_secretsmanager_secret.stripe : name => secret.arn },
+  )
+}
