@@ -1,0 +1,58 @@
+//! End to end, as a customer: headless Chromium against the real backend (in this process, on a
+//! temporary SQLite database) serving the release SPA from `dist/`.
+//!
+//! Every step saves a full-page screenshot in `test-artifacts/e2e/<test>/`; a failure saves
+//! `failure.png` there too.
+
+use std::path::PathBuf;
+
+use browser::{Browser, Result};
+use server::Server;
+
+/// Starts a server and a browser, runs `steps`, and on failure saves a screenshot and panics
+/// with the step's message. Skips (loudly) without a browser or a built SPA, except with CI=true.
+async fn run<F>(name: &str, steps: F)
+where
+    F: for<'a> AsyncFnOnce(&'a mut Browser, &'a Server) -> Result,
+{
+    if !browser::available() || !server::dist_is_built() {
+        return;
+    }
+    let artifacts = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .join("test-artifacts/e2e")
+        .join(name);
+    let _ = std::fs::remove_dir_all(&artifacts);
+    let server = Server::start().await;
+    let mut browser = Browser::launch(artifacts.clone()).await;
+    let outcome = steps(&mut browser, &server).await;
+    if outcome.is_err() {
+        let failure = artifacts.join("failure.png");
+        let _ = browser.save(&failure).await;
+        eprintln!(
+            "failed on page {:?}; screenshot: {}",
+            browser.location().await,
+            failure.display()
+        );
+    }
+    browser.close().await;
+    server.stop().await;
+    if let Err(e) = outcome {
+        panic!("{e}");
+    }
+}
+
+/// `assert!` for the steps: a failure becomes the test's message (and its screenshot).
+fn check(ok: bool, what: impl Into<String>) -> Result {
+    if ok { Ok(()) } else { Err(what.into()) }
+}
+
+#[path = "spa/admin.rs"]
+mod admin;
+#[path = "spa/browser.rs"]
+mod browser;
+#[path = "spa/journey.rs"]
+mod journey;
+#[path = "spa/server.rs"]
+mod server;

@@ -1,0 +1,93 @@
+//! The backend, started in-process on a free port with the release SPA as its static files.
+
+use std::path::PathBuf;
+
+/// The repository's `dist/`, built by `trunk build --release` (`make dist`).
+pub fn dist_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("e2e/ lives in the repository")
+        .join("dist")
+}
+
+/// The release SPA must exist: `make test` builds it first (`make dist`).
+pub fn dist_is_built() -> bool {
+    let index = dist_dir().join("index.html");
+    if index.exists() {
+        return true;
+    }
+    let message = format!(
+        "{} is missing: build the SPA first (`make dist`, i.e. trunk build --release)",
+        index.display()
+    );
+    if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!("CI=true and {message}");
+    }
+    eprintln!("\n******** SKIPPING the browser end-to-end tests: {message} ********\n");
+    false
+}
+
+pub struct Server {
+    pub origin: String,
+    pub config: backend::Config,
+    handle: actix_web::dev::ServerHandle,
+    // Deleted when the server is dropped.
+    _data: tempfile::TempDir,
+}
+
+impl Server {
+    pub async fn start() -> Self {
+        let data = tempfile::tempdir().expect("a temporary directory");
+        let database_url = format!("sqlite://{}", data.path().join("e2e.db").display());
+        let static_dir = dist_dir().display().to_string();
+        let settings = [
+            ("APP_MODE", "dev"),
+            ("JWT_SECRET", "e2e-tests-secret-0123456789abcdef0123"),
+            ("BIND_ADDR", "127.0.0.1:0"),
+            ("BCRYPT_COST", "4"),
+            ("RATE_LIMIT_ENABLED", "false"),
+            ("DATABASE_URL", database_url.as_str()),
+            ("STATIC_DIR", static_dir.as_str()),
+            ("LOG_FORMAT", "pretty"),
+        ];
+        let config = backend::Config::from_lookup(|name| {
+            settings
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| (*v).to_owned())
+        })
+        .expect("the e2e settings are valid");
+        let app = backend::Application::build(config.clone())
+            .await
+            .expect("the backend starts");
+        let origin = format!("http://127.0.0.1:{}", app.port());
+        let handle = app.handle();
+        tokio::spawn(app.run_until_stopped());
+        Self {
+            origin,
+            config,
+            handle,
+            _data: data,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.origin)
+    }
+
+    /// `backend create-admin`, as an operator would run it.
+    pub async fn create_admin(&self, email: &str, password: &str) {
+        let (config, email, password) =
+            (self.config.clone(), email.to_owned(), password.to_owned());
+        tokio::task::spawn_blocking(move || {
+            backend::tasks::create_admin(&config, &email, &password)
+        })
+        .await
+        .expect("create-admin ran")
+        .expect("create-admin succeeded");
+    }
+
+    pub async fn stop(self) {
+        self.handle.stop(true).await;
+    }
+}

@@ -1,0 +1,123 @@
+//! The request machinery: JSON in and out, same-origin credentials (the refresh cookie), the
+//! Bearer token from the session store, and one transparent refresh-and-retry on a 401.
+
+use gloo_net::http::{Method, RequestBuilder, Response};
+use serde::{Serialize, de::DeserializeOwned};
+use web_sys::RequestCredentials;
+
+use super::{ApiError, refresh};
+use crate::store;
+
+/// Whether a call carries the session's access token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Auth {
+    Public,
+    Session,
+}
+
+pub async fn get<T: DeserializeOwned>(path: &str, auth: Auth) -> Result<T, ApiError> {
+    send(Method::GET, path, None, auth).await
+}
+
+pub async fn post<B: Serialize + ?Sized, T: DeserializeOwned>(
+    path: &str,
+    body: &B,
+    auth: Auth,
+) -> Result<T, ApiError> {
+    send(Method::POST, path, Some(to_json(body)?), auth).await
+}
+
+pub async fn post_empty<T: DeserializeOwned>(path: &str, auth: Auth) -> Result<T, ApiError> {
+    send(Method::POST, path, None, auth).await
+}
+
+pub async fn patch<B: Serialize + ?Sized, T: DeserializeOwned>(
+    path: &str,
+    body: &B,
+    auth: Auth,
+) -> Result<T, ApiError> {
+    send(Method::PATCH, path, Some(to_json(body)?), auth).await
+}
+
+pub async fn delete<T: DeserializeOwned>(path: &str, auth: Auth) -> Result<T, ApiError> {
+    send(Method::DELETE, path, None, auth).await
+}
+
+fn to_json<B: Serialize + ?Sized>(body: &B) -> Result<String, ApiError> {
+    serde_json::to_string(body).map_err(ApiError::unexpected)
+}
+
+/// Sends the call and decodes the 2xx body as `T`. Only the decoding is generic: the request
+/// machinery below is compiled once, not once per response type (that saves tens of KB of wasm).
+async fn send<T: DeserializeOwned>(
+    method: Method,
+    path: &str,
+    body: Option<String>,
+    auth: Auth,
+) -> Result<T, ApiError> {
+    let text = send_raw(method, path, body.as_deref(), auth).await?;
+    // 204 and empty bodies decode as JSON `null`, i.e. `()`.
+    let text = if text.trim().is_empty() {
+        "null"
+    } else {
+        &text
+    };
+    serde_json::from_str(text).map_err(ApiError::unexpected)
+}
+
+/// With `Auth::Session`, a 401 triggers one refresh (shared with any other call failing at the
+/// same time) and one retry with the new token. A refresh that fails signs out.
+async fn send_raw(
+    method: Method,
+    path: &str,
+    body: Option<&str>,
+    auth: Auth,
+) -> Result<String, ApiError> {
+    if auth == Auth::Public {
+        return body_text(fetch(method, path, body, None).await?).await;
+    }
+    let token = store::current()
+        .access_token()
+        .map(str::to_owned)
+        .ok_or_else(ApiError::signed_out)?;
+    let response = fetch(method.clone(), path, body, Some(&token)).await?;
+    if response.status() != 401 {
+        return body_text(response).await;
+    }
+    let token = refresh::renew(&token).await?;
+    body_text(fetch(method, path, body, Some(&token)).await?).await
+}
+
+pub(super) async fn fetch(
+    method: Method,
+    path: &str,
+    body: Option<&str>,
+    token: Option<&str>,
+) -> Result<Response, ApiError> {
+    let mut builder = RequestBuilder::new(path)
+        .method(method)
+        .credentials(RequestCredentials::SameOrigin)
+        .header("Accept", "application/json");
+    if let Some(token) = token {
+        builder = builder.header("Authorization", &format!("Bearer {token}"));
+    }
+    let request = match body {
+        Some(body) => builder
+            .header("Content-Type", "application/json")
+            .body(body),
+        None => builder.build(),
+    }
+    .map_err(ApiError::unexpected)?;
+    request.send().await.map_err(|_| ApiError::network())
+}
+
+/// The body of a 2xx answer, else the contract error.
+pub(super) async fn body_text(response: Response) -> Result<String, ApiError> {
+    let status = response.status();
+    let text = response.text().await.map_err(|_| ApiError::network())?;
+    if response.ok() {
+        Ok(text)
+    } else {
+        Err(ApiError::from_response(status, &text))
+    }
+}

@@ -1,0 +1,101 @@
+//! `ApiError`: what went wrong with a call, ready to show next to the field or action at fault.
+
+use std::fmt;
+
+use shared::{ValidationError, dto::ErrorBody};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiError {
+    /// HTTP status; 0 when the server was not reached or the check ran in the browser.
+    pub status: u16,
+    /// The contract's snake_case code (`validation_error`, `insufficient_credits`, ...).
+    pub code: String,
+    /// Human text from the API, safe to show.
+    pub message: String,
+    /// The request field at fault, when one is.
+    pub field: Option<String>,
+}
+
+impl ApiError {
+    /// Builds the error from a non-2xx answer: the contract body when there is one, otherwise a
+    /// message for the status (a proxy or load balancer may answer in HTML).
+    pub fn from_response(status: u16, body: &str) -> Self {
+        if let Ok(ErrorBody { error }) = serde_json::from_str::<ErrorBody>(body) {
+            return Self {
+                status,
+                code: error.code,
+                message: error.message,
+                field: error.field,
+            };
+        }
+        let (code, message) = match status {
+            401 => ("unauthorized", "Your session has ended: sign in again."),
+            404 => ("not_found", "Not found."),
+            413 => ("payload_too_large", "That is too large to send."),
+            429 => (
+                "rate_limited",
+                "Too many requests: wait a moment and try again.",
+            ),
+            502..=504 => (
+                "unavailable",
+                "The service is unavailable right now: try again in a moment.",
+            ),
+            _ => ("internal", "Something went wrong on our side: try again."),
+        };
+        Self::new(status, code, message)
+    }
+
+    /// The request never got an answer (offline, server down, CORS).
+    pub fn network() -> Self {
+        Self::new(
+            0,
+            "network",
+            "Cannot reach the server: check your connection and try again.",
+        )
+    }
+
+    /// A 2xx answer whose body did not match the expected type (client and server out of step).
+    pub fn unexpected(detail: impl fmt::Display) -> Self {
+        Self::new(
+            0,
+            "unexpected_response",
+            format!("Unexpected answer from the server ({detail}): reload the page."),
+        )
+    }
+
+    /// A call that needs a session while none exists.
+    pub fn signed_out() -> Self {
+        Self::new(401, "unauthorized", "Sign in to continue.")
+    }
+
+    fn new(status: u16, code: &str, message: impl Into<String>) -> Self {
+        Self {
+            status,
+            code: code.to_owned(),
+            message: message.into(),
+            field: None,
+        }
+    }
+
+    pub fn is_unauthorized(&self) -> bool {
+        self.status == 401
+    }
+}
+
+/// A rule of `shared::validate` refused the input before any request was sent.
+impl From<ValidationError> for ApiError {
+    fn from(e: ValidationError) -> Self {
+        Self {
+            status: 0,
+            code: "validation_error".to_owned(),
+            message: e.message,
+            field: Some(e.field.to_owned()),
+        }
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}

@@ -1,0 +1,161 @@
+//! Typed client of the HTTP API (DESIGN section 6): one function per call, request and response
+//! types from `shared`. Calls that need a session refresh an expired access token once and retry.
+
+mod client;
+mod error;
+mod refresh;
+
+pub use error::ApiError;
+pub use refresh::refresh;
+
+use client::Auth::{Public, Session};
+use shared::dto::{
+    ApiKey, Balance, ChangePasswordRequest, CreateKeyRequest, CreatedKey, Credentials,
+    CreditPackage, GenerateTextRequest, GenerateTextResponse, GrantCreditsRequest, LedgerEntry,
+    PurchaseRequest, PurchaseResponse, TokenResponse, UpdateUserRequest, UsageDay, User,
+};
+
+use crate::store;
+
+// --- auth: the answers that start a session also put it in the store ---
+
+pub async fn sign_up(credentials: &Credentials) -> Result<TokenResponse, ApiError> {
+    let token: TokenResponse = client::post("/api/auth/signup", credentials, Public).await?;
+    store::signed_in(token.clone());
+    Ok(token)
+}
+
+pub async fn sign_in(credentials: &Credentials) -> Result<TokenResponse, ApiError> {
+    let token: TokenResponse = client::post("/api/auth/login", credentials, Public).await?;
+    store::signed_in(token.clone());
+    Ok(token)
+}
+
+/// Ends this browser's session. `leave` runs before the store is cleared (typically: go to the
+/// sign-in page), so the signed-in page's guard never sees a signed-out session and asks to come
+/// back. The store is cleared even when the server cannot be reached: the user asked to leave.
+pub async fn sign_out(leave: impl FnOnce()) -> Result<(), ApiError> {
+    let result = client::post_empty("/api/auth/logout", Public).await;
+    leave();
+    store::signed_out();
+    result
+}
+
+/// Ends every session and access token of the user; on success, `leave` then clear the store
+/// (as in `sign_out`).
+pub async fn sign_out_everywhere(leave: impl FnOnce()) -> Result<(), ApiError> {
+    client::post_empty::<()>("/api/auth/logout-all", Session).await?;
+    leave();
+    store::signed_out();
+    Ok(())
+}
+
+/// Restores the session at page load from the refresh cookie, if a previous visit left one.
+pub async fn restore_session() {
+    if store::has_hint() {
+        // The outcome (signed in or out) is written to the store by `refresh` itself.
+        let _ = refresh().await;
+    } else {
+        store::signed_out();
+    }
+}
+
+// --- account ---
+
+pub async fn me() -> Result<User, ApiError> {
+    let user: User = client::get("/api/me", Session).await?;
+    store::set_user(user.clone());
+    Ok(user)
+}
+
+/// Changes the password. The API revokes every access token, ours included, but keeps our
+/// refresh cookie: refresh at once so the session goes on.
+pub async fn change_password(request: &ChangePasswordRequest) -> Result<(), ApiError> {
+    client::post::<_, ()>("/api/me/password", request, Session).await?;
+    refresh().await?;
+    Ok(())
+}
+
+// --- credits ---
+
+pub async fn packages() -> Result<Vec<CreditPackage>, ApiError> {
+    client::get("/api/credits/packages", Public).await
+}
+
+pub async fn balance() -> Result<Balance, ApiError> {
+    let balance: Balance = client::get("/api/credits", Session).await?;
+    store::set_credits(balance.credits);
+    Ok(balance)
+}
+
+pub async fn purchase(package_id: &str) -> Result<PurchaseResponse, ApiError> {
+    let request = PurchaseRequest {
+        package_id: package_id.to_owned(),
+    };
+    let response: PurchaseResponse =
+        client::post("/api/credits/purchase", &request, Session).await?;
+    if let PurchaseResponse::Credited { credits } = response {
+        store::set_credits(credits);
+    }
+    Ok(response)
+}
+
+/// A page of the ledger, newest first; `before` is the id of the last entry already shown.
+pub async fn ledger(limit: i64, before: Option<i64>) -> Result<Vec<LedgerEntry>, ApiError> {
+    let path = match before {
+        Some(before) => format!("/api/credits/ledger?limit={limit}&before={before}"),
+        None => format!("/api/credits/ledger?limit={limit}"),
+    };
+    client::get(&path, Session).await
+}
+
+pub async fn usage(days: i64) -> Result<Vec<UsageDay>, ApiError> {
+    client::get(&format!("/api/credits/usage?days={days}"), Session).await
+}
+
+/// The demo paid route: 1 credit per call.
+pub async fn generate_text(
+    request: &GenerateTextRequest,
+) -> Result<GenerateTextResponse, ApiError> {
+    let response: GenerateTextResponse =
+        client::post("/api/generate-text", request, Session).await?;
+    store::set_credits(response.credits);
+    Ok(response)
+}
+
+// --- API keys ---
+
+pub async fn keys() -> Result<Vec<ApiKey>, ApiError> {
+    client::get("/api/keys", Session).await
+}
+
+pub async fn create_key(request: &CreateKeyRequest) -> Result<CreatedKey, ApiError> {
+    client::post("/api/keys", request, Session).await
+}
+
+pub async fn revoke_key(id: i64) -> Result<(), ApiError> {
+    client::delete(&format!("/api/keys/{id}"), Session).await
+}
+
+// --- admin ---
+
+pub async fn admin_users(limit: i64, before: Option<i64>) -> Result<Vec<User>, ApiError> {
+    let path = match before {
+        Some(before) => format!("/api/admin/users?limit={limit}&before={before}"),
+        None => format!("/api/admin/users?limit={limit}"),
+    };
+    client::get(&path, Session).await
+}
+
+pub async fn admin_grant(user_id: i64, request: &GrantCreditsRequest) -> Result<Balance, ApiError> {
+    client::post(
+        &format!("/api/admin/users/{user_id}/credits"),
+        request,
+        Session,
+    )
+    .await
+}
+
+pub async fn admin_update(user_id: i64, request: &UpdateUserRequest) -> Result<User, ApiError> {
+    client::patch(&format!("/api/admin/users/{user_id}"), request, Session).await
+}

@@ -1,0 +1,70 @@
+//! The routes (DESIGN section 8) and the root component.
+
+use yew::{platform::spawn_local, prelude::*};
+use yew_router::prelude::*;
+
+use crate::{
+    api,
+    components::{Layout, RequireAuth},
+    pages,
+};
+
+/// The product's name as shown in the navigation bar and page titles: rename it here.
+pub const PRODUCT_NAME: &str = "SaaS Starter";
+
+#[derive(Debug, Clone, PartialEq, Eq, Routable)]
+pub enum Route {
+    #[at("/")]
+    Home,
+    #[at("/signup")]
+    SignUp,
+    #[at("/login")]
+    Login,
+    #[at("/dashboard")]
+    Dashboard,
+    #[at("/keys")]
+    Keys,
+    #[at("/account")]
+    Account,
+    #[at("/admin")]
+    Admin,
+    #[not_found]
+    #[at("/404")]
+    NotFound,
+}
+
+impl Route {
+    /// Pages that need a session; a signed-out visitor is sent to sign in and brought back.
+    pub fn needs_session(&self) -> bool {
+        matches!(
+            self,
+            Route::Dashboard | Route::Keys | Route::Account | Route::Admin
+        )
+    }
+}
+
+fn switch(route: Route) -> Html {
+    match route {
+        Route::Home => html! { <pages::Home /> },
+        Route::SignUp => html! { <pages::SignUp /> },
+        Route::Login => html! { <pages::Login /> },
+        Route::Dashboard => html! { <RequireAuth><pages::Dashboard /></RequireAuth> },
+        Route::Keys => html! { <RequireAuth><pages::Keys /></RequireAuth> },
+        Route::Account => html! { <RequireAuth><pages::Account /></RequireAuth> },
+        Route::Admin => html! { <RequireAuth admin=true><pages::Admin /></RequireAuth> },
+        Route::NotFound => html! { <pages::NotFound /> },
+    }
+}
+
+#[function_component(App)]
+pub fn app() -> Html {
+    // Once per page load: bring back the session from the refresh cookie, if any.
+    use_effect_with((), |_| spawn_local(api::restore_session()));
+    html! {
+        <BrowserRouter>
+            <Layout>
+                <Switch<Route> render={switch} />
+            </Layout>
+        </BrowserRouter>
+    }
+}

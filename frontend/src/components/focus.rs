@@ -1,0 +1,22 @@
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+use crate::forms::FormErrors;
+
+/// After a refused submit, moves keyboard focus to the first invalid field of the form, so a
+/// keyboard or screen-reader user lands on what needs fixing.
+#[hook]
+pub fn use_focus_first_invalid(form: NodeRef, errors: FormErrors) {
+    use_effect_with(errors, move |errors| {
+        if errors.is_empty() {
+            return;
+        }
+        let first = form
+            .cast::<web_sys::Element>()
+            .and_then(|f| f.query_selector("[aria-invalid=\"true\"]").ok().flatten())
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+        if let Some(first) = first {
+            let _ = first.focus();
+        }
+    });
+}

@@ -1,0 +1,138 @@
+use yew::{platform::spawn_local, prelude::*};
+use yew_router::prelude::*;
+
+use crate::{
+    api,
+    app::{PRODUCT_NAME, Route},
+    format,
+    hooks::use_session,
+    store::Session,
+};
+
+/// The top bar: brand, the signed-in pages, the balance and "Sign out" (or sign in / sign up).
+#[function_component(Nav)]
+pub fn nav() -> Html {
+    let session = use_session();
+    let navigator = use_navigator();
+    let route = use_route::<Route>();
+    let signing_out = use_state(|| false);
+
+    let on_sign_out = {
+        let signing_out = signing_out.clone();
+        Callback::from(move |_| {
+            signing_out.set(true);
+            let (signing_out, navigator) = (signing_out.clone(), navigator.clone());
+            spawn_local(async move {
+                let leave = || {
+                    if let Some(navigator) = navigator {
+                        navigator.push(&Route::Login);
+                    }
+                };
+                let _ = api::sign_out(leave).await;
+                signing_out.set(false);
+            });
+        })
+    };
+
+    let link = |to: Route, label: &'static str| {
+        let current = route.as_ref() == Some(&to);
+        html! { <NavLink {to} {current} {label} /> }
+    };
+
+    let right = match session.as_ref() {
+        Session::SignedIn(s) => html! {
+            <div class="flex items-center gap-2 sm:gap-3">
+                <Link<Route> to={Route::Dashboard}
+                    classes="inline-flex items-center gap-1.5 rounded-full bg-brand-50 px-3 py-1 text-sm font-semibold text-brand-700 ring-1 ring-inset ring-brand-100 hover:bg-brand-100">
+                    <span class="sr-only">{ "Balance: " }</span>
+                    <span data-testid="nav-balance">{ format::int(s.user.credits) }</span>
+                    <span>{ "credits" }</span>
+                </Link<Route>>
+                <button type="button" onclick={on_sign_out} disabled={*signing_out}
+                    class="rounded-md px-3 py-2 text-sm font-medium text-slate-600 hover:bg-slate-100 hover:text-slate-900">
+                    { "Sign out" }
+                </button>
+            </div>
+        },
+        Session::SignedOut => html! {
+            <div class="flex items-center gap-2">
+                <Link<Route> to={Route::Login}
+                    classes="rounded-md px-3 py-2 text-sm font-medium text-slate-700 hover:bg-slate-100">
+                    { "Sign in" }
+                </Link<Route>>
+                <Link<Route> to={Route::SignUp}
+                    classes="rounded-lg bg-brand-600 px-3 py-2 text-sm font-semibold text-white shadow-sm hover:bg-brand-700">
+                    { "Sign up" }
+                </Link<Route>>
+            </div>
+        },
+        Session::Restoring => html! {},
+    };
+
+    let pages = if let Session::SignedIn(_) = session.as_ref() {
+        html! {
+            <nav aria-label="Main" class="-mx-1 flex gap-1 overflow-x-auto px-1 sm:mx-0 sm:px-0">
+                { link(Route::Dashboard, "Dashboard") }
+                { link(Route::Keys, "API keys") }
+                { link(Route::Account, "Account") }
+                if session.is_admin() {
+                    { link(Route::Admin, "Admin") }
+                }
+            </nav>
+        }
+    } else {
+        html! {}
+    };
+
+    html! {
+        <header class="sticky top-0 z-40 border-b border-slate-200 bg-white/95 backdrop-blur">
+            <div class="mx-auto flex max-w-6xl flex-wrap items-center gap-x-6 gap-y-2 px-4 py-3 sm:px-6">
+                <Link<Route> to={Route::Home} classes="flex items-center gap-2 text-base font-bold tracking-tight text-slate-900">
+                    <span aria-hidden="true" class="grid size-7 place-items-center rounded-lg bg-brand-600 text-sm text-white">{ "S" }</span>
+                    { PRODUCT_NAME }
+                </Link<Route>>
+                <div class="order-3 w-full sm:order-none sm:w-auto sm:flex-1">{ pages }</div>
+                <div class="ml-auto sm:ml-0">{ right }</div>
+            </div>
+        </header>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct NavLinkProps {
+    to: Route,
+    current: bool,
+    label: &'static str,
+}
+
+/// A link of the main navigation; the current page is marked with aria-current (yew-router's
+/// `Link` cannot carry that attribute). Modified clicks (new tab, ...) are left to the browser.
+#[function_component(NavLink)]
+fn nav_link(props: &NavLinkProps) -> Html {
+    let navigator = use_navigator();
+    let onclick = {
+        let to = props.to.clone();
+        Callback::from(move |e: MouseEvent| {
+            if e.ctrl_key() || e.meta_key() || e.shift_key() || e.alt_key() || e.button() != 0 {
+                return;
+            }
+            e.prevent_default();
+            if let Some(navigator) = &navigator {
+                navigator.push(&to);
+            }
+        })
+    };
+    html! {
+        <a href={props.to.to_path()} {onclick} aria-current={props.current.then_some("page")}
+            class={classes!(
+                "whitespace-nowrap", "rounded-md", "px-3", "py-2", "text-sm", "font-medium",
+                if props.current {
+                    "bg-slate-100 text-slate-900"
+                } else {
+                    "text-slate-600 hover:bg-slate-50 hover:text-slate-900"
+                }
+            )}>
+            { props.label }
+        </a>
+    }
+}

@@ -1,0 +1,191 @@
+//! What each form sends, checked with the same rules the API applies (`shared::validate`) before
+//! any request leaves the browser. Errors are keyed by the API's field names, so a refusal from
+//! the server lands next to the same input as a refusal from here.
+
+use shared::{
+    ValidationError,
+    dto::{
+        ChangePasswordRequest, CreateKeyRequest, Credentials, GRANT_MAX_ABS, GenerateTextRequest,
+        GrantCreditsRequest, REASON_MAX_LEN,
+    },
+    validate::{Email, KeyName, Password, Prompt},
+};
+use yew::AttrValue;
+
+use crate::api::ApiError;
+
+/// Errors of one form: per field, plus one for the form as a whole.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FormErrors {
+    fields: Vec<(String, String)>,
+    general: Option<String>,
+}
+
+impl FormErrors {
+    pub fn is_empty(&self) -> bool {
+        self.fields.is_empty() && self.general.is_none()
+    }
+
+    /// The message for `field`, if it was refused.
+    pub fn field(&self, field: &str) -> Option<AttrValue> {
+        self.fields
+            .iter()
+            .find(|(f, _)| f == field)
+            .map(|(_, m)| AttrValue::from(capitalise(m)))
+    }
+
+    /// The message about the form as a whole.
+    pub fn general(&self) -> Option<AttrValue> {
+        self.general.as_deref().map(|m| capitalise(m).into())
+    }
+
+    fn push(&mut self, e: ValidationError) {
+        self.fields.push((e.field.to_owned(), e.message));
+    }
+
+    /// Places an API error: next to its field when the form has that field, else on the form.
+    pub fn from_api(error: &ApiError, form_fields: &[&str]) -> Self {
+        match &error.field {
+            Some(field) if form_fields.contains(&field.as_str()) => Self {
+                fields: vec![(field.clone(), error.message.clone())],
+                general: None,
+            },
+            _ => Self {
+                fields: Vec::new(),
+                general: Some(error.message.clone()),
+            },
+        }
+    }
+}
+
+/// The API writes messages in lower case ("email is required"); a sentence reads better.
+fn capitalise(message: &str) -> String {
+    let mut chars = message.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+fn collect<T>(errors: FormErrors, build: impl FnOnce() -> Option<T>) -> Result<T, FormErrors> {
+    if errors.is_empty() {
+        build().ok_or(errors)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Sign up: a valid email and a password that meets the policy (8 to 128 characters).
+pub fn sign_up(email: &str, password: &str) -> Result<Credentials, FormErrors> {
+    let mut errors = FormErrors::default();
+    let email = Email::parse(email).map_err(|e| errors.push(e)).ok();
+    let password = Password::parse(password, "password")
+        .map_err(|e| errors.push(e))
+        .ok();
+    collect(errors, || {
+        Some(Credentials {
+            email: email?.into_inner(),
+            password: password?.expose().to_owned(),
+        })
+    })
+}
+
+/// Sign in: a valid email and a non-empty password. The length policy is not applied: an
+/// account's password is whatever it was set to, and the API answers the same for any mismatch.
+pub fn sign_in(email: &str, password: &str) -> Result<Credentials, FormErrors> {
+    let mut errors = FormErrors::default();
+    let email = Email::parse(email).map_err(|e| errors.push(e)).ok();
+    if password.is_empty() {
+        errors.push(required("password", "password is required"));
+    }
+    collect(errors, || {
+        Some(Credentials {
+            email: email?.into_inner(),
+            password: password.to_owned(),
+        })
+    })
+}
+
+/// Change password: the current one, a new one that meets the policy, typed twice alike.
+pub fn change_password(
+    current: &str,
+    new: &str,
+    confirm: &str,
+) -> Result<ChangePasswordRequest, FormErrors> {
+    let mut errors = FormErrors::default();
+    if current.is_empty() {
+        errors.push(required("current_password", "current password is required"));
+    }
+    match Password::parse(new, "new_password") {
+        Err(e) => errors.push(e),
+        Ok(_) if new != confirm => {
+            errors.push(required("confirm_password", "the passwords differ"))
+        }
+        Ok(_) => {}
+    }
+    collect(errors, || {
+        Some(ChangePasswordRequest {
+            current_password: current.to_owned(),
+            new_password: new.to_owned(),
+        })
+    })
+}
+
+pub fn create_key(name: &str) -> Result<CreateKeyRequest, FormErrors> {
+    let mut errors = FormErrors::default();
+    let name = KeyName::parse(name).map_err(|e| errors.push(e)).ok();
+    collect(errors, || {
+        Some(CreateKeyRequest {
+            name: name?.into_inner(),
+        })
+    })
+}
+
+pub fn generate_text(prompt: &str) -> Result<GenerateTextRequest, FormErrors> {
+    let mut errors = FormErrors::default();
+    let prompt = Prompt::parse(prompt).map_err(|e| errors.push(e)).ok();
+    collect(errors, || {
+        Some(GenerateTextRequest {
+            prompt: prompt?.as_str().to_owned(),
+        })
+    })
+}
+
+/// Admin grant: a non-zero whole number within the API's bounds, and a reason.
+pub fn grant_credits(amount: &str, reason: &str) -> Result<GrantCreditsRequest, FormErrors> {
+    let mut errors = FormErrors::default();
+    let amount = match amount.trim().parse::<i64>() {
+        Ok(n) if n != 0 && n.abs() <= GRANT_MAX_ABS => Some(n),
+        Ok(_) => {
+            errors.push(required(
+                "amount",
+                "amount must be non-zero and at most 1000000000 either way",
+            ));
+            None
+        }
+        Err(_) => {
+            errors.push(required("amount", "amount must be a whole number"));
+            None
+        }
+    };
+    let reason = reason.trim();
+    if reason.is_empty() || reason.chars().count() > REASON_MAX_LEN {
+        errors.push(required(
+            "reason",
+            format!("reason must be 1 to {REASON_MAX_LEN} characters"),
+        ));
+    }
+    collect(errors, || {
+        Some(GrantCreditsRequest {
+            amount: amount?,
+            reason: reason.to_owned(),
+        })
+    })
+}
+
+fn required(field: &'static str, message: impl Into<String>) -> ValidationError {
+    ValidationError {
+        field,
+        message: message.into(),
+    }
+}

@@ -1,0 +1,12 @@
+use yew::prelude::*;
+
+/// Sets the document title ("Dashboard · SaaS Starter"), which screen readers announce on
+/// navigation.
+#[hook]
+pub fn use_title(title: &'static str) {
+    use_effect_with(title, |title| {
+        if let Some(document) = web_sys::window().and_then(|w| w.document()) {
+            document.set_title(&format!("{title} · {}", crate::app::PRODUCT_NAME));
+        }
+    });
+}

@@ -1,0 +1,256 @@
+//! /keys: create an API key (shown once, with a ready curl line), list and revoke keys.
+
+use shared::dto::{ApiKey, CreatedKey};
+use yew::{platform::spawn_local, prelude::*};
+
+use crate::{
+    api,
+    components::{
+        Alert, AlertKind, Button, ButtonKind, Card, CopyButton, Field, Loading,
+        use_focus_first_invalid,
+    },
+    format, forms,
+    forms::FormErrors,
+    hooks::{Load, use_load, use_title},
+};
+
+#[function_component(Keys)]
+pub fn keys() -> Html {
+    use_title("API keys");
+    let (keys, reload) = use_load((), |_| api::keys());
+    let created = use_state(|| None::<CreatedKey>);
+    let on_created = {
+        let (created, reload) = (created.clone(), reload.clone());
+        Callback::from(move |key: CreatedKey| {
+            created.set(Some(key));
+            reload.emit(());
+        })
+    };
+    let list = match keys.as_ref() {
+        Load::Loading => html! { <Loading label="Loading keys…" /> },
+        Load::Failed(e) => html! { <Alert kind={AlertKind::Error}>{ e.to_string() }</Alert> },
+        Load::Ready(list) if list.is_empty() => html! {
+            <p class="text-sm text-slate-500">{ "No keys yet. Create one above to call the API from a script." }</p>
+        },
+        Load::Ready(list) => html! { <KeyList keys={list.clone()} on_revoked={reload.clone()} /> },
+    };
+    html! {
+        <div class="space-y-6">
+            <div>
+                <h1 class="text-2xl font-bold tracking-tight text-slate-900">{ "API keys" }</h1>
+                <p class="mt-1 text-sm text-slate-600">
+                    { "Keys let your scripts call paid routes with an " }
+                    <code class="rounded bg-slate-100 px-1 py-0.5 text-xs">{ "X-API-Key" }</code>
+                    { " header. They cannot create keys, buy credits or change your account." }
+                </p>
+            </div>
+            <Card id="create-key" title="Create a key">
+                <CreateKeyForm on_created={on_created} />
+                if let Some(key) = created.as_ref() {
+                    <NewKey created={key.clone()} />
+                }
+            </Card>
+            <Card id="key-list" title="Your keys">{ list }</Card>
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct CreateKeyFormProps {
+    on_created: Callback<CreatedKey>,
+}
+
+#[function_component(CreateKeyForm)]
+fn create_key_form(props: &CreateKeyFormProps) -> Html {
+    let name = use_state(String::new);
+    let errors = use_state(FormErrors::default);
+    let busy = use_state(|| false);
+    let form = use_node_ref();
+    use_focus_first_invalid(form.clone(), (*errors).clone());
+    let onsubmit = {
+        let (name, errors, busy, on_created) = (
+            name.clone(),
+            errors.clone(),
+            busy.clone(),
+            props.on_created.clone(),
+        );
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            if *busy {
+                return;
+            }
+            let request = match forms::create_key(&name) {
+                Ok(request) => request,
+                Err(refused) => return errors.set(refused),
+            };
+            errors.set(FormErrors::default());
+            busy.set(true);
+            let (name, errors, busy, on_created) = (
+                name.clone(),
+                errors.clone(),
+                busy.clone(),
+                on_created.clone(),
+            );
+            spawn_local(async move {
+                match api::create_key(&request).await {
+                    Ok(key) => {
+                        name.set(String::new());
+                        on_created.emit(key);
+                    }
+                    Err(e) => errors.set(FormErrors::from_api(&e, &["name"])),
+                }
+                busy.set(false);
+            });
+        })
+    };
+    html! {
+        <form ref={form} {onsubmit} novalidate=true class="flex flex-col gap-3 sm:flex-row sm:items-start">
+            <Field id="name" label="Key name" class="sm:w-80" placeholder="e.g. nightly-report"
+                value={(*name).clone()} oninput={Callback::from({ let name = name.clone(); move |v| name.set(v) })}
+                error={errors.field("name")} hint="A label to recognise it by, up to 64 characters." />
+            <Button submit=true busy={*busy} class="sm:mt-7">{ "Create key" }</Button>
+            if let Some(message) = errors.general() {
+                <Alert kind={AlertKind::Error}>{ message }</Alert>
+            }
+        </form>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct NewKeyProps {
+    created: CreatedKey,
+}
+
+/// The key, once: copy it now, it is never shown again. With a curl line for this very site.
+#[function_component(NewKey)]
+fn new_key(props: &NewKeyProps) -> Html {
+    let origin = web_sys::window()
+        .and_then(|w| w.location().origin().ok())
+        .unwrap_or_default();
+    let curl = format!(
+        "curl -s {origin}/api/generate-text -H 'X-API-Key: {}' -H 'Content-Type: application/json' -d '{{\"prompt\":\"Hello\"}}'",
+        props.created.key
+    );
+    html! {
+        <div role="status" class="mt-5 space-y-4 rounded-lg border border-amber-200 bg-amber-50 p-4">
+            <div>
+                <p class="text-sm font-semibold text-amber-900">
+                    { format!("Your new key “{}”. Copy it now: it will not be shown again.", props.created.name) }
+                </p>
+                <div class="mt-2 flex flex-wrap items-center gap-2">
+                    <code data-testid="new-api-key"
+                        class="break-all rounded-md bg-white px-2.5 py-1.5 font-mono text-sm text-slate-900 ring-1 ring-inset ring-amber-200">
+                        { &props.created.key }
+                    </code>
+                    <CopyButton text={props.created.key.clone()} label="Copy key" />
+                </div>
+            </div>
+            <div>
+                <p class="text-sm font-medium text-amber-900">{ "Try it:" }</p>
+                <pre data-testid="curl-command"
+                    class="mt-1 overflow-x-auto whitespace-pre-wrap break-all rounded-md bg-slate-900 p-3 font-mono text-xs text-slate-100">{ &curl }</pre>
+                <div class="mt-2"><CopyButton text={curl.clone()} label="Copy command" /></div>
+            </div>
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct KeyListProps {
+    keys: Vec<ApiKey>,
+    on_revoked: Callback<()>,
+}
+
+#[function_component(KeyList)]
+fn key_list(props: &KeyListProps) -> Html {
+    html! {
+        <ul class="divide-y divide-slate-100" data-testid="key-list">
+            { for props.keys.iter().map(|key| html! {
+                <KeyRow key={key.id.to_string()} api_key={key.clone()} on_revoked={props.on_revoked.clone()} />
+            }) }
+        </ul>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct KeyRowProps {
+    api_key: ApiKey,
+    on_revoked: Callback<()>,
+}
+
+/// One key; "Revoke" asks for confirmation in place before anything happens.
+#[function_component(KeyRow)]
+fn key_row(props: &KeyRowProps) -> Html {
+    let confirming = use_state(|| false);
+    let busy = use_state(|| false);
+    let error = use_state(|| None::<String>);
+    let confirm_ref = use_node_ref();
+    {
+        // Move focus to the confirmation, so a keyboard user answers it next.
+        let confirm_ref = confirm_ref.clone();
+        use_effect_with(*confirming, move |confirming| {
+            if *confirming && let Some(button) = confirm_ref.cast::<web_sys::HtmlElement>() {
+                let _ = button.focus();
+            }
+        });
+    }
+    let key = &props.api_key;
+    let ask = {
+        let confirming = confirming.clone();
+        Callback::from(move |_| confirming.set(true))
+    };
+    let cancel = {
+        let confirming = confirming.clone();
+        Callback::from(move |_| confirming.set(false))
+    };
+    let revoke = {
+        let (busy, error, id, on_revoked) = (
+            busy.clone(),
+            error.clone(),
+            key.id,
+            props.on_revoked.clone(),
+        );
+        Callback::from(move |_| {
+            busy.set(true);
+            let (busy, error, on_revoked) = (busy.clone(), error.clone(), on_revoked.clone());
+            spawn_local(async move {
+                match api::revoke_key(id).await {
+                    Ok(()) => on_revoked.emit(()),
+                    Err(e) => error.set(Some(e.message)),
+                }
+                busy.set(false);
+            });
+        })
+    };
+    let last_used = key
+        .last_used_at
+        .as_ref()
+        .map(format::datetime)
+        .unwrap_or_else(|| "never".to_owned());
+    html! {
+        <li class="flex flex-col gap-3 py-4 sm:flex-row sm:items-center sm:justify-between" data-testid="key-row">
+            <div class="min-w-0">
+                <p id={format!("key-{}-name", key.id)} class="truncate font-medium text-slate-900">{ &key.name }</p>
+                <p class="mt-0.5 flex flex-wrap gap-x-4 gap-y-1 text-xs text-slate-500">
+                    <span><span class="sr-only">{ "Prefix: " }</span>
+                        <code class="rounded bg-slate-100 px-1 py-0.5 font-mono text-slate-700">{ format!("{}…", key.prefix) }</code></span>
+                    <span>{ format!("Created {}", format::date(&key.created_at)) }</span>
+                    <span>{ format!("Last used {last_used}") }</span>
+                </p>
+                if let Some(message) = error.as_ref() {
+                    <p role="alert" class="mt-1 text-sm text-red-700">{ message }</p>
+                }
+            </div>
+            if *confirming {
+                <div class="flex flex-wrap items-center gap-2" role="group" aria-label={format!("Revoke {}?", key.name)}>
+                    <span class="text-sm text-slate-700">{ "Scripts using it stop working at once." }</span>
+                    <Button kind={ButtonKind::Danger} node_ref={confirm_ref} busy={*busy} onclick={revoke}>{ "Yes, revoke" }</Button>
+                    <Button kind={ButtonKind::Ghost} onclick={cancel} disabled={*busy}>{ "Cancel" }</Button>
+                </div>
+            } else {
+                <Button kind={ButtonKind::Secondary} onclick={ask}
+                    describedby={AttrValue::from(format!("key-{}-name", key.id))}>{ "Revoke" }</Button>
+            }
+        </li>
+    }
+}

@@ -1,0 +1,21 @@
+//! The SPA's tests, in headless Chromium (wasm-bindgen-test): the session store, the forms'
+//! validation (as functions and as rendered forms), the API client's refresh-and-retry, the chart.
+//! One test binary, so one browser start. Browser-only: empty on native targets.
+
+#![cfg(target_arch = "wasm32")]
+
+use wasm_bindgen_test::wasm_bindgen_test_configure;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+#[path = "browser/support.rs"]
+mod support;
+
+#[path = "browser/api_client.rs"]
+mod api_client;
+#[path = "browser/components.rs"]
+mod components;
+#[path = "browser/forms.rs"]
+mod forms;
+#[path = "browser/store.rs"]
+mod store;

@@ -1,0 +1,134 @@
+//! The forms' validation: the rules of `shared::validate`, applied before any request is sent,
+//! and the API's own errors placed next to the field they name.
+
+use frontend::{api::ApiError, forms};
+use wasm_bindgen_test::wasm_bindgen_test;
+
+#[wasm_bindgen_test]
+fn sign_up_applies_the_email_and_password_rules() {
+    let refused = forms::sign_up("ada@", "short").unwrap_err();
+    assert_eq!(
+        refused.field("email").as_deref(),
+        Some("Email must look like name@example.com")
+    );
+    assert_eq!(
+        refused.field("password").as_deref(),
+        Some("Password must be at least 8 characters")
+    );
+
+    let ok = forms::sign_up("  Ada@Example.COM ", "correct horse").unwrap();
+    assert_eq!(ok.email, "ada@example.com");
+    assert_eq!(ok.password, "correct horse");
+    assert!(forms::sign_up("ada@example.com", &"x".repeat(129)).is_err());
+}
+
+#[wasm_bindgen_test]
+fn sign_in_needs_an_email_and_any_password() {
+    let refused = forms::sign_in("", "").unwrap_err();
+    assert_eq!(refused.field("email").as_deref(), Some("Email is required"));
+    assert_eq!(
+        refused.field("password").as_deref(),
+        Some("Password is required")
+    );
+    // An old short password is still sent: the server decides.
+    assert!(forms::sign_in("ada@example.com", "short").is_ok());
+}
+
+#[wasm_bindgen_test]
+fn change_password_checks_the_policy_and_the_confirmation() {
+    let refused = forms::change_password("", "short", "short").unwrap_err();
+    assert!(refused.field("current_password").is_some());
+    assert!(refused.field("new_password").is_some());
+
+    let refused =
+        forms::change_password("old password", "new password 1", "new password 2").unwrap_err();
+    assert_eq!(
+        refused.field("confirm_password").as_deref(),
+        Some("The passwords differ")
+    );
+    let ok = forms::change_password("old password", "new password", "new password").unwrap();
+    assert_eq!(ok.new_password, "new password");
+}
+
+#[wasm_bindgen_test]
+fn key_names_prompts_and_grants_follow_the_api_rules() {
+    assert!(
+        forms::create_key("   ")
+            .unwrap_err()
+            .field("name")
+            .is_some()
+    );
+    assert!(forms::create_key(&"k".repeat(65)).is_err());
+    assert_eq!(forms::create_key("  ci  ").unwrap().name, "ci");
+
+    assert!(
+        forms::generate_text(" ")
+            .unwrap_err()
+            .field("prompt")
+            .is_some()
+    );
+    assert!(forms::generate_text(&"p".repeat(4001)).is_err());
+    assert_eq!(forms::generate_text(" hi ").unwrap().prompt, "hi");
+
+    let refused = forms::grant_credits("ten", "").unwrap_err();
+    assert!(refused.field("amount").is_some() && refused.field("reason").is_some());
+    assert!(forms::grant_credits("0", "x").is_err());
+    assert_eq!(forms::grant_credits("-5", " refund ").unwrap().amount, -5);
+}
+
+#[wasm_bindgen_test]
+fn api_errors_go_next_to_their_field_or_on_the_form() {
+    let body =
+        r#"{"error":{"code":"validation_error","message":"key name is required","field":"name"}}"#;
+    let error = ApiError::from_response(400, body);
+    assert_eq!(error.code, "validation_error");
+    let placed = forms::FormErrors::from_api(&error, &["name"]);
+    assert_eq!(
+        placed.field("name").as_deref(),
+        Some("Key name is required")
+    );
+    assert!(placed.general().is_none());
+
+    // A field this form does not have, or none: the message goes on the form.
+    let placed = forms::FormErrors::from_api(&error, &["prompt"]);
+    assert_eq!(placed.general().as_deref(), Some("Key name is required"));
+    let error = ApiError::from_response(
+        402,
+        r#"{"error":{"code":"insufficient_credits","message":"not enough credits: buy more to continue"}}"#,
+    );
+    assert_eq!(
+        forms::FormErrors::from_api(&error, &["prompt"])
+            .general()
+            .as_deref(),
+        Some("Not enough credits: buy more to continue")
+    );
+
+    // Not the contract's JSON (a proxy's HTML page): a readable message all the same.
+    let error = ApiError::from_response(502, "<html>Bad Gateway</html>");
+    assert_eq!(error.code, "unavailable");
+}
+
+#[wasm_bindgen_test]
+fn prices_numbers_and_ledger_reasons_read_well() {
+    use frontend::format;
+    assert_eq!(format::price(500, "usd"), "$5.00");
+    assert_eq!(format::price(3_000_000, "eur"), "€30,000.00");
+    assert_eq!(format::unit_price(500, 100, "usd"), "$0.05 per credit");
+    assert_eq!(format::unit_price(1000, 300, "usd"), "$0.03 per credit");
+    assert_eq!(format::unit_price(300, 1000, "gbp"), "£0.003 per credit");
+    assert_eq!(
+        format::unit_price(12_345, 1, "xyz"),
+        "123.45 XYZ per credit"
+    );
+    assert_eq!(format::int(-1_234_567), "-1,234,567");
+    assert_eq!(format::delta(100), "+100");
+    assert_eq!(
+        format::reason("purchase:starter"),
+        "Purchase · starter pack"
+    );
+    assert_eq!(format::reason("admin: welcome"), "Admin grant · welcome");
+    assert_eq!(
+        format::reason("POST /api/generate-text"),
+        "POST /api/generate-text"
+    );
+}
