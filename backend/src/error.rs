@@ -120,8 +120,27 @@ impl From<ValidationError> for ApiError {
 }
 
 impl From<diesel::result::Error> for ApiError {
+    /// A database that is unreachable, cut off or locked is `NotReady` (503: retry later), not a
+    /// bug (500).
     fn from(e: diesel::result::Error) -> Self {
-        Self::internal(e)
+        use diesel::result::{DatabaseErrorKind, Error};
+        let unavailable = match &e {
+            Error::DatabaseError(
+                DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
+                _,
+            ) => true,
+            Error::DatabaseError(_, info) => {
+                let message = info.message();
+                message.contains("database is locked") || message.contains("terminating connection")
+            }
+            _ => false,
+        };
+        if unavailable {
+            tracing::warn!(error = %e, "database unavailable");
+            Self::NotReady
+        } else {
+            Self::internal(e)
+        }
     }
 }
 

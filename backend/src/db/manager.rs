@@ -2,6 +2,8 @@
 //! per-connection SQLite settings. (Diesel's `MultiConnection::establish` guesses the backend by
 //! trial and hides the real connection error, so the choice is made here instead.)
 
+use std::time::Duration;
+
 use diesel::{
     Connection, ConnectionError, PgConnection, SqliteConnection, connection::SimpleConnection,
     r2d2::R2D2Connection,
@@ -10,18 +12,23 @@ use diesel::{
 use super::AnyConnection;
 use crate::config::DatabaseUrl;
 
-/// busy_timeout first, so the other settings already wait for a lock instead of failing.
-const SQLITE_PRAGMAS: &str = "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; \
-     PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;";
+/// After busy_timeout (first, so these already wait for a lock instead of failing).
+const SQLITE_PRAGMAS: &str =
+    "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;";
 
 #[derive(Clone)]
 pub struct ConnectionManager {
     url: DatabaseUrl,
+    /// How long SQLite waits for another writer's lock (`DB_TIMEOUT_MS`, as for the pool).
+    busy_timeout: Duration,
 }
 
 impl ConnectionManager {
-    pub fn new(url: &DatabaseUrl) -> Self {
-        Self { url: url.clone() }
+    pub fn new(url: &DatabaseUrl, busy_timeout: Duration) -> Self {
+        Self {
+            url: url.clone(),
+            busy_timeout,
+        }
     }
 
     pub fn is_networked(&self) -> bool {
@@ -53,7 +60,9 @@ impl r2d2::ManageConnection for ConnectionManager {
                     )
                 })?;
                 let mut conn = SqliteConnection::establish(path)?;
-                conn.batch_execute(SQLITE_PRAGMAS)
+                let busy = format!("PRAGMA busy_timeout = {};", self.busy_timeout.as_millis());
+                conn.batch_execute(&busy)
+                    .and_then(|()| conn.batch_execute(SQLITE_PRAGMAS))
                     .map_err(ConnectionError::CouldntSetupConfiguration)?;
                 Ok(AnyConnection::Sqlite(conn))
             }

@@ -37,7 +37,7 @@ impl Db {
     /// Opens the pools (creating the SQLite file and its folder if needed) and checks that the
     /// database answers.
     pub fn connect(config: &Config) -> Result<Self, r2d2::Error> {
-        let manager = ConnectionManager::new(&config.database_url);
+        let manager = ConnectionManager::new(&config.database_url, config.db_timeout);
         let build = |size: u32| {
             r2d2::Pool::builder()
                 .max_size(size)
@@ -74,7 +74,12 @@ impl Db {
         T: Send + 'static,
     {
         let pool = self.read.clone();
-        web::block(move || f(&mut *pool.get()?)).await?
+        web::block(move || {
+            let mut conn = pool.get()?;
+            let result = f(&mut conn);
+            unavailable_if_lost(&mut conn, result)
+        })
+        .await?
     }
 
     /// Runs `f` in a write transaction on the blocking thread pool: all of it or nothing.
@@ -92,7 +97,9 @@ impl Db {
         &self,
         f: impl FnOnce(&mut AnyConnection) -> Result<T, ApiError>,
     ) -> Result<T, ApiError> {
-        write_transaction(&mut *self.write.get()?, f)
+        let mut conn = self.write.get()?;
+        let result = write_transaction(&mut conn, f);
+        unavailable_if_lost(&mut conn, result)
     }
 
     /// Whether the database answers a trivial query now.
@@ -101,6 +108,22 @@ impl Db {
         self.read(|c| c.batch_execute("SELECT 1").map_err(ApiError::from))
             .await
             .is_ok()
+    }
+}
+
+/// An internal error on a connection that no longer answers is the database going away (a
+/// restart, a failover, a terminated backend): 503, for the client to retry, not a 500.
+fn unavailable_if_lost<T>(
+    conn: &mut AnyConnection,
+    result: Result<T, ApiError>,
+) -> Result<T, ApiError> {
+    use diesel::r2d2::R2D2Connection;
+    match result {
+        Err(ApiError::Internal(e)) if conn.ping().is_err() => {
+            tracing::warn!(error = %e, "database connection lost");
+            Err(ApiError::NotReady)
+        }
+        other => other,
     }
 }
 

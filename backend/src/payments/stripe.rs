@@ -123,7 +123,7 @@ pub fn verify_signature(
     if signatures.is_empty() {
         return Err(SignatureError::Malformed);
     }
-    if (now - timestamp).abs() > SIGNATURE_TOLERANCE_SECS {
+    if now.abs_diff(timestamp) > SIGNATURE_TOLERANCE_SECS.unsigned_abs() {
         return Err(SignatureError::Stale);
     }
     let mac = signed_payload_mac(secret, timestamp, body);
@@ -228,6 +228,17 @@ mod tests {
             verify_signature(&header, BODY, SECRET, 1_000 - 301),
             Err(SignatureError::Stale)
         );
+    }
+
+    #[test]
+    fn extreme_timestamps_are_stale_not_a_panic() {
+        for t in [i64::MIN, i64::MAX] {
+            let header = format!("t={t},v1=00");
+            assert_eq!(
+                verify_signature(&header, BODY, SECRET, 1_000),
+                Err(SignatureError::Stale)
+            );
+        }
     }
 
     #[test]

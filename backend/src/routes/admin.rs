@@ -10,6 +10,7 @@ use super::responses::{BadBody, Limited, NeedsSession};
 use crate::{
     auth::Admin,
     error::ApiError,
+    http::json::Json,
     models::{LedgerRow, SessionRow, UserRow, ledger::Posted},
     state::State,
 };
@@ -68,10 +69,10 @@ async fn grant_credits(
     state: State,
     _: Admin,
     id: web::Path<i64>,
-    body: web::Json<GrantCreditsRequest>,
+    body: Json<GrantCreditsRequest>,
 ) -> Result<web::Json<Balance>, ApiError> {
     let GrantCreditsRequest { amount, reason } = body.into_inner();
-    if amount == 0 || amount.abs() > GRANT_MAX_ABS {
+    if amount == 0 || amount.unsigned_abs() > GRANT_MAX_ABS.unsigned_abs() {
         return Err(ApiError::validation(
             "amount",
             format!("amount must be non-zero and at most {GRANT_MAX_ABS} either way"),
@@ -122,7 +123,7 @@ async fn update_user(
     state: State,
     admin: Admin,
     id: web::Path<i64>,
-    body: web::Json<UpdateUserRequest>,
+    body: Json<UpdateUserRequest>,
 ) -> Result<web::Json<User>, ApiError> {
     let UpdateUserRequest { is_active, role } = body.into_inner();
     let user_id = id.into_inner();

@@ -11,6 +11,7 @@ use super::responses::{BadBody, Limited, NeedsSession};
 use crate::{
     auth::{BrowserSession, cookie, password},
     error::ApiError,
+    http::json::Json,
     models::{SessionRow, UserRow, session::IssuedSession},
     state::{AppState, State},
 };
@@ -36,7 +37,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     )
 )]
 #[post("/auth/signup")]
-async fn signup(state: State, body: web::Json<Credentials>) -> Result<HttpResponse, ApiError> {
+async fn signup(state: State, body: Json<Credentials>) -> Result<HttpResponse, ApiError> {
     let Credentials { email, password } = body.into_inner();
     let email = Email::parse(&email)?.into_inner();
     let password = Password::parse(&password, "password")?;
@@ -67,7 +68,7 @@ async fn signup(state: State, body: web::Json<Credentials>) -> Result<HttpRespon
     )
 )]
 #[post("/auth/login")]
-async fn login(state: State, body: web::Json<Credentials>) -> Result<HttpResponse, ApiError> {
+async fn login(state: State, body: Json<Credentials>) -> Result<HttpResponse, ApiError> {
     let Credentials { email, password } = body.into_inner();
     sign_in(&state, &email, password).await
 }

@@ -11,6 +11,7 @@ use super::responses::{BadBody, Limited, NeedsCaller, NeedsSession};
 use crate::{
     auth::{BrowserSession, Caller},
     error::ApiError,
+    http::json::Json,
     models::LedgerRow,
     payments::Purchase,
     state::State,
@@ -138,7 +139,7 @@ async fn purchase(
     state: State,
     session: BrowserSession,
     req: HttpRequest,
-    body: web::Json<PurchaseRequest>,
+    body: Json<PurchaseRequest>,
 ) -> Result<web::Json<PurchaseResponse>, ApiError> {
     let package = state
         .config

@@ -11,6 +11,7 @@ use super::responses::{BadBody, Limited, NeedsCaller};
 use crate::{
     credits::{Charge, RequireCredits},
     error::ApiError,
+    http::json::Json,
 };
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -33,7 +34,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
 )]
 #[post("/generate-text")]
 async fn generate_text(
-    body: web::Json<GenerateTextRequest>,
+    body: Json<GenerateTextRequest>,
     charge: Charge<1>,
 ) -> Result<web::Json<GenerateTextResponse>, ApiError> {
     let prompt = Prompt::parse(&body.prompt)?;

@@ -210,7 +210,7 @@ async fn docs_asset(asset: web::Path<String>) -> Result<HttpResponse, ApiError> 
 }
 
 /// Unmatched `/api` requests: 405 (with `Allow`) when the path exists for other methods, else 404.
-async fn not_found_or_method_not_allowed(
+pub(crate) async fn not_found_or_method_not_allowed(
     req: HttpRequest,
     doc: web::Data<ApiDocument>,
 ) -> HttpResponse {

@@ -8,7 +8,9 @@ use shared::{
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::responses::{BadBody, Limited, NeedsSession};
-use crate::{auth::BrowserSession, error::ApiError, models::ApiKeyRow, state::State};
+use crate::{
+    auth::BrowserSession, error::ApiError, http::json::Json, models::ApiKeyRow, state::State,
+};
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list).service(create).service(revoke);
@@ -50,7 +52,7 @@ async fn list(state: State, session: BrowserSession) -> Result<web::Json<Vec<Api
 async fn create(
     state: State,
     session: BrowserSession,
-    body: web::Json<CreateKeyRequest>,
+    body: Json<CreateKeyRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let name = KeyName::parse(&body.name)?.into_inner();
     let user_id = session.caller.user.id;

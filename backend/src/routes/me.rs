@@ -9,6 +9,7 @@ use super::responses::{BadBody, Limited, NeedsCaller};
 use crate::{
     auth::{BrowserSession, Caller, password},
     error::ApiError,
+    http::json::Json,
     models::{SessionRow, UserRow},
     state::State,
 };
@@ -51,7 +52,7 @@ async fn me(caller: Caller) -> web::Json<User> {
 async fn change_password(
     state: State,
     session: BrowserSession,
-    body: web::Json<ChangePasswordRequest>,
+    body: Json<ChangePasswordRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let ChangePasswordRequest {
         current_password,

@@ -13,7 +13,7 @@ mod responses;
 pub mod spa;
 mod webhooks;
 
-use actix_web::middleware::from_fn;
+use actix_web::{middleware::from_fn, web};
 use utoipa_actix_web::{scope, service_config::ServiceConfig};
 
 use crate::http::rate_limit;
@@ -31,5 +31,14 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .configure(webhooks::configure);
     cfg.service(health::healthz)
         .service(health::readyz)
+        // Other methods on the probes: 405 with Allow, not the SPA's fallback.
+        .route(
+            "/healthz",
+            web::route().to(docs::not_found_or_method_not_allowed),
+        )
+        .route(
+            "/readyz",
+            web::route().to(docs::not_found_or_method_not_allowed),
+        )
         .service(docs::configure(api));
 }

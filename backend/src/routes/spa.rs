@@ -7,17 +7,17 @@ use std::path::Path;
 use actix_files::{Files, NamedFile};
 use actix_web::{
     Error, HttpRequest, HttpResponse,
-    body::MessageBody,
+    body::{EitherBody, MessageBody},
     dev::{ServiceRequest, ServiceResponse, fn_service},
     http::{
         Method,
-        header::{self, CacheControl, CacheDirective, HeaderValue},
+        header::{self, CacheControl, CacheDirective, ContentEncoding, HeaderValue},
     },
     middleware::{Compress, Next, from_fn},
     web,
 };
 
-use crate::error::ApiError;
+use crate::{error::ApiError, state::State};
 
 /// Registers the SPA; call it after every other service, it answers all that is left.
 pub fn configure(static_dir: &Path) -> impl FnOnce(&mut web::ServiceConfig) {
@@ -33,6 +33,7 @@ pub fn configure(static_dir: &Path) -> impl FnOnce(&mut web::ServiceConfig) {
             }
         });
         let mut scope = web::scope("")
+            .wrap(from_fn(precompressed))
             .wrap(from_fn(cache_headers))
             .wrap(Compress::default());
         if dir.is_dir() {
@@ -71,11 +72,64 @@ async fn index_or_not_found(req: &HttpRequest, index: &Path) -> HttpResponse {
     actix_web::ResponseError::error_response(&ApiError::NotFound("route"))
 }
 
+/// Serves `<asset>.br` or `<asset>.gz` (written by the SPA build, frontend/build/precompress.mjs)
+/// when the browser accepts it: maximum compression without spending CPU per request.
+async fn precompressed(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, Error> {
+    if let Some(res) = precompressed_file(req.request()).await {
+        return Ok(req.into_response(res).map_into_right_body());
+    }
+    Ok(next.call(req).await?.map_into_left_body())
+}
+
+async fn precompressed_file(req: &HttpRequest) -> Option<HttpResponse> {
+    if !matches!(*req.method(), Method::GET | Method::HEAD) {
+        return None;
+    }
+    // Only the build's own content-hashed files at the root: no path to sanitise.
+    let name = req.path().strip_prefix('/')?;
+    let safe = name
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
+    if !safe || name.starts_with('.') || !is_content_hashed(name) {
+        return None;
+    }
+    let accepts = req.headers().get(header::ACCEPT_ENCODING)?.to_str().ok()?;
+    let accepts = |coding: &str| {
+        accepts
+            .split(',')
+            .any(|c| c.split(';').next().is_some_and(|c| c.trim() == coding))
+    };
+    let (suffix, encoding) = if accepts("br") {
+        ("br", ContentEncoding::Brotli)
+    } else if accepts("gzip") {
+        ("gz", ContentEncoding::Gzip)
+    } else {
+        return None;
+    };
+    let dir = req.app_data::<State>()?.config.static_dir.clone();
+    let path = dir.join(format!("{name}.{suffix}"));
+    let file = web::block(move || NamedFile::open(path)).await.ok()?.ok()?;
+    let mime = actix_files::file_extension_to_mime(name.rsplit('.').next().unwrap_or_default());
+    let mut res = file
+        .set_content_type(mime)
+        .set_content_encoding(encoding)
+        .disable_content_disposition()
+        .use_etag(true)
+        .into_response(req);
+    res.headers_mut()
+        .insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    Some(res)
+}
+
 /// Trunk names built assets `name-<16 hex digits>.ext`: such a file never changes.
 fn is_content_hashed(path: &str) -> bool {
     let file = path.rsplit('/').next().unwrap_or(path);
+    // 64-bit hashes in hex; leading zeros are dropped, so 16 digits or a few fewer.
     file.split(['-', '.', '_'])
-        .any(|part| part.len() == 16 && part.bytes().all(|b| b.is_ascii_hexdigit()))
+        .any(|part| (12..=16).contains(&part.len()) && part.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 async fn cache_headers(
@@ -110,6 +164,7 @@ mod tests {
         assert!(is_content_hashed("/frontend-9f3c2a7b1d4e5f60_bg.wasm"));
         assert!(is_content_hashed("/frontend-9f3c2a7b1d4e5f60.js"));
         assert!(is_content_hashed("/input-0123456789abcdef.css"));
+        assert!(is_content_hashed("/frontend-c6eda3334743697_bg.wasm"));
         assert!(!is_content_hashed("/index.html"));
         assert!(!is_content_hashed("/dashboard"));
         assert!(!is_content_hashed("/favicon.ico"));

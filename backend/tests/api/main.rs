@@ -9,6 +9,7 @@ mod helpers;
 
 mod access;
 mod admin;
+mod adversarial;
 mod auth;
 mod credits;
 mod errors;

@@ -5,7 +5,7 @@ use std::{collections::HashMap, sync::Arc};
 use reqwest::{Client, Method, RequestBuilder, Response, header};
 use serde::Serialize;
 
-use super::database::{Backend, TestDb};
+use super::database::{Backend, DatabaseOutage, TestDb};
 
 /// The settings every test server starts with; a test may override any of them.
 const DEFAULT_SETTINGS: &[(&str, &str)] = &[
@@ -114,6 +114,12 @@ impl TestApp {
         self.db.drop_now().await;
     }
 
+    /// Takes the database away from the running server until the outage ends (see
+    /// [`DatabaseOutage`] for how, per backend).
+    pub async fn database_outage(&self) -> DatabaseOutage {
+        self.db.begin_outage().await
+    }
+
     /// `ACCESS_TOKEN_TTL` as configured, in seconds.
     pub fn access_token_ttl(&self) -> i64 {
         self.settings["ACCESS_TOKEN_TTL"]
@@ -128,6 +134,17 @@ impl TestApp {
             Arc::clone(&self.settings),
             Arc::clone(&self.db),
         )
+    }
+
+    /// A browser on another machine: same server, its requests coming from `ip` (a loopback
+    /// address such as 127.0.0.2, which Linux routes like 127.0.0.1).
+    pub fn browser_at(&self, ip: std::net::IpAddr) -> Self {
+        let mut other = self.new_browser();
+        other.client = browser()
+            .local_address(ip)
+            .build()
+            .expect("a reqwest client");
+        other
     }
 
     pub fn url(&self, path: &str) -> String {

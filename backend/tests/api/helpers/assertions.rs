@@ -3,7 +3,7 @@
 
 use reqwest::{Response, StatusCode, header};
 use serde::de::DeserializeOwned;
-use shared::dto::{ErrorBody, ErrorDetail};
+use shared::dto::{ErrorBody, ErrorDetail, LedgerEntry};
 
 use super::app::{Auth, TestApp};
 
@@ -115,4 +115,28 @@ pub async fn assert_ledger_consistent(app: &TestApp, auth: Auth<'_>) {
         newest, credits,
         "the newest balance_after is the balance: {ledger:#?}"
     );
+}
+
+/// Every answer the client saw is in the books: each balance it reported (`reported`, one per
+/// successful answer) is the `balance_after` of its own ledger entry of the `kind` it made (debits
+/// for paid calls, credits for purchases). Returns the caller's entries of that kind.
+pub async fn assert_answers_recorded(
+    app: &TestApp,
+    auth: Auth<'_>,
+    reported: &[i64],
+    kind: impl Fn(&LedgerEntry) -> bool,
+) -> Vec<LedgerEntry> {
+    let entries: Vec<LedgerEntry> = app.ledger(auth).await.into_iter().filter(kind).collect();
+    let mut unmatched: Vec<i64> = entries.iter().map(|e| e.balance_after).collect();
+    for balance in reported {
+        let entry = unmatched.iter().position(|after| after == balance);
+        let entry = entry.unwrap_or_else(|| {
+            panic!(
+                "an answer reported a balance of {balance}, but no ledger entry left it: \
+                 {entries:#?}"
+            )
+        });
+        unmatched.swap_remove(entry);
+    }
+    entries
 }

@@ -85,6 +85,23 @@ impl ServerProcess {
         }
     }
 
+    /// [`Self::start_refused`], asserting the refusal: a failure exit and one line on stderr,
+    /// naming `variable`. Returns what the binary printed.
+    pub async fn assert_start_refused(overrides: &[(&str, &str)], variable: &str) -> Output {
+        let (status, output) = Self::start_refused(overrides).await;
+        assert!(!status.success(), "{overrides:?} exited with {status}");
+        let lines: Vec<&str> = output
+            .stderr
+            .lines()
+            .filter(|line| !line.trim().is_empty())
+            .collect();
+        assert!(
+            lines.len() == 1 && lines[0].contains(variable),
+            "{overrides:?}: expected one line naming {variable} on stderr:\n{output}"
+        );
+        output
+    }
+
     /// Stops the binary if it still runs (it must exit 0), then starts it again on the same
     /// database with the same settings.
     pub async fn restart(mut self) -> Self {
@@ -156,6 +173,33 @@ impl ServerProcess {
     /// What the binary printed so far.
     pub fn output(&self) -> Output {
         self.process.output()
+    }
+
+    /// SIGKILL, as the OOM killer or a lost machine does: no graceful shutdown, in-flight
+    /// requests cut. Returns once the process is gone.
+    pub fn kill(&mut self) {
+        self.process
+            .child
+            .kill()
+            .expect("cannot SIGKILL the backend process");
+        self.process
+            .child
+            .wait()
+            .expect("cannot reap the killed backend process");
+    }
+
+    /// Whether the process still runs.
+    pub fn is_running(&mut self) -> bool {
+        self.process.exited().is_none()
+    }
+
+    /// Fails when the binary logged a panic: a worker thread died, whatever the client saw.
+    pub fn assert_no_panic(&self) {
+        let output = self.output();
+        assert!(
+            !output.stderr.contains("panicked at") && !output.stdout.contains("panicked at"),
+            "the server panicked:\n{output}"
+        );
     }
 }
 

@@ -1,9 +1,18 @@
 //! A fresh database per test: a temp SQLite file, or a PostgreSQL database created on
-//! `TEST_DATABASE_URL`. Both are deleted when the last handle is dropped.
+//! `TEST_DATABASE_URL`. Both are deleted when the last handle is dropped. A test may also take
+//! the database away from the server for a while ([`DatabaseOutage`]).
 
-use std::{io::Write, sync::Once};
+use std::{
+    io::Write,
+    path::PathBuf,
+    sync::{Once, mpsc},
+    thread::JoinHandle,
+    time::Duration,
+};
 
-use diesel::{Connection, PgConnection, RunQueryDsl};
+use diesel::{
+    Connection, PgConnection, RunQueryDsl, SqliteConnection, connection::SimpleConnection,
+};
 
 use super::files::TempDir;
 
@@ -56,7 +65,7 @@ fn warn_postgres_skipped() {
 pub(crate) enum TestDb {
     /// Removed with its directory when dropped.
     Sqlite {
-        _dir: TempDir,
+        dir: TempDir,
     },
     Postgres {
         admin_url: String,
@@ -70,8 +79,8 @@ impl TestDb {
         match backend {
             Backend::Sqlite => {
                 let dir = TempDir::new("test");
-                let url = format!("sqlite://{}", dir.path().join("app.db").display());
-                (TestDb::Sqlite { _dir: dir }, url)
+                let url = format!("sqlite://{}", sqlite_file(&dir).display());
+                (TestDb::Sqlite { dir }, url)
             }
             Backend::Postgres => {
                 let id = uuid::Uuid::new_v4().simple();
@@ -101,6 +110,136 @@ impl TestDb {
             .expect("the database drop thread panicked")
             .unwrap_or_else(|e| panic!("cannot drop the test database: {e}"));
     }
+}
+
+impl TestDb {
+    /// Makes the database unavailable to the server until the outage ends.
+    pub(crate) async fn begin_outage(&self) -> DatabaseOutage {
+        match self {
+            TestDb::Postgres { admin_url, name } => {
+                let outage = DatabaseOutage::Postgres {
+                    admin_url: admin_url.clone(),
+                    name: name.clone(),
+                    ended: false,
+                };
+                let (admin, name) = (admin_url.clone(), name.clone());
+                tokio::task::spawn_blocking(move || refuse_connections(&admin, &name))
+                    .await
+                    .expect("the outage thread panicked");
+                outage
+            }
+            TestDb::Sqlite { dir } => {
+                let path = sqlite_file(dir);
+                tokio::task::spawn_blocking(move || DatabaseOutage::lock_sqlite(path))
+                    .await
+                    .expect("the outage thread panicked")
+            }
+        }
+    }
+}
+
+/// The database taken away from the server under test; it comes back with [`Self::end`] (or
+/// when dropped).
+///
+/// - PostgreSQL: the database refuses new connections (`ALLOW_CONNECTIONS false`) and the
+///   server's connections are terminated, as when the database host fails over or restarts. The
+///   shared PostgreSQL server keeps serving every other test's database.
+/// - SQLite: a file cannot be taken away from a process that holds it open (its descriptors keep
+///   the data, however the path changes), so the outage is another process holding the write
+///   lock (`BEGIN IMMEDIATE`), as a stuck maintenance job would: every write waits, reads go on
+///   (WAL).
+pub enum DatabaseOutage {
+    Postgres {
+        admin_url: String,
+        name: String,
+        ended: bool,
+    },
+    SqliteWriteLock {
+        release: Option<mpsc::Sender<()>>,
+        holder: Option<JoinHandle<()>>,
+    },
+}
+
+impl DatabaseOutage {
+    /// Takes the write lock on another connection and holds it until released.
+    fn lock_sqlite(path: PathBuf) -> Self {
+        let (locked, is_locked) = mpsc::channel();
+        let (release, released) = mpsc::channel::<()>();
+        let holder = std::thread::spawn(move || {
+            let path = path.to_str().expect("a UTF-8 path").to_owned();
+            let mut conn = SqliteConnection::establish(&path)
+                .unwrap_or_else(|e| panic!("cannot open {path}: {e}"));
+            conn.batch_execute("PRAGMA busy_timeout = 10000; BEGIN IMMEDIATE;")
+                .unwrap_or_else(|e| panic!("cannot take the write lock on {path}: {e}"));
+            let _ = locked.send(());
+            // Until `end` or drop (both close the channel).
+            let _ = released.recv();
+            let _ = conn.batch_execute("ROLLBACK");
+        });
+        is_locked
+            .recv_timeout(Duration::from_secs(15))
+            .expect("the SQLite write lock was not taken within 15 s");
+        DatabaseOutage::SqliteWriteLock {
+            release: Some(release),
+            holder: Some(holder),
+        }
+    }
+
+    /// Gives the database back.
+    pub async fn end(mut self) {
+        tokio::task::spawn_blocking(move || self.restore())
+            .await
+            .expect("the restore thread panicked");
+    }
+
+    fn restore(&mut self) {
+        match self {
+            DatabaseOutage::Postgres {
+                admin_url,
+                name,
+                ended,
+            } => {
+                if !*ended {
+                    *ended = true;
+                    let sql = format!("ALTER DATABASE {name} ALLOW_CONNECTIONS true");
+                    run_admin_sql(admin_url, &sql)
+                        .unwrap_or_else(|e| panic!("cannot give the database back: {e}"));
+                }
+            }
+            DatabaseOutage::SqliteWriteLock { release, holder } => {
+                drop(release.take());
+                if let Some(holder) = holder.take() {
+                    holder.join().expect("the SQLite lock holder panicked");
+                }
+            }
+        }
+    }
+}
+
+impl Drop for DatabaseOutage {
+    fn drop(&mut self) {
+        self.restore();
+    }
+}
+
+/// No new connection to `name`, and its open ones terminated (twice: one may have been opening
+/// in between).
+fn refuse_connections(admin_url: &str, name: &str) {
+    let refuse = format!("ALTER DATABASE {name} ALLOW_CONNECTIONS false");
+    run_admin_sql(admin_url, &refuse).unwrap_or_else(|e| panic!("cannot cut {name} off: {e}"));
+    let terminate = format!(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+         WHERE datname = '{name}' AND pid <> pg_backend_pid()"
+    );
+    for _ in 0..2 {
+        run_admin_sql(admin_url, &terminate)
+            .unwrap_or_else(|e| panic!("cannot end the connections to {name}: {e}"));
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+fn sqlite_file(dir: &TempDir) -> PathBuf {
+    dir.path().join("app.db")
 }
 
 impl Drop for TestDb {

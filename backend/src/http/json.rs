@@ -1,0 +1,56 @@
+//! `Json<T>`: Actix's JSON extractor, but only for a JSON object. serde's derive also reads a
+//! struct from an array (`["a@example.com","pw"]` as `{email, password}`), which the contract
+//! does not allow and no client means.
+
+use std::ops::Deref;
+
+use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
+use futures_util::future::LocalBoxFuture;
+use serde::de::DeserializeOwned;
+use serde_json::value::RawValue;
+
+use crate::error::ApiError;
+
+#[derive(Debug)]
+pub struct Json<T>(pub T);
+
+impl<T> Json<T> {
+    pub fn into_inner(self) -> T {
+        self.0
+    }
+}
+
+impl<T> Deref for Json<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
+    type Error = actix_web::Error;
+    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        // The body limit, content type and syntax errors stay Actix's (see `error::json_error`).
+        let raw = web::Json::<Box<RawValue>>::from_request(req, payload);
+        Box::pin(async move {
+            let raw = raw.await?.into_inner();
+            if !raw.get().trim_start().starts_with('{') {
+                return Err(ApiError::Validation {
+                    field: None,
+                    message: "the request body must be a JSON object".to_owned(),
+                }
+                .into());
+            }
+            serde_json::from_str(raw.get()).map(Json).map_err(|e| {
+                ApiError::Validation {
+                    field: None,
+                    message: format!("invalid request body: {e}"),
+                }
+                .into()
+            })
+        })
+    }
+}
