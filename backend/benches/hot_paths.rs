@@ -1,0 +1,117 @@
+//! Micro-benchmarks of what every paid call does: find the API key, verify a token, debit.
+//! `cargo bench -p backend --bench hot_paths` (`make bench` runs them with short measurement
+//! times). Each uses a fresh SQLite file in a temporary directory.
+
+use std::{path::PathBuf, time::Duration};
+
+use backend::{
+    Config,
+    auth::jwt::JwtKeys,
+    db::Db,
+    models::{ApiKeyRow, LedgerRow, UserRow, sha256_hex},
+};
+use criterion::{Criterion, criterion_group, criterion_main};
+use shared::dto::Role;
+
+/// A fresh SQLite database, removed when dropped.
+struct TempDb {
+    dir: PathBuf,
+    db: Db,
+}
+
+impl TempDb {
+    fn new(name: &str) -> Self {
+        let dir = std::env::temp_dir().join(format!(
+            "hot-paths-{name}-{}-{}",
+            std::process::id(),
+            backend::models::random_token(8)
+        ));
+        std::fs::create_dir_all(&dir).expect("temporary directory");
+        let url = format!("sqlite://{}", dir.join("bench.db").display());
+        let config = Config::from_lookup(|key| (key == "DATABASE_URL").then(|| url.clone()))
+            .expect("configuration");
+        let db = Db::connect(&config).expect("database");
+        db.migrate().expect("migrations");
+        Self { dir, db }
+    }
+
+    fn user(&self, email: &str, credits: i64) -> i64 {
+        self.db
+            .write_blocking(|c| {
+                let user = UserRow::create(c, email, "not-a-hash", Role::User)?;
+                LedgerRow::post(c, user.id, credits, "bench grant", None)?;
+                Ok(user.id)
+            })
+            .expect("user")
+    }
+}
+
+impl Drop for TempDb {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// sha256_hex of a presented key, then `ApiKeyRow::authenticate` (the key + owner join) among
+/// 1,000 users with one key each.
+fn key_lookup(c: &mut Criterion) {
+    let t = TempDb::new("keys");
+    let mut keys = Vec::new();
+    for i in 0..1_000 {
+        let user_id = t.user(&format!("user{i}@bench.invalid"), 1);
+        let key =
+            t.db.write_blocking(|c| Ok(ApiKeyRow::create(c, user_id, "bench")?))
+                .expect("key");
+        keys.push(key.key);
+    }
+    let key = keys[keys.len() / 2].clone();
+    // Outside the pool, set up as the server's read connections are.
+    let mut conn = {
+        use diesel::{Connection, SqliteConnection, connection::SimpleConnection};
+        let path = t.dir.join("bench.db");
+        let mut c = SqliteConnection::establish(path.to_str().expect("UTF-8 path")).expect("open");
+        c.batch_execute("PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;")
+            .expect("pragmas");
+        backend::db::AnyConnection::Sqlite(c)
+    };
+
+    c.bench_function("sha256_hex(api key)", |b| {
+        b.iter(|| sha256_hex(std::hint::black_box(&key)))
+    });
+    c.bench_function("ApiKeyRow::authenticate (SQLite, 1,000 keys)", |b| {
+        b.iter(|| {
+            let found =
+                ApiKeyRow::authenticate(&mut conn, std::hint::black_box(&key)).expect("query");
+            assert!(found.is_some());
+        })
+    });
+}
+
+/// HS256 verification with issuer, audience and expiry checks.
+fn jwt_verify(c: &mut Criterion) {
+    let config = Config::from_lookup(|key| {
+        (key == "JWT_SECRET").then(|| "a-benchmark-secret-of-at-least-32-bytes".to_owned())
+    })
+    .expect("configuration");
+    let keys = JwtKeys::new(&config.jwt_secret, Duration::from_secs(900));
+    let token = keys.issue(42, 0, 7).expect("token");
+    c.bench_function("JwtKeys::verify", |b| {
+        b.iter(|| keys.verify(std::hint::black_box(&token)).expect("valid"))
+    });
+}
+
+/// The debit: `LedgerRow::post(-1)` in a write transaction (conditional UPDATE ... RETURNING
+/// plus the ledger INSERT), through the server's write pool.
+fn debit(c: &mut Criterion) {
+    let t = TempDb::new("debit");
+    let user_id = t.user("debit@bench.invalid", 1_000_000_000_000);
+    c.bench_function("debit: Db::write_blocking(LedgerRow::post) (SQLite)", |b| {
+        b.iter(|| {
+            t.db.write_blocking(|c| LedgerRow::post(c, user_id, -1, "bench", None))
+                .expect("debit")
+        })
+    });
+}
+
+criterion_group!(hot_paths, key_lookup, jwt_verify, debit);
+criterion_main!(hot_paths);

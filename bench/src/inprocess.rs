@@ -1,0 +1,183 @@
+//! Measurements inside this process, through the backend library: the debit's ceiling without
+//! HTTP, one bcrypt hash, a ledger page. They are blocking: call them on a blocking thread.
+
+use std::{
+    sync::atomic::{AtomicU64, Ordering},
+    time::{Duration, Instant},
+};
+
+use anyhow::{Context, Result, bail};
+use backend::{
+    Config,
+    config::DatabaseUrl,
+    db::{AnyConnection, Db, write_transaction},
+    models::{LedgerRow, UserRow, ledger::Posted},
+};
+use diesel::{Connection, PgConnection, SqliteConnection, connection::SimpleConnection};
+use shared::dto::Role;
+
+/// The backend's configuration for `database_url`, defaults otherwise (as the server has them).
+pub fn config_for(database_url: &str) -> Result<Config> {
+    let url = database_url.to_owned();
+    Config::from_lookup(move |key| (key == "DATABASE_URL").then(|| url.clone()))
+        .context("backend configuration")
+}
+
+/// Seconds for one bcrypt hash at `cost` (median of three).
+pub fn bcrypt_seconds(cost: u32) -> Result<f64> {
+    let mut times = Vec::new();
+    for _ in 0..3 {
+        let t = Instant::now();
+        bcrypt::hash("correct horse battery staple", cost).context("bcrypt")?;
+        times.push(t.elapsed().as_secs_f64());
+    }
+    Ok(median(&mut times))
+}
+
+/// Debits per second without HTTP.
+#[derive(Debug, Clone, Copy)]
+pub struct Ceiling {
+    pub debits: u64,
+    pub seconds: f64,
+    pub threads: usize,
+}
+
+impl Ceiling {
+    pub fn per_sec(&self) -> f64 {
+        self.debits as f64 / self.seconds
+    }
+}
+
+/// How the ceiling reaches the database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Path {
+    /// `Db::write_blocking`, the server's own path: its pool (one writer on SQLite; PostgreSQL
+    /// pings each connection on checkout) and its transaction.
+    Pool,
+    /// One raw connection per thread and `write_transaction`: the statements alone.
+    Raw,
+}
+
+/// Calls `LedgerRow::post(conn, user, -1, "bench", None)` in a write transaction from `threads`
+/// threads on a fresh database, for `warmup` (not counted) then `duration`.
+pub fn debit_ceiling(
+    database_url: &str,
+    path: Path,
+    threads: usize,
+    warmup: Duration,
+    duration: Duration,
+) -> Result<Ceiling> {
+    let config = config_for(database_url)?;
+    let db = Db::connect(&config).context("cannot connect")?;
+    db.migrate().context("cannot migrate")?;
+    let email = format!("ceiling-{path:?}@bench.invalid").to_lowercase();
+    let user_id = db.write_blocking(|c| {
+        let user = UserRow::create(c, &email, "not-a-hash", Role::User)?;
+        LedgerRow::post(c, user.id, 1_000_000_000_000, "bench grant", None)?;
+        Ok(user.id)
+    })?;
+
+    let counted = AtomicU64::new(0);
+    let start = Instant::now();
+    let (measure_from, stop_at) = (start + warmup, start + warmup + duration);
+    std::thread::scope(|s| -> Result<()> {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                let (db, config, counted) = (&db, &config, &counted);
+                s.spawn(move || -> Result<()> {
+                    let mut raw = match path {
+                        Path::Raw => Some(raw_connection(&config.database_url)?),
+                        Path::Pool => None,
+                    };
+                    loop {
+                        let now = Instant::now();
+                        if now >= stop_at {
+                            return Ok(());
+                        }
+                        let debit =
+                            |c: &mut AnyConnection| LedgerRow::post(c, user_id, -1, "bench", None);
+                        let posted = match raw.as_mut() {
+                            Some(conn) => write_transaction(conn, debit)?,
+                            None => db.write_blocking(debit)?,
+                        };
+                        if !matches!(posted, Posted::Applied { .. }) {
+                            bail!("the ceiling's debit was refused: {posted:?}");
+                        }
+                        if now >= measure_from {
+                            counted.fetch_add(1, Ordering::Relaxed);
+                        }
+                    }
+                })
+            })
+            .collect();
+        for w in workers {
+            w.join()
+                .map_err(|_| anyhow::anyhow!("a ceiling thread panicked"))??;
+        }
+        Ok(())
+    })?;
+    Ok(Ceiling {
+        debits: counted.into_inner(),
+        seconds: duration.as_secs_f64(),
+        threads,
+    })
+}
+
+/// Median time, in microseconds, of `LedgerRow::page(user, 50, before)` on a raw connection.
+pub fn ledger_page_micros(database_url: &str, user_id: i64, before: Option<i64>) -> Result<f64> {
+    let config = config_for(database_url)?;
+    let mut conn = raw_connection(&config.database_url)?;
+    let mut times = Vec::new();
+    for _ in 0..200 {
+        let t = Instant::now();
+        let rows = LedgerRow::page(&mut conn, user_id, 50, before).context("ledger page")?;
+        times.push(t.elapsed().as_secs_f64() * 1e6);
+        if rows.is_empty() {
+            bail!("the ledger page of user {user_id} is empty");
+        }
+    }
+    Ok(median(&mut times))
+}
+
+/// A connection outside any pool, set up as the server's are (the same SQLite pragmas).
+pub fn raw_connection(url: &DatabaseUrl) -> Result<AnyConnection> {
+    Ok(match url {
+        DatabaseUrl::Postgres(url) => {
+            AnyConnection::Postgresql(PgConnection::establish(url).context("cannot connect")?)
+        }
+        DatabaseUrl::Sqlite(path) => {
+            let path = path.to_str().context("the SQLite path is not UTF-8")?;
+            let mut c = SqliteConnection::establish(path).context("cannot open")?;
+            c.batch_execute(
+                "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; \
+                 PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
+            )?;
+            AnyConnection::Sqlite(c)
+        }
+    })
+}
+
+pub fn median(values: &mut [f64]) -> f64 {
+    if values.is_empty() {
+        return f64::NAN;
+    }
+    values.sort_by(f64::total_cmp);
+    let mid = values.len() / 2;
+    if values.len() % 2 == 1 {
+        values[mid]
+    } else {
+        (values[mid - 1] + values[mid]) / 2.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::median;
+
+    #[test]
+    fn medians() {
+        assert_eq!(median(&mut [3.0, 1.0, 2.0]), 2.0);
+        assert_eq!(median(&mut [4.0, 1.0, 2.0, 3.0]), 2.5);
+        assert!(median(&mut []).is_nan());
+    }
+}

@@ -1,0 +1,265 @@
+//! Load from a separate process: oha, with its JSON report parsed into what the report needs.
+
+use std::{collections::BTreeMap, path::Path, time::Duration};
+
+use anyhow::{Context, Result, bail};
+use serde_json::Value;
+use tokio::process::Command;
+
+/// One oha run.
+#[derive(Debug, Clone)]
+pub struct Load {
+    pub method: &'static str,
+    pub url: String,
+    pub headers: Vec<String>,
+    /// A JSON body (sent with `content-type: application/json`).
+    pub body: Option<String>,
+    pub connections: u32,
+    pub duration: Duration,
+    /// A fixed request rate (a latency probe) instead of as fast as possible.
+    pub rate: Option<u32>,
+}
+
+impl Load {
+    pub fn get(url: String, connections: u32, duration: Duration) -> Self {
+        Self {
+            method: "GET",
+            url,
+            headers: Vec::new(),
+            body: None,
+            connections,
+            duration,
+            rate: None,
+        }
+    }
+
+    pub fn post_json(url: String, body: &str, connections: u32, duration: Duration) -> Self {
+        Self {
+            method: "POST",
+            body: Some(body.to_owned()),
+            ..Self::get(url, connections, duration)
+        }
+    }
+
+    pub fn header(mut self, header: String) -> Self {
+        self.headers.push(header);
+        self
+    }
+
+    pub fn rate(mut self, per_second: u32) -> Self {
+        self.rate = Some(per_second);
+        self
+    }
+
+    fn args(&self) -> Vec<String> {
+        let secs = self.duration.as_secs().max(1);
+        let mut args: Vec<String> = [
+            "--no-tui",
+            "--no-color",
+            "--output-format",
+            "json",
+            // Requests in flight at the deadline are waited for, not aborted: every request the
+            // server answered is counted, so successes match the ledger exactly.
+            "-w",
+        ]
+        .into_iter()
+        .map(str::to_owned)
+        .collect();
+        args.extend([
+            "-z".into(),
+            format!("{secs}s"),
+            "-c".into(),
+            self.connections.to_string(),
+            "-m".into(),
+            self.method.into(),
+        ]);
+        if let Some(body) = &self.body {
+            args.extend([
+                "-d".into(),
+                body.clone(),
+                "-T".into(),
+                "application/json".into(),
+            ]);
+        }
+        for h in &self.headers {
+            args.extend(["-H".into(), h.clone()]);
+        }
+        if let Some(rate) = self.rate {
+            args.extend(["-q".into(), rate.to_string(), "--latency-correction".into()]);
+        }
+        args.push(self.url.clone());
+        args
+    }
+}
+
+/// What oha saw.
+#[derive(Debug, Clone, Default)]
+pub struct LoadResult {
+    /// Wall time of the run, seconds.
+    pub elapsed: f64,
+    pub statuses: BTreeMap<u16, u64>,
+    /// Requests that got no response, by error.
+    pub errors: BTreeMap<String, u64>,
+    pub p50_ms: f64,
+    pub p99_ms: f64,
+    pub max_ms: f64,
+}
+
+impl LoadResult {
+    pub fn count(&self, status: u16) -> u64 {
+        self.statuses.get(&status).copied().unwrap_or(0)
+    }
+
+    pub fn answered(&self) -> u64 {
+        self.statuses.values().sum()
+    }
+
+    /// Answers with `status` per second.
+    pub fn per_sec(&self, status: u16) -> f64 {
+        if self.elapsed > 0.0 {
+            self.count(status) as f64 / self.elapsed
+        } else {
+            0.0
+        }
+    }
+
+    /// Everything that was not a 200, for the report ("" when all were).
+    pub fn anomalies(&self) -> String {
+        let mut parts: Vec<String> = self
+            .statuses
+            .iter()
+            .filter(|(s, _)| **s != 200)
+            .map(|(s, n)| format!("{n} x {s}"))
+            .collect();
+        parts.extend(self.errors.iter().map(|(e, n)| format!("{n} x {e}")));
+        parts.join(", ")
+    }
+}
+
+pub async fn run(oha: &Path, load: &Load) -> Result<LoadResult> {
+    let limit = load.duration + Duration::from_secs(60);
+    let output = tokio::time::timeout(
+        limit,
+        Command::new(oha)
+            .args(load.args())
+            .stdin(std::process::Stdio::null())
+            .kill_on_drop(true)
+            .output(),
+    )
+    .await
+    .with_context(|| format!("oha did not finish within {limit:?}"))?
+    .with_context(|| format!("cannot run {}", oha.display()))?;
+    if !output.status.success() {
+        bail!(
+            "oha failed ({}): {}",
+            output.status,
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    parse(&String::from_utf8_lossy(&output.stdout))
+        .with_context(|| format!("cannot read oha's report of {} {}", load.method, load.url))
+}
+
+/// Parses `oha --output-format json`.
+pub fn parse(json: &str) -> Result<LoadResult> {
+    let v: Value = serde_json::from_str(json).context("not JSON")?;
+    let elapsed = v
+        .pointer("/summary/total")
+        .and_then(Value::as_f64)
+        .context("no summary.total")?;
+    let mut statuses = BTreeMap::new();
+    if let Some(map) = v.get("statusCodeDistribution").and_then(Value::as_object) {
+        for (code, n) in map {
+            let code: u16 = code
+                .parse()
+                .with_context(|| format!("status code {code:?}"))?;
+            statuses.insert(code, n.as_u64().context("status count")?);
+        }
+    }
+    let mut errors = BTreeMap::new();
+    if let Some(map) = v.get("errorDistribution").and_then(Value::as_object) {
+        for (e, n) in map {
+            errors.insert(e.clone(), n.as_u64().context("error count")?);
+        }
+    }
+    // Seconds in latencyPercentiles; null when nothing was answered.
+    let pct = |key: &str| {
+        v.pointer(&format!("/latencyPercentiles/{key}"))
+            .and_then(Value::as_f64)
+            .map_or(f64::NAN, |s| s * 1000.0)
+    };
+    let max_ms = v
+        .pointer("/summary/slowest")
+        .and_then(Value::as_f64)
+        .map_or(f64::NAN, |s| s * 1000.0);
+    Ok(LoadResult {
+        elapsed,
+        statuses,
+        errors,
+        p50_ms: pct("p50"),
+        p99_ms: pct("p99"),
+        max_ms,
+    })
+}
+
+/// `oha --version`, for the report.
+pub async fn version(oha: &Path) -> String {
+    Command::new(oha)
+        .arg("--version")
+        .output()
+        .await
+        .ok()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+        .filter(|v| !v.is_empty())
+        .unwrap_or_else(|| "oha (version unknown)".to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_oha_json() {
+        let json = r#"{
+          "summary": {"successRate": 1.0, "total": 2.0, "slowest": 0.0201, "fastest": 0.0008,
+                      "average": 0.0035, "requestsPerSec": 558.6},
+          "latencyPercentiles": {"p50": 0.002, "p99": 0.016, "p99.9": 0.02},
+          "statusCodeDistribution": {"200": 1000, "402": 10},
+          "errorDistribution": {"aborted due to deadline": 2}
+        }"#;
+        let r = parse(json).unwrap();
+        assert_eq!(r.count(200), 1000);
+        assert_eq!(r.answered(), 1010);
+        assert!((r.per_sec(200) - 500.0).abs() < 1e-9);
+        assert!((r.p99_ms - 16.0).abs() < 1e-9);
+        assert!((r.max_ms - 20.1).abs() < 1e-9);
+        assert_eq!(r.anomalies(), "10 x 402, 2 x aborted due to deadline");
+    }
+
+    #[test]
+    fn reads_an_empty_run() {
+        let json = r#"{"summary": {"total": 1.0, "slowest": null},
+                       "latencyPercentiles": {"p50": null, "p99": null},
+                       "statusCodeDistribution": {}, "errorDistribution": {"connection refused": 5}}"#;
+        let r = parse(json).unwrap();
+        assert_eq!(r.answered(), 0);
+        assert!(r.p99_ms.is_nan());
+        assert_eq!(r.anomalies(), "5 x connection refused");
+    }
+
+    #[test]
+    fn builds_the_command_line() {
+        let load = Load::post_json(
+            "http://127.0.0.1:1/x".into(),
+            "{}",
+            32,
+            Duration::from_secs(10),
+        )
+        .header("X-API-Key: k".into())
+        .rate(100);
+        let args = load.args().join(" ");
+        assert!(args.contains("-z 10s -c 32 -m POST -d {} -T application/json -H X-API-Key: k"));
+        assert!(args.contains("-q 100 --latency-correction"));
+        assert!(args.ends_with("http://127.0.0.1:1/x"));
+    }
+}

@@ -1,0 +1,123 @@
+//! `make bench`: the release server under load, on SQLite and (with TEST_DATABASE_URL) on
+//! PostgreSQL, then a table and a rewritten BENCHMARKS.md.
+//!
+//! Settings (environment): BENCH_SECONDS (each phase, default 10), TEST_DATABASE_URL,
+//! BENCH_DATABASES (sqlite,postgres), BENCH_NOTE (a line atop the report), BENCH_REPORT (path),
+//! BENCH_SCALE_USERS, BENCH_ROUNDS, BENCH_STARTS, BENCH_RUST_LOG, BENCH_OHA, BENCH_BACKEND_BIN,
+//! BENCH_TMPDIR.
+
+mod database;
+mod inprocess;
+mod load;
+mod machine;
+mod phases;
+mod report;
+mod seed;
+mod server;
+mod settings;
+
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+
+use crate::{database::Scratch, settings::Settings};
+
+fn main() -> ExitCode {
+    let settings = match Settings::from_env() {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("bench: {e:#}");
+            return ExitCode::from(2);
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("bench: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let outcome = runtime.block_on(async {
+        tokio::select! {
+            outcome = run(&settings) => outcome,
+            signal = interrupted() => Err(signal),
+        }
+    });
+    // Blocking measurements of an interrupted run stop at their own deadline; don't wait longer.
+    runtime.shutdown_timeout(std::time::Duration::from_secs(2));
+    match outcome {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
+        Err(e) => {
+            eprintln!("bench: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Ctrl-C or SIGTERM: the run's future is dropped, and with it every server and database guard.
+async fn interrupted() -> anyhow::Error {
+    use tokio::signal::unix::{SignalKind, signal};
+    let term = async {
+        match signal(SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending().await,
+        }
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => anyhow::anyhow!("interrupted (Ctrl-C): cleaned up"),
+        () = term => anyhow::anyhow!("terminated (SIGTERM): cleaned up"),
+    }
+}
+
+/// Every database's phases, then the report. `Ok(false)` when a database's run failed (the
+/// report still shows the others).
+async fn run(settings: &Settings) -> Result<bool> {
+    let started = chrono::Utc::now();
+    let machine = machine::Machine::read();
+    let oha_version = load::version(&settings.oha).await;
+    eprintln!(
+        "bench: {} cores, load average {}; {} s phases; {}",
+        machine.cores,
+        machine.load_average,
+        settings.phase.as_secs(),
+        oha_version
+    );
+    let mut scratch = Scratch::create(&settings.scratch_parent)?;
+    let mut results = Vec::new();
+    let mut all_ok = true;
+    for &kind in &settings.kinds {
+        let result = phases::run(settings, kind, &scratch).await;
+        if let Err(e) = &result {
+            eprintln!("bench [{}] FAILED: {e:#}", kind.name());
+            scratch.keep();
+            all_ok = false;
+        }
+        results.push((kind, result.map_err(|e| format!("{e:#}"))));
+    }
+    let spa =
+        machine::spa_size(&settings.workspace_root.join("dist")).map_err(|e| format!("{e:#}"));
+    let micro = machine::criterion_results(&settings.target_dir);
+    let run = report::Run {
+        settings,
+        started,
+        finished: chrono::Utc::now(),
+        machine,
+        oha_version,
+        results,
+        spa,
+        micro,
+    };
+    let markdown = report::markdown(&run);
+    print!("{}", report::console(&run));
+    std::fs::write(&settings.report_path, markdown)
+        .with_context(|| format!("cannot write {}", settings.report_path.display()))?;
+    eprintln!("bench: wrote {}", settings.report_path.display());
+    Ok(all_ok)
+}
