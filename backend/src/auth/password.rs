@@ -7,7 +7,16 @@ use actix_web::web;
 
 use crate::error::ApiError;
 
+/// At most one bcrypt per core at a time: more only queue on the CPU beside the async workers.
+fn permits() -> &'static tokio::sync::Semaphore {
+    static SEM: OnceLock<tokio::sync::Semaphore> = OnceLock::new();
+    SEM.get_or_init(|| {
+        tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(1, usize::from))
+    })
+}
+
 pub async fn hash(password: String, cost: u32) -> Result<String, ApiError> {
+    let _permit = permits().acquire().await.map_err(ApiError::internal)?;
     web::block(move || bcrypt::hash(password, cost))
         .await?
         .map_err(ApiError::internal)
@@ -16,6 +25,7 @@ pub async fn hash(password: String, cost: u32) -> Result<String, ApiError> {
 /// Checks `password` against `stored`, or, when there is no such user, against a dummy hash of
 /// the same cost: unknown emails and wrong passwords take the same time and get the same answer.
 pub async fn verify(password: String, stored: Option<String>, cost: u32) -> Result<bool, ApiError> {
+    let _permit = permits().acquire().await.map_err(ApiError::internal)?;
     web::block(move || match stored {
         Some(hash) => bcrypt::verify(password, &hash).unwrap_or(false),
         None => {

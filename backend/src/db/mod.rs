@@ -27,10 +27,16 @@ pub enum AnyConnection {
 
 pub type Pool = r2d2::Pool<ConnectionManager>;
 
+type Job = Box<dyn FnOnce(&Db) + Send>;
+
 #[derive(Clone)]
 pub struct Db {
     read: Pool,
     write: Pool,
+    /// SQLite: one thread runs every async write, back to back. Handing the single writer
+    /// connection from one blocking thread to the next cost a third of the CPU in context switches
+    /// (BENCHMARKS.md).
+    writer: Option<std::sync::mpsc::Sender<Job>>,
 }
 
 impl Db {
@@ -43,7 +49,9 @@ impl Db {
                 .max_size(size)
                 .min_idle(Some(1))
                 .connection_timeout(config.db_timeout)
-                .test_on_check_out(manager.is_networked())
+                // No ping per checkout (a round trip on every PostgreSQL request): a connection
+                // found dead by `unavailable_if_lost` is marked broken and dropped instead.
+                .test_on_check_out(false)
                 .build(manager.clone())
         };
         if manager.is_networked() {
@@ -51,11 +59,32 @@ impl Db {
             Ok(Self {
                 read: pool.clone(),
                 write: pool,
+                writer: None,
             })
         } else {
-            Ok(Self {
+            let inner = Self {
                 read: build(config.db_pool_size)?,
                 write: build(1)?,
+                writer: None,
+            };
+            let (tx, rx) = std::sync::mpsc::channel::<Job>();
+            let db = inner.clone();
+            let spawned = std::thread::Builder::new()
+                .name("sqlite-writer".into())
+                .spawn(move || {
+                    while let Ok(job) = rx.recv() {
+                        // A panicking job must not take every later write down with the thread; its
+                        // caller sees the dropped reply as an internal error.
+                        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(&db)));
+                    }
+                });
+            if let Err(e) = spawned {
+                tracing::warn!(error = %e, "no SQLite writer thread: writes use the blocking pool");
+                return Ok(inner);
+            }
+            Ok(Self {
+                writer: Some(tx),
+                ..inner
             })
         }
     }
@@ -88,6 +117,18 @@ impl Db {
         F: FnOnce(&mut AnyConnection) -> Result<T, ApiError> + Send + 'static,
         T: Send + 'static,
     {
+        if let Some(writer) = &self.writer {
+            let (tx, rx) = tokio::sync::oneshot::channel();
+            let job: Job = Box::new(move |db: &Db| {
+                let _ = tx.send(db.write_blocking(f));
+            });
+            writer
+                .send(job)
+                .map_err(|_| ApiError::internal("the writer thread has stopped"))?;
+            return rx
+                .await
+                .map_err(|_| ApiError::internal("the writer thread dropped a job"))?;
+        }
         let db = self.clone();
         web::block(move || db.write_blocking(f)).await?
     }
@@ -119,8 +160,10 @@ fn unavailable_if_lost<T>(
 ) -> Result<T, ApiError> {
     use diesel::r2d2::R2D2Connection;
     match result {
-        Err(ApiError::Internal(e)) if conn.ping().is_err() => {
+        Err(e @ (ApiError::Internal(_) | ApiError::NotReady)) if conn.ping().is_err() => {
             tracing::warn!(error = %e, "database connection lost");
+            // Makes `is_broken` true, so the pool discards it rather than lending it out again.
+            AnyConnection::transaction_manager_status_mut(conn).set_in_error();
             Err(ApiError::NotReady)
         }
         other => other,

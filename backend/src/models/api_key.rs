@@ -99,7 +99,7 @@ impl ApiKeyRow {
             .inner_join(users::table)
             .filter(api_keys::key_hash.eq(sha256_hex(key)))
             .filter(api_keys::revoked_at.is_null())
-            .first(conn)
+            .get_result(conn)
             .optional()
     }
 

@@ -22,6 +22,7 @@ pub struct LedgerRow {
 
 #[derive(Insertable)]
 #[diesel(table_name = credit_ledger)]
+#[diesel(treat_none_as_default_value = false)]
 struct NewLedgerRow<'a> {
     user_id: i64,
     delta: i64,
@@ -69,7 +70,7 @@ impl LedgerRow {
             let seen = credit_ledger::table
                 .filter(credit_ledger::reference.eq(reference))
                 .select(credit_ledger::id)
-                .first::<i64>(conn)
+                .get_result::<i64>(conn)
                 .optional()?;
             if seen.is_some() {
                 return Ok(Posted::Duplicate);

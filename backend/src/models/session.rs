@@ -87,7 +87,7 @@ impl SessionRow {
         sessions::table
             .filter(sessions::token_hash.eq(sha256_hex(refresh_token)))
             .select(sessions::user_id)
-            .first(conn)
+            .get_result(conn)
             .optional()
     }
 
@@ -101,7 +101,7 @@ impl SessionRow {
     ) -> QueryResult<Result<IssuedSession, ApiError>> {
         let found: Option<Self> = sessions::table
             .filter(sessions::token_hash.eq(sha256_hex(refresh_token)))
-            .first(conn)
+            .get_result(conn)
             .optional()?;
         let Some(session) = found else {
             return Ok(Err(ApiError::SessionExpired));
@@ -165,7 +165,7 @@ impl SessionRow {
             Some(id) => sessions::table
                 .find(id)
                 .select(sessions::family_id)
-                .first(conn)
+                .get_result(conn)
                 .optional()?,
             None => None,
         };

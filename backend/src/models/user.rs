@@ -56,14 +56,14 @@ impl UserRow {
     }
 
     pub fn find(conn: &mut AnyConnection, id: i64) -> QueryResult<Option<Self>> {
-        users::table.find(id).first(conn).optional()
+        users::table.find(id).get_result(conn).optional()
     }
 
     /// `email` must already be normalised (`shared::validate::Email`).
     pub fn find_by_email(conn: &mut AnyConnection, email: &str) -> QueryResult<Option<Self>> {
         users::table
             .filter(users::email.eq(email))
-            .first(conn)
+            .get_result(conn)
             .optional()
     }
 
