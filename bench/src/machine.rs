@@ -53,14 +53,16 @@ impl Machine {
     }
 }
 
-/// The SPA's first load: gzip -9 sizes of index.html and the .js, .wasm and .css in dist/.
+/// The SPA's first load: per file of index.html and the .js, .wasm and .css in dist/, its size and
+/// the bytes a browser downloads: the build's Brotli copy (`<file>.br`, which the backend sends to
+/// browsers that accept `br`) when there is one, else gzip -9.
 #[derive(Debug, Clone)]
 pub struct SpaSize {
     pub files: Vec<(String, u64, u64)>,
 }
 
 impl SpaSize {
-    pub fn gzipped_total(&self) -> u64 {
+    pub fn transferred_total(&self) -> u64 {
         self.files.iter().map(|f| f.2).sum()
     }
 }
@@ -91,10 +93,16 @@ pub fn spa_size(dist: &Path) -> Result<Option<SpaSize>> {
         }
         let bytes =
             std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
-        let mut gz = GzEncoder::new(Vec::new(), Compression::best());
-        gz.write_all(&bytes)?;
-        let gzipped = gz.finish()?.len();
-        files.push((name, bytes.len() as u64, gzipped as u64));
+        let brotli = path.with_file_name(format!("{name}.br"));
+        let transferred = match std::fs::metadata(&brotli) {
+            Ok(meta) => meta.len(),
+            Err(_) => {
+                let mut gz = GzEncoder::new(Vec::new(), Compression::best());
+                gz.write_all(&bytes)?;
+                gz.finish()?.len() as u64
+            }
+        };
+        files.push((name, bytes.len() as u64, transferred));
     }
     Ok(Some(SpaSize { files }))
 }
