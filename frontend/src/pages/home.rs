@@ -53,7 +53,7 @@ pub fn home() -> Html {
                             <span class="size-2.5 rounded-full bg-slate-700" />
                         </div>
                         <pre class="overflow-x-auto p-4 text-xs leading-relaxed text-slate-200 sm:text-sm"><code>
-    { "$ curl https://api.example.com/api/generate-text \\\n    -H \"X-API-Key: sk_live_…\" \\\n    -d '{\"prompt\":\"A tagline for a bakery\"}'\n\n" }<span class="text-emerald-300">{ "{\n  \"generated_text\": \"Fresh from the oven, …\",\n  \"credits\": 99\n}" }</span>
+    { "$ curl https://api.example.com/api/generate-text \\\n    -H \"X-API-Key: sk_…\" \\\n    -d '{\"prompt\":\"A tagline for a bakery\"}'\n\n" }<span class="text-emerald-300">{ "{\n  \"generated_text\": \"Fresh from the oven, …\",\n  \"credits\": 99\n}" }</span>
                         </code></pre>
                     </div>
                 </section>
