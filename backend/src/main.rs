@@ -61,7 +61,7 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    telemetry::init(config.log_format);
+    let _log_writer = telemetry::init(config.log_format);
     if let Ok(path) = dotenv {
         tracing::info!(path = %path.display(), "loaded settings from .env");
     }
