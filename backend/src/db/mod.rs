@@ -47,7 +47,9 @@ impl Db {
         let build = |size: u32| {
             r2d2::Pool::builder()
                 .max_size(size)
-                .min_idle(Some(1))
+                // No idle connections kept open in the background: a connection being opened on
+                // r2d2's thread while the process exits crashed libpq's TLS clean-up (CLI tasks).
+                .min_idle(Some(0))
                 .connection_timeout(config.db_timeout)
                 // No ping per checkout (a round trip on every PostgreSQL request): a connection
                 // found dead by `unavailable_if_lost` is marked broken and dropped instead.
