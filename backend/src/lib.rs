@@ -43,6 +43,8 @@ pub enum StartupError {
         addr: std::net::SocketAddr,
         source: std::io::Error,
     },
+    #[error("cannot start a thread: {0}")]
+    Thread(std::io::Error),
 }
 
 /// A server bound to its port, ready to run.
@@ -72,7 +74,7 @@ impl Application {
             .local_addr()
             .map_err(|source| StartupError::Bind { addr, source })?
             .port();
-        let state = web::Data::new(AppState::new(config, db));
+        let state = web::Data::new(AppState::new(config, db).map_err(StartupError::Thread)?);
         let api_document = web::Data::from(routes::docs::ApiDocument::new());
         let server = HttpServer::new(move || {
             let config = &state.config;

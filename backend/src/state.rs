@@ -4,13 +4,20 @@
 use actix_web::{HttpRequest, web};
 
 use crate::{
-    auth::jwt::JwtKeys, config::Config, db::Db, error::ApiError, http::rate_limit::RateLimits,
+    auth::jwt::JwtKeys,
+    config::Config,
+    db::{BatchReader, Db},
+    error::ApiError,
+    http::rate_limit::RateLimits,
+    models::UserRow,
     payments::Provider,
 };
 
 pub struct AppState {
     pub config: Config,
     pub db: Db,
+    /// Users by id, read in batches: every Bearer request looks its user up.
+    pub users: BatchReader<UserRow>,
     pub jwt: JwtKeys,
     pub rate_limits: RateLimits,
     pub payments: Provider,
@@ -19,17 +26,19 @@ pub struct AppState {
 pub type State = web::Data<AppState>;
 
 impl AppState {
-    pub fn new(config: Config, db: Db) -> Self {
+    pub fn new(config: Config, db: Db) -> std::io::Result<Self> {
         let jwt = JwtKeys::new(&config.jwt_secret, config.access_token_ttl);
         let rate_limits = RateLimits::new(&config);
         let payments = Provider::for_config(&config);
-        Self {
+        let users = BatchReader::spawn("user-reader", db.clone())?;
+        Ok(Self {
             config,
             db,
+            users,
             jwt,
             rate_limits,
             payments,
-        }
+        })
     }
 
     /// The state from inside an extractor.

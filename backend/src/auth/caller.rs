@@ -80,33 +80,30 @@ impl Caller {
         let claims = presented
             .bearer
             .as_deref()
-            .map(|t| state.jwt.verify(t))
+            .map(|t| state.jwt.verify_once(req, t))
             .transpose()?;
         let token_user_id = claims.as_ref().map(|c| c.user_id()).transpose()?;
-        let api_key = presented.api_key;
 
-        let (user, key) = state
-            .db
-            .read(move |conn| {
-                let key = match api_key {
-                    Some(k) => {
-                        Some(ApiKeyRow::authenticate(conn, &k)?.ok_or(ApiError::Unauthorized)?)
-                    }
-                    None => None,
-                };
-                let user = match (token_user_id, &key) {
-                    (Some(id), _) => UserRow::find(conn, id)?.ok_or(ApiError::Unauthorized)?,
-                    (None, Some((_, owner))) => owner.clone(),
-                    (None, None) => return Err(ApiError::Unauthorized),
-                };
-                Ok((user, key.map(|(k, _)| k)))
-            })
-            .await?;
+        let (user, key) = match (token_user_id, presented.api_key) {
+            (Some(id), None) => {
+                let user = state.users.get(id).await?.ok_or(ApiError::Unauthorized)?;
+                (user, None)
+            }
+            (token_user_id, Some(api_key)) => {
+                let (key, owner) = state
+                    .db
+                    .read(move |conn| Ok(ApiKeyRow::authenticate(conn, &api_key)?))
+                    .await?
+                    .ok_or(ApiError::Unauthorized)?;
+                if token_user_id.is_some_and(|id| id != owner.id) {
+                    // A token and a key of two different users: refuse rather than pick one.
+                    return Err(ApiError::Unauthorized);
+                }
+                (owner, Some(key))
+            }
+            (None, None) => return Err(ApiError::Unauthorized),
+        };
 
-        if key.as_ref().is_some_and(|k| k.user_id != user.id) {
-            // A token and a key of two different users: refuse rather than pick one.
-            return Err(ApiError::Unauthorized);
-        }
         // Before the token version: disabling also bumps it, and a disabled user should be told
         // why rather than asked to sign in again.
         if !user.is_active {

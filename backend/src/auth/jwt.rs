@@ -1,7 +1,9 @@
 //! HS256 access tokens. A token names its user, the user's `token_version` when it was issued
 //! (bumping the version kills every outstanding token at once) and the session it came from.
 
-use std::time::Duration;
+use std::{rc::Rc, time::Duration};
+
+use actix_web::{HttpMessage, HttpRequest};
 
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
@@ -85,4 +87,29 @@ impl JwtKeys {
             .map(|data| data.claims)
             .map_err(|_| ApiError::Unauthorized)
     }
+
+    /// `verify`, done once per request: the rate limiter and the auth extractor both need the
+    /// claims (the second asks for the same token and gets the first's answer).
+    pub fn verify_once(&self, req: &HttpRequest, token: &str) -> Result<Rc<Claims>, ApiError> {
+        if let Some(Verified {
+            token: seen,
+            claims,
+        }) = req.extensions().get::<Verified>()
+            && seen == token
+        {
+            return Ok(claims.clone());
+        }
+        let claims = Rc::new(self.verify(token)?);
+        req.extensions_mut().insert(Verified {
+            token: token.to_owned(),
+            claims: claims.clone(),
+        });
+        Ok(claims)
+    }
+}
+
+/// A token already verified for this request.
+struct Verified {
+    token: String,
+    claims: Rc<Claims>,
 }

@@ -5,6 +5,7 @@
 //! writes go through a pool of ONE connection (in-process queueing, milliseconds) and reads through
 //! a larger pool (WAL lets them run beside the writer). On PostgreSQL both are the same pool.
 
+mod batch;
 mod manager;
 mod migrate;
 pub mod schema;
@@ -15,6 +16,7 @@ use diesel::{
     connection::{AnsiTransactionManager, TransactionManager},
 };
 
+pub use batch::{BatchLoad, BatchReader};
 pub use manager::ConnectionManager;
 
 use crate::{config::Config, error::ApiError};
@@ -104,13 +106,18 @@ impl Db {
         F: FnOnce(&mut AnyConnection) -> Result<T, ApiError> + Send + 'static,
         T: Send + 'static,
     {
-        let pool = self.read.clone();
-        web::block(move || {
-            let mut conn = pool.get()?;
-            let result = f(&mut conn);
-            unavailable_if_lost(&mut conn, result)
-        })
-        .await?
+        let db = self.clone();
+        web::block(move || db.read_blocking(f)).await?
+    }
+
+    /// `read` for callers already off the async workers.
+    pub fn read_blocking<T>(
+        &self,
+        f: impl FnOnce(&mut AnyConnection) -> Result<T, ApiError>,
+    ) -> Result<T, ApiError> {
+        let mut conn = self.read.get()?;
+        let result = f(&mut conn);
+        unavailable_if_lost(&mut conn, result)
     }
 
     /// Runs `f` in a write transaction on the blocking thread pool: all of it or nothing.

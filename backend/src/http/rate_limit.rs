@@ -91,7 +91,7 @@ fn api_caller_key(req: &ServiceRequest, state: &AppState) -> String {
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
-        .and_then(|token| state.jwt.verify(token.trim()).ok());
+        .and_then(|token| state.jwt.verify_once(req.request(), token.trim()).ok());
     if let Some(claims) = bearer_user {
         return format!("user:{}", claims.sub);
     }

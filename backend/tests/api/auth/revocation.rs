@@ -1,5 +1,8 @@
 //! Ending sessions: refresh-token reuse, logout of one session, logout everywhere.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use futures::future::join_all;
 use reqwest::StatusCode;
 
 use crate::helpers::*;
@@ -8,6 +11,7 @@ both_backends!(
     reusing_a_rotated_refresh_token_revokes_the_whole_family,
     logout_leaves_other_sessions_alone,
     logout_all_ends_every_session_and_every_token,
+    logout_all_takes_effect_at_once_while_the_server_is_busy,
 );
 
 async fn reusing_a_rotated_refresh_token_revokes_the_whole_family(backend: Backend) {
@@ -62,4 +66,34 @@ async fn logout_all_ends_every_session_and_every_token(backend: Backend) {
     // Signing in again works, and the new token is good.
     let tokens = app.login(&user.email, PASSWORD).await;
     app.me(Auth::Bearer(&tokens.access_token)).await;
+}
+
+/// User lookups are batched: a lookup must not be answered by a query that began before it was
+/// asked (one still reading the old token version). Other users keep the reader busy meanwhile.
+async fn logout_all_takes_effect_at_once_while_the_server_is_busy(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let user = app.new_user().await;
+    let others = join_all((0..8).map(|_| app.new_user())).await;
+    let done = AtomicBool::new(false);
+    let busy = join_all(others.iter().map(|other| async {
+        while !done.load(Ordering::Relaxed) {
+            app.me(other.bearer()).await;
+        }
+    }));
+    let check = async {
+        for _round in 0..10 {
+            let tokens = app.login(&user.email, PASSWORD).await;
+            let token = Auth::Bearer(&tokens.access_token);
+            app.me(token).await;
+            expect_no_content(app.try_logout_all(token).await).await;
+            expect_error(
+                app.try_me(token).await,
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+            )
+            .await;
+        }
+        done.store(true, Ordering::Relaxed);
+    };
+    futures::join!(busy, check);
 }

@@ -1,10 +1,14 @@
 //! Who am I: the same answer by bearer token and by API key.
 
+use futures::future::join_all;
 use shared::dto::Role;
 
 use crate::helpers::*;
 
-both_backends!(me_describes_the_caller_by_token_and_by_key);
+both_backends!(
+    me_describes_the_caller_by_token_and_by_key,
+    callers_asking_at_once_each_get_their_own_profile,
+);
 
 async fn me_describes_the_caller_by_token_and_by_key(backend: Backend) {
     let app = TestApp::spawn(backend).await;
@@ -20,4 +24,18 @@ async fn me_describes_the_caller_by_token_and_by_key(backend: Backend) {
     assert_eq!(by_token.role, Role::User);
     assert_eq!(by_token.credits, 7);
     assert!(by_token.is_active);
+}
+
+/// Lookups that arrive together are read in one query (`db::BatchReader`): each must still get
+/// its own user's row, never a neighbour's.
+async fn callers_asking_at_once_each_get_their_own_profile(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let users = join_all((0..24).map(|_| app.new_user())).await;
+
+    for _round in 0..5 {
+        let profiles = join_all(users.iter().map(|u| app.me(u.bearer()))).await;
+        for (user, profile) in users.iter().zip(profiles) {
+            assert_eq!((profile.id, &profile.email), (user.id, &user.email));
+        }
+    }
 }

@@ -1,0 +1,155 @@
+//! Coalesced reads by key. Lookups that arrive while a query is running wait for the next one and
+//! are answered together by it (`WHERE id IN (..)`), on one thread. Under load, N round trips
+//! become one: on PostgreSQL the round trip, not the query, is what a lookup costs
+//! (BENCHMARKS.md). Alone, a lookup runs at once, as a plain read would.
+//!
+//! A lookup never joins a query already under way, so it sees every write committed before it
+//! was asked: a revoked token or a disabled account is refused at once, with no cache to expire.
+
+use std::{
+    collections::{HashMap, HashSet},
+    hash::Hash,
+    sync::mpsc,
+};
+
+use tokio::sync::oneshot;
+
+use super::{AnyConnection, Db};
+use crate::error::ApiError;
+
+/// A row that can be read many at a time by key.
+pub trait BatchLoad: Clone + Send + 'static {
+    type Key: Copy + Eq + Hash + Send + 'static;
+
+    fn key(&self) -> Self::Key;
+
+    /// The rows of `keys` that exist (`keys` holds no duplicates).
+    fn load(conn: &mut AnyConnection, keys: &[Self::Key]) -> diesel::QueryResult<Vec<Self>>;
+}
+
+/// At most this many keys per query: bounds the statement (SQLite allows 32,766 parameters).
+const MAX_BATCH: usize = 256;
+
+struct Lookup<R: BatchLoad> {
+    key: R::Key,
+    reply: oneshot::Sender<Result<Option<R>, ApiError>>,
+}
+
+/// The handle of a reader thread; the thread ends when the last handle is dropped.
+pub struct BatchReader<R: BatchLoad> {
+    lookups: mpsc::Sender<Lookup<R>>,
+}
+
+impl<R: BatchLoad> BatchReader<R> {
+    pub fn spawn(name: &str, db: Db) -> std::io::Result<Self> {
+        let (lookups, queue) = mpsc::channel::<Lookup<R>>();
+        std::thread::Builder::new()
+            .name(name.to_owned())
+            .spawn(move || {
+                while let Ok(first) = queue.recv() {
+                    let mut batch = vec![first];
+                    batch.extend(queue.try_iter().take(MAX_BATCH - 1));
+                    answer(&db, batch);
+                }
+            })?;
+        Ok(Self { lookups })
+    }
+
+    /// The row of `key`, if it exists, read after this call began.
+    pub async fn get(&self, key: R::Key) -> Result<Option<R>, ApiError> {
+        let (reply, answer) = oneshot::channel();
+        self.lookups
+            .send(Lookup { key, reply })
+            .map_err(|_| ApiError::internal("the batch reader has stopped"))?;
+        answer
+            .await
+            .map_err(|_| ApiError::internal("the batch reader dropped a lookup"))?
+    }
+}
+
+/// Runs one query for the whole batch and replies to each lookup.
+fn answer<R: BatchLoad>(db: &Db, batch: Vec<Lookup<R>>) {
+    let keys: Vec<R::Key> = batch
+        .iter()
+        .map(|l| l.key)
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    // A panicking query must not end the thread: its lookups see the dropped replies as errors.
+    let rows = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        db.read_blocking(|conn| Ok(R::load(conn, &keys)?))
+    }));
+    let Ok(rows) = rows else { return };
+    match rows {
+        Ok(rows) => {
+            let by_key: HashMap<R::Key, R> = rows.into_iter().map(|r| (r.key(), r)).collect();
+            for lookup in batch {
+                let _ = lookup.reply.send(Ok(by_key.get(&lookup.key).cloned()));
+            }
+        }
+        Err(e) => {
+            for lookup in batch {
+                let _ = lookup.reply.send(Err(copy_of(&e)));
+            }
+        }
+    }
+}
+
+/// The same failure for each lookup of a batch (`ApiError` owns its source, so is not `Clone`).
+fn copy_of(e: &ApiError) -> ApiError {
+    match e {
+        ApiError::NotReady => ApiError::NotReady,
+        ApiError::Internal(source) => ApiError::internal(source.to_string()),
+        other => ApiError::internal(other.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use shared::dto::Role;
+
+    use super::*;
+    use crate::{config::Config, models::UserRow};
+
+    /// A migrated SQLite database in `dir`.
+    fn sqlite_db(dir: &std::path::Path) -> Db {
+        let url = format!("sqlite://{}", dir.join("app.db").display());
+        let config = Config::from_lookup(|name| (name == "DATABASE_URL").then(|| url.clone()))
+            .expect("a dev configuration");
+        let db = Db::connect(&config).expect("the database opens");
+        db.migrate().expect("the migrations apply");
+        db
+    }
+
+    #[test]
+    fn one_query_answers_each_lookup_with_its_own_row() {
+        let dir = tempfile::tempdir().expect("a temp dir");
+        let db = sqlite_db(dir.path());
+        let ids: Vec<i64> = (0..3)
+            .map(|i| {
+                let email = format!("user{i}@example.com");
+                db.write_blocking(|c| UserRow::create(c, &email, "hash", Role::User))
+                    .expect("the user is created")
+                    .id
+            })
+            .collect();
+        let missing = ids[2] + 1;
+        // Out of order, one key twice, one that matches nothing.
+        let asked = [ids[2], ids[0], missing, ids[2], ids[1]];
+
+        let (batch, answers): (Vec<_>, Vec<_>) = asked
+            .iter()
+            .map(|&key| {
+                let (reply, answer) = oneshot::channel();
+                (Lookup::<UserRow> { key, reply }, answer)
+            })
+            .unzip();
+        answer(&db, batch);
+
+        for (key, answer) in asked.into_iter().zip(answers) {
+            let row = answer.blocking_recv().expect("a reply").expect("a read");
+            let expected = (key != missing).then_some(key);
+            assert_eq!(row.map(|r| r.id), expected, "lookup of {key}");
+        }
+    }
+}
