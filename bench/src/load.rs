@@ -136,6 +136,30 @@ impl LoadResult {
     }
 }
 
+/// Several runs at once, reported as one: answers add up over the longest wall time; latencies
+/// are the worst run's.
+pub async fn run_together(oha: &Path, loads: &[Load]) -> Result<LoadResult> {
+    let results = futures_util::future::try_join_all(loads.iter().map(|l| run(oha, l))).await?;
+    Ok(combined(&results))
+}
+
+fn combined(results: &[LoadResult]) -> LoadResult {
+    let mut all = LoadResult::default();
+    for r in results {
+        all.elapsed = all.elapsed.max(r.elapsed);
+        for (status, n) in &r.statuses {
+            *all.statuses.entry(*status).or_default() += n;
+        }
+        for (error, n) in &r.errors {
+            *all.errors.entry(error.clone()).or_default() += n;
+        }
+        all.p50_ms = all.p50_ms.max(r.p50_ms);
+        all.p99_ms = all.p99_ms.max(r.p99_ms);
+        all.max_ms = all.max_ms.max(r.max_ms);
+    }
+    all
+}
+
 pub async fn run(oha: &Path, load: &Load) -> Result<LoadResult> {
     let limit = load.duration + Duration::from_secs(60);
     let output = tokio::time::timeout(
@@ -245,6 +269,20 @@ mod tests {
         assert_eq!(r.answered(), 0);
         assert!(r.p99_ms.is_nan());
         assert_eq!(r.anomalies(), "5 x connection refused");
+    }
+
+    #[test]
+    fn combines_runs_at_once() {
+        let run = |elapsed: f64, ok: u64, p99_ms: f64| LoadResult {
+            elapsed,
+            statuses: BTreeMap::from([(200, ok)]),
+            p99_ms,
+            ..LoadResult::default()
+        };
+        let all = combined(&[run(2.0, 1000, 3.0), run(2.5, 1500, 5.0)]);
+        assert_eq!(all.count(200), 2500);
+        assert!((all.per_sec(200) - 1000.0).abs() < 1e-9);
+        assert!((all.p99_ms - 5.0).abs() < 1e-9);
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
-use futures_util::future::join_all;
+use futures_util::future::{join_all, try_join_all};
 use serde::Serialize;
 
 use crate::{
@@ -14,8 +14,8 @@ use crate::{
     seed::{self, ADMIN_EMAIL, Api, PAID_BODY, PASSWORD, ScaleSeed},
     server::{Server, ServerEnv},
     settings::{
-        BCRYPT_COST, CONNECTIONS, Kind, LEDGER_ROWS_PER_USER, LOGIN_CONNECTIONS, PAID_USER_CREDITS,
-        Settings,
+        BCRYPT_COST, CONNECTIONS, Kind, LEDGER_ROWS_PER_USER, LOGIN_CONNECTIONS, ME_USERS,
+        PAID_USER_CREDITS, Settings,
     },
 };
 
@@ -34,6 +34,8 @@ pub struct DbResults {
     pub ceiling_raw: Ceiling,
     pub paid: Paid,
     pub me: LoadResult,
+    /// GET /api/me by `ME_USERS` users at once.
+    pub me_users: LoadResult,
     pub bcrypt_seconds: f64,
     pub logins: LoadResult,
     pub healthz: LoadResult,
@@ -193,6 +195,32 @@ pub async fn run(settings: &Settings, kind: Kind, scratch: &Scratch) -> Result<D
 
     say(
         kind,
+        &format!(
+            "GET /api/me (Bearer, {ME_USERS} users, {} connections each)",
+            CONNECTIONS / ME_USERS
+        ),
+    );
+    let emails: Vec<String> = (0..ME_USERS)
+        .map(|i| format!("me{i}@bench.invalid"))
+        .collect();
+    let tokens = try_join_all(emails.iter().map(|e| api.signup(e))).await?;
+    let me_loads: Vec<Load> = tokens
+        .iter()
+        .map(|t| {
+            Load::get(
+                server.url("/api/me"),
+                CONNECTIONS / ME_USERS,
+                settings.phase,
+            )
+            .header(format!("Authorization: Bearer {}", t.access_token))
+        })
+        .collect();
+    let me_users = measured_together(settings, &me_loads).await?;
+    tell(throughput(&me_users));
+    server.check_alive()?;
+
+    say(
+        kind,
         "logins (cost 12, 16 at once) with /healthz probed beside them",
     );
     let bcrypt_seconds =
@@ -271,6 +299,7 @@ pub async fn run(settings: &Settings, kind: Kind, scratch: &Scratch) -> Result<D
         ceiling_raw,
         paid,
         me,
+        me_users,
         bcrypt_seconds,
         logins,
         healthz,
@@ -303,12 +332,20 @@ fn throughput(l: &LoadResult) -> String {
 
 /// A warm-up (not counted), then the measured run.
 async fn measured(settings: &Settings, load: &Load) -> Result<LoadResult> {
-    let warmup = Load {
-        duration: settings.warmup,
-        ..load.clone()
-    };
-    load::run(&settings.oha, &warmup).await?;
-    load::run(&settings.oha, load).await
+    measured_together(settings, std::slice::from_ref(load)).await
+}
+
+/// `measured` for several runs at once.
+async fn measured_together(settings: &Settings, loads: &[Load]) -> Result<LoadResult> {
+    let warmups: Vec<Load> = loads
+        .iter()
+        .map(|l| Load {
+            duration: settings.warmup,
+            ..l.clone()
+        })
+        .collect();
+    load::run_together(&settings.oha, &warmups).await?;
+    load::run_together(&settings.oha, loads).await
 }
 
 async fn paid_phase(

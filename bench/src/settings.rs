@@ -10,6 +10,9 @@ use anyhow::{Context, Result, bail};
 
 /// The paid-call and GET /api/me phases use this many connections (the figure).
 pub const CONNECTIONS: u32 = 32;
+/// Users of the second GET /api/me phase: one oha process each, CONNECTIONS / ME_USERS
+/// connections each (oha sends one token per process).
+pub const ME_USERS: u32 = 8;
 /// Logins in flight during the login phase (and while /healthz is probed).
 pub const LOGIN_CONNECTIONS: u32 = 16;
 /// The server's bcrypt cost throughout the run.
