@@ -9,7 +9,7 @@ use crate::{
     db::{BatchReader, Db},
     error::ApiError,
     http::rate_limit::RateLimits,
-    models::UserRow,
+    models::{KeyOwner, UserRow},
     payments::Provider,
 };
 
@@ -18,6 +18,8 @@ pub struct AppState {
     pub db: Db,
     /// Users by id, read in batches: every Bearer request looks its user up.
     pub users: BatchReader<UserRow>,
+    /// Live API keys and their owners by key hash, read in batches: every `X-API-Key` request.
+    pub keys: BatchReader<KeyOwner>,
     pub jwt: JwtKeys,
     pub rate_limits: RateLimits,
     pub payments: Provider,
@@ -31,10 +33,12 @@ impl AppState {
         let rate_limits = RateLimits::new(&config);
         let payments = Provider::for_config(&config);
         let users = BatchReader::spawn("user-reader", db.clone())?;
+        let keys = BatchReader::spawn("key-reader", db.clone())?;
         Ok(Self {
             config,
             db,
             users,
+            keys,
             jwt,
             rate_limits,
             payments,

@@ -11,7 +11,7 @@ use futures_util::future::LocalBoxFuture;
 use crate::{
     error::ApiError,
     http::request_id::RequestUser,
-    models::{ApiKeyRow, UserRow, now},
+    models::{ApiKeyRow, KeyOwner, UserRow, now},
     state::AppState,
 };
 
@@ -90,11 +90,9 @@ impl Caller {
                 (user, None)
             }
             (token_user_id, Some(api_key)) => {
-                let (key, owner) = state
-                    .db
-                    .read(move |conn| Ok(ApiKeyRow::authenticate(conn, &api_key)?))
-                    .await?
-                    .ok_or(ApiError::Unauthorized)?;
+                let hash = KeyOwner::lookup_hash(&api_key).ok_or(ApiError::Unauthorized)?;
+                let KeyOwner { key, owner } =
+                    state.keys.get(hash).await?.ok_or(ApiError::Unauthorized)?;
                 if token_user_id.is_some_and(|id| id != owner.id) {
                     // A token and a key of two different users: refuse rather than pick one.
                     return Err(ApiError::Unauthorized);

@@ -19,7 +19,7 @@ use crate::error::ApiError;
 
 /// A row that can be read many at a time by key.
 pub trait BatchLoad: Clone + Send + 'static {
-    type Key: Copy + Eq + Hash + Send + 'static;
+    type Key: Clone + Eq + Hash + Send + 'static;
 
     fn key(&self) -> Self::Key;
 
@@ -71,9 +71,10 @@ impl<R: BatchLoad> BatchReader<R> {
 fn answer<R: BatchLoad>(db: &Db, batch: Vec<Lookup<R>>) {
     let keys: Vec<R::Key> = batch
         .iter()
-        .map(|l| l.key)
+        .map(|l| &l.key)
         .collect::<HashSet<_>>()
         .into_iter()
+        .cloned()
         .collect();
     // A panicking query must not end the thread: its lookups see the dropped replies as errors.
     let rows = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {

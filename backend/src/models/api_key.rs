@@ -4,7 +4,7 @@ use shared::dto::{ApiKey, CreatedKey};
 
 use super::{UserRow, now, random_token, sha256_hex, to_utc};
 use crate::db::{
-    AnyConnection,
+    AnyConnection, BatchLoad,
     schema::{api_keys, users},
 };
 
@@ -88,19 +88,11 @@ impl ApiKeyRow {
     }
 
     /// The live key with this value and its owner.
-    pub fn authenticate(
-        conn: &mut AnyConnection,
-        key: &str,
-    ) -> QueryResult<Option<(Self, UserRow)>> {
-        if !key.starts_with(KEY_PREFIX) {
-            return Ok(None);
+    pub fn authenticate(conn: &mut AnyConnection, key: &str) -> QueryResult<Option<KeyOwner>> {
+        match KeyOwner::lookup_hash(key) {
+            Some(hash) => Ok(KeyOwner::load(conn, &[hash])?.pop()),
+            None => Ok(None),
         }
-        api_keys::table
-            .inner_join(users::table)
-            .filter(api_keys::key_hash.eq(sha256_hex(key)))
-            .filter(api_keys::revoked_at.is_null())
-            .get_result(conn)
-            .optional()
     }
 
     pub fn needs_touch(&self, at: NaiveDateTime) -> bool {
@@ -123,5 +115,46 @@ impl ApiKeyRow {
             created_at: to_utc(self.created_at),
             last_used_at: self.last_used_at.map(to_utc),
         }
+    }
+}
+
+/// A live key and its owner: what an `X-API-Key` request authenticates as.
+#[derive(Debug, Clone)]
+pub struct KeyOwner {
+    pub key: ApiKeyRow,
+    pub owner: UserRow,
+}
+
+impl KeyOwner {
+    /// What to look a presented key up by; `None` for a value that cannot be one of our keys
+    /// (no query needed).
+    pub fn lookup_hash(presented: &str) -> Option<String> {
+        presented
+            .starts_with(KEY_PREFIX)
+            .then(|| sha256_hex(presented))
+    }
+}
+
+/// Live keys by the SHA-256 of their value, many per query (`AppState::keys`).
+impl BatchLoad for KeyOwner {
+    type Key = String;
+
+    fn key(&self) -> String {
+        self.key.key_hash.clone()
+    }
+
+    fn load(conn: &mut AnyConnection, hashes: &[String]) -> QueryResult<Vec<Self>> {
+        let live = api_keys::table
+            .inner_join(users::table)
+            .filter(api_keys::revoked_at.is_null());
+        let rows: Vec<(ApiKeyRow, UserRow)> = match hashes {
+            // The common case when idle: a statement the connection has already prepared.
+            [hash] => live.filter(api_keys::key_hash.eq(hash)).load(conn)?,
+            _ => live.filter(api_keys::key_hash.eq_any(hashes)).load(conn)?,
+        };
+        Ok(rows
+            .into_iter()
+            .map(|(key, owner)| Self { key, owner })
+            .collect())
     }
 }

@@ -5,7 +5,7 @@ pub mod ledger;
 pub mod session;
 pub mod user;
 
-pub use api_key::ApiKeyRow;
+pub use api_key::{ApiKeyRow, KeyOwner};
 pub use ledger::LedgerRow;
 pub use session::SessionRow;
 pub use user::UserRow;

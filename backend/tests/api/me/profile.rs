@@ -27,15 +27,22 @@ async fn me_describes_the_caller_by_token_and_by_key(backend: Backend) {
 }
 
 /// Lookups that arrive together are read in one query (`db::BatchReader`): each must still get
-/// its own user's row, never a neighbour's.
+/// its own user's row, never a neighbour's, whether it presents a token or a key.
 async fn callers_asking_at_once_each_get_their_own_profile(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let users = join_all((0..24).map(|_| app.new_user())).await;
+    let keys = join_all(users.iter().map(|u| app.create_key(u.bearer(), "script"))).await;
 
     for _round in 0..5 {
-        let profiles = join_all(users.iter().map(|u| app.me(u.bearer()))).await;
-        for (user, profile) in users.iter().zip(profiles) {
-            assert_eq!((profile.id, &profile.email), (user.id, &user.email));
+        let by_token = join_all(users.iter().map(|u| app.me(u.bearer())));
+        let by_key = join_all(keys.iter().map(|k| app.me(Auth::Key(&k.key))));
+        let (by_token, by_key) = futures::join!(by_token, by_key);
+        for ((user, token_profile), key_profile) in users.iter().zip(by_token).zip(by_key) {
+            assert_eq!(
+                (token_profile.id, &token_profile.email),
+                (user.id, &user.email)
+            );
+            assert_eq!((key_profile.id, &key_profile.email), (user.id, &user.email));
         }
     }
 }
