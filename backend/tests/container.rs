@@ -23,13 +23,16 @@ use std::{
     fs::{self, File},
     io::{Read, Write},
     net::{TcpListener, TcpStream},
-    path::{Path, PathBuf},
+    path::PathBuf,
     process::{Child, Command, ExitStatus, Stdio},
     thread,
     time::{Duration, Instant},
 };
 
-use diesel::{Connection, PgConnection, RunQueryDsl};
+use common::postgres::FreshDatabase;
+use tempfile::TempDir;
+
+mod common;
 
 const BINARY: &str = env!("CARGO_BIN_EXE_backend");
 /// 64 hex characters, as `openssl rand -hex 32` gives.
@@ -43,23 +46,23 @@ const POLL: Duration = Duration::from_millis(25);
 
 #[test]
 fn image_contract_on_sqlite() {
-    let dir = TempDir::new("sqlite");
+    let dir = temp_dir("sqlite");
     let url = format!("sqlite://{}", dir.path().join("data/app.db").display());
     check_image_contract(&dir, &url);
 }
 
 #[test]
 fn image_contract_on_postgres() {
-    let Some(db) = FreshPostgres::create() else {
+    let Some(db) = FreshDatabase::create() else {
         return;
     };
-    let dir = TempDir::new("postgres");
+    let dir = temp_dir("postgres");
     check_image_contract(&dir, &db.url);
 }
 
 #[test]
 fn prod_refuses_to_start_without_jwt_secret() {
-    let dir = TempDir::new("no-secret");
+    let dir = temp_dir("no-secret");
     let url = format!("sqlite://{}", dir.path().join("app.db").display());
     let mut env = image_env(&dir, &url, free_port());
     env.retain(|(name, _)| *name != "JWT_SECRET");
@@ -80,10 +83,10 @@ fn prod_refuses_to_start_without_jwt_secret() {
 
 #[test]
 fn two_replicas_start_together_on_one_fresh_postgres_database() {
-    let Some(db) = FreshPostgres::create() else {
+    let Some(db) = FreshDatabase::create() else {
         return;
     };
-    let dir = TempDir::new("replicas");
+    let dir = temp_dir("replicas");
     // Both spawned back to back, before either has connected: they race for the migrations.
     let mut replicas: Vec<Server> = ["replica-a", "replica-b"]
         .into_iter()
@@ -354,101 +357,9 @@ impl Drop for Server {
 }
 
 /// A directory removed when the test ends.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(label: &str) -> Self {
-        let id = uuid::Uuid::new_v4().simple().to_string();
-        let path = std::env::temp_dir().join(format!("container-test-{label}-{id}"));
-        fs::create_dir_all(&path).expect("create temp dir");
-        Self(path)
-    }
-
-    fn path(&self) -> &Path {
-        &self.0
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.0);
-    }
-}
-
-/// A new, empty PostgreSQL database on `TEST_DATABASE_URL`, dropped when the test ends.
-struct FreshPostgres {
-    admin_url: String,
-    name: String,
-    url: String,
-}
-
-impl FreshPostgres {
-    /// `None` (with a loud warning) without `TEST_DATABASE_URL`; a panic if `CI=true`.
-    fn create() -> Option<Self> {
-        let admin_url = match std::env::var("TEST_DATABASE_URL") {
-            Ok(url) if !url.trim().is_empty() => url,
-            _ if std::env::var("CI").is_ok_and(|ci| ci == "true") => panic!(
-                "TEST_DATABASE_URL is not set, and CI=true requires the PostgreSQL container tests \
-                 to run (e.g. TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres)"
-            ),
-            _ => {
-                // Straight to stderr, past the test harness's capture of `eprintln!`.
-                let _ = writeln!(
-                    std::io::stderr(),
-                    "\n*** SKIPPING a PostgreSQL container test: TEST_DATABASE_URL is not set ***\n"
-                );
-                return None;
-            }
-        };
-        let name = format!("c_{}", uuid::Uuid::new_v4().simple());
-        admin_sql(&admin_url, &format!("CREATE DATABASE {name}"));
-        let url = with_database_name(&admin_url, &name);
-        Some(Self {
-            admin_url,
-            name,
-            url,
-        })
-    }
-}
-
-impl Drop for FreshPostgres {
-    fn drop(&mut self) {
-        let sql = format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name);
-        if let Err(e) = PgConnection::establish(&self.admin_url)
-            .map_err(|e| e.to_string())
-            .and_then(|mut conn| {
-                diesel::sql_query(&sql)
-                    .execute(&mut conn)
-                    .map_err(|e| e.to_string())
-            })
-        {
-            eprintln!("could not drop the test database {}: {e}", self.name);
-        }
-    }
-}
-
-fn admin_sql(admin_url: &str, sql: &str) {
-    let mut conn = PgConnection::establish(admin_url)
-        .unwrap_or_else(|e| panic!("cannot connect to TEST_DATABASE_URL: {e}"));
-    diesel::sql_query(sql)
-        .execute(&mut conn)
-        .unwrap_or_else(|e| panic!("{sql}: {e}"));
-}
-
-/// `postgres://user@host:5432/postgres?sslmode=disable` with the database name replaced.
-fn with_database_name(url: &str, name: &str) -> String {
-    let (base, query) = match url.split_once('?') {
-        Some((base, query)) => (base, Some(query)),
-        None => (url, None),
-    };
-    let authority_start = base.find("://").map_or(0, |i| i + 3);
-    let authority_end = base[authority_start..]
-        .find('/')
-        .map_or(base.len(), |i| authority_start + i);
-    let mut out = format!("{}/{name}", &base[..authority_end]);
-    if let Some(query) = query {
-        out.push('?');
-        out.push_str(query);
-    }
-    out
+fn temp_dir(label: &str) -> TempDir {
+    tempfile::Builder::new()
+        .prefix(&format!("container-test-{label}-"))
+        .tempdir()
+        .expect("create temp dir")
 }

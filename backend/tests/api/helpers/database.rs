@@ -2,19 +2,12 @@
 //! `TEST_DATABASE_URL`. Both are deleted when the last handle is dropped. A test may also take
 //! the database away from the server for a while ([`DatabaseOutage`]).
 
-use std::{
-    io::Write,
-    path::PathBuf,
-    sync::{Once, mpsc},
-    thread::JoinHandle,
-    time::Duration,
-};
+use std::{path::PathBuf, sync::mpsc, thread::JoinHandle, time::Duration};
 
-use diesel::{
-    Connection, PgConnection, RunQueryDsl, SqliteConnection, connection::SimpleConnection,
-};
+use diesel::{Connection, SqliteConnection, connection::SimpleConnection};
 
 use super::files::TempDir;
+use crate::common::postgres::{self, FreshDatabase, run_admin_sql};
 
 /// Which database the server under test runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,47 +23,17 @@ impl Backend {
     pub fn is_available(self) -> bool {
         match self {
             Backend::Sqlite => true,
-            Backend::Postgres => postgres_admin_url().is_some(),
+            Backend::Postgres => postgres::admin_url().is_some(),
         }
     }
-}
-
-fn postgres_admin_url() -> Option<String> {
-    match std::env::var("TEST_DATABASE_URL") {
-        Ok(url) if !url.trim().is_empty() => Some(url),
-        _ if std::env::var("CI").is_ok_and(|ci| ci == "true") => panic!(
-            "TEST_DATABASE_URL is not set, and CI=true requires the PostgreSQL tests to run \
-             (e.g. TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres)"
-        ),
-        _ => {
-            warn_postgres_skipped();
-            None
-        }
-    }
-}
-
-/// Says once per run, past the test harness's output capture, that PostgreSQL is not tested.
-fn warn_postgres_skipped() {
-    static WARNED: Once = Once::new();
-    WARNED.call_once(|| {
-        let mut stderr = std::io::stderr();
-        let _ = writeln!(
-            stderr,
-            "\n*** SKIPPING PostgreSQL tests: TEST_DATABASE_URL is not set ***\n"
-        );
-    });
 }
 
 /// A database that lives as long as the test that made it.
 pub(crate) enum TestDb {
     /// Removed with its directory when dropped.
-    Sqlite {
-        dir: TempDir,
-    },
-    Postgres {
-        admin_url: String,
-        name: String,
-    },
+    Sqlite { dir: TempDir },
+    /// Dropped when dropped.
+    Postgres(FreshDatabase),
 }
 
 impl TestDb {
@@ -83,17 +46,12 @@ impl TestDb {
                 (TestDb::Sqlite { dir }, url)
             }
             Backend::Postgres => {
-                let id = uuid::Uuid::new_v4().simple();
-                let admin_url = postgres_admin_url()
-                    .expect("PostgreSQL tests run only when TEST_DATABASE_URL is set");
-                let name = format!("t_{id}");
-                let url = with_database_name(&admin_url, &name);
-                let (admin, sql) = (admin_url.clone(), format!("CREATE DATABASE {name}"));
-                tokio::task::spawn_blocking(move || run_admin_sql(&admin, &sql))
+                let db = tokio::task::spawn_blocking(FreshDatabase::create)
                     .await
                     .expect("the database set-up thread panicked")
-                    .unwrap_or_else(|e| panic!("cannot create the test database: {e}"));
-                (TestDb::Postgres { admin_url, name }, url)
+                    .expect("PostgreSQL tests run only when TEST_DATABASE_URL is set");
+                let url = db.url.clone();
+                (TestDb::Postgres(db), url)
             }
         }
     }
@@ -101,11 +59,11 @@ impl TestDb {
     /// Deletes a PostgreSQL database now, disconnecting whoever uses it: the server loses its
     /// database while it runs.
     pub(crate) async fn drop_now(&self) {
-        let TestDb::Postgres { admin_url, name } = self else {
+        let TestDb::Postgres(db) = self else {
             panic!("only a PostgreSQL database can be taken away from a running server");
         };
-        let (admin, sql) = (admin_url.clone(), drop_sql(name));
-        tokio::task::spawn_blocking(move || run_admin_sql(&admin, &sql))
+        let (admin, name) = (db.admin_url.clone(), db.name.clone());
+        tokio::task::spawn_blocking(move || postgres::drop_database(&admin, &name))
             .await
             .expect("the database drop thread panicked")
             .unwrap_or_else(|e| panic!("cannot drop the test database: {e}"));
@@ -116,13 +74,13 @@ impl TestDb {
     /// Makes the database unavailable to the server until the outage ends.
     pub(crate) async fn begin_outage(&self) -> DatabaseOutage {
         match self {
-            TestDb::Postgres { admin_url, name } => {
+            TestDb::Postgres(db) => {
                 let outage = DatabaseOutage::Postgres {
-                    admin_url: admin_url.clone(),
-                    name: name.clone(),
+                    admin_url: db.admin_url.clone(),
+                    name: db.name.clone(),
                     ended: false,
                 };
-                let (admin, name) = (admin_url.clone(), name.clone());
+                let (admin, name) = (db.admin_url.clone(), db.name.clone());
                 tokio::task::spawn_blocking(move || refuse_connections(&admin, &name))
                     .await
                     .expect("the outage thread panicked");
@@ -240,46 +198,4 @@ fn refuse_connections(admin_url: &str, name: &str) {
 
 fn sqlite_file(dir: &TempDir) -> PathBuf {
     dir.path().join("app.db")
-}
-
-impl Drop for TestDb {
-    /// The SQLite directory removes itself; a PostgreSQL database is dropped here.
-    fn drop(&mut self) {
-        if let TestDb::Postgres { admin_url, name } = self {
-            if let Err(e) = run_admin_sql(admin_url, &drop_sql(name)) {
-                eprintln!("could not drop the test database {name}: {e}");
-            }
-        }
-    }
-}
-
-fn drop_sql(name: &str) -> String {
-    format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-}
-
-fn run_admin_sql(admin_url: &str, sql: &str) -> Result<(), String> {
-    let mut conn = PgConnection::establish(admin_url)
-        .map_err(|e| format!("cannot connect to TEST_DATABASE_URL: {e}"))?;
-    diesel::sql_query(sql)
-        .execute(&mut conn)
-        .map(drop)
-        .map_err(|e| format!("{sql}: {e}"))
-}
-
-/// `postgres://user@host:5432/postgres?sslmode=disable` with the database name replaced.
-fn with_database_name(url: &str, name: &str) -> String {
-    let (base, query) = match url.split_once('?') {
-        Some((base, query)) => (base, Some(query)),
-        None => (url, None),
-    };
-    let authority_start = base.find("://").map_or(0, |i| i + 3);
-    let authority_end = base[authority_start..]
-        .find('/')
-        .map_or(base.len(), |i| authority_start + i);
-    let mut out = format!("{}/{name}", &base[..authority_end]);
-    if let Some(query) = query {
-        out.push('?');
-        out.push_str(query);
-    }
-    out
 }
