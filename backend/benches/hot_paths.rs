@@ -7,8 +7,9 @@ use std::{path::PathBuf, time::Duration};
 use backend::{
     Config,
     auth::jwt::JwtKeys,
+    auth::secret::sha256_hex,
     db::Db,
-    models::{ApiKeyRow, LedgerRow, UserRow, sha256_hex},
+    models::{ApiKeyRow, LedgerRow, UserRow},
 };
 use criterion::{Criterion, criterion_group, criterion_main};
 use shared::dto::Role;
@@ -24,7 +25,7 @@ impl TempDb {
         let dir = std::env::temp_dir().join(format!(
             "hot-paths-{name}-{}-{}",
             std::process::id(),
-            backend::models::random_token(8)
+            backend::auth::secret::random_token(8)
         ));
         std::fs::create_dir_all(&dir).expect("temporary directory");
         let url = format!("sqlite://{}", dir.join("bench.db").display());

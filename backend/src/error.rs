@@ -12,8 +12,10 @@ use actix_web::{
 };
 use shared::{
     ValidationError,
-    dto::{ErrorBody, ErrorDetail},
+    dto::{ErrorBody, ErrorCode, ErrorDetail},
 };
+
+use crate::{db::DbError, payments::PaymentError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -68,24 +70,24 @@ impl ApiError {
         Self::Internal(err.into())
     }
 
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            Self::Validation { .. } => "validation_error",
-            Self::BadRequest(_) => "bad_request",
-            Self::Unauthorized | Self::SessionExpired => "unauthorized",
-            Self::InvalidCredentials => "invalid_credentials",
-            Self::InsufficientCredits => "insufficient_credits",
-            Self::Forbidden(_) => "forbidden",
-            Self::AccountDisabled => "account_disabled",
-            Self::NotFound(_) => "not_found",
-            Self::MethodNotAllowed => "method_not_allowed",
-            Self::EmailTaken => "email_taken",
-            Self::PayloadTooLarge => "payload_too_large",
-            Self::UnsupportedMediaType(_) => "unsupported_media_type",
-            Self::RateLimited { .. } => "rate_limited",
-            Self::PaymentsUnavailable => "payments_unavailable",
-            Self::NotReady => "not_ready",
-            Self::Internal(_) => "internal",
+            Self::Validation { .. } => ErrorCode::ValidationError,
+            Self::BadRequest(_) => ErrorCode::BadRequest,
+            Self::Unauthorized | Self::SessionExpired => ErrorCode::Unauthorized,
+            Self::InvalidCredentials => ErrorCode::InvalidCredentials,
+            Self::InsufficientCredits => ErrorCode::InsufficientCredits,
+            Self::Forbidden(_) => ErrorCode::Forbidden,
+            Self::AccountDisabled => ErrorCode::AccountDisabled,
+            Self::NotFound(_) => ErrorCode::NotFound,
+            Self::MethodNotAllowed => ErrorCode::MethodNotAllowed,
+            Self::EmailTaken => ErrorCode::EmailTaken,
+            Self::PayloadTooLarge => ErrorCode::PayloadTooLarge,
+            Self::UnsupportedMediaType(_) => ErrorCode::UnsupportedMediaType,
+            Self::RateLimited { .. } => ErrorCode::RateLimited,
+            Self::PaymentsUnavailable => ErrorCode::PaymentsUnavailable,
+            Self::NotReady => ErrorCode::NotReady,
+            Self::Internal(_) => ErrorCode::Internal,
         }
     }
 
@@ -105,7 +107,7 @@ impl ApiError {
             s if s.is_client_error() => {
                 Self::BadRequest(s.canonical_reason().unwrap_or("bad request").to_owned())
             }
-            _ => Self::internal(format!("unhandled status {status}")),
+            _ => Self::internal(UnhandledStatus(status)),
         }
     }
 }
@@ -119,24 +121,16 @@ impl From<ValidationError> for ApiError {
     }
 }
 
-impl From<diesel::result::Error> for ApiError {
-    /// A database that is unreachable, cut off or locked is `NotReady` (503: retry later), not a
-    /// bug (500).
-    fn from(e: diesel::result::Error) -> Self {
-        use diesel::result::{DatabaseErrorKind, Error};
-        let unavailable = match &e {
-            Error::DatabaseError(
-                DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
-                _,
-            ) => true,
-            Error::DatabaseError(_, info) => {
-                let message = info.message();
-                message.contains("database is locked") || message.contains("terminating connection")
-            }
-            _ => false,
-        };
-        if unavailable {
-            tracing::warn!(error = %e, "database unavailable");
+/// A status Actix produced that the contract has no code for.
+#[derive(Debug, thiserror::Error)]
+#[error("unhandled status {0}")]
+struct UnhandledStatus(StatusCode);
+
+/// An unavailable database is `NotReady` (503: retry later), anything else a bug (500).
+impl From<DbError> for ApiError {
+    fn from(e: DbError) -> Self {
+        if e.is_unavailable() {
+            log_warning_chain(&e, "database unavailable");
             Self::NotReady
         } else {
             Self::internal(e)
@@ -144,18 +138,51 @@ impl From<diesel::result::Error> for ApiError {
     }
 }
 
-/// No connection within `DB_TIMEOUT_MS`: the database is down or saturated.
-impl From<r2d2::Error> for ApiError {
-    fn from(e: r2d2::Error) -> Self {
-        tracing::warn!(error = %e, "database pool: no connection");
-        Self::NotReady
+/// A purchase that could not start: the client hears that payments are unavailable, the log why.
+impl From<PaymentError> for ApiError {
+    fn from(e: PaymentError) -> Self {
+        match e {
+            PaymentError::NotConfigured => Self::PaymentsUnavailable,
+            PaymentError::Checkout(_) => {
+                log_error_chain(&e, "Stripe checkout failed");
+                Self::PaymentsUnavailable
+            }
+            PaymentError::NotCredited => Self::internal(e),
+            PaymentError::Db(e) => e.into(),
+        }
     }
 }
 
+/// A blocking task (bcrypt) that panicked or was cancelled.
 impl From<actix_web::error::BlockingError> for ApiError {
     fn from(e: actix_web::error::BlockingError) -> Self {
-        Self::internal(e.to_string())
+        Self::internal(e)
     }
+}
+
+/// An error and each of its causes on one line (`outer: inner: root`): the JSON log format
+/// would otherwise keep only the outermost message.
+pub struct ErrorChain<'a>(pub &'a (dyn std::error::Error + 'static));
+
+impl std::fmt::Display for ErrorChain<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.0)?;
+        let mut cause = self.0.source();
+        while let Some(e) = cause {
+            write!(f, ": {e}")?;
+            cause = e.source();
+        }
+        Ok(())
+    }
+}
+
+/// Logs a failure nobody is waiting for (a refund after the response, a background task).
+pub fn log_error_chain(e: &(dyn std::error::Error + 'static), what: &str) {
+    tracing::error!(error = %ErrorChain(e), "{what}");
+}
+
+fn log_warning_chain(e: &(dyn std::error::Error + 'static), what: &str) {
+    tracing::warn!(error = %ErrorChain(e), "{what}");
 }
 
 impl ResponseError for ApiError {
@@ -181,7 +208,7 @@ impl ResponseError for ApiError {
     fn error_response(&self) -> HttpResponse<BoxBody> {
         if let Self::Internal(source) = self {
             // The cause goes to the log, never to the client.
-            tracing::error!(error = %source, "internal error");
+            log_error_chain(source.as_ref(), "internal error");
         }
         let field = match self {
             Self::Validation { field, .. } => field.map(str::to_owned),
@@ -189,7 +216,7 @@ impl ResponseError for ApiError {
         };
         let body = ErrorBody {
             error: ErrorDetail {
-                code: self.code().to_owned(),
+                code: self.code(),
                 message: self.to_string(),
                 field,
             },

@@ -23,8 +23,7 @@ use utoipa_actix_web::AppExt;
 use http::{request_id, security_headers};
 
 pub use config::Config;
-use db::Db;
-use error::ApiError;
+use db::{Db, DbError};
 use state::AppState;
 
 /// Largest JSON body accepted (413 `payload_too_large` beyond).
@@ -34,17 +33,17 @@ pub const FORM_LIMIT: usize = 16 * 1024;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
-    #[error("cannot connect to the database: {0}")]
-    Database(#[from] r2d2::Error),
-    #[error("cannot migrate the database: {0}")]
-    Migration(ApiError),
-    #[error("cannot listen on {addr}: {source}")]
+    #[error("cannot connect to the database")]
+    Database(#[source] r2d2::Error),
+    #[error("cannot migrate the database")]
+    Migration(#[source] DbError),
+    #[error("cannot listen on {addr}")]
     Bind {
         addr: std::net::SocketAddr,
         source: std::io::Error,
     },
-    #[error("cannot start a thread: {0}")]
-    Thread(std::io::Error),
+    #[error("cannot start a thread")]
+    Thread(#[source] std::io::Error),
 }
 
 /// A server bound to its port, ready to run.
@@ -60,13 +59,13 @@ impl Application {
         let db = web::block({
             let config = config.clone();
             move || -> Result<Db, StartupError> {
-                let db = Db::connect(&config)?;
+                let db = Db::connect(&config).map_err(StartupError::Database)?;
                 db.migrate().map_err(StartupError::Migration)?;
                 Ok(db)
             }
         })
         .await
-        .map_err(|e| StartupError::Migration(ApiError::from(e)))??;
+        .map_err(|_| StartupError::Migration(DbError::WorkerStopped("blocking thread pool")))??;
         let addr = config.bind_addr;
         let listener =
             TcpListener::bind(addr).map_err(|source| StartupError::Bind { addr, source })?;

@@ -3,7 +3,9 @@
 
 use std::process::ExitCode;
 
-use backend::{Application, Config, config::Mode, tasks, telemetry};
+use std::error::Error;
+
+use backend::{Application, Config, config::Mode, error::ErrorChain, tasks, telemetry};
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
@@ -65,16 +67,16 @@ fn main() -> ExitCode {
     if let Ok(path) = dotenv {
         tracing::info!(path = %path.display(), "loaded settings from .env");
     }
-    let result = match cli.command.unwrap_or(Command::Serve) {
+    let result: Result<(), Box<dyn Error>> = match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(config),
         Command::Openapi => Ok(()),
         Command::Migrate => tasks::migrate(&config)
             .map(|()| println!("migrations applied"))
-            .map_err(|e| e.to_string()),
+            .map_err(Into::into),
         Command::CreateAdmin { email } => {
             let (password, generated) = match std::env::var("ADMIN_PASSWORD") {
                 Ok(p) if !p.is_empty() => (p, false),
-                _ => (backend::models::random_token(20), true),
+                _ => (backend::auth::secret::random_token(20), true),
             };
             tasks::create_admin(&config, &email, &password)
                 .map(|id| {
@@ -85,7 +87,7 @@ fn main() -> ExitCode {
                         );
                     }
                 })
-                .map_err(|e| e.to_string())
+                .map_err(Into::into)
         }
         Command::GrantCredits {
             email,
@@ -93,18 +95,18 @@ fn main() -> ExitCode {
             reason,
         } => tasks::grant_credits(&config, &email, amount, &reason)
             .map(|balance| println!("{email} now has {balance} credits"))
-            .map_err(|e| e.to_string()),
+            .map_err(Into::into),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("error: {}", ErrorChain(e.as_ref()));
             ExitCode::FAILURE
         }
     }
 }
 
-fn serve(config: Config) -> Result<(), String> {
+fn serve(config: Config) -> Result<(), Box<dyn Error>> {
     actix_web::rt::System::new().block_on(async move {
         if config.jwt_secret_generated {
             tracing::warn!("JWT_SECRET is not set: using a random one (sessions survive restarts, access tokens do not)");
@@ -112,12 +114,12 @@ fn serve(config: Config) -> Result<(), String> {
         let mode = if config.mode == Mode::Prod { "prod" } else { "dev" };
         let database = config.database_url.to_string();
         let requested = config.bind_addr;
-        let app = Application::build(config).await.map_err(|e| e.to_string())?;
+        let app = Application::build(config).await?;
         let host = match requested.ip() {
             ip if ip.is_unspecified() => "127.0.0.1".to_owned(),
             ip => ip.to_string(),
         };
         tracing::info!("listening on http://{host}:{} ({mode} mode, {database})", app.port());
-        app.run_until_stopped().await.map_err(|e| e.to_string())
+        Ok(app.run_until_stopped().await?)
     })
 }

@@ -2,31 +2,37 @@
 //! Synchronous: they run before or beside a server, each with its own small pool.
 
 use shared::{
+    ValidationError,
     dto::Role,
-    validate::{Email, Password},
+    validate::{Email, GrantAmount, GrantNote, Password},
 };
 
 use crate::{
     config::Config,
-    db::Db,
-    error::ApiError,
-    models::{LedgerRow, UserRow, ledger::Posted},
+    db::{Db, DbError},
+    models::{LedgerRow, UserRow, ledger::Granted, user::CreateUser},
 };
 
 #[derive(Debug, thiserror::Error)]
 pub enum TaskError {
-    #[error("cannot connect to the database: {0}")]
-    Connect(#[from] r2d2::Error),
-    #[error("{0}")]
-    Invalid(String),
+    #[error(transparent)]
+    Db(#[from] DbError),
+    #[error("cannot connect to the database")]
+    Connect(#[source] r2d2::Error),
+    #[error(transparent)]
+    Invalid(#[from] ValidationError),
     #[error("no user with email {0}")]
     NoSuchUser(String),
-    #[error("{0}")]
-    Api(#[from] ApiError),
+    #[error("{0} signed up while the admin was being created: run the task again")]
+    EmailTakenMeanwhile(String),
+    #[error("that would make the balance negative")]
+    WouldGoNegative,
+    #[error("cannot hash the password")]
+    Hash(#[from] bcrypt::BcryptError),
 }
 
 fn open(config: &Config) -> Result<Db, TaskError> {
-    let db = Db::connect(config)?;
+    let db = Db::connect(config).map_err(TaskError::Connect)?;
     db.migrate()?;
     Ok(db)
 }
@@ -38,21 +44,19 @@ pub fn migrate(config: &Config) -> Result<(), TaskError> {
 /// Makes `email` an admin: promotes an existing user (their password is kept), or creates one
 /// with `password`. Returns the user's id.
 pub fn create_admin(config: &Config, email: &str, password: &str) -> Result<i64, TaskError> {
-    let email = Email::parse(email)
-        .map_err(|e| TaskError::Invalid(e.to_string()))?
-        .into_inner();
+    let email = Email::parse(email)?.into_inner();
     let db = open(config)?;
-    let existing = db.write_blocking(|conn| Ok(UserRow::find_by_email(conn, &email)?))?;
+    let existing = db.write_blocking(|conn| UserRow::find_by_email(conn, &email))?;
     if let Some(user) = existing {
-        db.write_blocking(|conn| Ok(UserRow::set_role(conn, user.id, Role::Admin)?))?;
+        db.write_blocking(|conn| UserRow::set_role(conn, user.id, Role::Admin))?;
         return Ok(user.id);
     }
-    let password =
-        Password::parse(password, "password").map_err(|e| TaskError::Invalid(e.to_string()))?;
-    let hash = bcrypt::hash(password.expose(), config.bcrypt_cost).map_err(ApiError::internal)?;
-    Ok(db
-        .write_blocking(|conn| UserRow::create(conn, &email, &hash, Role::Admin))?
-        .id)
+    let password = Password::parse(password, "password")?;
+    let hash = bcrypt::hash(password.expose(), config.bcrypt_cost)?;
+    match db.write_blocking(|conn| UserRow::create(conn, &email, &hash, Role::Admin))? {
+        CreateUser::Created(user) => Ok(user.id),
+        CreateUser::EmailTaken => Err(TaskError::EmailTakenMeanwhile(email)),
+    }
 }
 
 /// Adds `amount` credits (negative takes back) to `email`'s balance, with a ledger row.
@@ -63,25 +67,18 @@ pub fn grant_credits(
     amount: i64,
     reason: &str,
 ) -> Result<i64, TaskError> {
-    if amount == 0 {
-        return Err(TaskError::Invalid("amount must not be zero".to_owned()));
-    }
-    let email = Email::parse(email)
-        .map_err(|e| TaskError::Invalid(e.to_string()))?
-        .into_inner();
+    let (amount, note) = (GrantAmount::parse(amount)?, GrantNote::parse(reason)?);
+    let email = Email::parse(email)?.into_inner();
     let db = open(config)?;
-    let reason = format!("admin: {reason}");
-    let posted = db.write_blocking(|conn| {
-        let user =
-            UserRow::find_by_email(conn, &email)?.ok_or_else(|| ApiError::NotFound("user"))?;
-        LedgerRow::post(conn, user.id, amount, &reason, None)
-    });
-    match posted {
-        Ok(Posted::Applied { balance, .. }) => Ok(balance),
-        Ok(_) => Err(TaskError::Invalid(
-            "that would make the balance negative".to_owned(),
-        )),
-        Err(ApiError::NotFound(_)) => Err(TaskError::NoSuchUser(email)),
-        Err(e) => Err(e.into()),
+    let granted = db.write_blocking(|conn| {
+        let Some(user) = UserRow::find_by_email(conn, &email)? else {
+            return Ok(Granted::NoSuchUser);
+        };
+        LedgerRow::grant(conn, user.id, amount, note)
+    })?;
+    match granted {
+        Granted::Applied { balance } => Ok(balance),
+        Granted::NoSuchUser => Err(TaskError::NoSuchUser(email)),
+        Granted::WouldGoNegative => Err(TaskError::WouldGoNegative),
     }
 }

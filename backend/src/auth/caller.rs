@@ -5,12 +5,18 @@
 //!   money, administer);
 //! - `Admin`: a browser session of an admin.
 
+use std::collections::BTreeMap;
+
 use actix_web::{FromRequest, HttpMessage, HttpRequest, dev::Payload, http::header};
 use futures_util::future::LocalBoxFuture;
+use utoipa::openapi::{RefOr, Response};
 
 use crate::{
     error::ApiError,
-    http::request_id::RequestUser,
+    http::{
+        openapi::{Credentials, guard_responses},
+        request_id::RequestUser,
+    },
     models::{ApiKeyRow, KeyOwner, UserRow, now},
     state::AppState,
 };
@@ -114,7 +120,7 @@ impl Caller {
             let id = k.id;
             state
                 .db
-                .write(move |conn| Ok(ApiKeyRow::touch(conn, id, now())?))
+                .write(move |conn| ApiKeyRow::touch(conn, id, now()))
                 .await?;
         }
         req.extensions_mut().insert(RequestUser(user.id));
@@ -184,5 +190,33 @@ impl FromRequest for Admin {
             }
             Ok(Self(session))
         })
+    }
+}
+
+// What each guard answers, for the OpenAPI document (`http::openapi`).
+
+impl utoipa::IntoResponses for Caller {
+    fn responses() -> BTreeMap<String, RefOr<Response>> {
+        guard_responses(Credentials::BearerOrKey, "account_disabled", [])
+    }
+}
+
+impl utoipa::IntoResponses for BrowserSession {
+    fn responses() -> BTreeMap<String, RefOr<Response>> {
+        guard_responses(
+            Credentials::Bearer,
+            "forbidden (an API key: sign in instead) or account_disabled",
+            [],
+        )
+    }
+}
+
+impl utoipa::IntoResponses for Admin {
+    fn responses() -> BTreeMap<String, RefOr<Response>> {
+        guard_responses(
+            Credentials::Bearer,
+            "forbidden (not an admin, or an API key) or account_disabled",
+            [],
+        )
     }
 }

@@ -4,5 +4,6 @@ mod caller;
 pub mod cookie;
 pub mod jwt;
 pub mod password;
+pub mod secret;
 
 pub use caller::{API_KEY_HEADER, Admin, BrowserSession, Caller, Credential};

@@ -1,11 +1,17 @@
+use std::collections::BTreeMap;
+
 use actix_web::{FromRequest, HttpMessage, HttpRequest, dev::Payload};
 use futures_util::future::LocalBoxFuture;
+use shared::dto::LedgerKind;
 use tokio::sync::oneshot;
+use utoipa::openapi::{RefOr, Response};
 
 use super::refund::{ChargeRecord, PendingCharge};
 use crate::{
     auth::Caller,
+    db::DbError,
     error::ApiError,
+    http::openapi::{Credentials, guard_responses, price_response},
     models::{LedgerRow, ledger::Posted},
     state::AppState,
 };
@@ -51,7 +57,10 @@ impl<const N: i64> FromRequest for Charge<N> {
             let posted = state
                 .db
                 .write(move |conn| {
-                    let posted = LedgerRow::post(conn, user_id, -price, &route, None)?;
+                    let spend = LedgerKind::Spend {
+                        route: route.clone(),
+                    };
+                    let posted = LedgerRow::post(conn, user_id, -price, &spend, None)?;
                     if let Posted::Applied { entry_id, .. } = posted {
                         let _ = sender.send(ChargeRecord {
                             user_id,
@@ -60,7 +69,7 @@ impl<const N: i64> FromRequest for Charge<N> {
                             route,
                         });
                     }
-                    Ok(posted)
+                    Ok::<_, DbError>(posted)
                 })
                 .await?;
             match posted {
@@ -71,5 +80,16 @@ impl<const N: i64> FromRequest for Charge<N> {
                 Posted::Insufficient | Posted::Duplicate => Err(ApiError::InsufficientCredits),
             }
         })
+    }
+}
+
+/// 401, 402 (with the price) and 403, for the OpenAPI document (`http::openapi`).
+impl<const N: i64> utoipa::IntoResponses for Charge<N> {
+    fn responses() -> BTreeMap<String, RefOr<Response>> {
+        guard_responses(
+            Credentials::BearerOrKey,
+            "account_disabled",
+            [("402", price_response(Self::PRICE))],
+        )
     }
 }

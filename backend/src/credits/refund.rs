@@ -6,12 +6,10 @@ use actix_web::{
     dev::{ServiceRequest, ServiceResponse},
     middleware::Next,
 };
+use shared::dto::LedgerKind;
 use tokio::sync::oneshot;
 
-use crate::{
-    models::{LedgerRow, ledger::REFUND_PREFIX},
-    state::AppState,
-};
+use crate::{error::log_error_chain, models::LedgerRow, state::AppState};
 
 /// A spend that was committed for this request.
 #[derive(Debug)]
@@ -59,19 +57,22 @@ pub async fn refund_failed_charges(
         let result = state
             .db
             .write(move |conn| {
-                let reason = format!("{REFUND_PREFIX}{}", record.route);
+                let refund = LedgerKind::Refund {
+                    refunded_entry_id: record.entry_id,
+                    route: record.route,
+                };
                 let reference = format!("refund:{}", record.entry_id);
                 LedgerRow::post(
                     conn,
                     record.user_id,
                     record.amount,
-                    &reason,
+                    &refund,
                     Some(&reference),
                 )
             })
             .await;
         if let Err(e) = result {
-            tracing::error!(error = %e, "could not refund a failed paid request");
+            log_error_chain(&e, "could not refund a failed paid request");
         }
     }
     Ok(res)

@@ -1,7 +1,14 @@
+use std::collections::BTreeMap;
+
 use actix_web::{FromRequest, HttpRequest, dev::Payload};
 use futures_util::future::LocalBoxFuture;
+use utoipa::openapi::{RefOr, Response};
 
-use crate::{auth::Caller, error::ApiError};
+use crate::{
+    auth::Caller,
+    error::ApiError,
+    http::openapi::{Credentials, error, guard_responses},
+};
 
 /// Subscription-style access: the caller must hold a positive balance, which is not spent.
 #[derive(Debug, Clone)]
@@ -22,5 +29,19 @@ impl FromRequest for RequireCredits {
             }
             Ok(Self { caller })
         })
+    }
+}
+
+/// 401, 402 and 403, for the OpenAPI document (`http::openapi`).
+impl utoipa::IntoResponses for RequireCredits {
+    fn responses() -> BTreeMap<String, RefOr<Response>> {
+        guard_responses(
+            Credentials::BearerOrKey,
+            "account_disabled",
+            [(
+                "402",
+                error("insufficient_credits: needs a positive balance"),
+            )],
+        )
     }
 }

@@ -14,8 +14,7 @@ use std::{
 
 use tokio::sync::oneshot;
 
-use super::{AnyConnection, Db};
-use crate::error::ApiError;
+use super::{AnyConnection, Db, DbError};
 
 /// A row that can be read many at a time by key.
 pub trait BatchLoad: Clone + Send + 'static {
@@ -32,7 +31,7 @@ const MAX_BATCH: usize = 256;
 
 struct Lookup<R: BatchLoad> {
     key: R::Key,
-    reply: oneshot::Sender<Result<Option<R>, ApiError>>,
+    reply: oneshot::Sender<Result<Option<R>, DbError>>,
 }
 
 /// The handle of a reader thread; the thread ends when the last handle is dropped.
@@ -56,14 +55,13 @@ impl<R: BatchLoad> BatchReader<R> {
     }
 
     /// The row of `key`, if it exists, read after this call began.
-    pub async fn get(&self, key: R::Key) -> Result<Option<R>, ApiError> {
+    pub async fn get(&self, key: R::Key) -> Result<Option<R>, DbError> {
+        let stopped = || DbError::WorkerStopped("batch reader");
         let (reply, answer) = oneshot::channel();
         self.lookups
             .send(Lookup { key, reply })
-            .map_err(|_| ApiError::internal("the batch reader has stopped"))?;
-        answer
-            .await
-            .map_err(|_| ApiError::internal("the batch reader dropped a lookup"))?
+            .map_err(|_| stopped())?;
+        answer.await.map_err(|_| stopped())?
     }
 }
 
@@ -78,7 +76,7 @@ fn answer<R: BatchLoad>(db: &Db, batch: Vec<Lookup<R>>) {
         .collect();
     // A panicking query must not end the thread: its lookups see the dropped replies as errors.
     let rows = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        db.read_blocking(|conn| Ok(R::load(conn, &keys)?))
+        db.read_blocking(|conn| R::load(conn, &keys))
     }));
     let Ok(rows) = rows else { return };
     match rows {
@@ -90,18 +88,9 @@ fn answer<R: BatchLoad>(db: &Db, batch: Vec<Lookup<R>>) {
         }
         Err(e) => {
             for lookup in batch {
-                let _ = lookup.reply.send(Err(copy_of(&e)));
+                let _ = lookup.reply.send(Err(e.clone()));
             }
         }
-    }
-}
-
-/// The same failure for each lookup of a batch (`ApiError` owns its source, so is not `Clone`).
-fn copy_of(e: &ApiError) -> ApiError {
-    match e {
-        ApiError::NotReady => ApiError::NotReady,
-        ApiError::Internal(source) => ApiError::internal(source.to_string()),
-        other => ApiError::internal(other.to_string()),
     }
 }
 
@@ -110,7 +99,10 @@ mod tests {
     use shared::dto::Role;
 
     use super::*;
-    use crate::{config::Config, models::UserRow};
+    use crate::{
+        config::Config,
+        models::{UserRow, user::CreateUser},
+    };
 
     /// A migrated SQLite database in `dir`.
     fn sqlite_db(dir: &std::path::Path) -> Db {
@@ -129,9 +121,10 @@ mod tests {
         let ids: Vec<i64> = (0..3)
             .map(|i| {
                 let email = format!("user{i}@example.com");
-                db.write_blocking(|c| UserRow::create(c, &email, "hash", Role::User))
-                    .expect("the user is created")
-                    .id
+                match db.write_blocking(|c| UserRow::create(c, &email, "hash", Role::User)) {
+                    Ok(CreateUser::Created(user)) => user.id,
+                    other => panic!("the user is not created: {other:?}"),
+                }
             })
             .collect();
         let missing = ids[2] + 1;

@@ -3,8 +3,7 @@
 use diesel::{connection::SimpleConnection, migration::MigrationSource, pg::Pg, sqlite::Sqlite};
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
-use super::AnyConnection;
-use crate::error::ApiError;
+use super::{AnyConnection, DbError};
 
 const SQLITE: EmbeddedMigrations = embed_migrations!("../migrations/sqlite");
 const POSTGRES: EmbeddedMigrations = embed_migrations!("../migrations/postgres");
@@ -12,7 +11,7 @@ const POSTGRES: EmbeddedMigrations = embed_migrations!("../migrations/postgres")
 /// Any constant works as long as every replica uses the same one.
 const PG_MIGRATION_LOCK: i64 = 0x5AA5_0001;
 
-pub fn run_pending(conn: &mut AnyConnection) -> Result<(), ApiError> {
+pub fn run_pending(conn: &mut AnyConnection) -> Result<(), DbError> {
     match conn {
         AnyConnection::Sqlite(c) => apply::<Sqlite, _>(c, SQLITE),
         AnyConnection::Postgresql(c) => {
@@ -25,14 +24,14 @@ pub fn run_pending(conn: &mut AnyConnection) -> Result<(), ApiError> {
     }
 }
 
-fn apply<DB, C>(conn: &mut C, migrations: impl MigrationSource<DB>) -> Result<(), ApiError>
+fn apply<DB, C>(conn: &mut C, migrations: impl MigrationSource<DB>) -> Result<(), DbError>
 where
     DB: diesel::backend::Backend,
     C: MigrationHarness<DB>,
 {
     let applied = conn
         .run_pending_migrations(migrations)
-        .map_err(ApiError::Internal)?;
+        .map_err(|e| DbError::Migration(e.into()))?;
     for version in applied {
         tracing::info!(%version, "applied migration");
     }

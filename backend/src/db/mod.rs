@@ -6,6 +6,7 @@
 //! a larger pool (WAL lets them run beside the writer). On PostgreSQL both are the same pool.
 
 mod batch;
+mod error;
 mod manager;
 mod migrate;
 pub mod schema;
@@ -17,9 +18,10 @@ use diesel::{
 };
 
 pub use batch::{BatchLoad, BatchReader};
+pub use error::{Cause, DbError, is_unique_violation};
 pub use manager::ConnectionManager;
 
-use crate::{config::Config, error::ApiError};
+use crate::config::Config;
 
 #[derive(diesel::MultiConnection)]
 pub enum AnyConnection {
@@ -95,35 +97,43 @@ impl Db {
 
     /// Applies pending migrations (under an advisory lock on PostgreSQL, so replicas starting
     /// together do not race).
-    pub fn migrate(&self) -> Result<(), ApiError> {
+    pub fn migrate(&self) -> Result<(), DbError> {
         let mut conn = self.write.get()?;
         migrate::run_pending(&mut conn)
     }
 
     /// Runs `f` on a read connection, on the blocking thread pool.
-    pub async fn read<T, F>(&self, f: F) -> Result<T, ApiError>
+    pub async fn read<T, E, F>(&self, f: F) -> Result<T, DbError>
     where
-        F: FnOnce(&mut AnyConnection) -> Result<T, ApiError> + Send + 'static,
+        F: FnOnce(&mut AnyConnection) -> Result<T, E> + Send + 'static,
+        E: Into<DbError>,
         T: Send + 'static,
     {
         let db = self.clone();
-        web::block(move || db.read_blocking(f)).await?
+        web::block(move || db.read_blocking(f))
+            .await
+            .map_err(|_| DbError::WorkerStopped("blocking thread pool"))?
     }
 
     /// `read` for callers already off the async workers.
-    pub fn read_blocking<T>(
+    pub fn read_blocking<T, E>(
         &self,
-        f: impl FnOnce(&mut AnyConnection) -> Result<T, ApiError>,
-    ) -> Result<T, ApiError> {
+        f: impl FnOnce(&mut AnyConnection) -> Result<T, E>,
+    ) -> Result<T, DbError>
+    where
+        E: Into<DbError>,
+    {
         let mut conn = self.read.get()?;
-        let result = f(&mut conn);
+        let result = f(&mut conn).map_err(Into::into);
         unavailable_if_lost(&mut conn, result)
     }
 
-    /// Runs `f` in a write transaction on the blocking thread pool: all of it or nothing.
-    pub async fn write<T, F>(&self, f: F) -> Result<T, ApiError>
+    /// Runs `f` in a write transaction on the blocking thread pool: all of it or nothing (an
+    /// `Err` rolls back).
+    pub async fn write<T, E, F>(&self, f: F) -> Result<T, DbError>
     where
-        F: FnOnce(&mut AnyConnection) -> Result<T, ApiError> + Send + 'static,
+        F: FnOnce(&mut AnyConnection) -> Result<T, E> + Send + 'static,
+        E: Into<DbError> + From<diesel::result::Error>,
         T: Send + 'static,
     {
         if let Some(writer) = &self.writer {
@@ -133,47 +143,49 @@ impl Db {
             });
             writer
                 .send(job)
-                .map_err(|_| ApiError::internal("the writer thread has stopped"))?;
+                .map_err(|_| DbError::WorkerStopped("SQLite writer thread"))?;
             return rx
                 .await
-                .map_err(|_| ApiError::internal("the writer thread dropped a job"))?;
+                .map_err(|_| DbError::WorkerStopped("SQLite writer thread"))?;
         }
         let db = self.clone();
-        web::block(move || db.write_blocking(f)).await?
+        web::block(move || db.write_blocking(f))
+            .await
+            .map_err(|_| DbError::WorkerStopped("blocking thread pool"))?
     }
 
     /// `write` for callers already off the async workers (CLI tasks, blocking closures).
-    pub fn write_blocking<T>(
+    pub fn write_blocking<T, E>(
         &self,
-        f: impl FnOnce(&mut AnyConnection) -> Result<T, ApiError>,
-    ) -> Result<T, ApiError> {
+        f: impl FnOnce(&mut AnyConnection) -> Result<T, E>,
+    ) -> Result<T, DbError>
+    where
+        E: Into<DbError> + From<diesel::result::Error>,
+    {
         let mut conn = self.write.get()?;
-        let result = write_transaction(&mut conn, f);
+        let result = write_transaction(&mut conn, f).map_err(Into::into);
         unavailable_if_lost(&mut conn, result)
     }
 
     /// Whether the database answers a trivial query now.
     pub async fn ping(&self) -> bool {
         use diesel::connection::SimpleConnection;
-        self.read(|c| c.batch_execute("SELECT 1").map_err(ApiError::from))
-            .await
-            .is_ok()
+        self.read(|c| c.batch_execute("SELECT 1")).await.is_ok()
     }
 }
 
-/// An internal error on a connection that no longer answers is the database going away (a
-/// restart, a failover, a terminated backend): 503, for the client to retry, not a 500.
+/// A failed statement on a connection that no longer answers is the database going away (a
+/// restart, a failover, a terminated backend): unavailable, for the client to retry, not a bug.
 fn unavailable_if_lost<T>(
     conn: &mut AnyConnection,
-    result: Result<T, ApiError>,
-) -> Result<T, ApiError> {
+    result: Result<T, DbError>,
+) -> Result<T, DbError> {
     use diesel::r2d2::R2D2Connection;
     match result {
-        Err(e @ (ApiError::Internal(_) | ApiError::NotReady)) if conn.ping().is_err() => {
-            tracing::warn!(error = %e, "database connection lost");
+        Err(DbError::Query(cause) | DbError::Unavailable(cause)) if conn.ping().is_err() => {
             // Makes `is_broken` true, so the pool discards it rather than lending it out again.
             AnyConnection::transaction_manager_status_mut(conn).set_in_error();
-            Err(ApiError::NotReady)
+            Err(DbError::Unavailable(cause))
         }
         other => other,
     }
@@ -206,12 +218,4 @@ where
             Err(e)
         }
     }
-}
-
-/// Whether a failed insert/update hit a unique index.
-pub fn is_unique_violation(e: &diesel::result::Error) -> bool {
-    matches!(
-        e,
-        diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)
-    )
 }

@@ -4,6 +4,7 @@
 pub mod client_ip;
 pub mod cors;
 pub mod json;
+pub mod openapi;
 pub mod rate_limit;
 pub mod request_id;
 pub mod security_headers;

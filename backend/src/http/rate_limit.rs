@@ -100,7 +100,7 @@ fn api_caller_key(req: &ServiceRequest, state: &AppState) -> String {
         .get(API_KEY_HEADER)
         .and_then(|v| v.to_str().ok())
     {
-        return format!("key:{}", crate::models::sha256_hex(key));
+        return format!("key:{}", crate::auth::secret::sha256_hex(key));
     }
     format!(
         "ip:{}",

@@ -2,7 +2,8 @@ use chrono::{NaiveDateTime, TimeDelta};
 use diesel::prelude::*;
 use shared::dto::{ApiKey, CreatedKey};
 
-use super::{UserRow, now, random_token, sha256_hex, to_utc};
+use super::{UserRow, now, to_utc};
+use crate::auth::secret::{random_token, sha256_hex};
 use crate::db::{
     AnyConnection, BatchLoad,
     schema::{api_keys, users},

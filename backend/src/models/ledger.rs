@@ -1,12 +1,17 @@
+//! The credit ledger: every movement of credits, typed by `LedgerKind`, written in the same
+//! transaction as the balance change it records.
+
+use std::sync::Arc;
+
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
-use shared::dto::{LedgerEntry, UsageDay};
+use shared::{
+    dto::{LedgerEntry, LedgerKind, UsageDay},
+    validate::{GrantAmount, GrantNote},
+};
 
 use super::{UserRow, now, to_utc};
-use crate::{
-    db::{AnyConnection, is_unique_violation, schema::credit_ledger},
-    error::ApiError,
-};
+use crate::db::{AnyConnection, DbError, schema::credit_ledger};
 
 #[derive(Debug, Clone, Queryable)]
 #[diesel(table_name = credit_ledger)]
@@ -14,7 +19,11 @@ pub struct LedgerRow {
     pub id: i64,
     pub user_id: i64,
     pub delta: i64,
-    pub reason: String,
+    pub kind: String,
+    pub package_id: Option<String>,
+    pub route: Option<String>,
+    pub refunded_entry_id: Option<i64>,
+    pub note: Option<String>,
     pub reference: Option<String>,
     pub balance_after: i64,
     pub created_at: NaiveDateTime,
@@ -26,14 +35,46 @@ pub struct LedgerRow {
 struct NewLedgerRow<'a> {
     user_id: i64,
     delta: i64,
-    reason: &'a str,
+    kind: &'static str,
+    package_id: Option<&'a str>,
+    route: Option<&'a str>,
+    refunded_entry_id: Option<i64>,
+    note: Option<&'a str>,
     reference: Option<&'a str>,
     balance_after: i64,
     created_at: NaiveDateTime,
 }
 
-/// Ledger reasons of refunds start with this.
-pub const REFUND_PREFIX: &str = "refund: ";
+impl<'a> NewLedgerRow<'a> {
+    /// The row of a movement, its kind split into the kind column and the detail columns.
+    fn new(user_id: i64, delta: i64, kind: &'a LedgerKind, balance_after: i64) -> Self {
+        let mut row = Self {
+            user_id,
+            delta,
+            kind: kind.name(),
+            package_id: None,
+            route: None,
+            refunded_entry_id: None,
+            note: None,
+            reference: None,
+            balance_after,
+            created_at: now(),
+        };
+        match kind {
+            LedgerKind::Purchase { package_id } => row.package_id = Some(package_id),
+            LedgerKind::Grant { note } => row.note = Some(note),
+            LedgerKind::Spend { route } => row.route = Some(route),
+            LedgerKind::Refund {
+                refunded_entry_id,
+                route,
+            } => {
+                row.refunded_entry_id = Some(*refunded_entry_id);
+                row.route = Some(route);
+            }
+        }
+        row
+    }
+}
 
 /// What a credit movement did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,8 +87,28 @@ pub enum Posted {
     Duplicate,
 }
 
+/// What an operator's grant came to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Granted {
+    /// The user's new balance.
+    Applied {
+        balance: i64,
+    },
+    NoSuchUser,
+    /// Taking back more than the balance holds: nothing written.
+    WouldGoNegative,
+}
+
+/// A row whose kind is unknown to this release, or lacks the details its kind needs.
+#[derive(Debug, thiserror::Error)]
+#[error("ledger entry {id} has kind {kind:?} without the details it needs")]
+pub struct UnreadableEntry {
+    id: i64,
+    kind: String,
+}
+
 impl LedgerRow {
-    /// Moves `delta` credits and records it, atomically with the caller's transaction (run it
+    /// Moves `delta` credits and records why, atomically with the caller's transaction (run it
     /// inside `Db::write`). The balance never goes below zero and, for every user, `credits`
     /// equals the sum of the ledger's deltas. A `reference` makes the movement idempotent (a
     /// payment event id, a refunded entry): the unique index turns a replay into `Duplicate`.
@@ -55,9 +116,9 @@ impl LedgerRow {
         conn: &mut AnyConnection,
         user_id: i64,
         delta: i64,
-        reason: &str,
+        kind: &LedgerKind,
         reference: Option<&str>,
-    ) -> Result<Posted, ApiError> {
+    ) -> QueryResult<Posted> {
         if let Some(reference) = reference {
             if let AnyConnection::Postgresql(pg) = conn {
                 // Serialises concurrent movements with the same reference (a webhook delivered
@@ -79,26 +140,37 @@ impl LedgerRow {
         let Some(balance) = UserRow::adjust_credits(conn, user_id, delta)? else {
             return Ok(Posted::Insufficient);
         };
+        // A unique violation here is unreachable through `post` (the lock above); it stays an
+        // error, the last line of defence.
         let entry_id = diesel::insert_into(credit_ledger::table)
             .values(NewLedgerRow {
-                user_id,
-                delta,
-                reason,
                 reference,
-                balance_after: balance,
-                created_at: now(),
+                ..NewLedgerRow::new(user_id, delta, kind, balance)
             })
             .returning(credit_ledger::id)
-            .get_result::<i64>(conn)
-            // Unreachable through `post` (the lock above); kept as the last line of defence.
-            .map_err(|e| {
-                if is_unique_violation(&e) {
-                    ApiError::internal("concurrent duplicate ledger reference")
-                } else {
-                    e.into()
-                }
-            })?;
+            .get_result::<i64>(conn)?;
         Ok(Posted::Applied { entry_id, balance })
+    }
+
+    /// An operator adds `amount` credits (negative takes back) to a user, with their note.
+    pub fn grant(
+        conn: &mut AnyConnection,
+        user_id: i64,
+        amount: GrantAmount,
+        note: GrantNote,
+    ) -> QueryResult<Granted> {
+        if UserRow::find(conn, user_id)?.is_none() {
+            return Ok(Granted::NoSuchUser);
+        }
+        let kind = LedgerKind::Grant {
+            note: note.into_inner(),
+        };
+        Ok(
+            match Self::post(conn, user_id, amount.get(), &kind, None)? {
+                Posted::Applied { balance, .. } => Granted::Applied { balance },
+                Posted::Insufficient | Posted::Duplicate => Granted::WouldGoNegative,
+            },
+        )
     }
 
     /// Newest first; `before` is the id of the last entry already seen (keyset, never OFFSET).
@@ -107,17 +179,18 @@ impl LedgerRow {
         user_id: i64,
         limit: i64,
         before: Option<i64>,
-    ) -> QueryResult<Vec<Self>> {
+    ) -> Result<Vec<LedgerEntry>, DbError> {
         let mut query = credit_ledger::table
             .filter(credit_ledger::user_id.eq(user_id))
             .into_boxed();
         if let Some(before) = before {
             query = query.filter(credit_ledger::id.lt(before));
         }
-        query
+        let rows: Vec<Self> = query
             .order(credit_ledger::id.desc())
             .limit(limit)
-            .load(conn)
+            .load(conn)?;
+        rows.into_iter().map(Self::into_dto).collect()
     }
 
     /// Credits spent and bought per UTC day from `first_day` to `last_day`, empty days included.
@@ -126,16 +199,11 @@ impl LedgerRow {
         user_id: i64,
         first_day: NaiveDate,
         last_day: NaiveDate,
-    ) -> QueryResult<Vec<UsageDay>> {
+    ) -> Result<Vec<UsageDay>, DbError> {
         // Summed here rather than in SQL: date functions differ between the two backends.
-        let rows: Vec<(i64, String, NaiveDateTime)> = credit_ledger::table
+        let rows: Vec<Self> = credit_ledger::table
             .filter(credit_ledger::user_id.eq(user_id))
             .filter(credit_ledger::created_at.ge(first_day.and_time(chrono::NaiveTime::MIN)))
-            .select((
-                credit_ledger::delta,
-                credit_ledger::reason,
-                credit_ledger::created_at,
-            ))
             .load(conn)?;
         let mut days: Vec<UsageDay> = first_day
             .iter_days()
@@ -146,8 +214,8 @@ impl LedgerRow {
                 purchased: 0,
             })
             .collect();
-        for (delta, reason, at) in rows {
-            let Some(index) = (at.date() - first_day)
+        for row in rows {
+            let Some(index) = (row.created_at.date() - first_day)
                 .num_days()
                 .try_into()
                 .ok()
@@ -155,23 +223,71 @@ impl LedgerRow {
             else {
                 continue;
             };
-            // A refund gives back a spend: it lowers what was spent rather than counting as bought.
-            if delta < 0 || reason.starts_with(REFUND_PREFIX) {
-                days[index].spent -= delta;
+            if row.kind()?.is_spending(row.delta) {
+                days[index].spent -= row.delta;
             } else {
-                days[index].purchased += delta;
+                days[index].purchased += row.delta;
             }
         }
         Ok(days)
     }
 
-    pub fn to_dto(&self) -> LedgerEntry {
-        LedgerEntry {
+    /// The typed movement this row records.
+    pub fn kind(&self) -> Result<LedgerKind, DbError> {
+        let kind = match (self.kind.as_str(), self) {
+            (
+                "purchase",
+                Self {
+                    package_id: Some(package_id),
+                    ..
+                },
+            ) => LedgerKind::Purchase {
+                package_id: package_id.clone(),
+            },
+            (
+                "grant",
+                Self {
+                    note: Some(note), ..
+                },
+            ) => LedgerKind::Grant { note: note.clone() },
+            (
+                "spend",
+                Self {
+                    route: Some(route), ..
+                },
+            ) => LedgerKind::Spend {
+                route: route.clone(),
+            },
+            (
+                "refund",
+                Self {
+                    route: Some(route),
+                    refunded_entry_id: Some(refunded_entry_id),
+                    ..
+                },
+            ) => LedgerKind::Refund {
+                refunded_entry_id: *refunded_entry_id,
+                route: route.clone(),
+            },
+            _ => {
+                return Err(DbError::Query(Arc::new(UnreadableEntry {
+                    id: self.id,
+                    kind: self.kind.clone(),
+                })));
+            }
+        };
+        Ok(kind)
+    }
+
+    fn into_dto(self) -> Result<LedgerEntry, DbError> {
+        let kind = self.kind()?;
+        Ok(LedgerEntry {
             id: self.id,
             delta: self.delta,
-            reason: self.reason.clone(),
+            reason: kind.legacy_reason(),
+            kind,
             balance_after: self.balance_after,
             created_at: to_utc(self.created_at),
-        }
+        })
     }
 }

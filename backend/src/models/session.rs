@@ -7,10 +7,10 @@ use std::time::Duration;
 use chrono::{NaiveDateTime, TimeDelta};
 use diesel::prelude::*;
 
-use super::{now, random_token, sha256_hex};
+use super::now;
 use crate::{
+    auth::secret::{random_token, sha256_hex},
     db::{AnyConnection, schema::sessions},
-    error::ApiError,
 };
 
 const TOKEN_LEN: usize = 48;
@@ -42,6 +42,19 @@ pub struct IssuedSession {
     pub id: i64,
     pub user_id: i64,
     pub refresh_token: String,
+}
+
+/// What presenting a refresh token came to.
+pub enum Rotation {
+    /// A fresh token in the same family; the presented one is spent.
+    Rotated(IssuedSession),
+    /// The token was already spent: its whole family is now revoked.
+    Reused,
+    Expired,
+    /// A concurrent refresh with the same token won (PostgreSQL; SQLite runs them one by one).
+    LostRace,
+    /// No session has this token.
+    Unknown,
 }
 
 impl SessionRow {
@@ -92,19 +105,18 @@ impl SessionRow {
     }
 
     /// Exchanges a refresh token for a new one in the same family. Run inside a write
-    /// transaction; on reuse of a rotated token the family is revoked and the caller must COMMIT
-    /// that revocation, so it is returned as `Ok(Err(..))`.
+    /// transaction and commit whatever the outcome: on `Reused` the family has been revoked.
     pub fn rotate(
         conn: &mut AnyConnection,
         refresh_token: &str,
         ttl: Duration,
-    ) -> QueryResult<Result<IssuedSession, ApiError>> {
+    ) -> QueryResult<Rotation> {
         let found: Option<Self> = sessions::table
             .filter(sessions::token_hash.eq(sha256_hex(refresh_token)))
             .get_result(conn)
             .optional()?;
         let Some(session) = found else {
-            return Ok(Err(ApiError::SessionExpired));
+            return Ok(Rotation::Unknown);
         };
         let at = now();
         if session.revoked_at.is_some() {
@@ -113,10 +125,10 @@ impl SessionRow {
                 "refresh token reused: revoking its session family"
             );
             Self::revoke_family(conn, &session.family_id)?;
-            return Ok(Err(ApiError::SessionExpired));
+            return Ok(Rotation::Reused);
         }
         if session.expires_at <= at {
-            return Ok(Err(ApiError::SessionExpired));
+            return Ok(Rotation::Expired);
         }
         // Guarded by `revoked_at IS NULL`: of two concurrent refreshes with one token, one wins.
         let revoked = diesel::update(
@@ -127,9 +139,9 @@ impl SessionRow {
         .set(sessions::revoked_at.eq(at))
         .execute(conn)?;
         if revoked == 0 {
-            return Ok(Err(ApiError::SessionExpired));
+            return Ok(Rotation::LostRace);
         }
-        Self::issue(conn, session.user_id, &session.family_id, ttl).map(Ok)
+        Self::issue(conn, session.user_id, &session.family_id, ttl).map(Rotation::Rotated)
     }
 
     fn revoke_family(conn: &mut AnyConnection, family_id: &str) -> QueryResult<()> {

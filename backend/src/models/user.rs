@@ -3,10 +3,7 @@ use diesel::prelude::*;
 use shared::dto::{Role, User};
 
 use super::{now, to_utc};
-use crate::{
-    db::{AnyConnection, BatchLoad, is_unique_violation, schema::users},
-    error::ApiError,
-};
+use crate::db::{AnyConnection, BatchLoad, is_unique_violation, schema::users};
 
 #[derive(Debug, Clone, Queryable, Identifiable)]
 #[diesel(table_name = users)]
@@ -20,6 +17,14 @@ pub struct UserRow {
     pub token_version: i64,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+}
+
+/// What creating a user came to.
+#[derive(Debug)]
+pub enum CreateUser {
+    Created(UserRow),
+    /// Another account has this email; nothing was written.
+    EmailTaken,
 }
 
 #[derive(Insertable)]
@@ -68,15 +73,16 @@ impl UserRow {
     }
 
     /// Creates a user with 0 credits; a taken email is `EmailTaken`, decided by the unique index
-    /// (no check-then-insert race).
+    /// (no check-then-insert race). On PostgreSQL the failed insert aborts the transaction: write
+    /// nothing more in it after `EmailTaken`.
     pub fn create(
         conn: &mut AnyConnection,
         email: &str,
         password_hash: &str,
         role: Role,
-    ) -> Result<Self, ApiError> {
+    ) -> QueryResult<CreateUser> {
         let at = now();
-        diesel::insert_into(users::table)
+        let inserted = diesel::insert_into(users::table)
             .values(NewUser {
                 email,
                 password_hash,
@@ -88,14 +94,12 @@ impl UserRow {
                 updated_at: at,
             })
             .returning(users::all_columns)
-            .get_result(conn)
-            .map_err(|e| {
-                if is_unique_violation(&e) {
-                    ApiError::EmailTaken
-                } else {
-                    e.into()
-                }
-            })
+            .get_result(conn);
+        match inserted {
+            Ok(user) => Ok(CreateUser::Created(user)),
+            Err(e) if is_unique_violation(&e) => Ok(CreateUser::EmailTaken),
+            Err(e) => Err(e),
+        }
     }
 
     /// Newest first; `before` is the id of the last user already seen (keyset pagination).
@@ -134,11 +138,30 @@ impl UserRow {
             .map(drop)
     }
 
-    pub fn set_active(conn: &mut AnyConnection, id: i64, active: bool) -> QueryResult<()> {
-        diesel::update(users::table.find(id))
-            .set((users::is_active.eq(active), users::updated_at.eq(now())))
-            .execute(conn)
-            .map(drop)
+    /// An admin's change to an account: enabling or disabling it (disabling ends its sessions and
+    /// access tokens at once) and its role. `None` when there is no such user.
+    pub fn update_by_admin(
+        conn: &mut AnyConnection,
+        id: i64,
+        is_active: Option<bool>,
+        role: Option<Role>,
+    ) -> QueryResult<Option<Self>> {
+        if Self::find(conn, id)?.is_none() {
+            return Ok(None);
+        }
+        if let Some(active) = is_active {
+            diesel::update(users::table.find(id))
+                .set((users::is_active.eq(active), users::updated_at.eq(now())))
+                .execute(conn)?;
+            if !active {
+                super::SessionRow::revoke_all_for_user(conn, id, None)?;
+                Self::revoke_access_tokens(conn, id)?;
+            }
+        }
+        if let Some(role) = role {
+            Self::set_role(conn, id, role)?;
+        }
+        Self::find(conn, id)
     }
 
     pub fn set_role(conn: &mut AnyConnection, id: i64, role: Role) -> QueryResult<()> {

@@ -5,14 +5,26 @@
 
 pub mod stripe;
 
-use shared::dto::{CreditPackage, PurchaseResponse};
+use shared::dto::{CreditPackage, LedgerKind, PurchaseResponse};
 
 use crate::{
     config::Config,
-    db::Db,
-    error::ApiError,
+    db::{Db, DbError},
     models::{LedgerRow, ledger::Posted},
 };
+
+/// Why a purchase could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum PaymentError {
+    #[error("no payment provider is configured")]
+    NotConfigured,
+    #[error("cannot create a Stripe Checkout Session")]
+    Checkout(#[from] stripe::CheckoutError),
+    #[error("a dev purchase was not credited")]
+    NotCredited,
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
 
 pub enum Provider {
     /// Instant, free credits for local development.
@@ -44,9 +56,9 @@ impl Provider {
         &self,
         db: &Db,
         purchase: Purchase<'_>,
-    ) -> Result<PurchaseResponse, ApiError> {
+    ) -> Result<PurchaseResponse, PaymentError> {
         match self {
-            Self::Unavailable => Err(ApiError::PaymentsUnavailable),
+            Self::Unavailable => Err(PaymentError::NotConfigured),
             Self::Stripe(client) => {
                 let checkout_url = client.create_checkout_session(&purchase).await?;
                 Ok(PurchaseResponse::Checkout { checkout_url })
@@ -57,9 +69,7 @@ impl Provider {
                     Posted::Applied { balance, .. } => {
                         Ok(PurchaseResponse::Credited { credits: balance })
                     }
-                    Posted::Insufficient | Posted::Duplicate => {
-                        Err(ApiError::internal("dev purchase was not applied"))
-                    }
+                    Posted::Insufficient | Posted::Duplicate => Err(PaymentError::NotCredited),
                 }
             }
         }
@@ -72,12 +82,11 @@ pub async fn credit_purchase(
     user_id: i64,
     package: &CreditPackage,
     reference: &str,
-) -> Result<Posted, ApiError> {
-    let (credits, reason, reference) = (
-        package.credits,
-        format!("purchase:{}", package.id),
-        reference.to_owned(),
-    );
-    db.write(move |c| LedgerRow::post(c, user_id, credits, &reason, Some(&reference)))
+) -> Result<Posted, DbError> {
+    let (credits, reference) = (package.credits, reference.to_owned());
+    let purchase = LedgerKind::Purchase {
+        package_id: package.id.clone(),
+    };
+    db.write(move |c| LedgerRow::post(c, user_id, credits, &purchase, Some(&reference)))
         .await
 }

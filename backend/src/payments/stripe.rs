@@ -8,7 +8,7 @@ use serde::Deserialize;
 use sha2::Sha256;
 
 use super::Purchase;
-use crate::{config::StripeConfig, error::ApiError};
+use crate::config::StripeConfig;
 
 /// Events older (or newer) than this are refused: a captured delivery cannot be replayed later.
 pub const SIGNATURE_TOLERANCE_SECS: i64 = 300;
@@ -40,7 +40,7 @@ impl Client {
     pub async fn create_checkout_session(
         &self,
         purchase: &Purchase<'_>,
-    ) -> Result<String, ApiError> {
+    ) -> Result<String, CheckoutError> {
         let package = purchase.package;
         let user_id = purchase.user_id.to_string();
         let (amount, credits) = (package.price_cents.to_string(), package.credits.to_string());
@@ -70,25 +70,32 @@ impl Client {
             .form(&form)
             .send()
             .await
-            .map_err(|e| unavailable(format!("cannot reach Stripe: {e}")))?;
+            .map_err(CheckoutError::Unreachable)?;
         let status = response.status();
         if !status.is_success() {
             let body = response.text().await.unwrap_or_default();
-            return Err(unavailable(format!("Stripe answered {status}: {body}")));
+            return Err(CheckoutError::Refused { status, body });
         }
-        let session: CheckoutSessionCreated = response
-            .json()
-            .await
-            .map_err(|e| unavailable(format!("unexpected Stripe answer: {e}")))?;
-        session
-            .url
-            .ok_or_else(|| unavailable("Stripe returned a session without a url".to_owned()))
+        let session: CheckoutSessionCreated =
+            response.json().await.map_err(CheckoutError::Unexpected)?;
+        session.url.ok_or(CheckoutError::NoUrl)
     }
 }
 
-fn unavailable(detail: String) -> ApiError {
-    tracing::error!(%detail, "Stripe checkout failed");
-    ApiError::PaymentsUnavailable
+/// Why Stripe gave no Checkout Session.
+#[derive(Debug, thiserror::Error)]
+pub enum CheckoutError {
+    #[error("cannot reach Stripe")]
+    Unreachable(#[source] reqwest::Error),
+    #[error("Stripe answered {status}: {body}")]
+    Refused {
+        status: reqwest::StatusCode,
+        body: String,
+    },
+    #[error("unexpected answer from Stripe")]
+    Unexpected(#[source] reqwest::Error),
+    #[error("Stripe returned a session without a url")]
+    NoUrl,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]

@@ -1,17 +1,15 @@
 use actix_web::{get, patch, post, web};
-use shared::dto::{
-    Balance, ErrorBody, GRANT_MAX_ABS, GrantCreditsRequest, REASON_MAX_LEN, Role,
-    UpdateUserRequest, User, UserListQuery,
+use shared::{
+    dto::{Balance, ErrorBody, GrantCreditsRequest, Role, UpdateUserRequest, User, UserListQuery},
+    validate::{GrantAmount, GrantNote, PageLimit},
 };
-use shared::validate::page_limit;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::responses::{BadBody, Limited, NeedsSession};
 use crate::{
     auth::Admin,
     error::ApiError,
     http::json::Json,
-    models::{LedgerRow, SessionRow, UserRow, ledger::Posted},
+    models::{LedgerRow, UserRow, ledger::Granted},
     state::State,
 };
 
@@ -26,12 +24,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
     get,
     tag = "admin",
     params(UserListQuery),
-    security(("bearer" = [])),
     responses(
         (status = 200, description = "Users, newest first; pass the last id as `before` for the next page", body = Vec<User>),
-        (status = 400, description = "validation_error or bad_request", body = ErrorBody),
-        NeedsSession,
-        Limited,
+        Admin,
     )
 )]
 #[get("/admin/users")]
@@ -40,11 +35,11 @@ async fn list_users(
     _: Admin,
     query: web::Query<UserListQuery>,
 ) -> Result<web::Json<Vec<User>>, ApiError> {
-    let limit = page_limit(query.limit)?;
+    let limit = PageLimit::parse(query.limit)?.get();
     let before = query.before;
     let users = state
         .db
-        .read(move |conn| Ok(UserRow::list(conn, limit, before)?))
+        .read(move |conn| UserRow::list(conn, limit, before))
         .await?;
     Ok(web::Json(users.iter().map(UserRow::to_dto).collect()))
 }
@@ -55,13 +50,10 @@ async fn list_users(
     tag = "admin",
     params(("id" = i64, Path, description = "The user's id")),
     request_body = GrantCreditsRequest,
-    security(("bearer" = [])),
     responses(
         (status = 200, description = "The user's new balance", body = Balance),
-        BadBody,
-        NeedsSession,
+        Admin,
         (status = 404, description = "not_found: no such user", body = ErrorBody),
-        Limited,
     )
 )]
 #[post("/admin/users/{id}/credits")]
@@ -72,30 +64,16 @@ async fn grant_credits(
     body: Json<GrantCreditsRequest>,
 ) -> Result<web::Json<Balance>, ApiError> {
     let GrantCreditsRequest { amount, reason } = body.into_inner();
-    if amount == 0 || amount.unsigned_abs() > GRANT_MAX_ABS.unsigned_abs() {
-        return Err(ApiError::validation(
-            "amount",
-            format!("amount must be non-zero and at most {GRANT_MAX_ABS} either way"),
-        ));
-    }
-    let reason = reason.trim();
-    if reason.is_empty() || reason.chars().count() > REASON_MAX_LEN {
-        return Err(ApiError::validation(
-            "reason",
-            format!("reason must be 1 to {REASON_MAX_LEN} characters"),
-        ));
-    }
-    let (user_id, reason) = (id.into_inner(), format!("admin: {reason}"));
-    let posted = state
+    let (amount, note) = (GrantAmount::parse(amount)?, GrantNote::parse(&reason)?);
+    let user_id = id.into_inner();
+    let granted = state
         .db
-        .write(move |conn| {
-            UserRow::find(conn, user_id)?.ok_or(ApiError::NotFound("user"))?;
-            LedgerRow::post(conn, user_id, amount, &reason, None)
-        })
+        .write(move |conn| LedgerRow::grant(conn, user_id, amount, note))
         .await?;
-    match posted {
-        Posted::Applied { balance, .. } => Ok(web::Json(Balance { credits: balance })),
-        Posted::Insufficient | Posted::Duplicate => Err(ApiError::validation(
+    match granted {
+        Granted::Applied { balance } => Ok(web::Json(Balance { credits: balance })),
+        Granted::NoSuchUser => Err(ApiError::NotFound("user")),
+        Granted::WouldGoNegative => Err(ApiError::validation(
             "amount",
             "that would make the balance negative",
         )),
@@ -109,13 +87,10 @@ async fn grant_credits(
     tag = "admin",
     params(("id" = i64, Path, description = "The user's id")),
     request_body = UpdateUserRequest,
-    security(("bearer" = [])),
     responses(
         (status = 200, description = "The updated user; disabling revokes their sessions and tokens at once", body = User),
-        BadBody,
-        NeedsSession,
+        Admin,
         (status = 404, description = "not_found: no such user", body = ErrorBody),
-        Limited,
     )
 )]
 #[patch("/admin/users/{id}")]
@@ -135,21 +110,9 @@ async fn update_user(
     }
     let user = state
         .db
-        .write(move |conn| {
-            UserRow::find(conn, user_id)?.ok_or(ApiError::NotFound("user"))?;
-            if let Some(active) = is_active {
-                UserRow::set_active(conn, user_id, active)?;
-                if !active {
-                    SessionRow::revoke_all_for_user(conn, user_id, None)?;
-                    UserRow::revoke_access_tokens(conn, user_id)?;
-                }
-            }
-            if let Some(role) = role {
-                UserRow::set_role(conn, user_id, role)?;
-            }
-            UserRow::find(conn, user_id)?.ok_or(ApiError::NotFound("user"))
-        })
-        .await?;
+        .write(move |conn| UserRow::update_by_admin(conn, user_id, is_active, role))
+        .await?
+        .ok_or(ApiError::NotFound("user"))?;
     tracing::info!(
         admin_id = admin.0.caller.user.id,
         user_id,

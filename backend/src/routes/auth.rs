@@ -7,12 +7,15 @@ use shared::{
 };
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::responses::{BadBody, Limited, NeedsSession};
 use crate::{
     auth::{BrowserSession, cookie, password},
     error::ApiError,
     http::json::Json,
-    models::{SessionRow, UserRow, session::IssuedSession},
+    models::{
+        SessionRow, UserRow,
+        session::{IssuedSession, Rotation},
+        user::CreateUser,
+    },
     state::{AppState, State},
 };
 
@@ -31,9 +34,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     request_body = Credentials,
     responses(
         (status = 201, description = "Signed up; the refresh cookie is set", body = TokenResponse),
-        BadBody,
         (status = 409, description = "email_taken", body = ErrorBody),
-        Limited,
     )
 )]
 #[post("/auth/signup")]
@@ -43,14 +44,18 @@ async fn signup(state: State, body: Json<Credentials>) -> Result<HttpResponse, A
     let password = Password::parse(&password, "password")?;
     let hash = password::hash(password.expose().to_owned(), state.config.bcrypt_cost).await?;
     let ttl = state.config.refresh_token_ttl;
-    let (user, session) = state
+    let signed_up = state
         .db
         .write(move |conn| {
-            let user = UserRow::create(conn, &email, &hash, Role::User)?;
+            let CreateUser::Created(user) = UserRow::create(conn, &email, &hash, Role::User)?
+            else {
+                return Ok(None);
+            };
             let session = SessionRow::start(conn, user.id, ttl)?;
-            Ok((user, session))
+            Ok::<_, diesel::result::Error>(Some((user, session)))
         })
         .await?;
+    let (user, session) = signed_up.ok_or(ApiError::EmailTaken)?;
     tracing::info!(user_id = user.id, "signed up");
     token_response(&state, HttpResponse::Created(), &user, session)
 }
@@ -61,10 +66,8 @@ async fn signup(state: State, body: Json<Credentials>) -> Result<HttpResponse, A
     request_body = Credentials,
     responses(
         (status = 200, description = "Signed in; the refresh cookie is set", body = TokenResponse),
-        BadBody,
         (status = 401, description = "invalid_credentials", body = ErrorBody),
         (status = 403, description = "account_disabled", body = ErrorBody),
-        Limited,
     )
 )]
 #[post("/auth/login")]
@@ -80,10 +83,8 @@ async fn login(state: State, body: Json<Credentials>) -> Result<HttpResponse, Ap
     request_body(content = TokenForm, content_type = "application/x-www-form-urlencoded"),
     responses(
         (status = 200, description = "OAuth2 password flow: signed in", body = TokenResponse),
-        BadBody,
         (status = 401, description = "invalid_credentials", body = ErrorBody),
         (status = 403, description = "account_disabled", body = ErrorBody),
-        Limited,
     )
 )]
 #[post("/auth/token")]
@@ -105,7 +106,7 @@ async fn sign_in(
         .into_inner();
     let user = state
         .db
-        .read(move |conn| Ok(UserRow::find_by_email(conn, &email)?))
+        .read(move |conn| UserRow::find_by_email(conn, &email))
         .await?;
     let stored = user.as_ref().map(|u| u.password_hash.clone());
     let valid = password::verify(password, stored, state.config.bcrypt_cost).await?;
@@ -116,7 +117,7 @@ async fn sign_in(
     let (user_id, ttl) = (user.id, state.config.refresh_token_ttl);
     let session = state
         .db
-        .write(move |conn| Ok(SessionRow::start(conn, user_id, ttl)?))
+        .write(move |conn| SessionRow::start(conn, user_id, ttl))
         .await?;
     token_response(state, HttpResponse::Ok(), &user, session)
 }
@@ -128,37 +129,50 @@ async fn sign_in(
         (status = 200, description = "A new access token; the refresh cookie rotates", body = TokenResponse),
         (status = 401, description = "unauthorized: no, expired, revoked or reused refresh cookie", body = ErrorBody),
         (status = 403, description = "account_disabled", body = ErrorBody),
-        Limited,
     )
 )]
 #[post("/auth/refresh")]
 async fn refresh(state: State, req: HttpRequest) -> Result<HttpResponse, ApiError> {
     let token = cookie::read(&req).ok_or(ApiError::SessionExpired)?;
     let ttl = state.config.refresh_token_ttl;
-    let rotated = state
+    let refreshed = state
         .db
         .write(move |conn| {
             // A disabled account is told so, whatever became of its sessions.
-            let owner = SessionRow::owner_of(conn, &token)?;
-            let user = match owner {
+            let owner = match SessionRow::owner_of(conn, &token)? {
                 Some(id) => UserRow::find(conn, id)?,
                 None => None,
             };
-            let Some(user) = user else {
-                return Ok(Err(ApiError::SessionExpired));
+            let Some(user) = owner else {
+                return Ok(Refresh::Refused);
             };
             if !user.is_active {
-                return Ok(Err(ApiError::AccountDisabled));
+                return Ok(Refresh::AccountDisabled);
             }
-            // A reused token revokes its family; that must commit, so the refusal is returned
-            // inside Ok.
-            Ok(SessionRow::rotate(conn, &token, ttl)?.map(|session| (user, session)))
+            // Committed whatever the outcome: a reused token has just revoked its family.
+            Ok::<_, diesel::result::Error>(match SessionRow::rotate(conn, &token, ttl)? {
+                Rotation::Rotated(session) => Refresh::Rotated(user, session),
+                Rotation::Reused | Rotation::Expired | Rotation::LostRace | Rotation::Unknown => {
+                    Refresh::Refused
+                }
+            })
         })
         .await?;
-    match rotated {
-        Ok((user, session)) => token_response(&state, HttpResponse::Ok(), &user, session),
-        Err(refused) => Ok(with_cleared_cookie(&state, refused)),
+    match refreshed {
+        Refresh::Rotated(user, session) => {
+            token_response(&state, HttpResponse::Ok(), &user, session)
+        }
+        Refresh::AccountDisabled => Ok(with_cleared_cookie(&state, ApiError::AccountDisabled)),
+        Refresh::Refused => Ok(with_cleared_cookie(&state, ApiError::SessionExpired)),
     }
+}
+
+/// What a refresh came to.
+enum Refresh {
+    Rotated(UserRow, IssuedSession),
+    AccountDisabled,
+    /// No, expired, revoked or reused token: sign in again.
+    Refused,
 }
 
 #[utoipa::path(
@@ -166,7 +180,6 @@ async fn refresh(state: State, req: HttpRequest) -> Result<HttpResponse, ApiErro
     tag = "auth",
     responses(
         (status = 204, description = "Signed out; the refresh cookie is cleared"),
-        Limited,
     )
 )]
 #[post("/auth/logout")]
@@ -174,7 +187,7 @@ async fn logout(state: State, req: HttpRequest) -> Result<HttpResponse, ApiError
     if let Some(token) = cookie::read(&req) {
         state
             .db
-            .write(move |conn| Ok(SessionRow::revoke_token(conn, &token)?))
+            .write(move |conn| SessionRow::revoke_token(conn, &token))
             .await?;
     }
     Ok(HttpResponse::NoContent()
@@ -186,11 +199,9 @@ async fn logout(state: State, req: HttpRequest) -> Result<HttpResponse, ApiError
 #[utoipa::path(
     post,
     tag = "auth",
-    security(("bearer" = [])),
     responses(
         (status = 204, description = "Every session and access token of the user is revoked"),
-        NeedsSession,
-        Limited,
+        BrowserSession,
     )
 )]
 #[post("/auth/logout-all")]
@@ -200,7 +211,7 @@ async fn logout_all(state: State, session: BrowserSession) -> Result<HttpRespons
         .db
         .write(move |conn| {
             SessionRow::revoke_all_for_user(conn, user_id, None)?;
-            Ok(UserRow::revoke_access_tokens(conn, user_id)?)
+            UserRow::revoke_access_tokens(conn, user_id)
         })
         .await?;
     Ok(HttpResponse::NoContent()

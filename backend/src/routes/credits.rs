@@ -1,13 +1,14 @@
 use actix_web::{HttpRequest, get, post, web};
 use chrono::{TimeDelta, Utc};
-use shared::dto::{
-    Balance, CreditPackage, ErrorBody, LedgerEntry, LedgerQuery, PurchaseRequest, PurchaseResponse,
-    USAGE_DEFAULT_DAYS, USAGE_MAX_DAYS, UsageDay, UsageQuery,
+use shared::{
+    dto::{
+        Balance, CreditPackage, ErrorBody, LedgerEntry, LedgerQuery, PurchaseRequest,
+        PurchaseResponse, UsageDay, UsageQuery,
+    },
+    validate::{PageLimit, UsageDays},
 };
-use shared::validate::page_limit;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::responses::{BadBody, Limited, NeedsCaller, NeedsSession};
 use crate::{
     auth::{BrowserSession, Caller},
     error::ApiError,
@@ -28,11 +29,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
 #[utoipa::path(
     get,
     tag = "credits",
-    security(("bearer" = []), ("api_key" = [])),
     responses(
         (status = 200, description = "The balance", body = Balance),
-        NeedsCaller,
-        Limited,
+        Caller,
     )
 )]
 #[get("/credits")]
@@ -46,12 +45,9 @@ async fn balance(caller: Caller) -> web::Json<Balance> {
     get,
     tag = "credits",
     params(LedgerQuery),
-    security(("bearer" = []), ("api_key" = [])),
     responses(
         (status = 200, description = "Ledger entries, newest first; pass the last id as `before` for the next page", body = Vec<LedgerEntry>),
-        (status = 400, description = "validation_error or bad_request", body = ErrorBody),
-        NeedsCaller,
-        Limited,
+        Caller,
     )
 )]
 #[get("/credits/ledger")]
@@ -60,13 +56,13 @@ async fn ledger(
     caller: Caller,
     query: web::Query<LedgerQuery>,
 ) -> Result<web::Json<Vec<LedgerEntry>>, ApiError> {
-    let limit = page_limit(query.limit)?;
+    let limit = PageLimit::parse(query.limit)?.get();
     let (user_id, before) = (caller.user.id, query.before);
-    let rows = state
+    let entries = state
         .db
-        .read(move |conn| Ok(LedgerRow::page(conn, user_id, limit, before)?))
+        .read(move |conn| LedgerRow::page(conn, user_id, limit, before))
         .await?;
-    Ok(web::Json(rows.iter().map(LedgerRow::to_dto).collect()))
+    Ok(web::Json(entries))
 }
 
 /// Spent and bought per UTC day over the last `days` days, oldest first, today last.
@@ -74,12 +70,9 @@ async fn ledger(
     get,
     tag = "credits",
     params(UsageQuery),
-    security(("bearer" = []), ("api_key" = [])),
     responses(
         (status = 200, description = "Credits spent and bought per UTC day, oldest first, empty days included", body = Vec<UsageDay>),
-        (status = 400, description = "validation_error or bad_request", body = ErrorBody),
-        NeedsCaller,
-        Limited,
+        Caller,
     )
 )]
 #[get("/credits/usage")]
@@ -88,20 +81,14 @@ async fn usage(
     caller: Caller,
     query: web::Query<UsageQuery>,
 ) -> Result<web::Json<Vec<UsageDay>>, ApiError> {
-    let days = query.days.unwrap_or(USAGE_DEFAULT_DAYS);
-    if !(1..=USAGE_MAX_DAYS).contains(&days) {
-        return Err(ApiError::validation(
-            "days",
-            format!("days must be between 1 and {USAGE_MAX_DAYS}"),
-        ));
-    }
+    let days = UsageDays::parse(query.days)?.get();
     let today = Utc::now().date_naive();
     let first = today - TimeDelta::days(days - 1);
     let user_id = caller.user.id;
     Ok(web::Json(
         state
             .db
-            .read(move |conn| Ok(LedgerRow::usage(conn, user_id, first, today)?))
+            .read(move |conn| LedgerRow::usage(conn, user_id, first, today))
             .await?,
     ))
 }
@@ -111,7 +98,6 @@ async fn usage(
     tag = "credits",
     responses(
         (status = 200, description = "The credit packages on sale", body = Vec<CreditPackage>),
-        Limited,
     )
 )]
 #[get("/credits/packages")]
@@ -124,13 +110,10 @@ async fn packages(state: State) -> web::Json<Vec<CreditPackage>> {
     post,
     tag = "credits",
     request_body = PurchaseRequest,
-    security(("bearer" = [])),
     responses(
         (status = 200, description = "Dev payments: `{credits}` at once; a payment provider: `{checkout_url}`", body = PurchaseResponse),
-        BadBody,
-        NeedsSession,
+        BrowserSession,
         (status = 404, description = "not_found: no such package", body = ErrorBody),
-        Limited,
         (status = 503, description = "payments_unavailable", body = ErrorBody),
     )
 )]

@@ -2,12 +2,11 @@
 
 use actix_web::{get, post, web};
 use shared::{
-    dto::{ErrorBody, GenerateTextRequest, GenerateTextResponse, PremiumResponse},
+    dto::{GenerateTextRequest, GenerateTextResponse, PremiumResponse},
     validate::Prompt,
 };
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::responses::{BadBody, Limited, NeedsCaller};
 use crate::{
     credits::{Charge, RequireCredits},
     error::ApiError,
@@ -23,13 +22,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
     post,
     tag = "paid",
     request_body = GenerateTextRequest,
-    security(("bearer" = []), ("api_key" = [])),
     responses(
-        (status = 200, description = "Costs 1 credit; `credits` is the balance left", body = GenerateTextResponse),
-        BadBody,
-        NeedsCaller,
-        (status = 402, description = "insufficient_credits", body = ErrorBody),
-        Limited,
+        (status = 200, description = "The answer; `credits` is the balance left", body = GenerateTextResponse),
+        Charge<1>,
     )
 )]
 #[post("/generate-text")]
@@ -48,12 +43,9 @@ async fn generate_text(
 #[utoipa::path(
     get,
     tag = "paid",
-    security(("bearer" = []), ("api_key" = [])),
     responses(
         (status = 200, description = "Needs a positive balance; spends nothing", body = PremiumResponse),
-        NeedsCaller,
-        (status = 402, description = "insufficient_credits", body = ErrorBody),
-        Limited,
+        RequireCredits,
     )
 )]
 #[get("/demo/premium")]

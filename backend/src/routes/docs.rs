@@ -18,7 +18,9 @@ use utoipa::{
 };
 use utoipa_actix_web::AppExt;
 
-use crate::error::ApiError;
+use shared::dto::ErrorBody;
+
+use crate::{error::ApiError, http::openapi::GuardParts};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -29,6 +31,8 @@ use crate::error::ApiError;
                        `{\"error\": {\"code\", \"message\"}}`."
     ),
     modifiers(&SecuritySchemes),
+    // The guards' error responses refer to it by name.
+    components(schemas(ErrorBody)),
     tags(
         (name = "auth", description = "Sign up, sign in, sessions"),
         (name = "account", description = "The signed-in user"),
@@ -69,6 +73,8 @@ pub fn document() -> openapi::OpenApi {
         .openapi(ApiDoc::openapi())
         .configure(super::configure)
         .split_for_parts();
+    // After the routes are in: it completes each operation from its guard's parts.
+    GuardParts.modify(&mut api);
     api.info.version = env!("CARGO_PKG_VERSION").to_owned();
     api
 }

@@ -7,7 +7,6 @@ use shared::{
 };
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::responses::{BadBody, Limited, NeedsSession};
 use crate::{
     auth::BrowserSession, error::ApiError, http::json::Json, models::ApiKeyRow, state::State,
 };
@@ -19,11 +18,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
 #[utoipa::path(
     get,
     tag = "keys",
-    security(("bearer" = [])),
     responses(
         (status = 200, description = "The caller's live keys, newest first (never the key itself)", body = Vec<ApiKey>),
-        NeedsSession,
-        Limited,
+        BrowserSession,
     )
 )]
 #[get("/keys")]
@@ -31,7 +28,7 @@ async fn list(state: State, session: BrowserSession) -> Result<web::Json<Vec<Api
     let user_id = session.caller.user.id;
     let keys = state
         .db
-        .read(move |conn| Ok(ApiKeyRow::list_for_user(conn, user_id)?))
+        .read(move |conn| ApiKeyRow::list_for_user(conn, user_id))
         .await?;
     Ok(web::Json(keys.iter().map(ApiKeyRow::to_dto).collect()))
 }
@@ -40,12 +37,9 @@ async fn list(state: State, session: BrowserSession) -> Result<web::Json<Vec<Api
     post,
     tag = "keys",
     request_body = CreateKeyRequest,
-    security(("bearer" = [])),
     responses(
         (status = 201, description = "Created: the only time `key` is shown", body = CreatedKey),
-        BadBody,
-        NeedsSession,
-        Limited,
+        BrowserSession,
     )
 )]
 #[post("/keys")]
@@ -58,7 +52,7 @@ async fn create(
     let user_id = session.caller.user.id;
     let created = state
         .db
-        .write(move |conn| Ok(ApiKeyRow::create(conn, user_id, &name)?))
+        .write(move |conn| ApiKeyRow::create(conn, user_id, &name))
         .await?;
     tracing::info!(user_id, key_id = created.id, "API key created");
     Ok(HttpResponse::Created().json(created))
@@ -68,12 +62,10 @@ async fn create(
     delete,
     tag = "keys",
     params(("id" = i64, Path, description = "The key's id")),
-    security(("bearer" = [])),
     responses(
         (status = 204, description = "Revoked: the key fails at once"),
-        NeedsSession,
+        BrowserSession,
         (status = 404, description = "not_found: no such key of the caller's", body = ErrorBody),
-        Limited,
     )
 )]
 #[delete("/keys/{id}")]
@@ -85,7 +77,7 @@ async fn revoke(
     let (user_id, id) = (session.caller.user.id, id.into_inner());
     if !state
         .db
-        .write(move |conn| Ok(ApiKeyRow::revoke(conn, user_id, id)?))
+        .write(move |conn| ApiKeyRow::revoke(conn, user_id, id))
         .await?
     {
         return Err(ApiError::NotFound("API key"));

@@ -5,7 +5,6 @@ use shared::{
 };
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::responses::{BadBody, Limited, NeedsCaller};
 use crate::{
     auth::{BrowserSession, Caller, password},
     error::ApiError,
@@ -21,11 +20,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
 #[utoipa::path(
     get,
     tag = "account",
-    security(("bearer" = []), ("api_key" = [])),
     responses(
         (status = 200, description = "The caller", body = User),
-        NeedsCaller,
-        Limited,
+        Caller,
     )
 )]
 #[get("/me")]
@@ -39,13 +36,10 @@ async fn me(caller: Caller) -> web::Json<User> {
     post,
     tag = "account",
     request_body = ChangePasswordRequest,
-    security(("bearer" = [])),
     responses(
         (status = 204, description = "Changed; all access tokens and other sessions are revoked (refresh to continue)"),
-        BadBody,
-        (status = 401, description = "unauthorized or invalid_credentials (wrong current password)", body = ErrorBody),
-        (status = 403, description = "forbidden (an API key, or not an admin) or account_disabled", body = ErrorBody),
-        Limited,
+        BrowserSession,
+        (status = 401, description = "unauthorized, or invalid_credentials (wrong current password)", body = ErrorBody),
     )
 )]
 #[post("/me/password")]
@@ -70,7 +64,7 @@ async fn change_password(
         .db
         .write(move |conn| {
             UserRow::set_password_hash(conn, user_id, &hash)?;
-            Ok(SessionRow::revoke_all_for_user(conn, user_id, Some(keep))?)
+            SessionRow::revoke_all_for_user(conn, user_id, Some(keep))
         })
         .await?;
     tracing::info!(user_id, "password changed");

@@ -9,7 +9,6 @@ pub mod docs;
 mod health;
 mod keys;
 mod me;
-mod responses;
 pub mod spa;
 mod webhooks;
 

@@ -11,9 +11,6 @@ pub struct GrantCreditsRequest {
     pub reason: String,
 }
 
-pub const GRANT_MAX_ABS: i64 = 1_000_000_000;
-pub const REASON_MAX_LEN: usize = 200;
-
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

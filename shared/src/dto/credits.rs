@@ -13,9 +13,61 @@ pub struct LedgerEntry {
     pub id: i64,
     /// Positive for purchases, grants and refunds; negative for spending.
     pub delta: i64,
+    /// What moved the credits: `kind` and its detail fields, side by side with the others.
+    #[serde(flatten)]
+    pub kind: LedgerKind,
+    /// The movement in one line (`purchase:starter`, `admin: goodwill`, `refund: POST /api/x`,
+    /// `POST /api/x`), kept for clients of the first release: read `kind` instead.
     pub reason: String,
     pub balance_after: i64,
     pub created_at: DateTime<Utc>,
+}
+
+/// Why credits moved. Serialised as a `kind` tag beside its detail fields, e.g.
+/// `{"kind": "purchase", "package_id": "starter"}`; the database stores the same split.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum LedgerKind {
+    /// Credits bought: a credit package paid for.
+    Purchase { package_id: String },
+    /// Credits added (or, negative, taken back) by an operator, with their note.
+    Grant { note: String },
+    /// Credits spent on a paid route (`POST /api/generate-text`).
+    Spend { route: String },
+    /// A spend given back because its request failed.
+    Refund {
+        refunded_entry_id: i64,
+        route: String,
+    },
+}
+
+impl LedgerKind {
+    /// The stored `kind`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::Purchase { .. } => "purchase",
+            Self::Grant { .. } => "grant",
+            Self::Spend { .. } => "spend",
+            Self::Refund { .. } => "refund",
+        }
+    }
+
+    /// Whether a movement of `delta` counts as spending in the usage chart: spends, credits
+    /// taken back, and refunds (which lower what was spent rather than count as bought).
+    pub fn is_spending(&self, delta: i64) -> bool {
+        matches!(self, Self::Spend { .. } | Self::Refund { .. }) || delta < 0
+    }
+
+    /// The first release's one-line `reason`.
+    pub fn legacy_reason(&self) -> String {
+        match self {
+            Self::Purchase { package_id } => format!("purchase:{package_id}"),
+            Self::Grant { note } => format!("admin: {note}"),
+            Self::Spend { route } => route.clone(),
+            Self::Refund { route, .. } => format!("refund: {route}"),
+        }
+    }
 }
 
 /// Query of `GET /api/credits/ledger`: newest first, `before` is the `id` of the last entry seen.
@@ -28,9 +80,6 @@ pub struct LedgerQuery {
     pub before: Option<i64>,
 }
 
-pub const LEDGER_DEFAULT_LIMIT: i64 = 50;
-pub const LEDGER_MAX_LIMIT: i64 = 200;
-
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
 #[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -38,9 +87,6 @@ pub const LEDGER_MAX_LIMIT: i64 = 200;
 pub struct UsageQuery {
     pub days: Option<i64>,
 }
-
-pub const USAGE_DEFAULT_DAYS: i64 = 30;
-pub const USAGE_MAX_DAYS: i64 = 366;
 
 /// Credits spent and bought on one UTC day.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

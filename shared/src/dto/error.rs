@@ -11,10 +11,88 @@ pub struct ErrorBody {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ErrorDetail {
     /// Stable, snake_case, for programs (`validation_error`, `insufficient_credits`, ...).
-    pub code: String,
+    pub code: ErrorCode,
     /// Human text, safe to show to the user.
     pub message: String,
     /// The request field at fault, when there is one (`email`, `password`, ...).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
+}
+
+/// The contract's error codes: what a program branches on (the message is for people).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    ValidationError,
+    BadRequest,
+    Unauthorized,
+    InvalidCredentials,
+    InsufficientCredits,
+    Forbidden,
+    AccountDisabled,
+    NotFound,
+    MethodNotAllowed,
+    EmailTaken,
+    PayloadTooLarge,
+    UnsupportedMediaType,
+    RateLimited,
+    PaymentsUnavailable,
+    NotReady,
+    Internal,
+    /// A code this client does not know yet (a newer server): treat it by its HTTP status.
+    #[serde(other)]
+    Unknown,
+}
+
+impl ErrorCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ValidationError => "validation_error",
+            Self::BadRequest => "bad_request",
+            Self::Unauthorized => "unauthorized",
+            Self::InvalidCredentials => "invalid_credentials",
+            Self::InsufficientCredits => "insufficient_credits",
+            Self::Forbidden => "forbidden",
+            Self::AccountDisabled => "account_disabled",
+            Self::NotFound => "not_found",
+            Self::MethodNotAllowed => "method_not_allowed",
+            Self::EmailTaken => "email_taken",
+            Self::PayloadTooLarge => "payload_too_large",
+            Self::UnsupportedMediaType => "unsupported_media_type",
+            Self::RateLimited => "rate_limited",
+            Self::PaymentsUnavailable => "payments_unavailable",
+            Self::NotReady => "not_ready",
+            Self::Internal => "internal",
+            Self::Unknown => "unknown",
+        }
+    }
+}
+
+impl std::fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_serialise_as_their_names_and_unknown_ones_are_kept_apart() {
+        for code in [
+            ErrorCode::ValidationError,
+            ErrorCode::InsufficientCredits,
+            ErrorCode::NotReady,
+        ] {
+            let json = serde_json::to_string(&code).unwrap();
+            assert_eq!(json, format!("\"{}\"", code.as_str()));
+            assert_eq!(serde_json::from_str::<ErrorCode>(&json).unwrap(), code);
+        }
+        assert_eq!(
+            serde_json::from_str::<ErrorCode>("\"quota_exceeded\"").unwrap(),
+            ErrorCode::Unknown
+        );
+    }
 }

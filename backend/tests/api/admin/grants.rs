@@ -1,7 +1,7 @@
 //! Granting (and taking back) credits as an admin.
 
 use reqwest::StatusCode;
-use shared::dto::Balance;
+use shared::dto::{Balance, LedgerKind};
 
 use crate::helpers::*;
 
@@ -32,18 +32,18 @@ async fn admin_grants_are_credited_and_recorded_with_the_reason(backend: Backend
     assert_eq!(taken.credits, 20);
 
     assert_eq!(app.balance(user.bearer()).await, 20);
-    let rows: Vec<(i64, String, i64)> = app
+    let rows: Vec<(i64, LedgerKind, i64)> = app
         .ledger(user.bearer())
         .await
         .into_iter()
-        .map(|e| (e.delta, e.reason, e.balance_after))
+        .map(|e| (e.delta, e.kind, e.balance_after))
         .collect();
+    let grant = |note: &str| LedgerKind::Grant {
+        note: note.to_owned(),
+    };
     assert_eq!(
         rows,
-        vec![
-            (-5, "admin: correction".into(), 20),
-            (25, "admin: welcome".into(), 25)
-        ]
+        vec![(-5, grant("correction"), 20), (25, grant("welcome"), 25)]
     );
     assert_ledger_consistent(&app, user.bearer()).await;
 }

@@ -16,7 +16,7 @@ use std::{
 
 use reqwest::{Method, StatusCode};
 use serde_json::json;
-use shared::dto::ErrorBody;
+use shared::dto::{ErrorBody, ErrorCode};
 
 use crate::helpers::*;
 
@@ -218,7 +218,7 @@ fn problem(case: &str, answer: Option<&Answer>, expected: &[StatusCode]) -> Opti
         return Some(format!("{summary} (expected one of {expected:?})"));
     }
     let not_ready = serde_json::from_str::<ErrorBody>(&answer.body)
-        .is_ok_and(|body| body.error.code == "not_ready");
+        .is_ok_and(|body| body.error.code == ErrorCode::NotReady);
     (answer.status == StatusCode::SERVICE_UNAVAILABLE && !not_ready)
         .then(|| format!("{summary} (not the `not_ready` error contract)"))
 }

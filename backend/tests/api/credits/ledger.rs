@@ -1,7 +1,7 @@
 //! The ledger: newest first, keyset pages by id, bounded page sizes.
 
 use reqwest::StatusCode;
-use shared::dto::LedgerEntry;
+use shared::dto::{LedgerEntry, LedgerKind};
 
 use crate::helpers::*;
 
@@ -30,10 +30,15 @@ async fn ledger_is_newest_first_and_pages_by_id(backend: Backend) {
             "{all:#?}"
         );
     }
+    let oldest = all.last().expect("the purchase");
     assert_eq!(
-        all.last().map(|e| e.reason.as_str()),
-        Some("purchase:starter")
+        oldest.kind,
+        LedgerKind::Purchase {
+            package_id: "starter".to_owned()
+        }
     );
+    // The first release's one-line reason is still served beside the typed kind.
+    assert_eq!(oldest.reason, "purchase:starter");
 
     let mut paged: Vec<LedgerEntry> = Vec::new();
     let mut query = "limit=2".to_owned();

@@ -1,6 +1,7 @@
 //! Buying credits with the dev payment provider.
 
 use reqwest::StatusCode;
+use shared::dto::LedgerKind;
 
 use crate::helpers::*;
 
@@ -18,13 +19,19 @@ async fn purchases_credit_at_once_and_are_recorded(backend: Backend) {
 
     assert_eq!(app.balance(user.bearer()).await, 1100);
     let ledger = app.ledger(user.bearer()).await;
-    let rows: Vec<(i64, &str, i64)> = ledger
+    let rows: Vec<(i64, &LedgerKind, i64)> = ledger
         .iter()
-        .map(|e| (e.delta, e.reason.as_str(), e.balance_after))
+        .map(|e| (e.delta, &e.kind, e.balance_after))
         .collect();
+    let purchase = |package: &str| LedgerKind::Purchase {
+        package_id: package.to_owned(),
+    };
     assert_eq!(
         rows,
-        vec![(1000, "purchase:pro", 1100), (100, "purchase:starter", 100)]
+        vec![
+            (1000, &purchase("pro"), 1100),
+            (100, &purchase("starter"), 100)
+        ]
     );
     assert_ledger_consistent(&app, user.bearer()).await;
 }

@@ -62,7 +62,8 @@ pub async fn expect_error_for(
     let parsed: ErrorBody = serde_json::from_str(&body)
         .unwrap_or_else(|e| panic!("{case} {url}: not the error contract ({e}): {body}"));
     assert_eq!(
-        parsed.error.code, code,
+        parsed.error.code.as_str(),
+        code,
         "{case} {url}: wrong error code: {body}"
     );
     assert!(

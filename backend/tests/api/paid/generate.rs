@@ -1,7 +1,7 @@
 //! A paid call spends exactly one credit, by token or by key, and none when there are none.
 
 use reqwest::StatusCode;
-use shared::dto::GenerateTextResponse;
+use shared::dto::{GenerateTextResponse, LedgerKind};
 
 use crate::helpers::*;
 
@@ -25,8 +25,14 @@ async fn generate_text_spends_one_credit_and_reports_the_rest(backend: Backend) 
     assert_eq!(app.balance(user.bearer()).await, 1);
     let newest = app.ledger(user.bearer()).await.remove(0);
     assert_eq!(
-        (newest.delta, newest.reason.as_str(), newest.balance_after),
-        (-1, "POST /api/generate-text", 1)
+        (newest.delta, newest.kind, newest.balance_after),
+        (
+            -1,
+            LedgerKind::Spend {
+                route: "POST /api/generate-text".to_owned()
+            },
+            1
+        )
     );
     assert_ledger_consistent(&app, user.bearer()).await;
 }

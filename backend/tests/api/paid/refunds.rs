@@ -1,5 +1,7 @@
 //! When the handler fails after the charge, the credit comes back, with a ledger row.
 
+use shared::dto::LedgerKind;
+
 use crate::helpers::*;
 
 both_backends!(a_blank_prompt_is_refused_and_refunded);
@@ -14,18 +16,39 @@ async fn a_blank_prompt_is_refused_and_refunded(backend: Backend) {
 
     assert_eq!(app.balance(user.bearer()).await, 3);
     let ledger = app.ledger(user.bearer()).await;
-    let newest: Vec<(i64, &str, i64)> = ledger
+    let route = "POST /api/generate-text".to_owned();
+    // Newest first: each refund names the spend just below it.
+    let newest: Vec<(i64, LedgerKind, i64)> = ledger
         .iter()
         .take(4)
-        .map(|e| (e.delta, e.reason.as_str(), e.balance_after))
+        .map(|e| (e.delta, e.kind.clone(), e.balance_after))
         .collect();
-    let charge_then_refund = [
-        (1, "refund: POST /api/generate-text", 3),
-        (-1, "POST /api/generate-text", 2),
-    ];
+    let charge_then_refund = |spend_id: i64| {
+        [
+            (
+                1,
+                LedgerKind::Refund {
+                    refunded_entry_id: spend_id,
+                    route: route.clone(),
+                },
+                3,
+            ),
+            (
+                -1,
+                LedgerKind::Spend {
+                    route: route.clone(),
+                },
+                2,
+            ),
+        ]
+    };
     assert_eq!(
         newest,
-        [charge_then_refund, charge_then_refund].concat(),
+        [
+            charge_then_refund(ledger[1].id),
+            charge_then_refund(ledger[3].id)
+        ]
+        .concat(),
         "{ledger:#?}"
     );
     assert_ledger_consistent(&app, user.bearer()).await;

@@ -3,6 +3,7 @@
 use futures::future::join_all;
 use reqwest::StatusCode;
 use serde_json::json;
+use shared::dto::LedgerKind;
 
 use super::fake_stripe::{
     FakeStripe, WEBHOOK_SECRET, completed_checkout, now, signature, spawn_with_stripe,
@@ -32,8 +33,13 @@ async fn a_signed_completed_checkout_credits_the_package_once(backend: Backend) 
     let ledger = app.ledger(user.bearer()).await;
     assert_eq!(ledger.len(), 1, "{ledger:?}");
     assert_eq!(
-        (ledger[0].delta, ledger[0].reason.as_str()),
-        (100, "purchase:starter")
+        (ledger[0].delta, &ledger[0].kind),
+        (
+            100,
+            &LedgerKind::Purchase {
+                package_id: "starter".to_owned()
+            }
+        )
     );
 }
 

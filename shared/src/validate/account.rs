@@ -1,37 +1,16 @@
-//! Validation rules of the contract. Each domain newtype validates on parse, so a value of the
-//! type is valid by construction.
+//! Account rules: the email address and the password.
 
 use std::fmt;
 
-/// Why a value was refused; `field` names the offending input for the client to highlight.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ValidationError {
-    pub field: &'static str,
-    pub message: String,
-}
-
-impl ValidationError {
-    fn new(field: &'static str, message: impl Into<String>) -> Self {
-        Self {
-            field,
-            message: message.into(),
-        }
-    }
-}
-
-impl fmt::Display for ValidationError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.field, self.message)
-    }
-}
-
-impl std::error::Error for ValidationError {}
+use super::ValidationError;
 
 pub const EMAIL_MAX_LEN: usize = 254;
+/// RFC 5321's limit on the part before the `@`.
+const EMAIL_LOCAL_MAX_LEN: usize = 64;
+/// RFC 1035's limit on one label of a domain name.
+const DOMAIN_LABEL_MAX_LEN: usize = 63;
 pub const PASSWORD_MIN_LEN: usize = 8;
 pub const PASSWORD_MAX_LEN: usize = 128;
-pub const KEY_NAME_MAX_LEN: usize = 64;
-pub const PROMPT_MAX_LEN: usize = 4000;
 
 /// An email address: trimmed, lower-cased, at most 254 characters, `local@domain.tld` shaped.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,18 +19,19 @@ pub struct Email(String);
 impl Email {
     pub fn parse(raw: &str) -> Result<Self, ValidationError> {
         let email = raw.trim().to_lowercase();
-        let err = |m: &str| Err(ValidationError::new("email", m));
+        let err = |m: String| Err(ValidationError::new("email", m));
+        let shape = || "email must look like name@example.com".to_owned();
         if email.is_empty() {
-            return err("email is required");
+            return err("email is required".to_owned());
         }
         if email.chars().count() > EMAIL_MAX_LEN {
-            return err("email must be at most 254 characters");
+            return err(format!("email must be at most {EMAIL_MAX_LEN} characters"));
         }
         let Some((local, domain)) = email.rsplit_once('@') else {
-            return err("email must look like name@example.com");
+            return err(shape());
         };
         let valid_local = !local.is_empty()
-            && local.len() <= 64
+            && local.len() <= EMAIL_LOCAL_MAX_LEN
             && !local.starts_with('.')
             && !local.ends_with('.')
             && !local.contains("..")
@@ -62,14 +42,14 @@ impl Email {
         let valid_domain = labels.len() >= 2
             && labels.iter().all(|l| {
                 !l.is_empty()
-                    && l.len() <= 63
+                    && l.len() <= DOMAIN_LABEL_MAX_LEN
                     && !l.starts_with('-')
                     && !l.ends_with('-')
                     && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
             })
             && labels.last().is_some_and(|tld| tld.len() >= 2);
         if !valid_local || !valid_domain {
-            return err("email must look like name@example.com");
+            return err(shape());
         }
         Ok(Self(email))
     }
@@ -93,13 +73,13 @@ impl Password {
         if len < PASSWORD_MIN_LEN {
             return Err(ValidationError::new(
                 field,
-                "password must be at least 8 characters",
+                format!("password must be at least {PASSWORD_MIN_LEN} characters"),
             ));
         }
         if len > PASSWORD_MAX_LEN {
             return Err(ValidationError::new(
                 field,
-                "password must be at most 128 characters",
+                format!("password must be at most {PASSWORD_MAX_LEN} characters"),
             ));
         }
         Ok(Self(raw.to_owned()))
@@ -114,74 +94,6 @@ impl Password {
 impl fmt::Debug for Password {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("Password(***)")
-    }
-}
-
-/// An API key's label: 1 to 64 characters after trimming, no control characters.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct KeyName(String);
-
-impl KeyName {
-    pub fn parse(raw: &str) -> Result<Self, ValidationError> {
-        let name = raw.trim();
-        if name.is_empty() {
-            return Err(ValidationError::new("name", "key name is required"));
-        }
-        if name.chars().count() > KEY_NAME_MAX_LEN {
-            return Err(ValidationError::new(
-                "name",
-                "key name must be at most 64 characters",
-            ));
-        }
-        if name.chars().any(char::is_control) {
-            return Err(ValidationError::new(
-                "name",
-                "key name must not contain control characters",
-            ));
-        }
-        Ok(Self(name.to_owned()))
-    }
-
-    pub fn into_inner(self) -> String {
-        self.0
-    }
-}
-
-/// A prompt for the demo paid route: 1 to 4000 characters after trimming.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Prompt(String);
-
-impl Prompt {
-    pub fn parse(raw: &str) -> Result<Self, ValidationError> {
-        let prompt = raw.trim();
-        if prompt.is_empty() {
-            return Err(ValidationError::new("prompt", "prompt is required"));
-        }
-        if prompt.chars().count() > PROMPT_MAX_LEN {
-            return Err(ValidationError::new(
-                "prompt",
-                "prompt must be at most 4000 characters",
-            ));
-        }
-        Ok(Self(prompt.to_owned()))
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-/// The `limit` of a paginated list: 1 to 200, 50 when absent.
-pub fn page_limit(raw: Option<i64>) -> Result<i64, ValidationError> {
-    use crate::dto::{LEDGER_DEFAULT_LIMIT, LEDGER_MAX_LIMIT};
-    let limit = raw.unwrap_or(LEDGER_DEFAULT_LIMIT);
-    if (1..=LEDGER_MAX_LIMIT).contains(&limit) {
-        Ok(limit)
-    } else {
-        Err(ValidationError::new(
-            "limit",
-            format!("limit must be between 1 and {LEDGER_MAX_LIMIT}"),
-        ))
     }
 }
 
@@ -238,7 +150,8 @@ mod tests {
         assert_eq!(email_of_len(254).len(), 254);
         assert!(Email::parse(&email_of_len(254)).is_ok());
         assert_eq!(email_of_len(255).len(), 255);
-        assert!(Email::parse(&email_of_len(255)).is_err());
+        let err = Email::parse(&email_of_len(255)).unwrap_err();
+        assert_eq!(err.message, "email must be at most 254 characters");
     }
 
     #[test]
@@ -249,39 +162,16 @@ mod tests {
         assert!(Password::parse(&"x".repeat(129), "password").is_err());
         // Characters, not bytes: eight 'é' are 16 bytes but a valid 8-character password.
         assert!(Password::parse(&"é".repeat(8), "password").is_ok());
+        assert_eq!(
+            Password::parse("short", "password").unwrap_err().message,
+            "password must be at least 8 characters"
+        );
     }
 
     #[test]
     fn password_debug_hides_the_secret() {
         let p = Password::parse("hunter2hunter2", "password").unwrap();
         assert!(!format!("{p:?}").contains("hunter2"));
-    }
-
-    #[test]
-    fn key_name_rules() {
-        assert_eq!(KeyName::parse("  ci  ").unwrap().into_inner(), "ci");
-        assert!(KeyName::parse("   ").is_err());
-        assert!(KeyName::parse(&"k".repeat(65)).is_err());
-        assert!(KeyName::parse("bad\nname").is_err());
-        assert!(KeyName::parse(&"k".repeat(64)).is_ok());
-    }
-
-    #[test]
-    fn prompt_rules() {
-        assert!(Prompt::parse("").is_err());
-        assert!(Prompt::parse(&"p".repeat(4001)).is_err());
-        assert_eq!(Prompt::parse(" hi ").unwrap().as_str(), "hi");
-    }
-
-    #[test]
-    fn page_limits() {
-        assert_eq!(page_limit(None), Ok(50));
-        assert_eq!(page_limit(Some(200)), Ok(200));
-        assert!(
-            page_limit(Some(0)).is_err()
-                && page_limit(Some(201)).is_err()
-                && page_limit(Some(-1)).is_err()
-        );
     }
 
     #[test]

@@ -1,0 +1,175 @@
+//! The OpenAPI parts that guards contribute. A route lists its guard among its responses
+//! (`responses((status = 200, body = T), Charge<5>)`) and gets, from the guard, its error
+//! responses (401, 402, 403, with the price in the words) and, through the document pass
+//! `GuardParts`, its security requirement, the 429 every `/api` route can answer and the 400, 413
+//! and 415 of a route that reads input. Nothing is typed twice, so the document cannot drift from
+//! what the extractors do.
+
+use std::collections::BTreeMap;
+
+use utoipa::{
+    Modify,
+    openapi::{
+        self, ContentBuilder, Ref, RefOr, Response, ResponseBuilder,
+        extensions::ExtensionsBuilder,
+        path::{Operation, ParameterIn},
+        security::SecurityRequirement,
+    },
+};
+
+/// The key of a pseudo-response by which a guard names its credentials (in the description);
+/// `GuardParts` removes it and sets the operation's security instead. A key of its own, so a
+/// route may still describe its 401 in its own words.
+const CREDENTIALS: &str = "x-credentials";
+/// Set by `Charge<N>` on its 402 response; read and removed by `GuardParts`.
+const PRICE: &str = "x-price";
+
+/// What a guard accepts as proof of who is calling.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Credentials {
+    /// `Authorization: Bearer <access token>` or `X-API-Key` (scripts).
+    BearerOrKey,
+    /// A browser session's access token only: a leaked key must not manage keys or spend money.
+    Bearer,
+}
+
+impl Credentials {
+    fn name(self) -> &'static str {
+        match self {
+            Self::BearerOrKey => "bearer_or_key",
+            Self::Bearer => "bearer",
+        }
+    }
+
+    fn security(name: &str) -> Option<Vec<SecurityRequirement>> {
+        let bearer = || SecurityRequirement::new("bearer", Vec::<String>::new());
+        let key = || SecurityRequirement::new("api_key", Vec::<String>::new());
+        match name {
+            "bearer_or_key" => Some(vec![bearer(), key()]),
+            "bearer" => Some(vec![bearer()]),
+            _ => None,
+        }
+    }
+}
+
+/// A contract error response (`ErrorBody`) with this description.
+pub fn error(description: impl Into<String>) -> Response {
+    ResponseBuilder::new()
+        .description(description)
+        .content(
+            "application/json",
+            ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name("ErrorBody")))
+                .build(),
+        )
+        .build()
+}
+
+/// The responses of a guard that authenticates with `credentials`: 401, `forbidden` as the 403,
+/// the guard's `others`, and the credentials for `GuardParts`.
+pub fn guard_responses(
+    credentials: Credentials,
+    forbidden: &str,
+    others: impl IntoIterator<Item = (&'static str, Response)>,
+) -> BTreeMap<String, RefOr<Response>> {
+    let marker = ResponseBuilder::new()
+        .description(credentials.name())
+        .build();
+    [
+        (CREDENTIALS, marker),
+        ("401", error("unauthorized: missing or invalid credentials")),
+        ("403", error(forbidden)),
+    ]
+    .into_iter()
+    .chain(others)
+    .map(|(status, response)| (status.to_owned(), RefOr::T(response)))
+    .collect()
+}
+
+/// The 402 of a route that costs `credits`, carrying the price to the operation's description.
+pub fn price_response(credits: i64) -> Response {
+    let mut response = error(format!(
+        "insufficient_credits: the call costs {credits} credit{}",
+        if credits == 1 { "" } else { "s" }
+    ));
+    response.extensions = Some(ExtensionsBuilder::new().add(PRICE, credits).build());
+    response
+}
+
+/// The document pass that completes each operation from its guard's parts (see the module doc).
+pub struct GuardParts;
+
+impl Modify for GuardParts {
+    fn modify(&self, api: &mut openapi::OpenApi) {
+        for (path, item) in api.paths.paths.iter_mut() {
+            let operations = [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.patch,
+            ];
+            for operation in operations.into_iter().flatten() {
+                complete(path, operation);
+            }
+        }
+    }
+}
+
+fn complete(path: &str, operation: &mut Operation) {
+    let responses = &mut operation.responses.responses;
+    if let Some(RefOr::T(marker)) = responses.remove(CREDENTIALS) {
+        operation.security = Credentials::security(&marker.description);
+    }
+    if let Some(price) = take_extension(responses, "402", PRICE).and_then(|p| p.as_i64()) {
+        let cost = format!(
+            "Costs {price} credit{} a call; an error answer refunds {}.",
+            if price == 1 { "" } else { "s" },
+            if price == 1 { "it" } else { "them" }
+        );
+        operation.description = Some(match operation.description.take() {
+            Some(text) => format!("{text}\n\n{cost}"),
+            None => cost,
+        });
+    }
+    let reads_query = operation
+        .parameters
+        .iter()
+        .flatten()
+        .any(|p| p.parameter_in == ParameterIn::Query);
+    let mut standard = Vec::new();
+    if operation.request_body.is_some() {
+        standard.extend([
+            ("400", "validation_error or bad_request"),
+            ("413", "payload_too_large"),
+            ("415", "unsupported_media_type"),
+        ]);
+    } else if reads_query {
+        standard.push(("400", "validation_error or bad_request"));
+    }
+    if path.starts_with("/api/") {
+        standard.push(("429", "rate_limited (see Retry-After)"));
+    }
+    for (status, description) in standard {
+        responses
+            .entry(status.to_owned())
+            .or_insert_with(|| RefOr::T(error(description)));
+    }
+}
+
+/// Removes the marker `key` from the `status` response and returns its value.
+fn take_extension(
+    responses: &mut BTreeMap<String, RefOr<Response>>,
+    status: &str,
+    key: &str,
+) -> Option<serde_json::Value> {
+    let Some(RefOr::T(response)) = responses.get_mut(status) else {
+        return None;
+    };
+    let extensions = response.extensions.as_mut()?;
+    let value = extensions.remove(key);
+    if extensions.is_empty() {
+        response.extensions = None;
+    }
+    value
+}

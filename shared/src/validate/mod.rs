@@ -1,0 +1,65 @@
+//! Validation rules of the contract, the one place each is written: the API enforces them, the
+//! SPA checks them before sending, the CLI tasks parse with them. Each domain newtype validates on
+//! parse, so a value of the type is valid by construction, and every message is formatted from
+//! the same constants the check uses.
+
+mod account;
+mod credits;
+mod keys;
+mod paging;
+mod prompt;
+
+use std::fmt;
+
+pub use account::{EMAIL_MAX_LEN, Email, PASSWORD_MAX_LEN, PASSWORD_MIN_LEN, Password};
+pub use credits::{
+    GRANT_MAX_ABS, GRANT_NOTE_MAX_LEN, GrantAmount, GrantNote, USAGE_DEFAULT_DAYS, USAGE_MAX_DAYS,
+    UsageDays,
+};
+pub use keys::{KEY_NAME_MAX_LEN, KeyName};
+pub use paging::{PAGE_DEFAULT_LIMIT, PAGE_MAX_LIMIT, PageLimit};
+pub use prompt::{PROMPT_MAX_LEN, Prompt};
+
+/// Why a value was refused; `field` names the offending input for the client to highlight.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValidationError {
+    pub field: &'static str,
+    pub message: String,
+}
+
+impl ValidationError {
+    pub fn new(field: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            field,
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for ValidationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.field, self.message)
+    }
+}
+
+impl std::error::Error for ValidationError {}
+
+/// Trimmed text of 1 to `max` characters (Unicode scalar values, not bytes).
+fn bounded_text<'a>(
+    raw: &'a str,
+    field: &'static str,
+    what: &str,
+    max: usize,
+) -> Result<&'a str, ValidationError> {
+    let text = raw.trim();
+    if text.is_empty() {
+        return Err(ValidationError::new(field, format!("{what} is required")));
+    }
+    if text.chars().count() > max {
+        return Err(ValidationError::new(
+            field,
+            format!("{what} must be at most {max} characters"),
+        ));
+    }
+    Ok(text)
+}

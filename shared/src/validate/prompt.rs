@@ -1,0 +1,34 @@
+//! The demo paid route's input.
+
+use super::{ValidationError, bounded_text};
+
+pub const PROMPT_MAX_LEN: usize = 4000;
+
+/// A prompt for the demo paid route: 1 to 4000 characters after trimming.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Prompt(String);
+
+impl Prompt {
+    pub fn parse(raw: &str) -> Result<Self, ValidationError> {
+        bounded_text(raw, "prompt", "prompt", PROMPT_MAX_LEN).map(|p| Self(p.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prompt_rules() {
+        assert_eq!(Prompt::parse("").unwrap_err().message, "prompt is required");
+        assert_eq!(
+            Prompt::parse(&"p".repeat(4001)).unwrap_err().message,
+            "prompt must be at most 4000 characters"
+        );
+        assert_eq!(Prompt::parse(" hi ").unwrap().as_str(), "hi");
+    }
+}
