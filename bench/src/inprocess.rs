@@ -14,6 +14,7 @@ use backend::{
     models::{LedgerRow, UserRow, ledger::Posted},
 };
 use diesel::{Connection, PgConnection, SqliteConnection, connection::SimpleConnection};
+use secrecy::ExposeSecret;
 use shared::dto::Role;
 
 /// The backend's configuration for `database_url`, defaults otherwise (as the server has them).
@@ -142,9 +143,9 @@ pub fn ledger_page_micros(database_url: &str, user_id: i64, before: Option<i64>)
 /// A connection outside any pool, set up as the server's are (the same SQLite pragmas).
 pub fn raw_connection(url: &DatabaseUrl) -> Result<AnyConnection> {
     Ok(match url {
-        DatabaseUrl::Postgres(url) => {
-            AnyConnection::Postgresql(PgConnection::establish(url).context("cannot connect")?)
-        }
+        DatabaseUrl::Postgres(url) => AnyConnection::Postgresql(
+            PgConnection::establish(url.expose_secret()).context("cannot connect")?,
+        ),
         DatabaseUrl::Sqlite(path) => {
             let path = path.to_str().context("the SQLite path is not UTF-8")?;
             let mut c = SqliteConnection::establish(path).context("cannot open")?;

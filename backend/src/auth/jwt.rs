@@ -6,9 +6,10 @@ use std::{rc::Rc, time::Duration};
 use actix_web::{HttpMessage, HttpRequest};
 
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use secrecy::{ExposeSecret, SecretSlice};
 use serde::{Deserialize, Serialize};
 
-use crate::{config::JwtSecret, error::ApiError};
+use crate::error::ApiError;
 
 const ISSUER: &str = "saas-starter";
 const AUDIENCE: &str = "saas-starter-api";
@@ -41,7 +42,7 @@ pub struct JwtKeys {
 }
 
 impl JwtKeys {
-    pub fn new(secret: &JwtSecret, ttl: Duration) -> Self {
+    pub fn new(secret: &SecretSlice<u8>, ttl: Duration) -> Self {
         let mut validation = Validation::new(Algorithm::HS256);
         validation.leeway = 5;
         validation.validate_nbf = true;
@@ -49,8 +50,8 @@ impl JwtKeys {
         validation.set_audience(&[AUDIENCE]);
         validation.set_required_spec_claims(&["exp", "nbf", "iss", "aud", "sub"]);
         Self {
-            encoding: EncodingKey::from_secret(secret.as_bytes()),
-            decoding: DecodingKey::from_secret(secret.as_bytes()),
+            encoding: EncodingKey::from_secret(secret.expose_secret()),
+            decoding: DecodingKey::from_secret(secret.expose_secret()),
             validation,
             ttl,
         }

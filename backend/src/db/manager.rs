@@ -8,6 +8,7 @@ use diesel::{
     Connection, ConnectionError, PgConnection, SqliteConnection, connection::SimpleConnection,
     r2d2::R2D2Connection,
 };
+use secrecy::ExposeSecret;
 
 use super::AnyConnection;
 use crate::config::DatabaseUrl;
@@ -43,7 +44,7 @@ impl r2d2::ManageConnection for ConnectionManager {
     fn connect(&self) -> Result<AnyConnection, ConnectionError> {
         match &self.url {
             DatabaseUrl::Postgres(url) => {
-                PgConnection::establish(url).map(AnyConnection::Postgresql)
+                PgConnection::establish(url.expose_secret()).map(AnyConnection::Postgresql)
             }
             DatabaseUrl::Sqlite(path) => {
                 if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {

@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 
 use hmac::{Hmac, Mac};
+use secrecy::ExposeSecret;
 use serde::Deserialize;
 use sha2::Sha256;
 
@@ -33,7 +34,7 @@ impl Client {
     }
 
     pub fn webhook_secret(&self) -> &str {
-        &self.config.webhook_secret
+        self.config.webhook_secret.expose_secret()
     }
 
     /// Creates a one-line-item Checkout Session for the package and returns its payment page.
@@ -65,7 +66,7 @@ impl Client {
         let response = self
             .http
             .post(format!("{}/v1/checkout/sessions", self.config.api_base))
-            .bearer_auth(&self.config.secret_key)
+            .bearer_auth(self.config.secret_key.expose_secret())
             .header("Idempotency-Key", uuid::Uuid::new_v4().to_string())
             .form(&form)
             .send()

@@ -1,0 +1,115 @@
+//! Typed configuration from the environment (and an optional `.env` file in `main`).
+//!
+//! Every setting is parsed once at start-up; a bad value stops the server with one line naming
+//! the variable. `Config::from_lookup` takes any key lookup so tests need no process environment,
+//! and reads the settings in the order of the README's configuration table. The reader and its
+//! errors are in `env`, the values with a syntax of their own beside it; `checks` holds the rules
+//! that go beyond one value's syntax, such as what prod mode refuses.
+
+mod checks;
+mod choices;
+mod database_url;
+mod env;
+mod packages;
+mod stripe;
+#[cfg(test)]
+mod tests;
+
+use std::{net::SocketAddr, path::PathBuf, time::Duration};
+
+use secrecy::SecretSlice;
+use shared::dto::CreditPackage;
+
+pub use self::{
+    choices::{LogFormat, Mode},
+    database_url::DatabaseUrl,
+    env::ConfigError,
+    stripe::StripeConfig,
+};
+use self::{env::Env, packages::CreditPackages};
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub mode: Mode,
+    pub database_url: DatabaseUrl,
+    /// The HMAC key for access tokens.
+    pub jwt_secret: SecretSlice<u8>,
+    /// True when no `JWT_SECRET` was given and a random one was generated (dev mode only).
+    pub jwt_secret_generated: bool,
+    pub bind_addr: SocketAddr,
+    pub static_dir: PathBuf,
+    pub cors_origins: Vec<String>,
+    pub bcrypt_cost: u32,
+    pub access_token_ttl: Duration,
+    pub refresh_token_ttl: Duration,
+    pub rate_limit_enabled: bool,
+    pub rate_limit_auth_per_minute: u32,
+    pub rate_limit_api_per_minute: u32,
+    pub trust_proxy: bool,
+    pub credit_packages: Vec<CreditPackage>,
+    pub log_format: LogFormat,
+    pub db_pool_size: u32,
+    pub db_timeout: Duration,
+    pub stripe: Option<StripeConfig>,
+    /// Where users reach the app (`https://app.example.com`), for links such as Stripe's return
+    /// URLs; when unset, taken from each request's Host.
+    pub public_url: Option<String>,
+}
+
+const MINUTE: Duration = Duration::from_secs(60);
+const DAY: Duration = Duration::from_secs(86_400);
+
+impl Config {
+    /// Reads the process environment.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|key| std::env::var(key).ok())
+    }
+
+    /// Reads settings through `lookup(name)`; unset and blank values take their defaults.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let env = Env::new(lookup);
+        let mode = env.parse("APP_MODE")?.unwrap_or(Mode::Dev);
+        let prod = mode == Mode::Prod;
+        Ok(Self {
+            mode,
+            database_url: env.parse("DATABASE_URL")?.unwrap_or_default(),
+            jwt_secret: checks::jwt_secret(&env, mode)?,
+            // `jwt_secret` makes one up exactly when none is set (and refuses that in prod).
+            jwt_secret_generated: env.string("JWT_SECRET").is_none(),
+            bind_addr: env.socket_addr("BIND_ADDR")?.unwrap_or(if prod {
+                SocketAddr::from(([0, 0, 0, 0], 8000))
+            } else {
+                SocketAddr::from(([127, 0, 0, 1], 8000))
+            }),
+            static_dir: env.parse("STATIC_DIR")?.unwrap_or_else(|| "dist".into()),
+            cors_origins: env.list("CORS_ORIGINS"),
+            bcrypt_cost: checks::bcrypt_cost(&env, mode)?,
+            access_token_ttl: env.duration("ACCESS_TOKEN_TTL", 15 * MINUTE)?,
+            refresh_token_ttl: env.duration("REFRESH_TOKEN_TTL", 30 * DAY)?,
+            rate_limit_enabled: env.bool("RATE_LIMIT_ENABLED", true)?,
+            rate_limit_auth_per_minute: env.number("RATE_LIMIT_AUTH_PER_MINUTE", 20)?,
+            rate_limit_api_per_minute: env.number("RATE_LIMIT_API_PER_MINUTE", 6000)?,
+            trust_proxy: env.bool("TRUST_PROXY", false)?,
+            credit_packages: env
+                .parse_or::<CreditPackages>("CREDIT_PACKAGES", CreditPackages::DEFAULT)?
+                .0,
+            log_format: env.parse("LOG_FORMAT")?.unwrap_or(if prod {
+                LogFormat::Json
+            } else {
+                LogFormat::Pretty
+            }),
+            db_pool_size: checks::db_pool_size(&env)?,
+            db_timeout: Duration::from_millis(env.number("DB_TIMEOUT_MS", 5000)?),
+            stripe: StripeConfig::from_env(&env)?,
+            public_url: checks::public_url(&env)?,
+        })
+    }
+
+    pub fn is_dev(&self) -> bool {
+        self.mode == Mode::Dev
+    }
+
+    pub fn package(&self, id: &str) -> Option<&CreditPackage> {
+        self.credit_packages.iter().find(|p| p.id == id)
+    }
+}

@@ -1,0 +1,142 @@
+//! `Config::from_lookup` as a whole: defaults, prod refusals, and errors naming the variable.
+
+use std::{collections::HashMap, path::Path};
+
+use super::*;
+
+fn config(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
+    let map: HashMap<String, String> = pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    Config::from_lookup(|k| map.get(k).cloned())
+}
+
+#[test]
+fn dev_defaults_need_no_settings() {
+    let c = config(&[]).unwrap();
+    assert_eq!(c.mode, Mode::Dev);
+    assert!(c.jwt_secret_generated);
+    assert_eq!(c.bind_addr.to_string(), "127.0.0.1:8000");
+    assert!(
+        matches!(&c.database_url, DatabaseUrl::Sqlite(path) if path == Path::new("./data/app.db"))
+    );
+    assert_eq!(c.static_dir, Path::new("dist"));
+    assert_eq!(c.bcrypt_cost, 12);
+    assert_eq!(c.credit_packages.len(), 3);
+    assert_eq!(c.access_token_ttl, Duration::from_secs(900));
+    assert_eq!(c.refresh_token_ttl, Duration::from_secs(30 * 86_400));
+    assert_eq!(c.log_format, LogFormat::Pretty);
+    assert_eq!(c.db_timeout, Duration::from_millis(5000));
+}
+
+#[test]
+fn prod_refuses_missing_or_short_secret() {
+    assert_eq!(
+        config(&[("APP_MODE", "prod")]).unwrap_err().var,
+        "JWT_SECRET"
+    );
+    assert_eq!(
+        config(&[("APP_MODE", "prod"), ("JWT_SECRET", "short")])
+            .unwrap_err()
+            .var,
+        "JWT_SECRET"
+    );
+    let ok = config(&[("APP_MODE", "prod"), ("JWT_SECRET", &"s".repeat(32))]).unwrap();
+    assert!(!ok.jwt_secret_generated);
+    assert_eq!(ok.bind_addr.to_string(), "0.0.0.0:8000");
+    assert_eq!(ok.log_format, LogFormat::Json);
+}
+
+#[test]
+fn prod_refuses_weak_bcrypt_cost() {
+    let err = config(&[
+        ("APP_MODE", "prod"),
+        ("JWT_SECRET", &"s".repeat(32)),
+        ("BCRYPT_COST", "4"),
+    ]);
+    assert_eq!(err.unwrap_err().var, "BCRYPT_COST");
+}
+
+#[test]
+fn errors_name_the_variable() {
+    for (var, value) in [
+        ("APP_MODE", "staging"),
+        ("DATABASE_URL", "postgres:x.db"),
+        ("DATABASE_URL", "sqlite://:memory:"),
+        ("BIND_ADDR", "localhost"),
+        ("BCRYPT_COST", "twelve"),
+        ("BCRYPT_COST", "32"),
+        ("ACCESS_TOKEN_TTL", "10y"),
+        ("RATE_LIMIT_ENABLED", "maybe"),
+        ("CREDIT_PACKAGES", "a:1:2"),
+        ("CREDIT_PACKAGES", "a:0:2:usd"),
+        ("CREDIT_PACKAGES", "a:1:2:usd,a:3:4:usd"),
+        ("LOG_FORMAT", "xml"),
+        ("DB_POOL_SIZE", "0"),
+        ("PUBLIC_URL", "app.example.com"),
+    ] {
+        let err = config(&[(var, value)]).unwrap_err();
+        assert_eq!(err.var, var, "{var}={value} gave {err}");
+        assert!(err.to_string().starts_with(&format!("{var}: ")), "{err}");
+    }
+}
+
+#[test]
+fn durations_take_units() {
+    let c = config(&[("ACCESS_TOKEN_TTL", "15m"), ("REFRESH_TOKEN_TTL", "7d")]).unwrap();
+    assert_eq!(c.access_token_ttl, Duration::from_secs(900));
+    assert_eq!(c.refresh_token_ttl, Duration::from_secs(7 * 86_400));
+}
+
+#[test]
+fn secrets_are_not_in_debug_output() {
+    let c = config(&[
+        ("JWT_SECRET", "a-very-secret-value-of-32-bytes!!"),
+        ("STRIPE_SECRET_KEY", "sk_test_topsecret"),
+        ("STRIPE_WEBHOOK_SECRET", "whsec_topsecret"),
+        (
+            "DATABASE_URL",
+            "postgres://app:pg-topsecret@db.internal/app",
+        ),
+    ])
+    .unwrap();
+    let debug = format!("{c:?}");
+    assert!(
+        !debug.contains("a-very-secret") && !debug.contains("topsecret"),
+        "{debug}"
+    );
+}
+
+#[test]
+fn stripe_needs_both_keys() {
+    let c = config(&[
+        ("STRIPE_SECRET_KEY", "sk_test_1"),
+        ("STRIPE_WEBHOOK_SECRET", "whsec_1"),
+    ])
+    .unwrap();
+    assert_eq!(
+        c.stripe.map(|s| s.api_base).as_deref(),
+        Some("https://api.stripe.com")
+    );
+    assert!(config(&[]).unwrap().stripe.is_none());
+    // One without the other names the missing one.
+    assert_eq!(
+        config(&[("STRIPE_SECRET_KEY", "sk_test_1")])
+            .unwrap_err()
+            .var,
+        "STRIPE_WEBHOOK_SECRET"
+    );
+    assert_eq!(
+        config(&[("STRIPE_WEBHOOK_SECRET", "whsec_1")])
+            .unwrap_err()
+            .var,
+        "STRIPE_SECRET_KEY"
+    );
+}
+
+#[test]
+fn public_url_loses_its_trailing_slash() {
+    let c = config(&[("PUBLIC_URL", "https://app.example.com/")]).unwrap();
+    assert_eq!(c.public_url.as_deref(), Some("https://app.example.com"));
+}
