@@ -15,3 +15,4 @@ mod security_headers;
 mod shutdown;
 mod spa;
 mod startup;
+mod upgrade;

@@ -80,7 +80,25 @@ impl TestApp {
 
     /// Starts the server on a fresh database, with some settings overridden.
     pub async fn spawn_with(backend: Backend, overrides: &[(&str, &str)]) -> Self {
+        Self::start(backend, overrides, |_| ()).await
+    }
+
+    /// Starts the server once `before(database_url)` has run on the fresh database: a database
+    /// as an older release left it, for instance.
+    pub async fn spawn_after(backend: Backend, before: impl FnOnce(&str) + Send + 'static) -> Self {
+        Self::start(backend, &[], before).await
+    }
+
+    async fn start(
+        backend: Backend,
+        overrides: &[(&str, &str)],
+        before: impl FnOnce(&str) + Send + 'static,
+    ) -> Self {
         let (settings, db) = prepare(backend, overrides).await;
+        let url = settings["DATABASE_URL"].clone();
+        tokio::task::spawn_blocking(move || before(&url))
+            .await
+            .expect("the database set-up panicked");
         let app = backend::Application::build(config_from(&settings))
             .await
             .unwrap_or_else(|e| panic!("the server did not start on {backend:?}: {e:?}"));

@@ -58,6 +58,16 @@ impl TestApp {
         }
     }
 
+    /// Signs an existing account in, in this browser (its password is [`PASSWORD`]).
+    pub async fn sign_in_as(&self, email: &str) -> TestUser {
+        let tokens = self.login(email, PASSWORD).await;
+        TestUser {
+            id: tokens.user.id,
+            email: email.to_owned(),
+            token: tokens.access_token,
+        }
+    }
+
     /// Signs `user` in again from another browser: the new browser and its access token.
     pub async fn sign_in_elsewhere(&self, user: &TestUser) -> (TestApp, String) {
         let browser = self.new_browser();

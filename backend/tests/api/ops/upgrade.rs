@@ -1,0 +1,144 @@
+//! A database made by the previous release upgrades in place. Its ledger spoke in reason strings
+//! (`purchase:starter`, `admin: welcome`, `refund: POST /api/generate-text`, the bare route of a
+//! spend); after the migrations every entry has its typed kind and details, every balance still
+//! equals the sum of its ledger, and the books go on from there.
+
+use diesel::migration::{MigrationConnection, MigrationSource};
+use diesel::{Connection, PgConnection, SqliteConnection};
+use diesel_migrations::{FileBasedMigrations, MigrationHarness};
+use shared::dto::LedgerKind;
+
+use crate::helpers::*;
+
+both_backends!(a_database_of_the_first_release_upgrades_with_every_balance_intact);
+
+/// What the first release wrote for two customers: purchases (Stripe and dev), a paid call, its
+/// refund, an admin's grant and an admin's correction. Balances as that release left them.
+const FIRST_RELEASE_DATA: &str = "
+INSERT INTO users (email, password_hash, role, credits, is_active, token_version, created_at, updated_at)
+VALUES ('ada@example.com', '{hash}', 'user', 120, TRUE, 0, '2026-11-24 09:00:00', '2026-11-24 09:00:00'),
+       ('bob@example.com', '{hash}', 'user', 999, TRUE, 0, '2026-11-24 09:00:00', '2026-11-24 09:00:00');
+INSERT INTO credit_ledger (user_id, delta, reason, reference, balance_after, created_at)
+SELECT id, 100, 'purchase:starter', 'stripe:cs_test_1', 100, '2026-11-24 10:00:00' FROM users WHERE email = 'ada@example.com';
+INSERT INTO credit_ledger (user_id, delta, reason, reference, balance_after, created_at)
+SELECT id, -1, 'POST /api/generate-text', NULL, 99, '2026-11-24 10:01:00' FROM users WHERE email = 'ada@example.com';
+INSERT INTO credit_ledger (user_id, delta, reason, reference, balance_after, created_at)
+SELECT user_id, 1, 'refund: POST /api/generate-text', 'refund:' || id, 100, '2026-11-24 10:01:01'
+FROM credit_ledger WHERE delta = -1;
+INSERT INTO credit_ledger (user_id, delta, reason, reference, balance_after, created_at)
+SELECT id, 25, 'admin: welcome', NULL, 125, '2026-11-24 11:00:00' FROM users WHERE email = 'ada@example.com';
+INSERT INTO credit_ledger (user_id, delta, reason, reference, balance_after, created_at)
+SELECT id, -5, 'admin: correction', NULL, 120, '2026-11-24 12:00:00' FROM users WHERE email = 'ada@example.com';
+INSERT INTO credit_ledger (user_id, delta, reason, reference, balance_after, created_at)
+SELECT id, 1000, 'purchase:pro', 'dev:5f0c', 1000, '2026-11-25 10:00:00' FROM users WHERE email = 'bob@example.com';
+INSERT INTO credit_ledger (user_id, delta, reason, reference, balance_after, created_at)
+SELECT id, -1, 'POST /api/generate-text', NULL, 999, '2026-11-25 10:05:00' FROM users WHERE email = 'bob@example.com';
+";
+
+/// The first release's schema (its one migration, recorded as applied) and its data.
+fn first_release_database(url: &str) {
+    let hash = bcrypt::hash(PASSWORD, 4).expect("a bcrypt hash");
+    let data = FIRST_RELEASE_DATA.replace("{hash}", &hash);
+    match url.strip_prefix("sqlite://") {
+        Some(path) => apply_first_release(
+            SqliteConnection::establish(path).expect("the SQLite file opens"),
+            "sqlite",
+            &data,
+        ),
+        None => apply_first_release(
+            PgConnection::establish(url).expect("PostgreSQL answers"),
+            "postgres",
+            &data,
+        ),
+    }
+}
+
+fn apply_first_release<C>(mut conn: C, dialect: &str, data: &str)
+where
+    C: Connection + MigrationConnection + MigrationHarness<C::Backend>,
+{
+    conn.setup().expect("the migrations table");
+    let dir = format!("{}/../migrations/{dialect}", env!("CARGO_MANIFEST_DIR"));
+    let source = FileBasedMigrations::from_path(&dir).expect("the migrations folder");
+    let first = MigrationSource::<C::Backend>::migrations(&source)
+        .expect("the migrations read")
+        .into_iter()
+        .min_by_key(|m| m.name().version().to_string())
+        .expect("at least one migration");
+    conn.run_migration(&*first)
+        .expect("the first release's migration applies");
+    conn.batch_execute(data)
+        .expect("the first release's data goes in");
+}
+
+async fn a_database_of_the_first_release_upgrades_with_every_balance_intact(backend: Backend) {
+    let app = TestApp::spawn_after(backend, first_release_database).await;
+    let route = || "POST /api/generate-text".to_owned();
+
+    let ada = app.sign_in_as("ada@example.com").await;
+    let ledger = app.ledger(ada.bearer()).await;
+    let entries: Vec<(i64, LedgerKind, i64)> = ledger
+        .iter()
+        .map(|e| (e.delta, e.kind.clone(), e.balance_after))
+        .collect();
+    let spend_id = ledger[3].id;
+    assert_eq!(
+        entries,
+        vec![
+            (
+                -5,
+                LedgerKind::Grant {
+                    note: "correction".into()
+                },
+                120
+            ),
+            (
+                25,
+                LedgerKind::Grant {
+                    note: "welcome".into()
+                },
+                125
+            ),
+            (
+                1,
+                LedgerKind::Refund {
+                    refunded_entry_id: spend_id,
+                    route: route()
+                },
+                100
+            ),
+            (-1, LedgerKind::Spend { route: route() }, 99),
+            (
+                100,
+                LedgerKind::Purchase {
+                    package_id: "starter".into()
+                },
+                100
+            ),
+        ]
+    );
+    assert_ledger_consistent(&app, ada.bearer()).await;
+
+    let bob = app.sign_in_as("bob@example.com").await;
+    let kinds: Vec<LedgerKind> = app
+        .ledger(bob.bearer())
+        .await
+        .into_iter()
+        .map(|e| e.kind)
+        .collect();
+    assert_eq!(
+        kinds,
+        vec![
+            LedgerKind::Spend { route: route() },
+            LedgerKind::Purchase {
+                package_id: "pro".into()
+            },
+        ]
+    );
+    assert_ledger_consistent(&app, bob.bearer()).await;
+
+    // The books go on: a paid call after the upgrade is one more typed entry.
+    app.spend(ada.bearer(), 1).await;
+    assert_eq!(app.balance(ada.bearer()).await, 119);
+    assert_ledger_consistent(&app, ada.bearer()).await;
+}
