@@ -74,12 +74,15 @@ impl Application {
             .map_err(|source| StartupError::Bind { addr, source })?
             .port();
         let state = web::Data::new(AppState::new(config, db).map_err(StartupError::Thread)?);
-        let api_document = web::Data::from(routes::docs::ApiDocument::new());
+        let api = routes::docs::document();
+        let api_document = web::Data::from(routes::docs::ApiDocument::new(&api));
+        let route_table = web::Data::from(routes::RouteTable::new(&api));
         let server = HttpServer::new(move || {
             let config = &state.config;
             App::new()
                 .app_data(state.clone())
                 .app_data(api_document.clone())
+                .app_data(route_table.clone())
                 .app_data(
                     web::JsonConfig::default()
                         .limit(JSON_LIMIT)

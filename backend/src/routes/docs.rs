@@ -4,15 +4,11 @@
 
 use std::sync::Arc;
 
-use actix_web::{
-    App, HttpRequest, HttpResponse,
-    http::{Method, header},
-    web,
-};
+use actix_web::{App, HttpResponse, http::header, web};
 use utoipa::{
     Modify, OpenApi,
     openapi::{
-        self, PathItem,
+        self,
         security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme},
     },
 };
@@ -79,61 +75,17 @@ pub fn document() -> openapi::OpenApi {
     api
 }
 
-/// The document, serialised once at start-up, and its routes for telling 404 from 405.
+/// The document, serialised once at start-up.
 pub struct ApiDocument {
     json: String,
-    routes: Vec<(Vec<String>, Vec<Method>)>,
 }
 
 impl ApiDocument {
-    pub fn new() -> Arc<Self> {
-        let api = document();
-        let routes = api
-            .paths
-            .paths
-            .iter()
-            .map(|(path, item)| (segments(path), methods(item)))
-            .collect();
+    pub fn new(api: &openapi::OpenApi) -> Arc<Self> {
         Arc::new(Self {
             json: api.to_json().unwrap_or_default(),
-            routes,
         })
     }
-
-    /// The methods a documented route allows at `path`, if any route matches it.
-    fn allowed_methods(&self, path: &str) -> Option<&[Method]> {
-        let wanted = segments(path);
-        self.routes
-            .iter()
-            .find(|(template, _)| {
-                template.len() == wanted.len()
-                    && template
-                        .iter()
-                        .zip(&wanted)
-                        .all(|(t, w)| t == w || (t.starts_with('{') && !w.is_empty()))
-            })
-            .map(|(_, methods)| methods.as_slice())
-    }
-}
-
-fn segments(path: &str) -> Vec<String> {
-    path.trim_end_matches('/')
-        .split('/')
-        .map(str::to_owned)
-        .collect()
-}
-
-fn methods(item: &PathItem) -> Vec<Method> {
-    [
-        (&item.get, Method::GET),
-        (&item.post, Method::POST),
-        (&item.put, Method::PUT),
-        (&item.patch, Method::PATCH),
-        (&item.delete, Method::DELETE),
-    ]
-    .into_iter()
-    .filter_map(|(op, method)| op.as_ref().map(|_| method))
-    .collect()
 }
 
 pub fn configure<T>(scope: utoipa_actix_web::scope::Scope<T>) -> utoipa_actix_web::scope::Scope<T>
@@ -149,7 +101,7 @@ where
         .route("/openapi.json", web::get().to(openapi_json))
         .route("/docs", web::get().to(docs_page))
         .route("/docs/{asset}", web::get().to(docs_asset))
-        .default_service(web::to(not_found_or_method_not_allowed))
+        .default_service(web::to(super::fallback::not_found_or_method_not_allowed))
 }
 
 async fn openapi_json(doc: web::Data<ApiDocument>) -> HttpResponse {
@@ -213,27 +165,4 @@ async fn docs_asset(asset: web::Path<String>) -> Result<HttpResponse, ApiError> 
             .insert_header((header::VARY, "Accept-Encoding"));
     }
     Ok(res.body(body))
-}
-
-/// Unmatched `/api` requests: 405 (with `Allow`) when the path exists for other methods, else 404.
-pub(crate) async fn not_found_or_method_not_allowed(
-    req: HttpRequest,
-    doc: web::Data<ApiDocument>,
-) -> HttpResponse {
-    use actix_web::ResponseError;
-    match doc.allowed_methods(req.path()) {
-        Some(methods) if !methods.contains(req.method()) => {
-            let allow = methods
-                .iter()
-                .map(Method::as_str)
-                .collect::<Vec<_>>()
-                .join(", ");
-            let mut res = ApiError::MethodNotAllowed.error_response();
-            if let Ok(value) = header::HeaderValue::from_str(&allow) {
-                res.headers_mut().insert(header::ALLOW, value);
-            }
-            res
-        }
-        _ => ApiError::NotFound("route").error_response(),
-    }
 }

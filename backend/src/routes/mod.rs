@@ -6,6 +6,7 @@ mod auth;
 mod credits;
 mod demo;
 pub mod docs;
+mod fallback;
 mod health;
 mod keys;
 mod me;
@@ -16,6 +17,8 @@ use actix_web::{middleware::from_fn, web};
 use utoipa_actix_web::{scope, service_config::ServiceConfig};
 
 use crate::http::rate_limit;
+
+pub use fallback::RouteTable;
 
 /// Registers every route: `/api/...` and the health probes.
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -33,11 +36,11 @@ pub fn configure(cfg: &mut ServiceConfig) {
         // Other methods on the probes: 405 with Allow, not the SPA's fallback.
         .route(
             "/healthz",
-            web::route().to(docs::not_found_or_method_not_allowed),
+            web::route().to(fallback::not_found_or_method_not_allowed),
         )
         .route(
             "/readyz",
-            web::route().to(docs::not_found_or_method_not_allowed),
+            web::route().to(fallback::not_found_or_method_not_allowed),
         )
         .service(docs::configure(api));
 }
