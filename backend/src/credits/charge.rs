@@ -1,3 +1,6 @@
+//! `Charge<N>`: the extractor that authenticates the caller and spends N credits before the
+//! handler runs.
+
 use std::collections::BTreeMap;
 
 use actix_web::{FromRequest, HttpMessage, HttpRequest, dev::Payload};

@@ -1,3 +1,5 @@
+//! Refunds: the middleware that gives a charge back when its request ends in an error.
+
 use std::sync::Mutex;
 
 use actix_web::{

@@ -1,3 +1,5 @@
+//! `RequireCredits`: access for callers with a positive balance, spending nothing.
+
 use std::collections::BTreeMap;
 
 use actix_web::{FromRequest, HttpRequest, dev::Payload};

@@ -1,4 +1,4 @@
-// The tables of migrations/{sqlite,postgres}: the same columns and types on both backends.
+//! The tables of migrations/{sqlite,postgres}: the same columns and types on both backends.
 
 diesel::table! {
     users (id) {

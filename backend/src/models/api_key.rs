@@ -1,3 +1,5 @@
+//! API keys: stored as a SHA-256 hash with a visible prefix, shown once, revoked at once.
+
 use chrono::{NaiveDateTime, TimeDelta};
 use diesel::prelude::*;
 use shared::dto::{ApiKey, CreatedKey};

@@ -1,3 +1,5 @@
+//! Accounts: their credentials, role, state and the balance the credit guard debits.
+
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use shared::dto::{Role, User};

@@ -1,3 +1,5 @@
+//! The admin's routes: list users, grant credits, enable, disable and promote accounts.
+
 use actix_web::{get, patch, post, web};
 use shared::{
     dto::{Balance, ErrorBody, GrantCreditsRequest, Role, UpdateUserRequest, User, UserListQuery},

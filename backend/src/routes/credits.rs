@@ -1,3 +1,5 @@
+//! Credits: the balance, the ledger, usage per day, the packages on sale and buying them.
+
 use actix_web::{HttpRequest, get, post, web};
 use chrono::{TimeDelta, Utc};
 use shared::{

@@ -1,3 +1,5 @@
+//! Probes for load balancers and orchestrators: liveness and readiness.
+
 use actix_web::{HttpResponse, get};
 use serde_json::json;
 use shared::dto::ErrorBody;

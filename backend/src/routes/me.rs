@@ -1,3 +1,5 @@
+//! The signed-in account: who it is, and changing its password.
+
 use actix_web::{HttpResponse, get, post, web};
 use shared::{
     dto::{ChangePasswordRequest, ErrorBody, User},

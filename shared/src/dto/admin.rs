@@ -1,3 +1,5 @@
+//! Bodies and queries of the admin routes (`/api/admin/...`).
+
 use serde::{Deserialize, Serialize};
 
 use super::Role;

@@ -1,3 +1,5 @@
+//! Bodies of the sign-up, sign-in and token routes (`/api/auth/...`).
+
 use serde::{Deserialize, Serialize};
 
 use super::User;

@@ -1,3 +1,5 @@
+//! Credits: the balance, the typed ledger, usage per day and credit packages (`/api/credits/...`).
+
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 

@@ -1,3 +1,5 @@
+//! Bodies of the demo paid routes.
+
 use serde::{Deserialize, Serialize};
 
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -1,3 +1,5 @@
+//! The error body every failed call answers with, and its codes.
+
 use serde::{Deserialize, Serialize};
 
 /// Every error body: `{"error": {"code": "...", "message": "..."}}`.

@@ -1,3 +1,5 @@
+//! API keys as listed and as created (`/api/keys`).
+
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 

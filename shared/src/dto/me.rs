@@ -1,3 +1,5 @@
+//! The signed-in user and their account changes (`/api/me`).
+
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
