@@ -7,6 +7,7 @@ use hmac::{Hmac, Mac};
 use secrecy::ExposeSecret;
 use serde::Deserialize;
 use sha2::Sha256;
+use shared::dto::CreditPackage;
 
 use super::Purchase;
 use crate::config::StripeConfig;
@@ -180,6 +181,9 @@ pub struct EventData {
 pub struct CheckoutSession {
     pub id: String,
     pub payment_status: String,
+    /// What was paid, in the currency's smallest unit.
+    pub amount_total: Option<i64>,
+    pub currency: Option<String>,
     #[serde(default)]
     pub metadata: HashMap<String, String>,
 }
@@ -189,6 +193,16 @@ impl CheckoutSession {
     pub fn purchase(&self) -> Option<(i64, &str)> {
         let user_id = self.metadata.get("user_id")?.parse().ok()?;
         Some((user_id, self.metadata.get("package_id")?.as_str()))
+    }
+
+    /// Whether what was paid is the package's price as configured now: a session created at
+    /// another price (a changed configuration, a tampered session) must not buy the package.
+    pub fn paid_for(&self, package: &CreditPackage) -> bool {
+        self.amount_total == Some(package.price_cents)
+            && self
+                .currency
+                .as_deref()
+                .is_some_and(|c| c.eq_ignore_ascii_case(&package.currency))
     }
 }
 

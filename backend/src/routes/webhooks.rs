@@ -81,6 +81,17 @@ async fn stripe_webhook(
         tracing::error!(session = %session.id, package_id, "paid checkout for an unknown package");
         return Ok(received);
     };
+    if !session.paid_for(package) {
+        tracing::error!(
+            session = %session.id,
+            package_id,
+            paid = ?session.amount_total,
+            currency = ?session.currency,
+            price = package.price_cents,
+            "paid amount differs from the package's price: not credited"
+        );
+        return Ok(received);
+    }
     match credit_purchase(
         &state.db,
         user_id,

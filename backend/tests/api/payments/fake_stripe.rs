@@ -101,7 +101,8 @@ pub async fn spawn_with_stripe(backend: Backend, stripe: &FakeStripe) -> TestApp
     .await
 }
 
-/// A `checkout.session.completed` event for `user_id` buying `package_id`.
+/// A `checkout.session.completed` event for `user_id` buying `package_id`, paid at the default
+/// price of that package (`CREDIT_PACKAGES`' default: starter $5, pro $40).
 pub fn completed_checkout(
     event_id: &str,
     session_id: &str,
@@ -117,6 +118,8 @@ pub fn completed_checkout(
             "id": session_id,
             "object": "checkout.session",
             "payment_status": payment_status,
+            "amount_total": match package_id { "starter" => 500, "pro" => 4000, _ => 0 },
+            "currency": "usd",
             "client_reference_id": user_id.to_string(),
             "metadata": { "user_id": user_id.to_string(), "package_id": package_id, "credits": "100" }
         }}

@@ -2,7 +2,7 @@
 
 use futures::future::join_all;
 use reqwest::StatusCode;
-use serde_json::json;
+use serde_json::{Value, json};
 use shared::dto::LedgerKind;
 
 use super::fake_stripe::{
@@ -15,6 +15,7 @@ both_backends!(
     ten_concurrent_deliveries_credit_once,
     bad_signatures_are_400_and_write_nothing,
     unpaid_and_unknown_events_are_acknowledged_and_ignored,
+    a_payment_of_another_amount_or_currency_credits_nothing,
     without_stripe_the_webhook_is_unavailable
 );
 
@@ -158,4 +159,34 @@ async fn without_stripe_the_webhook_is_unavailable(backend: Backend) {
     )
     .await;
     assert_eq!(app.balance(user.bearer()).await, 0);
+}
+
+async fn a_payment_of_another_amount_or_currency_credits_nothing(backend: Backend) {
+    let stripe = FakeStripe::start().await;
+    let app = spawn_with_stripe(backend, &stripe).await;
+    let user = app.new_user().await;
+    let paid = |event: &str, session: &str, amount: Value, currency: Value| {
+        let mut event = completed_checkout(event, session, user.id, "starter", "paid");
+        event["data"]["object"]["amount_total"] = amount;
+        event["data"]["object"]["currency"] = currency;
+        event
+    };
+
+    for event in [
+        paid("evt_7", "cs_test_7", json!(1), json!("usd")),
+        paid("evt_8", "cs_test_8", json!(500), json!("eur")),
+        paid("evt_9", "cs_test_9", Value::Null, Value::Null),
+    ] {
+        // Acknowledged (Stripe retrying would not help), logged, and not credited.
+        assert_eq!(app.deliver_signed(&event).await.status(), StatusCode::OK);
+    }
+    assert_eq!(app.balance(user.bearer()).await, 0);
+    assert!(app.ledger(user.bearer()).await.is_empty());
+
+    let full_price = paid("evt_10", "cs_test_10", json!(500), json!("USD"));
+    assert_eq!(
+        app.deliver_signed(&full_price).await.status(),
+        StatusCode::OK
+    );
+    assert_eq!(app.balance(user.bearer()).await, 100);
 }
