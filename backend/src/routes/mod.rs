@@ -13,7 +13,11 @@ mod me;
 pub mod spa;
 mod webhooks;
 
-use actix_web::{middleware::from_fn, web};
+use actix_web::{
+    http::header,
+    middleware::{DefaultHeaders, from_fn},
+    web,
+};
 use utoipa_actix_web::{scope, service_config::ServiceConfig};
 
 use crate::http::rate_limit;
@@ -24,6 +28,9 @@ pub use fallback::RouteTable;
 pub fn configure(cfg: &mut ServiceConfig) {
     let api = scope("/api")
         .wrap(from_fn(rate_limit::enforce))
+        // Tokens, new keys, balances, personal data: no cache may keep an /api answer unless
+        // its route says otherwise (the docs' assets do).
+        .wrap(DefaultHeaders::new().add((header::CACHE_CONTROL, "no-store")))
         .configure(auth::configure)
         .configure(me::configure)
         .configure(keys::configure)

@@ -9,7 +9,8 @@ const HSTS: &str = "Strict-Transport-Security";
 
 both_backends!(
     every_kind_of_response_carries_the_security_headers,
-    production_adds_hsts
+    production_adds_hsts,
+    api_answers_are_never_cached
 );
 
 async fn every_kind_of_response_carries_the_security_headers(backend: Backend) {
@@ -87,4 +88,38 @@ fn assert_security_headers(case: &str, response: &Response) {
         !expect_header(response, "Referrer-Policy").is_empty(),
         "{case}"
     );
+}
+
+/// Tokens, a new key, personal data and errors: `Cache-Control: no-store` on every `/api` answer,
+/// so no shared or browser cache keeps one.
+async fn api_answers_are_never_cached(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let signup = app.try_signup(&unique_email(), PASSWORD).await;
+    let user = app.new_user().await;
+    let admin = app.new_admin().await;
+
+    let responses = [
+        ("sign-up tokens", signup),
+        ("refreshed tokens", app.try_refresh().await),
+        (
+            "a new API key",
+            app.try_create_key(user.bearer(), "ci").await,
+        ),
+        ("the caller", app.try_me(user.bearer()).await),
+        ("the ledger", app.try_ledger_page(user.bearer(), "").await),
+        ("the user list", app.try_admin_users(admin.bearer()).await),
+        ("an error", app.try_me(Auth::None).await),
+    ];
+    for (what, response) in responses {
+        assert!(
+            response.status().as_u16() < 500,
+            "{what}: {}",
+            response.status()
+        );
+        assert_eq!(
+            header_value(&response, "cache-control").as_deref(),
+            Some("no-store"),
+            "{what}"
+        );
+    }
 }
