@@ -10,7 +10,9 @@ const EMAIL_LOCAL_MAX_LEN: usize = 64;
 /// RFC 1035's limit on one label of a domain name.
 const DOMAIN_LABEL_MAX_LEN: usize = 63;
 pub const PASSWORD_MIN_LEN: usize = 8;
-pub const PASSWORD_MAX_LEN: usize = 128;
+/// bcrypt reads this many bytes and ignores the rest, so a longer password would be weaker than
+/// it looks: refused rather than cut.
+pub const PASSWORD_MAX_BYTES: usize = 72;
 
 /// An email address: trimmed, lower-cased, at most 254 characters, `local@domain.tld` shaped.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -63,23 +65,25 @@ impl Email {
     }
 }
 
-/// A new password: 8 to 128 characters (counted as Unicode scalar values, not bytes).
+/// A new password: at least 8 characters (Unicode scalar values) and at most 72 bytes.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Password(String);
 
 impl Password {
     pub fn parse(raw: &str, field: &'static str) -> Result<Self, ValidationError> {
-        let len = raw.chars().count();
-        if len < PASSWORD_MIN_LEN {
+        if raw.chars().count() < PASSWORD_MIN_LEN {
             return Err(ValidationError::new(
                 field,
                 format!("password must be at least {PASSWORD_MIN_LEN} characters"),
             ));
         }
-        if len > PASSWORD_MAX_LEN {
+        if raw.len() > PASSWORD_MAX_BYTES {
             return Err(ValidationError::new(
                 field,
-                format!("password must be at most {PASSWORD_MAX_LEN} characters"),
+                format!(
+                    "password must be at most {PASSWORD_MAX_BYTES} bytes (as many letters, fewer \
+                     with accents or emoji)"
+                ),
             ));
         }
         Ok(Self(raw.to_owned()))
@@ -158,10 +162,12 @@ mod tests {
     fn password_length_bounds_are_inclusive() {
         assert!(Password::parse(&"x".repeat(7), "password").is_err());
         assert!(Password::parse(&"x".repeat(8), "password").is_ok());
-        assert!(Password::parse(&"x".repeat(128), "password").is_ok());
-        assert!(Password::parse(&"x".repeat(129), "password").is_err());
-        // Characters, not bytes: eight 'é' are 16 bytes but a valid 8-character password.
+        assert!(Password::parse(&"x".repeat(72), "password").is_ok());
+        assert!(Password::parse(&"x".repeat(73), "password").is_err());
+        // At least 8 characters: eight 'é' are 16 bytes and a valid password; at most 72 bytes:
+        // 37 'é' are 74.
         assert!(Password::parse(&"é".repeat(8), "password").is_ok());
+        assert!(Password::parse(&"é".repeat(37), "password").is_err());
         assert_eq!(
             Password::parse("short", "password").unwrap_err().message,
             "password must be at least 8 characters"

@@ -11,7 +11,7 @@ mod prompt;
 
 use std::fmt;
 
-pub use account::{EMAIL_MAX_LEN, Email, PASSWORD_MAX_LEN, PASSWORD_MIN_LEN, Password};
+pub use account::{EMAIL_MAX_LEN, Email, PASSWORD_MAX_BYTES, PASSWORD_MIN_LEN, Password};
 pub use credits::{
     GRANT_MAX_ABS, GRANT_NOTE_MAX_LEN, GrantAmount, GrantNote, USAGE_DEFAULT_DAYS, USAGE_MAX_DAYS,
     UsageDays,
