@@ -1,5 +1,7 @@
 //! Settings checked beyond their syntax: ranges, and the weak values prod mode refuses.
 
+use std::net::SocketAddr;
+
 use secrecy::SecretSlice;
 
 use super::{
@@ -65,4 +67,22 @@ pub fn public_url(env: &Env) -> Result<Option<String>, ConfigError> {
             Err("must start with http:// or https://".to_owned())
         }
     })
+}
+
+/// `BIND_ADDR`: dev mode hands out free credits, so it listens on a loopback address only, unless
+/// `ALLOW_DEV_MODE_PUBLIC=true` says the network around it is private (a container's, say).
+pub fn dev_mode_bind(env: &Env, mode: Mode, bind_addr: SocketAddr) -> Result<(), ConfigError> {
+    if mode == Mode::Dev
+        && !bind_addr.ip().is_loopback()
+        && !env.bool("ALLOW_DEV_MODE_PUBLIC", false)?
+    {
+        return Err(ConfigError::new(
+            "BIND_ADDR",
+            format!(
+                "{bind_addr} is not a loopback address, and dev mode gives credits away: set \
+                 APP_MODE=prod, bind 127.0.0.1, or set ALLOW_DEV_MODE_PUBLIC=true"
+            ),
+        ));
+    }
+    Ok(())
 }

@@ -70,17 +70,19 @@ impl Config {
         let env = Env::new(lookup);
         let mode = env.parse("APP_MODE")?.unwrap_or(Mode::Dev);
         let prod = mode == Mode::Prod;
+        let bind_addr = env.socket_addr("BIND_ADDR")?.unwrap_or(if prod {
+            SocketAddr::from(([0, 0, 0, 0], 8000))
+        } else {
+            SocketAddr::from(([127, 0, 0, 1], 8000))
+        });
+        checks::dev_mode_bind(&env, mode, bind_addr)?;
         Ok(Self {
             mode,
             database_url: env.parse("DATABASE_URL")?.unwrap_or_default(),
             jwt_secret: checks::jwt_secret(&env, mode)?,
             // `jwt_secret` makes one up exactly when none is set (and refuses that in prod).
             jwt_secret_generated: env.string("JWT_SECRET").is_none(),
-            bind_addr: env.socket_addr("BIND_ADDR")?.unwrap_or(if prod {
-                SocketAddr::from(([0, 0, 0, 0], 8000))
-            } else {
-                SocketAddr::from(([127, 0, 0, 1], 8000))
-            }),
+            bind_addr,
             static_dir: env.parse("STATIC_DIR")?.unwrap_or_else(|| "dist".into()),
             cors_origins: env.list("CORS_ORIGINS"),
             bcrypt_cost: checks::bcrypt_cost(&env, mode)?,

@@ -140,3 +140,18 @@ fn public_url_loses_its_trailing_slash() {
     let c = config(&[("PUBLIC_URL", "https://app.example.com/")]).unwrap();
     assert_eq!(c.public_url.as_deref(), Some("https://app.example.com"));
 }
+
+#[test]
+fn dev_mode_listens_publicly_only_when_allowed() {
+    let public = ("BIND_ADDR", "0.0.0.0:8000");
+    assert_eq!(config(&[public]).unwrap_err().var, "BIND_ADDR");
+    assert_eq!(
+        config(&[("BIND_ADDR", "[::1]:8000")])
+            .unwrap()
+            .bind_addr
+            .to_string(),
+        "[::1]:8000"
+    );
+    let allowed = config(&[public, ("ALLOW_DEV_MODE_PUBLIC", "true")]).unwrap();
+    assert_eq!(allowed.bind_addr.to_string(), "0.0.0.0:8000");
+}

@@ -29,8 +29,13 @@ async fn start_up_line_names_the_url_and_the_database(backend: Backend) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_settings_stop_start_up_with_one_line_naming_the_variable() {
-    let cases: [(&str, &[(&str, &str)]); 2] = [
+    let cases: [(&str, &[(&str, &str)]); 3] = [
         ("BCRYPT_COST", &[("BCRYPT_COST", "abc")]),
+        // Dev mode gives credits away: not on a public address unless said so.
+        (
+            "BIND_ADDR",
+            &[("APP_MODE", "dev"), ("BIND_ADDR", "0.0.0.0:0")],
+        ),
         (
             "JWT_SECRET",
             &[
