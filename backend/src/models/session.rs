@@ -51,8 +51,6 @@ pub enum Rotation {
     /// The token was already spent: its whole family is now revoked.
     Reused,
     Expired,
-    /// A concurrent refresh with the same token won (PostgreSQL; SQLite runs them one by one).
-    LostRace,
     /// No session has this token.
     Unknown,
 }
@@ -130,7 +128,9 @@ impl SessionRow {
         if session.expires_at <= at {
             return Ok(Rotation::Expired);
         }
-        // Guarded by `revoked_at IS NULL`: of two concurrent refreshes with one token, one wins.
+        // Guarded by `revoked_at IS NULL`: of two concurrent refreshes with one token, one wins
+        // (PostgreSQL; SQLite runs them one by one). The loser presented a spent token, as a
+        // replay would: the family goes, on both databases alike.
         let revoked = diesel::update(
             sessions::table
                 .find(session.id)
@@ -139,7 +139,8 @@ impl SessionRow {
         .set(sessions::revoked_at.eq(at))
         .execute(conn)?;
         if revoked == 0 {
-            return Ok(Rotation::LostRace);
+            Self::revoke_family(conn, &session.family_id)?;
+            return Ok(Rotation::Reused);
         }
         Self::issue(conn, session.user_id, &session.family_id, ttl).map(Rotation::Rotated)
     }

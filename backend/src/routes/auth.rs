@@ -152,9 +152,7 @@ async fn refresh(state: State, req: HttpRequest) -> Result<HttpResponse, ApiErro
             // Committed whatever the outcome: a reused token has just revoked its family.
             Ok::<_, diesel::result::Error>(match SessionRow::rotate(conn, &token, ttl)? {
                 Rotation::Rotated(session) => Refresh::Rotated(user, session),
-                Rotation::Reused | Rotation::Expired | Rotation::LostRace | Rotation::Unknown => {
-                    Refresh::Refused
-                }
+                Rotation::Reused | Rotation::Expired | Rotation::Unknown => Refresh::Refused,
             })
         })
         .await?;

@@ -1,14 +1,23 @@
 //! Ending sessions: refresh-token reuse, logout of one session, logout everywhere.
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::{
+    sync::atomic::{AtomicBool, Ordering},
+    time::Duration,
+};
 
+use backend::{
+    db::{AnyConnection, ConnectionManager, write_transaction},
+    models::{SessionRow, session::Rotation},
+};
 use futures::future::join_all;
+use r2d2::ManageConnection;
 use reqwest::StatusCode;
 
 use crate::helpers::*;
 
 both_backends!(
     reusing_a_rotated_refresh_token_revokes_the_whole_family,
+    two_refreshes_of_one_token_at_once_count_as_reuse,
     logout_leaves_other_sessions_alone,
     logout_all_ends_every_session_and_every_token,
     logout_all_takes_effect_at_once_while_the_server_is_busy,
@@ -30,6 +39,50 @@ async fn reusing_a_rotated_refresh_token_revokes_the_whole_family(backend: Backe
         "unauthorized",
     )
     .await;
+}
+
+/// The loser of two simultaneous refreshes presented a spent token, as a thief racing the owner
+/// would: the family goes, on both databases. Made simultaneous in the database itself: the
+/// second rotation starts while the first one's transaction is still open (PostgreSQL used to
+/// answer that loser with a plain 401 and keep the winner's session).
+async fn two_refreshes_of_one_token_at_once_count_as_reuse(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let cookie = RefreshCookie::of(&app.try_signup(&unique_email(), PASSWORD).await)
+        .expect("signup sets the refresh cookie");
+    let config = app.config();
+
+    let (winner, loser) = tokio::task::spawn_blocking(move || {
+        let manager = ConnectionManager::new(&config.database_url, config.db_timeout);
+        let connect = || manager.connect().expect("a database connection");
+        let rotate = move |conn: &mut AnyConnection, token: &str| {
+            write_transaction(conn, |c| {
+                SessionRow::rotate(c, token, Duration::from_secs(60))
+            })
+        };
+        let (mut first, mut second) = (connect(), connect());
+        let token = cookie.value.clone();
+        let mut loser = None;
+        let winner = write_transaction(&mut first, |c| {
+            let won = SessionRow::rotate(c, &token, Duration::from_secs(60))?;
+            // The second rotation begins before this transaction commits.
+            let racer = std::thread::spawn(move || rotate(&mut second, &token));
+            std::thread::sleep(Duration::from_millis(300));
+            loser = Some(racer);
+            Ok::<_, diesel::result::Error>(won)
+        })
+        .expect("the first rotation");
+        let loser = loser.expect("the racer").join().expect("the racer thread");
+        (winner, loser.expect("the second rotation"))
+    })
+    .await
+    .expect("the database thread");
+
+    let Rotation::Rotated(session) = winner else {
+        panic!("the first refresh wins");
+    };
+    assert!(matches!(loser, Rotation::Reused), "the second is a reuse");
+    let after = app.try_refresh_with_cookie(&session.refresh_token).await;
+    expect_error(after, StatusCode::UNAUTHORIZED, "unauthorized").await;
 }
 
 async fn logout_leaves_other_sessions_alone(backend: Backend) {
