@@ -3,9 +3,15 @@
 
 use std::process::ExitCode;
 
-use std::error::Error;
+use std::{error::Error, io::IsTerminal};
 
-use backend::{Application, Config, config::Mode, error::ErrorChain, tasks, telemetry};
+use backend::{
+    Application, Config,
+    config::Mode,
+    error::ErrorChain,
+    tasks::{self, Admin, IfExists},
+    telemetry,
+};
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
@@ -23,11 +29,15 @@ enum Command {
     Migrate,
     /// Print the OpenAPI document (for client generators and `make lint`).
     Openapi,
-    /// Create an admin, or promote an existing user. The password comes from ADMIN_PASSWORD, or
-    /// a random one is generated and printed once.
+    /// Create an admin. The password comes from ADMIN_PASSWORD (the way for deployments), or a
+    /// random one is generated and shown once, on a terminal only.
     CreateAdmin {
         #[arg(long)]
         email: String,
+        /// Make an existing account an admin. Its owner chose its password: be sure the account
+        /// is the person you mean, not someone who signed up with their email first.
+        #[arg(long)]
+        promote_existing: bool,
     },
     /// Add credits to a user's balance (negative to take back), with a ledger row.
     GrantCredits {
@@ -73,22 +83,10 @@ fn main() -> ExitCode {
         Command::Migrate => tasks::migrate(&config)
             .map(|()| println!("migrations applied"))
             .map_err(Into::into),
-        Command::CreateAdmin { email } => {
-            let (password, generated) = match std::env::var("ADMIN_PASSWORD") {
-                Ok(p) if !p.is_empty() => (p, false),
-                _ => (backend::auth::secret::random_token(20), true),
-            };
-            tasks::create_admin(&config, &email, &password)
-                .map(|id| {
-                    println!("admin {email} (id {id}) is ready");
-                    if generated {
-                        println!(
-                            "password (shown once, unless the user already existed): {password}"
-                        );
-                    }
-                })
-                .map_err(Into::into)
-        }
+        Command::CreateAdmin {
+            email,
+            promote_existing,
+        } => create_admin(&config, &email, promote_existing),
         Command::GrantCredits {
             email,
             amount,
@@ -104,6 +102,44 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// `create-admin`. A generated password is shown on a terminal only: written anywhere else (a CI
+/// log, a container's log sink) it would outlive the moment.
+fn create_admin(
+    config: &Config,
+    email: &str,
+    promote_existing: bool,
+) -> Result<(), Box<dyn Error>> {
+    let (password, generated) = match std::env::var("ADMIN_PASSWORD") {
+        Ok(p) if !p.is_empty() => (p, false),
+        _ if std::io::stdout().is_terminal() => (backend::auth::secret::random_token(20), true),
+        _ => {
+            return Err(
+                "ADMIN_PASSWORD is not set and the output is not a terminal, where a \
+                        generated password could be shown safely: set ADMIN_PASSWORD"
+                    .into(),
+            );
+        }
+    };
+    let if_exists = if promote_existing {
+        IfExists::Promote
+    } else {
+        IfExists::Refuse
+    };
+    let admin = tasks::create_admin(config, email, &password, if_exists)?;
+    match admin {
+        Admin::Created(id) => {
+            println!("admin {email} (id {id}) is ready");
+            if generated {
+                println!("password (shown once): {password}");
+            }
+        }
+        Admin::Promoted(id) => {
+            println!("{email} (id {id}) is now an admin; its password is unchanged")
+        }
+    }
+    Ok(())
 }
 
 fn serve(config: Config) -> Result<(), Box<dyn Error>> {

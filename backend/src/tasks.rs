@@ -23,8 +23,11 @@ pub enum TaskError {
     Invalid(#[from] ValidationError),
     #[error("no user with email {0}")]
     NoSuchUser(String),
-    #[error("{0} signed up while the admin was being created: run the task again")]
-    EmailTakenMeanwhile(String),
+    #[error(
+        "{0} already has an account, with the password its owner chose: if that is the person \
+         you mean, run again with --promote-existing"
+    )]
+    AccountExists(String),
     #[error("that would make the balance negative")]
     WouldGoNegative,
     #[error("cannot hash the password")]
@@ -41,21 +44,45 @@ pub fn migrate(config: &Config) -> Result<(), TaskError> {
     open(config).map(drop)
 }
 
-/// Makes `email` an admin: promotes an existing user (their password is kept), or creates one
-/// with `password`. Returns the user's id.
-pub fn create_admin(config: &Config, email: &str, password: &str) -> Result<i64, TaskError> {
+/// What `create_admin` does when the email already has an account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IfExists {
+    /// Refuse: whoever signed up first with the founder's email must not become admin.
+    Refuse,
+    /// Make that account an admin, keeping the password its owner chose.
+    Promote,
+}
+
+/// An admin made by `create_admin`, with their id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Admin {
+    Created(i64),
+    Promoted(i64),
+}
+
+/// Makes `email` an admin: a new account with `password`, or, with `IfExists::Promote`, the
+/// existing one.
+pub fn create_admin(
+    config: &Config,
+    email: &str,
+    password: &str,
+    if_exists: IfExists,
+) -> Result<Admin, TaskError> {
     let email = Email::parse(email)?.into_inner();
     let db = open(config)?;
     let existing = db.write_blocking(|conn| UserRow::find_by_email(conn, &email))?;
     if let Some(user) = existing {
+        if if_exists == IfExists::Refuse {
+            return Err(TaskError::AccountExists(email));
+        }
         db.write_blocking(|conn| UserRow::set_role(conn, user.id, Role::Admin))?;
-        return Ok(user.id);
+        return Ok(Admin::Promoted(user.id));
     }
     let password = Password::parse(password, "password")?;
     let hash = bcrypt::hash(password.expose(), config.bcrypt_cost)?;
     match db.write_blocking(|conn| UserRow::create(conn, &email, &hash, Role::Admin))? {
-        CreateUser::Created(user) => Ok(user.id),
-        CreateUser::EmailTaken => Err(TaskError::EmailTakenMeanwhile(email)),
+        CreateUser::Created(user) => Ok(Admin::Created(user.id)),
+        CreateUser::EmailTaken => Err(TaskError::AccountExists(email)),
     }
 }
 

@@ -80,7 +80,8 @@ impl Server {
         let (config, email, password) =
             (self.config.clone(), email.to_owned(), password.to_owned());
         tokio::task::spawn_blocking(move || {
-            backend::tasks::create_admin(&config, &email, &password)
+            use backend::tasks::{IfExists, create_admin};
+            create_admin(&config, &email, &password, IfExists::Refuse)
         })
         .await
         .expect("create-admin ran")

@@ -3,21 +3,42 @@
 use reqwest::StatusCode;
 use shared::dto::{Role, User};
 
+use backend::tasks::{Admin, IfExists, TaskError, create_admin};
+
 use crate::helpers::*;
 
 both_backends!(
-    create_admin_promotes_an_existing_user,
+    create_admin_refuses_an_existing_account_unless_told_to_promote_it,
+    create_admin_shows_a_generated_password_on_a_terminal_only,
     grant_credits_task_updates_balance_and_ledger
 );
 
-async fn create_admin_promotes_an_existing_user(backend: Backend) {
+/// Whoever signed up first with the founder's email must not become admin by accident: an
+/// existing account is refused unless promoting it is asked for.
+async fn create_admin_refuses_an_existing_account_unless_told_to_promote_it(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let user = app.new_user().await;
 
-    assert_eq!(app.create_admin_by_task(&user.email).await, user.id);
+    let refused = app
+        .run_task({
+            let email = user.email.clone();
+            move |config| create_admin(&config, &email, "another password", IfExists::Refuse)
+        })
+        .await;
+    assert!(
+        matches!(refused, Err(TaskError::AccountExists(_))),
+        "{refused:?}"
+    );
+    assert_eq!(app.me(user.bearer()).await.role, Role::User);
+
+    let promoted = app
+        .create_admin_by_task(&user.email, IfExists::Promote)
+        .await;
+    assert_eq!(promoted, Admin::Promoted(user.id));
     assert_eq!(
-        app.create_admin_by_task(&user.email).await,
-        user.id,
+        app.create_admin_by_task(&user.email, IfExists::Promote)
+            .await,
+        Admin::Promoted(user.id),
         "running it again is harmless"
     );
 
@@ -30,6 +51,48 @@ async fn create_admin_promotes_an_existing_user(backend: Backend) {
         .expect("the user is listed");
     assert_eq!(promoted.role, Role::Admin);
     assert_eq!(users.len(), 2, "no duplicate account");
+    // The owner's password still works; the one the operator typed does not.
+    app.new_browser().login(&user.email, PASSWORD).await;
+}
+
+/// A generated password goes to a terminal only: with the output captured (a CI log, a log sink)
+/// the command refuses and asks for ADMIN_PASSWORD.
+async fn create_admin_shows_a_generated_password_on_a_terminal_only(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let email = unique_email();
+    let run = |admin_password: Option<&str>| {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_backend"));
+        command
+            .args(["create-admin", "--email", &email])
+            .env("DATABASE_URL", app.setting("DATABASE_URL"))
+            .env("BCRYPT_COST", "4")
+            .env_remove("ADMIN_PASSWORD");
+        if let Some(password) = admin_password {
+            command.env("ADMIN_PASSWORD", password);
+        }
+        command.output().expect("the binary runs")
+    };
+
+    let refused = run(None);
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(!refused.status.success(), "{stderr}");
+    assert!(stderr.contains("ADMIN_PASSWORD"), "{stderr}");
+    // Nothing was created: the email is still free.
+    expect_error(
+        app.try_login(&email, PASSWORD).await,
+        StatusCode::UNAUTHORIZED,
+        "invalid_credentials",
+    )
+    .await;
+
+    let created = run(Some(PASSWORD));
+    let stdout = String::from_utf8_lossy(&created.stdout);
+    assert!(created.status.success(), "{stdout}");
+    assert!(
+        !stdout.contains(PASSWORD),
+        "the password is not echoed: {stdout}"
+    );
+    app.login(&email, PASSWORD).await;
 }
 
 async fn grant_credits_task_updates_balance_and_ledger(backend: Backend) {

@@ -1,6 +1,6 @@
 //! Test users: signing up, admins and credits through the command-line tasks.
 
-use backend::tasks::{create_admin, grant_credits};
+use backend::tasks::{Admin, IfExists, create_admin, grant_credits};
 
 use super::app::{Auth, TestApp};
 
@@ -48,7 +48,9 @@ impl TestApp {
     /// Makes an admin with the `create-admin` task and signs them in in this browser.
     pub async fn new_admin(&self) -> TestUser {
         let email = unique_email();
-        let id = self.create_admin_by_task(&email).await;
+        let Admin::Created(id) = self.create_admin_by_task(&email, IfExists::Refuse).await else {
+            panic!("a new email makes a new admin");
+        };
         let tokens = self.login(&email, PASSWORD).await;
         assert_eq!(tokens.user.id, id, "create_admin returns the user id");
         TestUser {
@@ -75,10 +77,11 @@ impl TestApp {
         (browser, token)
     }
 
-    /// The `create-admin` task: creates the admin (password [`PASSWORD`]) or promotes the user.
-    pub async fn create_admin_by_task(&self, email: &str) -> i64 {
+    /// The `create-admin` task: creates the admin (password [`PASSWORD`]), or with
+    /// `IfExists::Promote` promotes the existing account.
+    pub async fn create_admin_by_task(&self, email: &str, if_exists: IfExists) -> Admin {
         let email = email.to_owned();
-        self.run_task(move |config| create_admin(&config, &email, PASSWORD))
+        self.run_task(move |config| create_admin(&config, &email, PASSWORD, if_exists))
             .await
             .unwrap_or_else(|e| panic!("create_admin failed: {e:?}"))
     }
