@@ -37,6 +37,14 @@ pub async fn verify(password: String, stored: Option<String>, cost: u32) -> Resu
     .map_err(ApiError::from)
 }
 
+/// Whether a stored hash was made at another cost than `cost` (an older `BCRYPT_COST`): it
+/// should be made again, at sign-in, while the password is at hand.
+pub fn needs_rehash(stored: &str, cost: u32) -> bool {
+    stored
+        .parse::<bcrypt::HashParts>()
+        .is_ok_and(|parts| parts.get_cost() != cost)
+}
+
 /// Made on first use (not at start-up, which must stay fast) with the configured cost.
 fn dummy_hash(cost: u32) -> &'static str {
     static DUMMY: OnceLock<String> = OnceLock::new();

@@ -129,6 +129,24 @@ impl UserRow {
             .map(drop)
     }
 
+    /// Replaces a hash with one of the same password at the current cost. Tokens stay valid (the
+    /// password did not change), and a password changed meanwhile is not overwritten.
+    pub fn upgrade_password_hash(
+        conn: &mut AnyConnection,
+        id: i64,
+        old_hash: &str,
+        new_hash: &str,
+    ) -> QueryResult<()> {
+        diesel::update(
+            users::table
+                .find(id)
+                .filter(users::password_hash.eq(old_hash)),
+        )
+        .set(users::password_hash.eq(new_hash))
+        .execute(conn)
+        .map(drop)
+    }
+
     /// Invalidates every outstanding access token of the user at once.
     pub fn revoke_access_tokens(conn: &mut AnyConnection, id: i64) -> QueryResult<()> {
         diesel::update(users::table.find(id))

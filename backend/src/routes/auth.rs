@@ -109,10 +109,26 @@ async fn sign_in(
         .read(move |conn| UserRow::find_by_email(conn, &email))
         .await?;
     let stored = user.as_ref().map(|u| u.password_hash.clone());
+    // Kept for a rehash at the current cost, should the stored hash be older.
+    let password_again = password.clone();
     let valid = password::verify(password, stored, state.config.bcrypt_cost).await?;
     let user = user.filter(|_| valid).ok_or(ApiError::InvalidCredentials)?;
     if !user.is_active {
         return Err(ApiError::AccountDisabled);
+    }
+    let cost = state.config.bcrypt_cost;
+    if password::needs_rehash(&user.password_hash, cost) {
+        let new_hash = password::hash(password_again, cost).await?;
+        let (id, old_hash) = (user.id, user.password_hash.clone());
+        state
+            .db
+            .write(move |conn| UserRow::upgrade_password_hash(conn, id, &old_hash, &new_hash))
+            .await?;
+        tracing::info!(
+            user_id = id,
+            cost,
+            "password hash upgraded to the current cost"
+        );
     }
     let (user_id, ttl) = (user.id, state.config.refresh_token_ttl);
     let session = state

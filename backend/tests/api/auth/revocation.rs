@@ -6,11 +6,10 @@ use std::{
 };
 
 use backend::{
-    db::{AnyConnection, ConnectionManager, write_transaction},
+    db::{AnyConnection, write_transaction},
     models::{SessionRow, session::Rotation},
 };
 use futures::future::join_all;
-use r2d2::ManageConnection;
 use reqwest::StatusCode;
 
 use crate::helpers::*;
@@ -49,17 +48,14 @@ async fn two_refreshes_of_one_token_at_once_count_as_reuse(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let cookie = RefreshCookie::of(&app.try_signup(&unique_email(), PASSWORD).await)
         .expect("signup sets the refresh cookie");
-    let config = app.config();
+    let (mut first, mut second) = (app.connect_to_database(), app.connect_to_database());
 
     let (winner, loser) = tokio::task::spawn_blocking(move || {
-        let manager = ConnectionManager::new(&config.database_url, config.db_timeout);
-        let connect = || manager.connect().expect("a database connection");
         let rotate = move |conn: &mut AnyConnection, token: &str| {
             write_transaction(conn, |c| {
                 SessionRow::rotate(c, token, Duration::from_secs(60))
             })
         };
-        let (mut first, mut second) = (connect(), connect());
         let token = cookie.value.clone();
         let mut loser = None;
         let winner = write_transaction(&mut first, |c| {

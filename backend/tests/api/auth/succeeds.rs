@@ -3,6 +3,11 @@
 use reqwest::StatusCode;
 use shared::dto::{Role, TokenResponse};
 
+use backend::{
+    models::UserRow,
+    tasks::{IfExists, create_admin},
+};
+
 use crate::helpers::*;
 
 both_backends!(
@@ -11,6 +16,7 @@ both_backends!(
     token_form_signs_in_like_login,
     refresh_rotates_the_token_and_the_cookie,
     logout_clears_the_cookie_and_ends_the_session,
+    sign_in_remakes_a_hash_of_an_older_cost,
 );
 
 async fn signup_returns_201_a_token_and_a_refresh_cookie(backend: Backend) {
@@ -123,4 +129,36 @@ async fn logout_clears_the_cookie_and_ends_the_session(backend: Backend) {
     .await;
     let replayed = app.try_refresh_with_cookie(&cookie.value).await;
     expect_error(replayed, StatusCode::UNAUTHORIZED, "unauthorized").await;
+}
+
+/// A hash made at another `BCRYPT_COST` is made again at sign-in, at the current cost, without
+/// ending any session: the password did not change.
+async fn sign_in_remakes_a_hash_of_an_older_cost(backend: Backend) {
+    let app = TestApp::spawn(backend).await; // BCRYPT_COST=4
+    let email = unique_email();
+    let older = backend::Config {
+        bcrypt_cost: 5,
+        ..app.config()
+    };
+    let task_email = email.clone();
+    app.run_task(move |_| create_admin(&older, &task_email, PASSWORD, IfExists::Refuse))
+        .await
+        .expect("the account is made at cost 5");
+    let stored_cost = || {
+        let (mut conn, email) = (app.connect_to_database(), email.clone());
+        let user = UserRow::find_by_email(&mut conn, &email)
+            .expect("a read")
+            .expect("the account");
+        user.password_hash
+            .parse::<bcrypt::HashParts>()
+            .expect("a bcrypt hash")
+            .get_cost()
+    };
+    assert_eq!(stored_cost(), 5);
+
+    let tokens = app.login(&email, PASSWORD).await;
+
+    assert_eq!(stored_cost(), 4);
+    app.me(Auth::Bearer(&tokens.access_token)).await;
+    app.new_browser().login(&email, PASSWORD).await;
 }

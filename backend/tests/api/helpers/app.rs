@@ -122,6 +122,15 @@ impl TestApp {
         config_from(&self.settings)
     }
 
+    /// A connection of its own to the server's database, for what the API does not show.
+    pub fn connect_to_database(&self) -> backend::db::AnyConnection {
+        use r2d2::ManageConnection;
+        let config = self.config();
+        backend::db::ConnectionManager::new(&config.database_url, config.db_timeout)
+            .connect()
+            .expect("a connection to the test database")
+    }
+
     /// A setting the server runs with (empty when unset).
     pub fn setting(&self, name: &str) -> &str {
         self.settings.get(name).map_or("", String::as_str)
