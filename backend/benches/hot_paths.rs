@@ -9,10 +9,10 @@ use backend::{
     auth::jwt::JwtKeys,
     auth::secret::sha256_hex,
     db::Db,
-    models::{ApiKeyRow, LedgerRow, UserRow},
+    models::{ApiKeyRow, LedgerRow, UserRow, user::CreateUser},
 };
 use criterion::{Criterion, criterion_group, criterion_main};
-use shared::dto::Role;
+use shared::dto::{LedgerKind, Role};
 
 /// A fresh SQLite database, removed when dropped.
 struct TempDb {
@@ -39,9 +39,16 @@ impl TempDb {
     fn user(&self, email: &str, credits: i64) -> i64 {
         self.db
             .write_blocking(|c| {
-                let user = UserRow::create(c, email, "not-a-hash", Role::User)?;
-                LedgerRow::post(c, user.id, credits, "bench grant", None)?;
-                Ok(user.id)
+                let CreateUser::Created(user) =
+                    UserRow::create(c, email, "not-a-hash", Role::User)?
+                else {
+                    panic!("a fresh email");
+                };
+                let grant = LedgerKind::Grant {
+                    note: "bench".to_owned(),
+                };
+                LedgerRow::post(c, user.id, credits, &grant, None)?;
+                Ok::<_, diesel::result::Error>(user.id)
             })
             .expect("user")
     }
@@ -61,7 +68,7 @@ fn key_lookup(c: &mut Criterion) {
     for i in 0..1_000 {
         let user_id = t.user(&format!("user{i}@bench.invalid"), 1);
         let key =
-            t.db.write_blocking(|c| Ok(ApiKeyRow::create(c, user_id, "bench")?))
+            t.db.write_blocking(|c| ApiKeyRow::create(c, user_id, "bench"))
                 .expect("key");
         keys.push(key.key);
     }
@@ -106,9 +113,12 @@ fn jwt_verify(c: &mut Criterion) {
 fn debit(c: &mut Criterion) {
     let t = TempDb::new("debit");
     let user_id = t.user("debit@bench.invalid", 1_000_000_000_000);
+    let spend = LedgerKind::Spend {
+        route: "POST /api/generate-text".to_owned(),
+    };
     c.bench_function("debit: Db::write_blocking(LedgerRow::post) (SQLite)", |b| {
         b.iter(|| {
-            t.db.write_blocking(|c| LedgerRow::post(c, user_id, -1, "bench", None))
+            t.db.write_blocking(|c| LedgerRow::post(c, user_id, -1, &spend, None))
                 .expect("debit")
         })
     });
