@@ -6,6 +6,7 @@ pub mod config;
 pub mod credits;
 pub mod db;
 pub mod error;
+pub mod housekeeping;
 pub mod http;
 pub mod models;
 pub mod payments;
@@ -73,6 +74,7 @@ impl Application {
             .local_addr()
             .map_err(|source| StartupError::Bind { addr, source })?
             .port();
+        tokio::spawn(housekeeping::purge_sessions(db.clone()));
         let state = web::Data::new(AppState::new(config, db).map_err(StartupError::Thread)?);
         let api = routes::docs::document();
         let api_document = web::Data::from(routes::docs::ApiDocument::new(&api));

@@ -39,6 +39,8 @@ enum Command {
         #[arg(long)]
         promote_existing: bool,
     },
+    /// Delete expired sessions now (a running server does it every hour).
+    PurgeSessions,
     /// Add credits to a user's balance (negative to take back), with a ledger row.
     GrantCredits {
         #[arg(long)]
@@ -87,6 +89,9 @@ fn main() -> ExitCode {
             email,
             promote_existing,
         } => create_admin(&config, &email, promote_existing),
+        Command::PurgeSessions => tasks::purge_sessions(&config)
+            .map(|purged| println!("{purged} expired sessions deleted"))
+            .map_err(Into::into),
         Command::GrantCredits {
             email,
             amount,

@@ -10,7 +10,7 @@ use shared::{
 use crate::{
     config::Config,
     db::{Db, DbError},
-    models::{LedgerRow, UserRow, ledger::Granted, user::CreateUser},
+    models::{LedgerRow, SessionRow, UserRow, ledger::Granted, user::CreateUser},
 };
 
 #[derive(Debug, thiserror::Error)]
@@ -108,4 +108,9 @@ pub fn grant_credits(
         Granted::NoSuchUser => Err(TaskError::NoSuchUser(email)),
         Granted::WouldGoNegative => Err(TaskError::WouldGoNegative),
     }
+}
+
+/// Deletes expired sessions (what the server also does every hour). Returns how many went.
+pub fn purge_sessions(config: &Config) -> Result<usize, TaskError> {
+    Ok(open(config)?.write_blocking(SessionRow::purge_expired)?)
 }

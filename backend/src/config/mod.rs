@@ -20,6 +20,8 @@ use std::{net::SocketAddr, path::PathBuf, time::Duration};
 use secrecy::SecretSlice;
 use shared::dto::CreditPackage;
 
+use crate::models::session::Lifetime;
+
 pub use self::{
     choices::{LogFormat, Mode},
     database_url::DatabaseUrl,
@@ -42,6 +44,8 @@ pub struct Config {
     pub bcrypt_cost: u32,
     pub access_token_ttl: Duration,
     pub refresh_token_ttl: Duration,
+    /// A session's absolute lifetime from its sign-in, however often it is refreshed.
+    pub session_max_age: Duration,
     pub rate_limit_enabled: bool,
     pub rate_limit_auth_per_minute: u32,
     pub rate_limit_api_per_minute: u32,
@@ -88,6 +92,7 @@ impl Config {
             bcrypt_cost: checks::bcrypt_cost(&env, mode)?,
             access_token_ttl: env.duration("ACCESS_TOKEN_TTL", 15 * MINUTE)?,
             refresh_token_ttl: env.duration("REFRESH_TOKEN_TTL", 30 * DAY)?,
+            session_max_age: env.duration("SESSION_MAX_AGE", 30 * DAY)?,
             rate_limit_enabled: env.bool("RATE_LIMIT_ENABLED", true)?,
             rate_limit_auth_per_minute: env.number("RATE_LIMIT_AUTH_PER_MINUTE", 20)?,
             rate_limit_api_per_minute: env.number("RATE_LIMIT_API_PER_MINUTE", 6000)?,
@@ -109,6 +114,14 @@ impl Config {
 
     pub fn is_dev(&self) -> bool {
         self.mode == Mode::Dev
+    }
+
+    /// How long a session lives, idle and at most.
+    pub fn session_lifetime(&self) -> Lifetime {
+        Lifetime {
+            idle: self.refresh_token_ttl,
+            max: self.session_max_age,
+        }
     }
 
     pub fn package(&self, id: &str) -> Option<&CreditPackage> {

@@ -36,6 +36,7 @@ diesel::table! {
         expires_at -> Timestamp,
         revoked_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
+        ends_at -> Timestamp,
     }
 }
 

@@ -5,6 +5,22 @@
 use std::time::Duration;
 
 use chrono::{NaiveDateTime, TimeDelta};
+
+/// How long a session lives: `idle` past its last refresh (`REFRESH_TOKEN_TTL`), and never past
+/// `max` after its sign-in (`SESSION_MAX_AGE`), however often it is refreshed.
+#[derive(Debug, Clone, Copy)]
+pub struct Lifetime {
+    pub idle: Duration,
+    pub max: Duration,
+}
+
+/// `at + d`, saturating.
+fn after(at: NaiveDateTime, d: Duration) -> NaiveDateTime {
+    TimeDelta::from_std(d)
+        .ok()
+        .and_then(|d| at.checked_add_signed(d))
+        .unwrap_or(NaiveDateTime::MAX)
+}
 use diesel::prelude::*;
 
 use super::now;
@@ -25,6 +41,8 @@ pub struct SessionRow {
     pub expires_at: NaiveDateTime,
     pub revoked_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
+    /// The family's absolute end: no refresh lives past it.
+    pub ends_at: NaiveDateTime,
 }
 
 #[derive(Insertable)]
@@ -35,6 +53,7 @@ struct NewSession<'a> {
     family_id: &'a str,
     expires_at: NaiveDateTime,
     created_at: NaiveDateTime,
+    ends_at: NaiveDateTime,
 }
 
 /// A session just issued: the refresh token (for the cookie; stored only as a hash) and its id.
@@ -60,29 +79,30 @@ impl SessionRow {
     pub fn start(
         conn: &mut AnyConnection,
         user_id: i64,
-        ttl: Duration,
+        lifetime: Lifetime,
     ) -> QueryResult<IssuedSession> {
-        Self::issue(conn, user_id, &uuid::Uuid::new_v4().to_string(), ttl)
+        let family_id = uuid::Uuid::new_v4().to_string();
+        let ends_at = after(now(), lifetime.max);
+        Self::issue(conn, user_id, &family_id, lifetime.idle, ends_at)
     }
 
     fn issue(
         conn: &mut AnyConnection,
         user_id: i64,
         family_id: &str,
-        ttl: Duration,
+        idle: Duration,
+        ends_at: NaiveDateTime,
     ) -> QueryResult<IssuedSession> {
         let refresh_token = random_token(TOKEN_LEN);
         let created_at = now();
-        let ttl = TimeDelta::from_std(ttl).unwrap_or(TimeDelta::MAX);
         let id = diesel::insert_into(sessions::table)
             .values(NewSession {
                 user_id,
                 token_hash: &sha256_hex(&refresh_token),
                 family_id,
-                expires_at: created_at
-                    .checked_add_signed(ttl)
-                    .unwrap_or(NaiveDateTime::MAX),
+                expires_at: after(created_at, idle).min(ends_at),
                 created_at,
+                ends_at,
             })
             .returning(sessions::id)
             .get_result(conn)?;
@@ -107,7 +127,7 @@ impl SessionRow {
     pub fn rotate(
         conn: &mut AnyConnection,
         refresh_token: &str,
-        ttl: Duration,
+        idle: Duration,
     ) -> QueryResult<Rotation> {
         let found: Option<Self> = sessions::table
             .filter(sessions::token_hash.eq(sha256_hex(refresh_token)))
@@ -142,7 +162,21 @@ impl SessionRow {
             Self::revoke_family(conn, &session.family_id)?;
             return Ok(Rotation::Reused);
         }
-        Self::issue(conn, session.user_id, &session.family_id, ttl).map(Rotation::Rotated)
+        Self::issue(
+            conn,
+            session.user_id,
+            &session.family_id,
+            idle,
+            session.ends_at,
+        )
+        .map(Rotation::Rotated)
+    }
+
+    /// Deletes the sessions whose refresh token has expired, revoked ones included (a replay of an
+    /// expired token is refused without them). Safe on several replicas at once: deleting twice
+    /// deletes nothing more. Returns how many went.
+    pub fn purge_expired(conn: &mut AnyConnection) -> QueryResult<usize> {
+        diesel::delete(sessions::table.filter(sessions::expires_at.lt(now()))).execute(conn)
     }
 
     fn revoke_family(conn: &mut AnyConnection, family_id: &str) -> QueryResult<()> {

@@ -43,7 +43,7 @@ async fn signup(state: State, body: Json<Credentials>) -> Result<HttpResponse, A
     let email = Email::parse(&email)?.into_inner();
     let password = Password::parse(&password, "password")?;
     let hash = password::hash(password.expose().to_owned(), state.config.bcrypt_cost).await?;
-    let ttl = state.config.refresh_token_ttl;
+    let lifetime = state.config.session_lifetime();
     let signed_up = state
         .db
         .write(move |conn| {
@@ -51,7 +51,7 @@ async fn signup(state: State, body: Json<Credentials>) -> Result<HttpResponse, A
             else {
                 return Ok(None);
             };
-            let session = SessionRow::start(conn, user.id, ttl)?;
+            let session = SessionRow::start(conn, user.id, lifetime)?;
             Ok::<_, diesel::result::Error>(Some((user, session)))
         })
         .await?;
@@ -130,10 +130,10 @@ async fn sign_in(
             "password hash upgraded to the current cost"
         );
     }
-    let (user_id, ttl) = (user.id, state.config.refresh_token_ttl);
+    let (user_id, lifetime) = (user.id, state.config.session_lifetime());
     let session = state
         .db
-        .write(move |conn| SessionRow::start(conn, user_id, ttl))
+        .write(move |conn| SessionRow::start(conn, user_id, lifetime))
         .await?;
     token_response(state, HttpResponse::Ok(), &user, session)
 }
@@ -150,7 +150,7 @@ async fn sign_in(
 #[post("/auth/refresh")]
 async fn refresh(state: State, req: HttpRequest) -> Result<HttpResponse, ApiError> {
     let token = cookie::read(&req).ok_or(ApiError::SessionExpired)?;
-    let ttl = state.config.refresh_token_ttl;
+    let idle = state.config.refresh_token_ttl;
     let refreshed = state
         .db
         .write(move |conn| {
@@ -166,7 +166,7 @@ async fn refresh(state: State, req: HttpRequest) -> Result<HttpResponse, ApiErro
                 return Ok(Refresh::AccountDisabled);
             }
             // Committed whatever the outcome: a reused token has just revoked its family.
-            Ok::<_, diesel::result::Error>(match SessionRow::rotate(conn, &token, ttl)? {
+            Ok::<_, diesel::result::Error>(match SessionRow::rotate(conn, &token, idle)? {
                 Rotation::Rotated(session) => Refresh::Rotated(user, session),
                 Rotation::Reused | Rotation::Expired | Rotation::Unknown => Refresh::Refused,
             })

@@ -8,6 +8,7 @@ use std::{
 use backend::{
     db::{AnyConnection, write_transaction},
     models::{SessionRow, session::Rotation},
+    tasks::purge_sessions,
 };
 use futures::future::join_all;
 use reqwest::StatusCode;
@@ -20,6 +21,8 @@ both_backends!(
     logout_leaves_other_sessions_alone,
     logout_all_ends_every_session_and_every_token,
     logout_all_takes_effect_at_once_while_the_server_is_busy,
+    refreshing_never_keeps_a_session_past_its_maximum_age,
+    expired_sessions_are_purged,
 );
 
 async fn reusing_a_rotated_refresh_token_revokes_the_whole_family(backend: Backend) {
@@ -145,4 +148,38 @@ async fn logout_all_takes_effect_at_once_while_the_server_is_busy(backend: Backe
         done.store(true, Ordering::Relaxed);
     };
     futures::join!(busy, check);
+}
+
+/// Refreshing slides a session's idle expiry, never its absolute end (`SESSION_MAX_AGE`).
+async fn refreshing_never_keeps_a_session_past_its_maximum_age(backend: Backend) {
+    let app = TestApp::spawn_with(backend, &[("SESSION_MAX_AGE", "2s")]).await;
+    app.new_user().await;
+    app.refresh().await;
+
+    tokio::time::sleep(Duration::from_millis(2100)).await;
+
+    // REFRESH_TOKEN_TTL is a day: only the maximum age ends it.
+    expect_error(
+        app.try_refresh().await,
+        StatusCode::UNAUTHORIZED,
+        "unauthorized",
+    )
+    .await;
+}
+
+/// Expired sessions (revoked ones included) are deleted, live ones kept, by the task a server
+/// also runs every hour; running it twice (two replicas) is harmless.
+async fn expired_sessions_are_purged(backend: Backend) {
+    let app = TestApp::spawn_with(backend, &[("REFRESH_TOKEN_TTL", "1s")]).await;
+    app.new_user().await;
+    app.refresh().await; // one rotated (revoked) session, one live
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    let live = app.new_browser();
+    live.new_user().await;
+
+    let purged = app.run_task(|config| purge_sessions(&config)).await;
+    assert_eq!(purged.expect("the purge"), 2);
+    let again = app.run_task(|config| purge_sessions(&config)).await;
+    assert_eq!(again.expect("the second purge"), 0);
+    live.refresh().await;
 }

@@ -3,10 +3,12 @@
 //! spend); after the migrations every entry has its typed kind and details, every balance still
 //! equals the sum of its ledger, and the books go on from there.
 
+use backend::auth::secret::sha256_hex;
 use diesel::migration::{MigrationConnection, MigrationSource};
 use diesel::{Connection, PgConnection, SqliteConnection};
 use diesel_migrations::{FileBasedMigrations, MigrationHarness};
-use shared::dto::LedgerKind;
+use reqwest::StatusCode;
+use shared::dto::{LedgerKind, TokenResponse};
 
 use crate::helpers::*;
 
@@ -33,12 +35,26 @@ INSERT INTO credit_ledger (user_id, delta, reason, reference, balance_after, cre
 SELECT id, 1000, 'purchase:pro', 'dev:5f0c', 1000, '2026-11-25 10:00:00' FROM users WHERE email = 'bob@example.com';
 INSERT INTO credit_ledger (user_id, delta, reason, reference, balance_after, created_at)
 SELECT id, -1, 'POST /api/generate-text', NULL, 999, '2026-11-25 10:05:00' FROM users WHERE email = 'bob@example.com';
+INSERT INTO sessions (user_id, token_hash, family_id, expires_at, revoked_at, created_at)
+SELECT id, '{token_hash}', 'family-1', '{in_a_month}', NULL, '{yesterday}' FROM users WHERE email = 'ada@example.com';
 ";
+
+/// A refresh token Ada's browser held when the first release was running.
+const ADA_REFRESH_TOKEN: &str = "a-refresh-token-from-the-first-release";
 
 /// The first release's schema (its one migration, recorded as applied) and its data.
 fn first_release_database(url: &str) {
     let hash = bcrypt::hash(PASSWORD, 4).expect("a bcrypt hash");
-    let data = FIRST_RELEASE_DATA.replace("{hash}", &hash);
+    let at = |days: i64| {
+        (chrono::Utc::now() + chrono::TimeDelta::days(days))
+            .format("%Y-%m-%d %H:%M:%S")
+            .to_string()
+    };
+    let data = FIRST_RELEASE_DATA
+        .replace("{hash}", &hash)
+        .replace("{token_hash}", &sha256_hex(ADA_REFRESH_TOKEN))
+        .replace("{yesterday}", &at(-1))
+        .replace("{in_a_month}", &at(29));
     match url.strip_prefix("sqlite://") {
         Some(path) => apply_first_release(
             SqliteConnection::establish(path).expect("the SQLite file opens"),
@@ -74,6 +90,14 @@ where
 async fn a_database_of_the_first_release_upgrades_with_every_balance_intact(backend: Backend) {
     let app = TestApp::spawn_after(backend, first_release_database).await;
     let route = || "POST /api/generate-text".to_owned();
+
+    // The session signed in before the upgrade goes on (its family now has an absolute end).
+    let refreshed: TokenResponse = expect_json(
+        app.try_refresh_with_cookie(ADA_REFRESH_TOKEN).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(refreshed.user.email, "ada@example.com");
 
     let ada = app.sign_in_as("ada@example.com").await;
     let ledger = app.ledger(ada.bearer()).await;
