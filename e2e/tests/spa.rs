@@ -54,5 +54,7 @@ mod admin;
 mod browser;
 #[path = "spa/journey.rs"]
 mod journey;
+#[path = "spa/ledger.rs"]
+mod ledger;
 #[path = "spa/server.rs"]
 mod server;

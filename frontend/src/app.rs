@@ -43,6 +43,16 @@ impl Route {
     }
 }
 
+/// What signing out does before the session store is cleared: go to the sign-in page (so the
+/// signed-in page's guard never asks to come back to it).
+pub fn to_login(navigator: Option<Navigator>) -> impl FnOnce() {
+    move || {
+        if let Some(navigator) = navigator {
+            navigator.push(&Route::Login);
+        }
+    }
+}
+
 fn switch(route: Route) -> Html {
     match route {
         Route::Home => html! { <pages::Home /> },

@@ -1,5 +1,6 @@
 //! The SPA's tests, in headless Chromium (wasm-bindgen-test): the session store, the forms'
-//! validation (as functions and as rendered forms), the API client's refresh-and-retry, the chart.
+//! validation (as functions and as rendered forms), the API client's refresh-and-retry, the chart,
+//! the paginated lists.
 //! One test binary, so one browser start. Browser-only: empty on native targets.
 
 #![cfg(target_arch = "wasm32")]
@@ -17,5 +18,7 @@ mod api_client;
 mod components;
 #[path = "browser/forms.rs"]
 mod forms;
+#[path = "browser/pagination.rs"]
+mod pagination;
 #[path = "browser/store.rs"]
 mod store;

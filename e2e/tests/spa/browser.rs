@@ -277,6 +277,38 @@ impl Browser {
             .map_err(|e| format!("scroll: {e}"))
     }
 
+    /// How many elements match `xpath` right now (no waiting).
+    pub async fn count(&self, xpath: &str) -> Result<usize> {
+        self.client
+            .find_all(Locator::XPath(xpath))
+            .await
+            .map(|found| found.len())
+            .map_err(|e| format!("find {xpath}: {e}"))
+    }
+
+    /// Saves `NN-name.png` of the window with the element at `xpath` in its middle: for a spot
+    /// further down a page than a full-page shot reaches.
+    pub async fn screenshot_at(&mut self, name: &str, xpath: &str) -> Result {
+        let element = self.wait_for(xpath).await?;
+        let element = serde_json::to_value(&element).map_err(|e| e.to_string())?;
+        self.client
+            .execute(
+                "arguments[0].scrollIntoView({block: 'center'}); document.activeElement?.blur();",
+                vec![element],
+            )
+            .await
+            .map_err(|e| format!("scroll to {xpath}: {e}"))?;
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        self.step += 1;
+        let file = self.artifacts.join(format!("{:02}-{name}.png", self.step));
+        let png = self
+            .client
+            .screenshot()
+            .await
+            .map_err(|e| format!("screenshot: {e}"))?;
+        std::fs::write(&file, png).map_err(|e| format!("write {}: {e}", file.display()))
+    }
+
     /// Saves `NN-name.png` in the artifacts directory: the whole page, not just the viewport.
     pub async fn screenshot(&mut self, name: &str) -> Result {
         self.step += 1;

@@ -43,6 +43,17 @@ pub async fn delete<T: DeserializeOwned>(path: &str, auth: Auth) -> Result<T, Ap
     send(Method::DELETE, path, None, auth).await
 }
 
+/// `path?query`, the query string serialised from one of the API's shared query types (`None`
+/// fields are left out).
+pub fn with_query<Q: Serialize>(path: &str, query: &Q) -> Result<String, ApiError> {
+    let query = serde_urlencoded::to_string(query).map_err(ApiError::unexpected)?;
+    Ok(if query.is_empty() {
+        path.to_owned()
+    } else {
+        format!("{path}?{query}")
+    })
+}
+
 fn to_json<B: Serialize + ?Sized>(body: &B) -> Result<String, ApiError> {
     serde_json::to_string(body).map_err(ApiError::unexpected)
 }

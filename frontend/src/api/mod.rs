@@ -12,7 +12,8 @@ use client::Auth::{Public, Session};
 use shared::dto::{
     ApiKey, Balance, ChangePasswordRequest, CreateKeyRequest, CreatedKey, Credentials,
     CreditPackage, GenerateTextRequest, GenerateTextResponse, GrantCreditsRequest, LedgerEntry,
-    PurchaseRequest, PurchaseResponse, TokenResponse, UpdateUserRequest, UsageDay, User,
+    LedgerQuery, PurchaseRequest, PurchaseResponse, TokenResponse, UpdateUserRequest, UsageDay,
+    UsageQuery, User, UserListQuery,
 };
 
 use crate::store;
@@ -101,16 +102,14 @@ pub async fn purchase(package_id: &str) -> Result<PurchaseResponse, ApiError> {
 }
 
 /// A page of the ledger, newest first; `before` is the id of the last entry already shown.
-pub async fn ledger(limit: i64, before: Option<i64>) -> Result<Vec<LedgerEntry>, ApiError> {
-    let path = match before {
-        Some(before) => format!("/api/credits/ledger?limit={limit}&before={before}"),
-        None => format!("/api/credits/ledger?limit={limit}"),
-    };
+pub async fn ledger(query: LedgerQuery) -> Result<Vec<LedgerEntry>, ApiError> {
+    let path = client::with_query("/api/credits/ledger", &query)?;
     client::get(&path, Session).await
 }
 
-pub async fn usage(days: i64) -> Result<Vec<UsageDay>, ApiError> {
-    client::get(&format!("/api/credits/usage?days={days}"), Session).await
+pub async fn usage(query: UsageQuery) -> Result<Vec<UsageDay>, ApiError> {
+    let path = client::with_query("/api/credits/usage", &query)?;
+    client::get(&path, Session).await
 }
 
 /// The demo paid route: 1 credit per call.
@@ -139,11 +138,9 @@ pub async fn revoke_key(id: i64) -> Result<(), ApiError> {
 
 // --- admin ---
 
-pub async fn admin_users(limit: i64, before: Option<i64>) -> Result<Vec<User>, ApiError> {
-    let path = match before {
-        Some(before) => format!("/api/admin/users?limit={limit}&before={before}"),
-        None => format!("/api/admin/users?limit={limit}"),
-    };
+/// A page of the users, newest first; `before` is the id of the last user already shown.
+pub async fn admin_users(query: UserListQuery) -> Result<Vec<User>, ApiError> {
+    let path = client::with_query("/api/admin/users", &query)?;
     client::get(&path, Session).await
 }
 

@@ -2,12 +2,14 @@
 //! Stripe the browser goes to the checkout page.
 
 use shared::dto::{CreditPackage, PurchaseResponse};
-use yew::{platform::spawn_local, prelude::*};
+use yew::prelude::*;
 
-use super::{Alert, AlertKind, Button, ButtonKind, Loading};
+use super::ui::{Alert, AlertKind, Button, ButtonKind, Loading};
 use crate::{
-    api, format,
-    hooks::{Load, use_load},
+    api,
+    api::ApiError,
+    format,
+    hooks::{Load, use_load, use_submit},
 };
 
 #[derive(Properties, PartialEq)]
@@ -19,38 +21,39 @@ pub struct BuyCreditsProps {
 #[function_component(BuyCredits)]
 pub fn buy_credits(props: &BuyCreditsProps) -> Html {
     let (packages, reload) = use_load((), |_| api::packages());
-    let buying = use_state(|| None::<String>);
-    let outcome = use_state(|| None::<Result<String, String>>);
-
+    // The package being bought (its button shows the spinner), and what the last purchase added.
+    let chosen = use_state(|| None::<String>);
+    let bought = use_state(|| None::<String>);
+    let purchase = use_submit(
+        (bought.clone(), props.on_bought.clone()),
+        |(bought, on_bought), package: CreditPackage| async move {
+            match api::purchase(&package.id).await? {
+                PurchaseResponse::Credited { credits } => {
+                    bought.set(Some(format!(
+                        "Added {} credits. Your balance is now {}.",
+                        format::int(package.credits),
+                        format::int(credits)
+                    )));
+                    on_bought.emit(());
+                }
+                PurchaseResponse::Checkout { checkout_url } => {
+                    if let Some(window) = web_sys::window() {
+                        let _ = window.location().assign(&checkout_url);
+                    }
+                }
+            }
+            Ok::<_, ApiError>(())
+        },
+    );
     let buy = {
-        let (buying, outcome, on_bought) =
-            (buying.clone(), outcome.clone(), props.on_bought.clone());
+        let (purchase, chosen, bought) = (purchase.clone(), chosen.clone(), bought.clone());
         Callback::from(move |package: CreditPackage| {
-            if buying.is_some() {
+            if purchase.busy() {
                 return;
             }
-            buying.set(Some(package.id.clone()));
-            outcome.set(None);
-            let (buying, outcome, on_bought) = (buying.clone(), outcome.clone(), on_bought.clone());
-            spawn_local(async move {
-                match api::purchase(&package.id).await {
-                    Ok(PurchaseResponse::Credited { credits }) => {
-                        outcome.set(Some(Ok(format!(
-                            "Added {} credits. Your balance is now {}.",
-                            format::int(package.credits),
-                            format::int(credits)
-                        ))));
-                        on_bought.emit(());
-                    }
-                    Ok(PurchaseResponse::Checkout { checkout_url }) => {
-                        if let Some(window) = web_sys::window() {
-                            let _ = window.location().assign(&checkout_url);
-                        }
-                    }
-                    Err(e) => outcome.set(Some(Err(e.message))),
-                }
-                buying.set(None);
-            });
+            chosen.set(Some(package.id.clone()));
+            bought.set(None);
+            purchase.run(package);
         })
     };
 
@@ -69,7 +72,7 @@ pub fn buy_credits(props: &BuyCreditsProps) -> Html {
             <ul class="grid gap-3 sm:grid-cols-3">
                 { for list.iter().map(|p| {
                     let title_id = format!("package-{}-title", p.id);
-                    let busy = buying.as_deref() == Some(p.id.as_str());
+                    let busy = purchase.busy() && chosen.as_deref() == Some(p.id.as_str());
                     let onclick = { let (buy, p) = (buy.clone(), p.clone()); Callback::from(move |_| buy.emit(p.clone())) };
                     html! {
                         <li class="flex flex-col rounded-lg border border-slate-200 p-4">
@@ -82,7 +85,7 @@ pub fn buy_credits(props: &BuyCreditsProps) -> Html {
                             </p>
                             <p class="text-xs text-slate-500">{ format::unit_price(p.price_cents, p.credits, &p.currency) }</p>
                             <Button kind={ButtonKind::Secondary} class="mt-4" {onclick} {busy}
-                                disabled={buying.is_some()} describedby={AttrValue::from(title_id)}>
+                                disabled={purchase.busy()} describedby={AttrValue::from(title_id)}>
                                 { "Buy" }
                             </Button>
                         </li>
@@ -94,11 +97,12 @@ pub fn buy_credits(props: &BuyCreditsProps) -> Html {
     html! {
         <div class="space-y-3">
             { body }
-            { match outcome.as_ref() {
-                Some(Ok(message)) => html! { <Alert kind={AlertKind::Success}>{ message }</Alert> },
-                Some(Err(message)) => html! { <Alert kind={AlertKind::Error}>{ message }</Alert> },
-                None => html! {},
-            } }
+            if let Some(message) = bought.as_ref() {
+                <Alert kind={AlertKind::Success}>{ message }</Alert>
+            }
+            if let Some(e) = purchase.error() {
+                <Alert kind={AlertKind::Error}>{ e.to_string() }</Alert>
+            }
         </div>
     }
 }

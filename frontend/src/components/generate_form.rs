@@ -1,10 +1,14 @@
 //! The demo paid route: a prompt in, generated text out, 1 credit per call.
 
 use shared::dto::GenerateTextResponse;
-use yew::{platform::spawn_local, prelude::*};
+use yew::prelude::*;
 
-use super::{Alert, AlertKind, Button, Field, FieldKind, use_focus_first_invalid};
-use crate::{api, format, forms, forms::FormErrors};
+use super::ui::{Alert, AlertKind, Button, Field, FieldKind};
+use crate::{
+    api, format, forms,
+    forms::FormErrors,
+    hooks::{use_focus_first_invalid, use_input, use_submit},
+};
 
 #[derive(Properties, PartialEq)]
 pub struct GenerateFormProps {
@@ -14,49 +18,24 @@ pub struct GenerateFormProps {
 
 #[function_component(GenerateForm)]
 pub fn generate_form(props: &GenerateFormProps) -> Html {
-    let prompt = use_state(String::new);
-    let errors = use_state(FormErrors::default);
-    let busy = use_state(|| false);
+    let prompt = use_input();
     let result = use_state(|| None::<GenerateTextResponse>);
-    let form = use_node_ref();
-    use_focus_first_invalid(form.clone(), (*errors).clone());
-
+    let submit = use_submit(
+        (result.clone(), props.on_generated.clone()),
+        |(result, on_generated), request| async move {
+            let response = api::generate_text(&request)
+                .await
+                .map_err(|e| FormErrors::from_api(&e, &["prompt"]))?;
+            result.set(Some(response));
+            on_generated.emit(());
+            Ok(())
+        },
+    );
+    let errors: FormErrors = submit.error().cloned().unwrap_or_default();
+    let form = use_focus_first_invalid(errors.clone());
     let onsubmit = {
-        let (prompt, errors, busy, result, on_generated) = (
-            prompt.clone(),
-            errors.clone(),
-            busy.clone(),
-            result.clone(),
-            props.on_generated.clone(),
-        );
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
-            if *busy {
-                return;
-            }
-            let request = match forms::generate_text(&prompt) {
-                Ok(request) => request,
-                Err(refused) => return errors.set(refused),
-            };
-            errors.set(FormErrors::default());
-            busy.set(true);
-            let (errors, busy, result, on_generated) = (
-                errors.clone(),
-                busy.clone(),
-                result.clone(),
-                on_generated.clone(),
-            );
-            spawn_local(async move {
-                match api::generate_text(&request).await {
-                    Ok(response) => {
-                        result.set(Some(response));
-                        on_generated.emit(());
-                    }
-                    Err(e) => errors.set(FormErrors::from_api(&e, &["prompt"])),
-                }
-                busy.set(false);
-            });
-        })
+        let prompt = prompt.clone();
+        submit.onsubmit(move || forms::generate_text(&prompt))
     };
 
     html! {
@@ -64,13 +43,12 @@ pub fn generate_form(props: &GenerateFormProps) -> Html {
             <form ref={form} {onsubmit} novalidate=true class="space-y-3">
                 <Field id="prompt" label="Prompt" kind={FieldKind::TextArea} rows={3}
                     placeholder="Write a tagline for a bakery that only sells croissants"
-                    value={(*prompt).clone()}
-                    oninput={Callback::from({ let prompt = prompt.clone(); move |v| prompt.set(v) })}
+                    value={prompt.value()} oninput={prompt.oninput()}
                     error={errors.field("prompt")} hint="Each call costs 1 credit." />
                 if let Some(message) = errors.general() {
                     <Alert kind={AlertKind::Error}>{ message }</Alert>
                 }
-                <Button submit=true busy={*busy}>{ "Generate" }</Button>
+                <Button submit=true busy={submit.busy()}>{ "Generate" }</Button>
             </form>
             if let Some(response) = result.as_ref() {
                 <div role="status" class="rounded-lg bg-slate-50 p-4 ring-1 ring-inset ring-slate-200">

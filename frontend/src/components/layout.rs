@@ -1,3 +1,5 @@
+//! `Layout`: skip link, navigation bar, the page, footer.
+
 use yew::prelude::*;
 use yew_router::prelude::*;
 

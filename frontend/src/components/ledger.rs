@@ -1,39 +1,39 @@
-//! The credit ledger: every purchase, grant, refund and spend, newest first.
+//! The credit ledger: every purchase, grant, refund and spend, newest first, a page at a time.
 
+use shared::dto::LedgerQuery;
 use yew::prelude::*;
 
-use super::{Alert, AlertKind, Button, ButtonKind, Loading};
+use super::ui::{Alert, AlertKind, Loading, ShowMore};
 use crate::{
     api, format,
-    hooks::{Load, use_load},
+    hooks::{Load, use_pages},
 };
 
-const PAGE: i64 = 10;
-const MAX: i64 = shared::dto::LEDGER_MAX_LIMIT;
+/// Rows on first load, then per "Show more".
+const FIRST: i64 = 10;
+const MORE: i64 = 20;
 
 #[derive(Properties, PartialEq)]
 pub struct LedgerProps {
-    /// Changes when the balance changed on this page, to load again.
+    /// Changes when the balance changed on this page, to load again from the newest entry.
     pub version: u32,
 }
 
 #[function_component(Ledger)]
 pub fn ledger(props: &LedgerProps) -> Html {
-    let limit = use_state(|| PAGE);
-    let (entries, _) = use_load((props.version, *limit), |(_, limit)| {
-        api::ledger(limit, None)
+    let pages = use_pages(props.version, FIRST, MORE, |limit, before| {
+        api::ledger(LedgerQuery {
+            limit: Some(limit),
+            before,
+        })
     });
-    let more = {
-        let limit = limit.clone();
-        Callback::from(move |_| limit.set((*limit + PAGE * 2).min(MAX)))
-    };
-    match entries.as_ref() {
+    match pages.state() {
         Load::Loading => html! { <Loading label="Loading the ledger…" /> },
         Load::Failed(e) => html! { <Alert kind={AlertKind::Error}>{ e.to_string() }</Alert> },
-        Load::Ready(list) if list.is_empty() => html! {
+        Load::Ready(rows) if rows.items.is_empty() => html! {
             <p class="text-sm text-slate-500">{ "Nothing yet: buy a package to get started." }</p>
         },
-        Load::Ready(list) => html! {
+        Load::Ready(rows) => html! {
             <div>
                 <div class="-mx-5 overflow-x-auto sm:mx-0">
                     <table class="min-w-full text-left text-sm">
@@ -47,7 +47,7 @@ pub fn ledger(props: &LedgerProps) -> Html {
                             </tr>
                         </thead>
                         <tbody class="divide-y divide-slate-100" data-testid="ledger">
-                            { for list.iter().map(|entry| html! {
+                            { for rows.items.iter().map(|entry| html! {
                                 <tr>
                                     <td class="px-5 py-2 text-slate-500 sm:whitespace-nowrap sm:px-3">{ format::datetime(&entry.created_at) }</td>
                                     <td class="px-3 py-2 text-slate-800">{ format::reason(&entry.reason) }</td>
@@ -61,8 +61,8 @@ pub fn ledger(props: &LedgerProps) -> Html {
                         </tbody>
                     </table>
                 </div>
-                if list.len() as i64 >= *limit && *limit < MAX {
-                    <Button kind={ButtonKind::Ghost} class="mt-3" onclick={more}>{ "Show more" }</Button>
+                if !rows.complete {
+                    <ShowMore onclick={pages.show_more()} busy={rows.loading_more()} error={rows.more_error.clone()} />
                 }
             </div>
         },

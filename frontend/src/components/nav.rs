@@ -1,11 +1,16 @@
-use yew::{platform::spawn_local, prelude::*};
+//! `Nav`: the top bar, with the signed-in pages, the balance and "Sign out".
+
+use yew::prelude::*;
 use yew_router::prelude::*;
 
+use super::ui::ButtonLink;
 use crate::{
     api,
+    api::ApiError,
+    app,
     app::{PRODUCT_NAME, Route},
     format,
-    hooks::use_session,
+    hooks::{use_session, use_submit},
     store::Session,
 };
 
@@ -13,26 +18,13 @@ use crate::{
 #[function_component(Nav)]
 pub fn nav() -> Html {
     let session = use_session();
-    let navigator = use_navigator();
     let route = use_route::<Route>();
-    let signing_out = use_state(|| false);
-
-    let on_sign_out = {
-        let signing_out = signing_out.clone();
-        Callback::from(move |_| {
-            signing_out.set(true);
-            let (signing_out, navigator) = (signing_out.clone(), navigator.clone());
-            spawn_local(async move {
-                let leave = || {
-                    if let Some(navigator) = navigator {
-                        navigator.push(&Route::Login);
-                    }
-                };
-                let _ = api::sign_out(leave).await;
-                signing_out.set(false);
-            });
-        })
-    };
+    // Signing out always ends here (the store is cleared even when the server is unreachable).
+    let navigator = use_navigator();
+    let sign_out = use_submit(navigator, |navigator, ()| async move {
+        let _ = api::sign_out(app::to_login(navigator)).await;
+        Ok::<_, ApiError>(())
+    });
 
     let link = |to: Route, label: &'static str| {
         let current = route.as_ref() == Some(&to);
@@ -48,7 +40,7 @@ pub fn nav() -> Html {
                     <span data-testid="nav-balance">{ format::int(s.user.credits) }</span>
                     <span>{ "credits" }</span>
                 </Link<Route>>
-                <button type="button" onclick={on_sign_out} disabled={*signing_out}
+                <button type="button" onclick={sign_out.reform(|_| ())} disabled={sign_out.busy()}
                     class="rounded-md px-3 py-2 text-sm font-medium text-slate-600 hover:bg-slate-100 hover:text-slate-900">
                     { "Sign out" }
                 </button>
@@ -60,10 +52,7 @@ pub fn nav() -> Html {
                     classes="rounded-md px-3 py-2 text-sm font-medium text-slate-700 hover:bg-slate-100">
                     { "Sign in" }
                 </Link<Route>>
-                <Link<Route> to={Route::SignUp}
-                    classes="rounded-lg bg-brand-600 px-3 py-2 text-sm font-semibold text-white shadow-sm hover:bg-brand-700">
-                    { "Sign up" }
-                </Link<Route>>
+                <ButtonLink to={Route::SignUp}>{ "Sign up" }</ButtonLink>
             </div>
         },
         Session::Restoring => html! {},

@@ -1,7 +1,9 @@
+//! `RequireAuth`: the guard around the signed-in pages.
+
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use super::PageLoading;
+use super::ui::PageLoading;
 use crate::{app::Route, hooks::use_session, store::Session};
 
 #[derive(Properties, PartialEq)]

@@ -1,10 +1,10 @@
 //! Credits bought and spent per UTC day over the last 30 days, as two small inline-SVG bar
 //! charts. Each has its own scale: a 1,000-credit purchase would flatten a day of 3 calls.
 
-use shared::dto::UsageDay;
+use shared::dto::{UsageDay, UsageQuery};
 use yew::prelude::*;
 
-use super::{Alert, AlertKind, Loading};
+use super::ui::{Alert, AlertKind, Loading};
 use crate::{
     api, format,
     hooks::{Load, use_load},
@@ -21,7 +21,9 @@ pub struct UsageProps {
 /// Loads `/api/credits/usage?days=30` and draws it.
 #[function_component(Usage)]
 pub fn usage(props: &UsageProps) -> Html {
-    let (days, _) = use_load(props.version, |_| api::usage(DAYS));
+    let (days, _) = use_load(props.version, |_| {
+        api::usage(UsageQuery { days: Some(DAYS) })
+    });
     match days.as_ref() {
         Load::Loading => html! { <Loading label="Loading usage…" /> },
         Load::Failed(e) => html! { <Alert kind={AlertKind::Error}>{ e.to_string() }</Alert> },

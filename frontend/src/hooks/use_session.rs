@@ -1,3 +1,5 @@
+//! `use_session`: the signed-in user (or not), for components.
+
 use std::rc::Rc;
 
 use yew::prelude::*;

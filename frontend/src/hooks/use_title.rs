@@ -1,3 +1,5 @@
+//! `use_title`: the document title of a page.
+
 use yew::prelude::*;
 
 /// Sets the document title ("Dashboard · SaaS Starter"), which screen readers announce on

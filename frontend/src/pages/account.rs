@@ -4,14 +4,11 @@ use yew::{platform::spawn_local, prelude::*};
 use yew_router::prelude::*;
 
 use crate::{
-    api,
-    app::Route,
-    components::{
-        Alert, AlertKind, Button, ButtonKind, Card, Field, FieldKind, use_focus_first_invalid,
-    },
+    api, app,
+    components::ui::{Alert, AlertKind, Button, ButtonKind, Card, Field, FieldKind, PageHeader},
     format, forms,
     forms::FormErrors,
-    hooks::{use_session, use_title},
+    hooks::{use_focus_first_invalid, use_input, use_session, use_submit, use_title},
 };
 
 #[function_component(Account)]
@@ -29,7 +26,7 @@ pub fn account() -> Html {
     };
     html! {
         <div class="space-y-6">
-            <h1 class="text-2xl font-bold tracking-tight text-slate-900">{ "Account" }</h1>
+            <PageHeader title="Account" />
             <Card id="profile" title="Profile">
                 <dl class="grid gap-4 text-sm sm:grid-cols-3">
                     <div><dt class="text-slate-500">{ "Email" }</dt><dd class="mt-0.5 break-all font-medium">{ &user.email }</dd></div>
@@ -52,79 +49,48 @@ const FIELDS: &[&str] = &["current_password", "new_password", "confirm_password"
 
 #[function_component(ChangePasswordForm)]
 fn change_password_form() -> Html {
-    let current = use_state(String::new);
-    let new = use_state(String::new);
-    let confirm = use_state(String::new);
-    let errors = use_state(FormErrors::default);
-    let busy = use_state(|| false);
+    let current = use_input();
+    let new = use_input();
+    let confirm = use_input();
     let done = use_state(|| false);
-    let form = use_node_ref();
-    use_focus_first_invalid(form.clone(), (*errors).clone());
-
-    let onsubmit = {
-        let (current, new, confirm, errors, busy, done) = (
-            current.clone(),
-            new.clone(),
-            confirm.clone(),
-            errors.clone(),
-            busy.clone(),
-            done.clone(),
-        );
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
-            if *busy {
-                return;
-            }
-            done.set(false);
-            let request = match forms::change_password(&current, &new, &confirm) {
-                Ok(request) => request,
-                Err(refused) => return errors.set(refused),
-            };
-            errors.set(FormErrors::default());
-            busy.set(true);
-            let (current, new, confirm, errors, busy, done) = (
-                current.clone(),
-                new.clone(),
-                confirm.clone(),
-                errors.clone(),
-                busy.clone(),
-                done.clone(),
-            );
-            spawn_local(async move {
-                match api::change_password(&request).await {
-                    Ok(()) => {
-                        for field in [&current, &new, &confirm] {
-                            field.set(String::new());
-                        }
-                        done.set(true);
-                    }
-                    Err(mut e) => {
-                        // A wrong current password is answered 401 invalid_credentials.
-                        if e.code == "invalid_credentials" {
-                            e.field = Some("current_password".to_owned());
-                            e.message = "the current password is not right".to_owned();
-                        }
-                        errors.set(FormErrors::from_api(&e, FIELDS));
-                    }
+    let submit = use_submit(
+        (current.clone(), new.clone(), confirm.clone(), done.clone()),
+        |(current, new, confirm, done), request| async move {
+            api::change_password(&request).await.map_err(|mut e| {
+                // A wrong current password is answered 401 invalid_credentials.
+                if e.code == "invalid_credentials" {
+                    e.field = Some("current_password".to_owned());
+                    e.message = "the current password is not right".to_owned();
                 }
-                busy.set(false);
-            });
+                FormErrors::from_api(&e, FIELDS)
+            })?;
+            for field in [&current, &new, &confirm] {
+                field.clear();
+            }
+            done.set(true);
+            Ok(())
+        },
+    );
+    let errors: FormErrors = submit.error().cloned().unwrap_or_default();
+    let form = use_focus_first_invalid(errors.clone());
+    let onsubmit = {
+        let (current, new, confirm, done) =
+            (current.clone(), new.clone(), confirm.clone(), done.clone());
+        submit.onsubmit(move || {
+            done.set(false);
+            forms::change_password(&current, &new, &confirm)
         })
-    };
-    let bind = |state: &UseStateHandle<String>| {
-        let state = state.clone();
-        Callback::from(move |v| state.set(v))
     };
     html! {
         <form ref={form} {onsubmit} novalidate=true class="max-w-md space-y-4">
             <Field id="current_password" label="Current password" kind={FieldKind::Password}
-                autocomplete="current-password" value={(*current).clone()} oninput={bind(&current)}
+                autocomplete="current-password" value={current.value()} oninput={current.oninput()}
                 error={errors.field("current_password")} />
             <Field id="new_password" label="New password" kind={FieldKind::Password}
-                autocomplete="new-password" value={(*new).clone()} oninput={bind(&new)}
+                autocomplete="new-password" value={new.value()} oninput={new.oninput()}
                 hint="At least 8 characters." error={errors.field("new_password")} />
             <Field id="confirm_password" label="Confirm new password" kind={FieldKind::Password}
-                autocomplete="new-password" value={(*confirm).clone()} oninput={bind(&confirm)}
+                autocomplete="new-password" value={confirm.value()} oninput={confirm.oninput()}
                 error={errors.field("confirm_password")} />
             if let Some(message) = errors.general() {
                 <Alert kind={AlertKind::Error}>{ message }</Alert>
@@ -132,7 +98,7 @@ fn change_password_form() -> Html {
             if *done {
                 <Alert kind={AlertKind::Success}>{ "Password changed. Your other sessions were signed out." }</Alert>
             }
-            <Button submit=true busy={*busy}>{ "Change password" }</Button>
+            <Button submit=true busy={submit.busy()}>{ "Change password" }</Button>
         </form>
     }
 }
@@ -140,35 +106,15 @@ fn change_password_form() -> Html {
 #[function_component(SignOutEverywhere)]
 fn sign_out_everywhere() -> Html {
     let navigator = use_navigator();
-    let busy = use_state(|| false);
-    let error = use_state(|| None::<String>);
-    let onclick = {
-        let (busy, error) = (busy.clone(), error.clone());
-        Callback::from(move |_| {
-            busy.set(true);
-            let (busy, error, navigator) = (busy.clone(), error.clone(), navigator.clone());
-            spawn_local(async move {
-                let leave = || {
-                    if let Some(navigator) = navigator {
-                        navigator.push(&Route::Login);
-                    }
-                };
-                match api::sign_out_everywhere(leave).await {
-                    Ok(()) => {}
-                    Err(e) => {
-                        error.set(Some(e.message));
-                        busy.set(false);
-                    }
-                }
-            });
-        })
-    };
+    let sign_out = use_submit(navigator, |navigator, ()| async move {
+        api::sign_out_everywhere(app::to_login(navigator)).await
+    });
     html! {
         <div class="space-y-3">
-            if let Some(message) = error.as_ref() {
-                <Alert kind={AlertKind::Error}>{ message }</Alert>
+            if let Some(e) = sign_out.error() {
+                <Alert kind={AlertKind::Error}>{ e.to_string() }</Alert>
             }
-            <Button kind={ButtonKind::Danger} busy={*busy} {onclick}>{ "Sign out everywhere" }</Button>
+            <Button kind={ButtonKind::Danger} busy={sign_out.busy()} onclick={sign_out.reform(|_| ())}>{ "Sign out everywhere" }</Button>
         </div>
     }
 }

@@ -6,7 +6,10 @@ use yew_router::prelude::*;
 
 use crate::{
     app::Route,
-    components::auth_form::{AuthForm, AuthMode},
+    components::{
+        auth_form::{AuthForm, AuthMode},
+        ui::PageHeader,
+    },
     hooks::{use_session, use_title},
     store::Session,
 };
@@ -80,8 +83,7 @@ fn auth_page(props: &AuthPageProps) -> Html {
     };
     html! {
         <div class="mx-auto w-full max-w-sm py-6 sm:py-12">
-            <h1 class="text-2xl font-bold tracking-tight text-slate-900">{ title }</h1>
-            <p class="mt-1 text-sm text-slate-600">{ lead }</p>
+            <PageHeader {title}>{ lead }</PageHeader>
             <div class="mt-6 rounded-xl bg-white p-6 shadow-sm ring-1 ring-slate-200">
                 <AuthForm mode={props.mode} />
             </div>

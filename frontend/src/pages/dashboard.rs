@@ -8,8 +8,11 @@ use crate::{
     api,
     app::Route,
     components::{
-        Alert, AlertKind, Card, buy_credits::BuyCredits, generate_form::GenerateForm,
-        ledger::Ledger, usage_chart::Usage,
+        buy_credits::BuyCredits,
+        generate_form::GenerateForm,
+        ledger::Ledger,
+        ui::{Alert, AlertKind, Card, PageHeader},
+        usage_chart::Usage,
     },
     hooks::{use_session, use_title},
 };
@@ -44,10 +47,7 @@ pub fn dashboard() -> Html {
     };
     html! {
         <div class="space-y-6">
-            <div>
-                <h1 class="text-2xl font-bold tracking-tight text-slate-900">{ "Dashboard" }</h1>
-                <p class="mt-1 text-sm text-slate-600">{ format!("Signed in as {}", user.email) }</p>
-            </div>
+            <PageHeader title="Dashboard">{ format!("Signed in as {}", user.email) }</PageHeader>
             { match checkout.as_deref() {
                 Some("success") => html! {
                     <Alert kind={AlertKind::Success}>

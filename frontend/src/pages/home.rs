@@ -1,12 +1,11 @@
 //! The landing page: what the product is, how it is paid for, and the credit packages.
 
 use yew::prelude::*;
-use yew_router::prelude::*;
 
 use crate::{
     api,
     app::Route,
-    components::{Alert, AlertKind, Loading},
+    components::ui::{Alert, AlertKind, ButtonKind, ButtonLink, Loading},
     format,
     hooks::{Load, use_load, use_session, use_title},
     store::Session,
@@ -34,15 +33,9 @@ pub fn home() -> Html {
                             { "Buy a pack of credits, then generate text from the dashboard or from your own scripts with an API key. One credit per call, a clear ledger of every one." }
                         </p>
                         <div class="mt-8 flex flex-wrap gap-3">
-                            <Link<Route> to={primary_to}
-                                classes="rounded-lg bg-brand-600 px-4 py-2.5 text-sm font-semibold text-white shadow-sm hover:bg-brand-700">
-                                { primary_label }
-                            </Link<Route>>
+                            <ButtonLink to={primary_to}>{ primary_label }</ButtonLink>
                             if !signed_in {
-                                <Link<Route> to={Route::Login}
-                                    classes="rounded-lg bg-white px-4 py-2.5 text-sm font-semibold text-slate-800 shadow-sm ring-1 ring-inset ring-slate-300 hover:bg-slate-50">
-                                    { "Sign in" }
-                                </Link<Route>>
+                                <ButtonLink to={Route::Login} kind={ButtonKind::Secondary}>{ "Sign in" }</ButtonLink>
                             }
                         </div>
                     </div>
@@ -122,11 +115,10 @@ fn pricing(props: &PricingProps) -> Html {
                         <p class="mt-3 text-3xl font-bold tracking-tight text-slate-900">{ format::price(p.price_cents, &p.currency) }</p>
                         <p class="mt-1 text-sm text-slate-600">{ format!("{} credits", format::int(p.credits)) }</p>
                         <p class="text-xs text-slate-500">{ format::unit_price(p.price_cents, p.credits, &p.currency) }</p>
-                        <Link<Route> to={to.clone()}
-                            classes={classes!("mt-6", "rounded-lg", "px-3", "py-2", "text-center", "text-sm", "font-semibold",
-                                if hot { "bg-brand-600 text-white hover:bg-brand-700" } else { "text-brand-700 ring-1 ring-inset ring-brand-100 hover:bg-brand-50" })}>
+                        <ButtonLink to={to.clone()} class="mt-6"
+                            kind={if hot { ButtonKind::Primary } else { ButtonKind::Secondary }}>
                             { if props.signed_in { "Buy from the dashboard" } else { "Get started" } }
-                        </Link<Route>>
+                        </ButtonLink>
                     </li>
                 }
             }) }

@@ -1,17 +1,17 @@
 //! /keys: create an API key (shown once, with a ready curl line), list and revoke keys.
 
 use shared::dto::{ApiKey, CreatedKey};
-use yew::{platform::spawn_local, prelude::*};
+use yew::prelude::*;
 
 use crate::{
     api,
-    components::{
-        Alert, AlertKind, Button, ButtonKind, Card, CopyButton, Field, Loading,
-        use_focus_first_invalid,
+    api::ApiError,
+    components::ui::{
+        Alert, AlertKind, Button, ButtonKind, Card, CopyButton, Field, Loading, PageHeader,
     },
     format, forms,
     forms::FormErrors,
-    hooks::{Load, use_load, use_title},
+    hooks::{Load, use_focus_first_invalid, use_input, use_load, use_submit, use_title},
 };
 
 #[function_component(Keys)]
@@ -36,14 +36,11 @@ pub fn keys() -> Html {
     };
     html! {
         <div class="space-y-6">
-            <div>
-                <h1 class="text-2xl font-bold tracking-tight text-slate-900">{ "API keys" }</h1>
-                <p class="mt-1 text-sm text-slate-600">
-                    { "Keys let your scripts call paid routes with an " }
-                    <code class="rounded bg-slate-100 px-1 py-0.5 text-xs">{ "X-API-Key" }</code>
-                    { " header. They cannot create keys, buy credits or change your account." }
-                </p>
-            </div>
+            <PageHeader title="API keys">
+                { "Keys let your scripts call paid routes with an " }
+                <code class="rounded bg-slate-100 px-1 py-0.5 text-xs">{ "X-API-Key" }</code>
+                { " header. They cannot create keys, buy credits or change your account." }
+            </PageHeader>
             <Card id="create-key" title="Create a key">
                 <CreateKeyForm on_created={on_created} />
                 if let Some(key) = created.as_ref() {
@@ -62,53 +59,30 @@ struct CreateKeyFormProps {
 
 #[function_component(CreateKeyForm)]
 fn create_key_form(props: &CreateKeyFormProps) -> Html {
-    let name = use_state(String::new);
-    let errors = use_state(FormErrors::default);
-    let busy = use_state(|| false);
-    let form = use_node_ref();
-    use_focus_first_invalid(form.clone(), (*errors).clone());
+    let name = use_input();
+    let submit = use_submit(
+        (name.clone(), props.on_created.clone()),
+        |(name, on_created), request| async move {
+            let key = api::create_key(&request)
+                .await
+                .map_err(|e| FormErrors::from_api(&e, &["name"]))?;
+            name.clear();
+            on_created.emit(key);
+            Ok(())
+        },
+    );
+    let errors: FormErrors = submit.error().cloned().unwrap_or_default();
+    let form = use_focus_first_invalid(errors.clone());
     let onsubmit = {
-        let (name, errors, busy, on_created) = (
-            name.clone(),
-            errors.clone(),
-            busy.clone(),
-            props.on_created.clone(),
-        );
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
-            if *busy {
-                return;
-            }
-            let request = match forms::create_key(&name) {
-                Ok(request) => request,
-                Err(refused) => return errors.set(refused),
-            };
-            errors.set(FormErrors::default());
-            busy.set(true);
-            let (name, errors, busy, on_created) = (
-                name.clone(),
-                errors.clone(),
-                busy.clone(),
-                on_created.clone(),
-            );
-            spawn_local(async move {
-                match api::create_key(&request).await {
-                    Ok(key) => {
-                        name.set(String::new());
-                        on_created.emit(key);
-                    }
-                    Err(e) => errors.set(FormErrors::from_api(&e, &["name"])),
-                }
-                busy.set(false);
-            });
-        })
+        let name = name.clone();
+        submit.onsubmit(move || forms::create_key(&name))
     };
     html! {
         <form ref={form} {onsubmit} novalidate=true class="flex flex-col gap-3 sm:flex-row sm:items-start">
             <Field id="name" label="Key name" class="sm:w-80" placeholder="e.g. nightly-report"
-                value={(*name).clone()} oninput={Callback::from({ let name = name.clone(); move |v| name.set(v) })}
+                value={name.value()} oninput={name.oninput()}
                 error={errors.field("name")} hint="A label to recognise it by, up to 64 characters." />
-            <Button submit=true busy={*busy} class="sm:mt-7">{ "Create key" }</Button>
+            <Button submit=true busy={submit.busy()} class="sm:mt-7">{ "Create key" }</Button>
             if let Some(message) = errors.general() {
                 <Alert kind={AlertKind::Error}>{ message }</Alert>
             }
@@ -182,8 +156,14 @@ struct KeyRowProps {
 #[function_component(KeyRow)]
 fn key_row(props: &KeyRowProps) -> Html {
     let confirming = use_state(|| false);
-    let busy = use_state(|| false);
-    let error = use_state(|| None::<String>);
+    let revoke = use_submit(
+        (props.api_key.id, props.on_revoked.clone()),
+        |(id, on_revoked), ()| async move {
+            api::revoke_key(id).await?;
+            on_revoked.emit(());
+            Ok::<_, ApiError>(())
+        },
+    );
     let confirm_ref = use_node_ref();
     {
         // Move focus to the confirmation, so a keyboard user answers it next.
@@ -203,25 +183,6 @@ fn key_row(props: &KeyRowProps) -> Html {
         let confirming = confirming.clone();
         Callback::from(move |_| confirming.set(false))
     };
-    let revoke = {
-        let (busy, error, id, on_revoked) = (
-            busy.clone(),
-            error.clone(),
-            key.id,
-            props.on_revoked.clone(),
-        );
-        Callback::from(move |_| {
-            busy.set(true);
-            let (busy, error, on_revoked) = (busy.clone(), error.clone(), on_revoked.clone());
-            spawn_local(async move {
-                match api::revoke_key(id).await {
-                    Ok(()) => on_revoked.emit(()),
-                    Err(e) => error.set(Some(e.message)),
-                }
-                busy.set(false);
-            });
-        })
-    };
     let last_used = key
         .last_used_at
         .as_ref()
@@ -237,15 +198,15 @@ fn key_row(props: &KeyRowProps) -> Html {
                     <span>{ format!("Created {}", format::date(&key.created_at)) }</span>
                     <span>{ format!("Last used {last_used}") }</span>
                 </p>
-                if let Some(message) = error.as_ref() {
-                    <p role="alert" class="mt-1 text-sm text-red-700">{ message }</p>
+                if let Some(e) = revoke.error() {
+                    <p role="alert" class="mt-1 text-sm text-red-700">{ e.to_string() }</p>
                 }
             </div>
             if *confirming {
                 <div class="flex flex-wrap items-center gap-2" role="group" aria-label={format!("Revoke {}?", key.name)}>
                     <span class="text-sm text-slate-700">{ "Scripts using it stop working at once." }</span>
-                    <Button kind={ButtonKind::Danger} node_ref={confirm_ref} busy={*busy} onclick={revoke}>{ "Yes, revoke" }</Button>
-                    <Button kind={ButtonKind::Ghost} onclick={cancel} disabled={*busy}>{ "Cancel" }</Button>
+                    <Button kind={ButtonKind::Danger} node_ref={confirm_ref} busy={revoke.busy()} onclick={revoke.reform(|_| ())}>{ "Yes, revoke" }</Button>
+                    <Button kind={ButtonKind::Ghost} onclick={cancel} disabled={revoke.busy()}>{ "Cancel" }</Button>
                 </div>
             } else {
                 <Button kind={ButtonKind::Secondary} onclick={ask}

@@ -1,7 +1,12 @@
-use yew::prelude::*;
-use yew_router::prelude::*;
+//! The 404 page: what any unknown path shows.
 
-use crate::{app::Route, hooks::use_title};
+use yew::prelude::*;
+
+use crate::{
+    app::Route,
+    components::ui::{ButtonKind, ButtonLink},
+    hooks::use_title,
+};
 
 #[function_component(NotFound)]
 pub fn not_found() -> Html {
@@ -12,14 +17,8 @@ pub fn not_found() -> Html {
             <h1 class="mt-2 text-3xl font-bold tracking-tight text-slate-900">{ "Page not found" }</h1>
             <p class="mt-3 text-slate-600">{ "The page you are looking for does not exist or has moved." }</p>
             <div class="mt-8 flex justify-center gap-3">
-                <Link<Route> to={Route::Home}
-                    classes="rounded-lg bg-brand-600 px-3.5 py-2 text-sm font-semibold text-white shadow-sm hover:bg-brand-700">
-                    { "Go home" }
-                </Link<Route>>
-                <Link<Route> to={Route::Dashboard}
-                    classes="rounded-lg px-3.5 py-2 text-sm font-semibold text-slate-700 ring-1 ring-inset ring-slate-300 hover:bg-slate-50">
-                    { "Dashboard" }
-                </Link<Route>>
+                <ButtonLink to={Route::Home}>{ "Go home" }</ButtonLink>
+                <ButtonLink to={Route::Dashboard} kind={ButtonKind::Secondary}>{ "Dashboard" }</ButtonLink>
             </div>
         </div>
     }

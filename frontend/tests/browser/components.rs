@@ -1,5 +1,6 @@
 //! Rendered components: the auth forms refuse bad input in place (no request sent), with
-//! labelled fields and errors tied to them; the usage chart draws every day.
+//! labelled fields and errors tied to them, and send once however often submitted; the usage
+//! chart draws every day.
 
 use chrono::NaiveDate;
 use frontend::components::{
@@ -9,6 +10,7 @@ use frontend::components::{
 use shared::dto::UsageDay;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::wasm_bindgen_test;
+use web_sys::Element;
 
 use super::support::{button, fake_fetch, fetch_calls, find, render, settle, text, type_into};
 
@@ -68,8 +70,8 @@ async fn the_sign_up_form_refuses_bad_input_without_a_request() {
     );
 }
 
-#[wasm_bindgen_test]
-async fn the_sign_in_form_shows_the_api_error_on_the_form() {
+/// The sign-in form, filled in, against an API that refuses the password.
+async fn sign_in_form_with_a_wrong_password() -> Element {
     fake_fetch(
         r#"() => [401, '{"error":{"code":"invalid_credentials","message":"invalid email or password"}}']"#,
     );
@@ -77,9 +79,14 @@ async fn the_sign_in_form_shows_the_api_error_on_the_form() {
         mode: AuthMode::SignIn,
     })
     .await;
-
     type_into(&root, "email", "ada@example.com");
     type_into(&root, "password", "wrong password");
+    root
+}
+
+#[wasm_bindgen_test]
+async fn the_sign_in_form_shows_the_api_error_on_the_form() {
+    let root = sign_in_form_with_a_wrong_password().await;
     button(&root, "Sign in").click();
     settle().await;
 
@@ -89,6 +96,27 @@ async fn the_sign_in_form_shows_the_api_error_on_the_form() {
     // Fixing the input clears nothing by itself; the button is usable again.
     let submit: web_sys::HtmlButtonElement = button(&root, "Sign in").dyn_into().unwrap();
     assert!(!submit.disabled());
+}
+
+#[wasm_bindgen_test]
+async fn a_form_submitted_again_while_its_request_is_in_flight_sends_once() {
+    let root = sign_in_form_with_a_wrong_password().await;
+
+    // Enter pressed twice: two submit events before the first answer.
+    let form = find(&root, "form");
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    for _ in 0..2 {
+        let submit = web_sys::Event::new_with_event_init_dict("submit", &init).unwrap();
+        form.dispatch_event(&submit).unwrap();
+    }
+    settle().await;
+
+    assert_eq!(fetch_calls(), ["POST /api/auth/login"]);
+    assert_eq!(
+        text(&find(&root, "[role=alert]")),
+        "Invalid email or password"
+    );
 }
 
 #[wasm_bindgen_test]

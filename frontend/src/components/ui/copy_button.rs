@@ -1,3 +1,5 @@
+//! `CopyButton`: copies a text to the clipboard and says so.
+
 use wasm_bindgen_futures::JsFuture;
 use yew::{platform::spawn_local, prelude::*};
 

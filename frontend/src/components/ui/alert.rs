@@ -1,3 +1,5 @@
+//! `Alert`: a message about an action (error, success, information).
+
 use yew::prelude::*;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,3 +1,5 @@
+//! `Field`: a labelled input or text area with its hint and error.
+
 use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 

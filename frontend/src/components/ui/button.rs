@@ -1,3 +1,5 @@
+//! `Button`: the app's one button, in four looks, with a busy state for requests in flight.
+
 use yew::prelude::*;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -7,6 +9,33 @@ pub enum ButtonKind {
     Secondary,
     Danger,
     Ghost,
+}
+
+impl ButtonKind {
+    /// Shape and colours, shared with `ButtonLink` so a link that acts as a button looks like one.
+    pub fn classes(self) -> Classes {
+        let look = match self {
+            ButtonKind::Primary => "bg-brand-600 text-white shadow-sm hover:bg-brand-700",
+            ButtonKind::Secondary => {
+                "bg-white text-slate-800 shadow-sm ring-1 ring-inset ring-slate-300 hover:bg-slate-50"
+            }
+            ButtonKind::Danger => "bg-red-600 text-white shadow-sm hover:bg-red-700",
+            ButtonKind::Ghost => "text-slate-700 hover:bg-slate-100",
+        };
+        classes!(
+            "inline-flex",
+            "items-center",
+            "justify-center",
+            "gap-2",
+            "rounded-lg",
+            "px-3.5",
+            "py-2",
+            "text-sm",
+            "font-semibold",
+            "transition",
+            look
+        )
+    }
 }
 
 #[derive(Properties, PartialEq)]
@@ -36,21 +65,12 @@ pub struct ButtonProps {
 
 #[function_component(Button)]
 pub fn button(props: &ButtonProps) -> Html {
-    let look = match props.kind {
-        ButtonKind::Primary => "bg-brand-600 text-white shadow-sm hover:bg-brand-700",
-        ButtonKind::Secondary => {
-            "bg-white text-slate-800 shadow-sm ring-1 ring-inset ring-slate-300 hover:bg-slate-50"
-        }
-        ButtonKind::Danger => "bg-red-600 text-white shadow-sm hover:bg-red-700",
-        ButtonKind::Ghost => "text-slate-700 hover:bg-slate-100",
-    };
     let kind = if props.submit { "submit" } else { "button" };
     html! {
         <button type={kind} ref={props.node_ref.clone()}
             class={classes!(
-                "inline-flex", "items-center", "justify-center", "gap-2", "rounded-lg", "px-3.5",
-                "py-2", "text-sm", "font-semibold", "transition", "disabled:opacity-60",
-                "disabled:cursor-not-allowed", look, props.class.clone()
+                props.kind.classes(), "disabled:opacity-60", "disabled:cursor-not-allowed",
+                props.class.clone()
             )}
             disabled={props.disabled || props.busy}
             aria-busy={props.busy.then_some("true")}

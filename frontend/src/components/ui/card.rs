@@ -1,3 +1,5 @@
+//! `Card`: the white panel with a heading that pages are made of.
+
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]

@@ -1,3 +1,5 @@
+//! `Loading` and `PageLoading`: what shows while data is on its way.
+
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]

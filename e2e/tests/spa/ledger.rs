@@ -1,0 +1,102 @@
+//! A long ledger: "Show more" follows the API's keyset cursor down to a customer's oldest entry
+//! (a growing `limit` would stop at the API's cap of 200 rows).
+
+use serde_json::{Value, json};
+use shared::dto::{TokenResponse, User};
+
+use crate::{
+    browser::{Browser, Result},
+    check, run,
+    server::Server,
+};
+
+const ADMIN: (&str, &str) = ("admin@example.com", "admin password 1");
+const CUSTOMER: (&str, &str) = ("carol@example.com", "carol's password");
+const ENTRIES: usize = 500;
+const ROWS: &str = "//*[@data-testid='ledger']/tr";
+const SHOW_MORE: &str = "//button[normalize-space()='Show more' and not(@disabled)]";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_ledger_reaches_the_oldest_of_500_entries() {
+    run("ledger", long_ledger).await;
+}
+
+async fn long_ledger(b: &mut Browser, server: &Server) -> Result {
+    let customer = seed_ledger(server).await?;
+
+    b.goto(&server.url("/login")).await?;
+    b.fill("Email", CUSTOMER.0).await?;
+    b.fill("Password", CUSTOMER.1).await?;
+    b.press("Sign in").await?;
+    b.wait_for_path("/dashboard").await?;
+    b.wait_for_testid_text("credit-balance", &ENTRIES.to_string())
+        .await?;
+    b.wait_for(ROWS).await?;
+
+    // Each press appends the page before the last row shown, until the API has no older one.
+    let mut shown = b.count(ROWS).await?;
+    for _ in 0..ENTRIES {
+        if b.count(SHOW_MORE).await? == 0 {
+            break;
+        }
+        b.press("Show more").await?;
+        b.wait_for(&format!(
+            "//*[@data-testid='ledger' and count(tr) > {shown}] | //*[@role='alert']"
+        ))
+        .await?;
+        let now = b.count(ROWS).await?;
+        check(
+            now > shown,
+            format!("Show more added nothing to {shown} rows"),
+        )?;
+        shown = now;
+    }
+    check(
+        shown == ENTRIES,
+        format!(
+            "{shown} rows shown for {ENTRIES} entries of {}",
+            customer.email
+        ),
+    )?;
+    check(
+        b.count("//button[normalize-space()='Show more']").await? == 0,
+        "Show more is still offered after the oldest entry",
+    )?;
+
+    // The oldest entry, the first grant, is the last row: balance 1 after it.
+    let oldest = format!("{ROWS}[last()][contains(., 'gift 001')][td[normalize-space()='1']]");
+    b.wait_for(&oldest).await?;
+    b.screenshot_at("oldest-entry", &oldest).await?;
+    Ok(())
+}
+
+/// A customer with `ENTRIES` ledger entries: admin grants of 1 credit each, "gift 001" first.
+async fn seed_ledger(server: &Server) -> Result<User> {
+    server.create_admin(ADMIN.0, ADMIN.1).await;
+    let http = reqwest::Client::new();
+    // POSTs `body` (with `bearer`'s rights, if any) and reads the 2xx answer.
+    let post = async |path: &str, bearer: Option<&str>, body: Value| -> Result<Value> {
+        let mut request = http.post(server.url(path)).json(&body);
+        if let Some(bearer) = bearer {
+            request = request.bearer_auth(bearer);
+        }
+        let response = request.send().await.map_err(|e| format!("{path}: {e}"))?;
+        let status = response.status();
+        check(status.is_success(), format!("{path}: {status}"))?;
+        response.json().await.map_err(|e| format!("{path}: {e}"))
+    };
+    let credentials =
+        |(email, password): (&str, &str)| json!({ "email": email, "password": password });
+    let customer = token(post("/api/auth/signup", None, credentials(CUSTOMER)).await?)?;
+    let admin = token(post("/api/auth/login", None, credentials(ADMIN)).await?)?;
+    let grants = format!("/api/admin/users/{}/credits", customer.user.id);
+    for n in 1..=ENTRIES {
+        let grant = json!({ "amount": 1, "reason": format!("gift {n:03}") });
+        post(&grants, Some(&admin.access_token), grant).await?;
+    }
+    Ok(customer.user)
+}
+
+fn token(answer: Value) -> Result<TokenResponse> {
+    serde_json::from_value(answer).map_err(|e| format!("a token answer: {e}"))
+}

@@ -1,0 +1,24 @@
+//! `PageHeader`: a page's h1 and the sentence under it.
+
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct PageHeaderProps {
+    /// The page's heading (its one h1).
+    pub title: AttrValue,
+    /// What the page is for, under the heading; nothing when empty.
+    #[prop_or_default]
+    pub children: Html,
+}
+
+#[function_component(PageHeader)]
+pub fn page_header(props: &PageHeaderProps) -> Html {
+    html! {
+        <div>
+            <h1 class="text-2xl font-bold tracking-tight text-slate-900">{ props.title.clone() }</h1>
+            if props.children != Html::default() {
+                <p class="mt-1 text-sm text-slate-600">{ props.children.clone() }</p>
+            }
+        </div>
+    }
+}

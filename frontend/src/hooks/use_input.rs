@@ -1,0 +1,41 @@
+//! `use_input`: the value of a text field and the callback that keeps it, for `Field`'s `value`
+//! and `oninput`.
+
+use std::ops::Deref;
+
+use yew::prelude::*;
+
+/// A text field's state. Derefs to the text, so `forms::create_key(&name)` reads it directly.
+#[derive(Clone, PartialEq)]
+pub struct UseInputHandle(UseStateHandle<String>);
+
+impl UseInputHandle {
+    /// The text, for `Field`'s `value`.
+    pub fn value(&self) -> AttrValue {
+        AttrValue::from((*self.0).clone())
+    }
+
+    /// Keeps what the user types, for `Field`'s `oninput`.
+    pub fn oninput(&self) -> Callback<String> {
+        let state = self.0.clone();
+        Callback::from(move |value| state.set(value))
+    }
+
+    /// Empties the field (after a successful submit).
+    pub fn clear(&self) {
+        self.0.set(String::new());
+    }
+}
+
+impl Deref for UseInputHandle {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+#[hook]
+pub fn use_input() -> UseInputHandle {
+    UseInputHandle(use_state(String::new))
+}

@@ -1,0 +1,116 @@
+//! Long lists: the ledger and the admin's user list ask for each next page with the API's keyset
+//! cursor (`before`, from the shared query types), append it, and offer "Show more" until a page
+//! comes back short.
+
+use chrono::{TimeZone, Utc};
+use frontend::{
+    components::ledger::{Ledger, LedgerProps},
+    pages::Admin,
+    store,
+};
+use serde::Serialize;
+use shared::dto::{LedgerEntry, User};
+use wasm_bindgen_test::wasm_bindgen_test;
+
+use super::support::{button, fake_fetch, fetch_calls, find, render, settle, text, token, user};
+
+/// Ids `entries` (the newest) down to 1; each entry's balance after it equals its id.
+fn ledger_of(entries: i64) -> Vec<LedgerEntry> {
+    (1..=entries)
+        .rev()
+        .map(|id| LedgerEntry {
+            id,
+            delta: 1,
+            reason: format!("admin: gift {id}"),
+            balance_after: id,
+            created_at: Utc.with_ymd_and_hms(2026, 11, 23, 10, 0, 0).unwrap(),
+        })
+        .collect()
+}
+
+/// A list route as the API answers it: newest first, `limit` rows with ids below `before`.
+fn serve_pages<T: Serialize>(rows: &[T]) {
+    let all = serde_json::to_string(rows).unwrap();
+    fake_fetch(&format!(
+        r#"(method, path) => {{
+            const url = new URL(path, location.origin);
+            const limit = Number(url.searchParams.get("limit"));
+            const before = url.searchParams.has("before") ? Number(url.searchParams.get("before")) : Infinity;
+            return [200, JSON.stringify({all}.filter(e => e.id < before).slice(0, limit))];
+        }}"#
+    ));
+}
+
+#[wasm_bindgen_test]
+async fn show_more_follows_the_cursor_down_to_the_oldest_entry() {
+    serve_pages(&ledger_of(35));
+    store::signed_in(token("t", 35));
+    let root = render::<Ledger>(LedgerProps { version: 0 }).await;
+    let rows = || {
+        root.query_selector_all("[data-testid=ledger] tr")
+            .unwrap()
+            .length()
+    };
+
+    assert_eq!(rows(), 10);
+    button(&root, "Show more").click();
+    settle().await;
+    assert_eq!(rows(), 30);
+    button(&root, "Show more").click();
+    settle().await;
+
+    assert_eq!(rows(), 35, "every entry is on the page");
+    let oldest_balance = find(&root, "[data-testid=ledger] tr:last-child td:last-child");
+    assert_eq!(
+        text(&oldest_balance),
+        "1",
+        "the oldest entry is the last row"
+    );
+    assert!(
+        !text(&root).contains("Show more"),
+        "a short page ends the list"
+    );
+    assert_eq!(
+        fetch_calls(),
+        [
+            "GET /api/credits/ledger?limit=10 Bearer t",
+            "GET /api/credits/ledger?limit=20&before=26 Bearer t",
+            "GET /api/credits/ledger?limit=20&before=6 Bearer t",
+        ]
+    );
+}
+
+#[wasm_bindgen_test]
+async fn the_admin_user_list_shows_more_with_the_cursor_too() {
+    let users: Vec<User> = (1..=60)
+        .rev()
+        .map(|id| User {
+            id,
+            email: format!("user{id}@example.com"),
+            ..user(0)
+        })
+        .collect();
+    serve_pages(&users);
+    store::signed_in(token("t", 0));
+    let root = render::<Admin>(()).await;
+    let rows = || {
+        root.query_selector_all("[data-testid=admin-user-row]")
+            .unwrap()
+            .length()
+    };
+
+    assert_eq!(rows(), 50);
+    button(&root, "Show more").click();
+    settle().await;
+
+    assert_eq!(rows(), 60);
+    assert!(text(&root).contains("user1@example.com"));
+    assert!(!text(&root).contains("Show more"));
+    assert_eq!(
+        fetch_calls(),
+        [
+            "GET /api/admin/users?limit=50 Bearer t",
+            "GET /api/admin/users?limit=50&before=11 Bearer t",
+        ]
+    );
+}
