@@ -1,6 +1,7 @@
 //! How numbers, prices and dates read on screen.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use shared::dto::LedgerKind;
 use wasm_bindgen::JsValue;
 
 /// 12345 -> "12,345".
@@ -28,18 +29,14 @@ pub fn delta(n: i64) -> String {
     }
 }
 
-/// A ledger reason as a person reads it: "purchase:starter" -> "Purchase · starter pack",
-/// "admin: goodwill" -> "Admin grant · goodwill", "refund: POST /api/x" -> "Refund · POST /api/x".
-/// Anything else (a paid route such as "POST /api/generate-text") is shown as it is.
-pub fn reason(raw: &str) -> String {
-    if let Some(package) = raw.strip_prefix("purchase:") {
-        format!("Purchase · {} pack", package.trim())
-    } else if let Some(why) = raw.strip_prefix("admin:") {
-        format!("Admin grant · {}", why.trim())
-    } else if let Some(route) = raw.strip_prefix("refund:") {
-        format!("Refund · {}", route.trim())
-    } else {
-        raw.to_owned()
+/// What moved credits, as a person reads it: "Purchase · starter pack", "Admin grant · goodwill",
+/// "Refund · POST /api/x"; a spend is its paid route ("POST /api/generate-text").
+pub fn movement(kind: &LedgerKind) -> String {
+    match kind {
+        LedgerKind::Purchase { package_id } => format!("Purchase · {package_id} pack"),
+        LedgerKind::Grant { note } => format!("Admin grant · {note}"),
+        LedgerKind::Spend { route } => route.clone(),
+        LedgerKind::Refund { route, .. } => format!("Refund · {route}"),
     }
 }
 

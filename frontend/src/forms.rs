@@ -5,10 +5,10 @@
 use shared::{
     ValidationError,
     dto::{
-        ChangePasswordRequest, CreateKeyRequest, Credentials, GRANT_MAX_ABS, GenerateTextRequest,
-        GrantCreditsRequest, REASON_MAX_LEN,
+        ChangePasswordRequest, CreateKeyRequest, Credentials, GenerateTextRequest,
+        GrantCreditsRequest,
     },
-    validate::{Email, KeyName, Password, Prompt},
+    validate::{Email, GrantAmount, GrantNote, KeyName, Password, Prompt},
 };
 use yew::AttrValue;
 
@@ -96,7 +96,7 @@ pub fn sign_in(email: &str, password: &str) -> Result<Credentials, FormErrors> {
     let mut errors = FormErrors::default();
     let email = Email::parse(email).map_err(|e| errors.push(e)).ok();
     if password.is_empty() {
-        errors.push(required("password", "password is required"));
+        errors.push(ValidationError::new("password", "password is required"));
     }
     collect(errors, || {
         Some(Credentials {
@@ -114,13 +114,17 @@ pub fn change_password(
 ) -> Result<ChangePasswordRequest, FormErrors> {
     let mut errors = FormErrors::default();
     if current.is_empty() {
-        errors.push(required("current_password", "current password is required"));
+        errors.push(ValidationError::new(
+            "current_password",
+            "current password is required",
+        ));
     }
     match Password::parse(new, "new_password") {
         Err(e) => errors.push(e),
-        Ok(_) if new != confirm => {
-            errors.push(required("confirm_password", "the passwords differ"))
-        }
+        Ok(_) if new != confirm => errors.push(ValidationError::new(
+            "confirm_password",
+            "the passwords differ",
+        )),
         Ok(_) => {}
     }
     collect(errors, || {
@@ -154,38 +158,14 @@ pub fn generate_text(prompt: &str) -> Result<GenerateTextRequest, FormErrors> {
 /// Admin grant: a non-zero whole number within the API's bounds, and a reason.
 pub fn grant_credits(amount: &str, reason: &str) -> Result<GrantCreditsRequest, FormErrors> {
     let mut errors = FormErrors::default();
-    let amount = match amount.trim().parse::<i64>() {
-        Ok(n) if n != 0 && n.abs() <= GRANT_MAX_ABS => Some(n),
-        Ok(_) => {
-            errors.push(required(
-                "amount",
-                "amount must be non-zero and at most 1000000000 either way",
-            ));
-            None
-        }
-        Err(_) => {
-            errors.push(required("amount", "amount must be a whole number"));
-            None
-        }
-    };
-    let reason = reason.trim();
-    if reason.is_empty() || reason.chars().count() > REASON_MAX_LEN {
-        errors.push(required(
-            "reason",
-            format!("reason must be 1 to {REASON_MAX_LEN} characters"),
-        ));
-    }
+    let amount = GrantAmount::parse_text(amount)
+        .map_err(|e| errors.push(e))
+        .ok();
+    let note = GrantNote::parse(reason).map_err(|e| errors.push(e)).ok();
     collect(errors, || {
         Some(GrantCreditsRequest {
-            amount: amount?,
-            reason: reason.to_owned(),
+            amount: amount?.get(),
+            reason: note?.into_inner(),
         })
     })
-}
-
-fn required(field: &'static str, message: impl Into<String>) -> ValidationError {
-    ValidationError {
-        field,
-        message: message.into(),
-    }
 }

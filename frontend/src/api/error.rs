@@ -2,14 +2,17 @@
 
 use std::fmt;
 
-use shared::{ValidationError, dto::ErrorBody};
+use shared::{
+    ValidationError,
+    dto::{ErrorBody, ErrorCode},
+};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiError {
     /// HTTP status; 0 when the server was not reached or the check ran in the browser.
     pub status: u16,
-    /// The contract's snake_case code (`validation_error`, `insufficient_credits`, ...).
-    pub code: String,
+    /// The contract's code; `Unknown` when no answer came (see `status` and `message`).
+    pub code: ErrorCode,
     /// Human text from the API, safe to show.
     pub message: String,
     /// The request field at fault, when one is.
@@ -29,18 +32,24 @@ impl ApiError {
             };
         }
         let (code, message) = match status {
-            401 => ("unauthorized", "Your session has ended: sign in again."),
-            404 => ("not_found", "Not found."),
-            413 => ("payload_too_large", "That is too large to send."),
+            401 => (
+                ErrorCode::Unauthorized,
+                "Your session has ended: sign in again.",
+            ),
+            404 => (ErrorCode::NotFound, "Not found."),
+            413 => (ErrorCode::PayloadTooLarge, "That is too large to send."),
             429 => (
-                "rate_limited",
+                ErrorCode::RateLimited,
                 "Too many requests: wait a moment and try again.",
             ),
             502..=504 => (
-                "unavailable",
+                ErrorCode::NotReady,
                 "The service is unavailable right now: try again in a moment.",
             ),
-            _ => ("internal", "Something went wrong on our side: try again."),
+            _ => (
+                ErrorCode::Internal,
+                "Something went wrong on our side: try again.",
+            ),
         };
         Self::new(status, code, message)
     }
@@ -49,7 +58,7 @@ impl ApiError {
     pub fn network() -> Self {
         Self::new(
             0,
-            "network",
+            ErrorCode::Unknown,
             "Cannot reach the server: check your connection and try again.",
         )
     }
@@ -58,20 +67,20 @@ impl ApiError {
     pub fn unexpected(detail: impl fmt::Display) -> Self {
         Self::new(
             0,
-            "unexpected_response",
+            ErrorCode::Unknown,
             format!("Unexpected answer from the server ({detail}): reload the page."),
         )
     }
 
     /// A call that needs a session while none exists.
     pub fn signed_out() -> Self {
-        Self::new(401, "unauthorized", "Sign in to continue.")
+        Self::new(401, ErrorCode::Unauthorized, "Sign in to continue.")
     }
 
-    fn new(status: u16, code: &str, message: impl Into<String>) -> Self {
+    fn new(status: u16, code: ErrorCode, message: impl Into<String>) -> Self {
         Self {
             status,
-            code: code.to_owned(),
+            code,
             message: message.into(),
             field: None,
         }
@@ -87,7 +96,7 @@ impl From<ValidationError> for ApiError {
     fn from(e: ValidationError) -> Self {
         Self {
             status: 0,
-            code: "validation_error".to_owned(),
+            code: ErrorCode::ValidationError,
             message: e.message,
             field: Some(e.field.to_owned()),
         }

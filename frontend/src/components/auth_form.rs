@@ -1,6 +1,7 @@
 //! The sign-up and sign-in form. On success the session store changes and the page around the
 //! form moves on; the form itself needs no router, so it renders alone in the browser tests.
 
+use shared::dto::ErrorCode;
 use yew::prelude::*;
 
 use super::ui::{Alert, AlertKind, Button, Field, FieldKind};
@@ -35,7 +36,7 @@ pub fn auth_form(props: &AuthFormProps) -> Html {
         };
         result.map(|_| ()).map_err(|mut e| {
             // "An account with this email already exists" belongs next to the email.
-            if e.code == "email_taken" {
+            if e.code == ErrorCode::EmailTaken {
                 e.field = Some("email".to_owned());
             }
             FormErrors::from_api(&e, FIELDS)

@@ -50,7 +50,7 @@ pub fn ledger(props: &LedgerProps) -> Html {
                             { for rows.items.iter().map(|entry| html! {
                                 <tr>
                                     <td class="px-5 py-2 text-slate-500 sm:whitespace-nowrap sm:px-3">{ format::datetime(&entry.created_at) }</td>
-                                    <td class="px-3 py-2 text-slate-800">{ format::reason(&entry.reason) }</td>
+                                    <td class="px-3 py-2 text-slate-800">{ format::movement(&entry.kind) }</td>
                                     <td class={classes!("whitespace-nowrap", "px-5", "sm:px-3", "py-2", "text-right", "font-medium", "tabular-nums",
                                         if entry.delta > 0 { "text-emerald-700" } else { "text-slate-700" })}>
                                         { format::delta(entry.delta) }

@@ -1,5 +1,6 @@
 //! /account: who you are, change password, sign out everywhere.
 
+use shared::dto::ErrorCode;
 use yew::{platform::spawn_local, prelude::*};
 use yew_router::prelude::*;
 
@@ -58,7 +59,7 @@ fn change_password_form() -> Html {
         |(current, new, confirm, done), request| async move {
             api::change_password(&request).await.map_err(|mut e| {
                 // A wrong current password is answered 401 invalid_credentials.
-                if e.code == "invalid_credentials" {
+                if e.code == ErrorCode::InvalidCredentials {
                     e.field = Some("current_password".to_owned());
                     e.message = "the current password is not right".to_owned();
                 }

@@ -3,6 +3,7 @@
 //! would revoke the session); a failed refresh signs out.
 
 use frontend::{api, store, store::Session};
+use shared::dto::ErrorCode;
 use wasm_bindgen_test::wasm_bindgen_test;
 
 use super::support::{fake_fetch, fetch_calls, token};
@@ -85,7 +86,7 @@ async fn public_calls_send_no_token_and_decode_the_contract_error() {
     let error = api::sign_up(&credentials).await.unwrap_err();
 
     assert_eq!(error.status, 409);
-    assert_eq!(error.code, "email_taken");
+    assert_eq!(error.code, ErrorCode::EmailTaken);
     assert_eq!(error.field.as_deref(), Some("email"));
     assert_eq!(fetch_calls(), ["POST /api/auth/signup"]);
 }

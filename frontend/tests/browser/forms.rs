@@ -2,6 +2,7 @@
 //! and the API's own errors placed next to the field they name.
 
 use frontend::{api::ApiError, forms};
+use shared::dto::{ErrorCode, LedgerKind};
 use wasm_bindgen_test::wasm_bindgen_test;
 
 #[wasm_bindgen_test]
@@ -81,7 +82,7 @@ fn api_errors_go_next_to_their_field_or_on_the_form() {
     let body =
         r#"{"error":{"code":"validation_error","message":"key name is required","field":"name"}}"#;
     let error = ApiError::from_response(400, body);
-    assert_eq!(error.code, "validation_error");
+    assert_eq!(error.code, ErrorCode::ValidationError);
     let placed = forms::FormErrors::from_api(&error, &["name"]);
     assert_eq!(
         placed.field("name").as_deref(),
@@ -105,7 +106,7 @@ fn api_errors_go_next_to_their_field_or_on_the_form() {
 
     // Not the contract's JSON (a proxy's HTML page): a readable message all the same.
     let error = ApiError::from_response(502, "<html>Bad Gateway</html>");
-    assert_eq!(error.code, "unavailable");
+    assert_eq!(error.code, ErrorCode::NotReady);
 }
 
 #[wasm_bindgen_test]
@@ -122,13 +123,32 @@ fn prices_numbers_and_ledger_reasons_read_well() {
     );
     assert_eq!(format::int(-1_234_567), "-1,234,567");
     assert_eq!(format::delta(100), "+100");
-    assert_eq!(
-        format::reason("purchase:starter"),
-        "Purchase · starter pack"
-    );
-    assert_eq!(format::reason("admin: welcome"), "Admin grant · welcome");
-    assert_eq!(
-        format::reason("POST /api/generate-text"),
-        "POST /api/generate-text"
-    );
+    let route = || "POST /api/generate-text".to_owned();
+    for (kind, shown) in [
+        (
+            LedgerKind::Purchase {
+                package_id: "starter".into(),
+            },
+            "Purchase · starter pack",
+        ),
+        (
+            LedgerKind::Grant {
+                note: "welcome".into(),
+            },
+            "Admin grant · welcome",
+        ),
+        (
+            LedgerKind::Spend { route: route() },
+            "POST /api/generate-text",
+        ),
+        (
+            LedgerKind::Refund {
+                refunded_entry_id: 7,
+                route: route(),
+            },
+            "Refund · POST /api/generate-text",
+        ),
+    ] {
+        assert_eq!(format::movement(&kind), shown);
+    }
 }

@@ -9,7 +9,7 @@ use frontend::{
     store,
 };
 use serde::Serialize;
-use shared::dto::{LedgerEntry, User};
+use shared::dto::{LedgerEntry, LedgerKind, User};
 use wasm_bindgen_test::wasm_bindgen_test;
 
 use super::support::{button, fake_fetch, fetch_calls, find, render, settle, text, token, user};
@@ -21,6 +21,9 @@ fn ledger_of(entries: i64) -> Vec<LedgerEntry> {
         .map(|id| LedgerEntry {
             id,
             delta: 1,
+            kind: LedgerKind::Grant {
+                note: format!("gift {id}"),
+            },
             reason: format!("admin: gift {id}"),
             balance_after: id,
             created_at: Utc.with_ymd_and_hms(2026, 11, 23, 10, 0, 0).unwrap(),
