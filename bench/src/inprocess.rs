@@ -9,11 +9,9 @@ use std::{
 use anyhow::{Context, Result, bail};
 use backend::{
     Config,
-    config::DatabaseUrl,
     db::{AnyConnection, Db, write_transaction},
     models::{LedgerRow, UserRow, ledger::Posted},
 };
-use diesel::{Connection, PgConnection, SqliteConnection, connection::SimpleConnection};
 use shared::dto::Role;
 
 /// The backend's configuration for `database_url`, defaults otherwise (as the server has them).
@@ -35,7 +33,7 @@ pub fn bcrypt_seconds(cost: u32) -> Result<f64> {
 }
 
 /// Debits per second without HTTP.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default)]
 pub struct Ceiling {
     pub debits: u64,
     pub seconds: f64,
@@ -83,10 +81,10 @@ pub fn debit_ceiling(
     std::thread::scope(|s| -> Result<()> {
         let workers: Vec<_> = (0..threads)
             .map(|_| {
-                let (db, config, counted) = (&db, &config, &counted);
+                let (db, counted) = (&db, &counted);
                 s.spawn(move || -> Result<()> {
                     let mut raw = match path {
-                        Path::Raw => Some(raw_connection(&config.database_url)?),
+                        Path::Raw => Some(crate::sql::connect(database_url)?),
                         Path::Pool => None,
                     };
                     loop {
@@ -125,8 +123,7 @@ pub fn debit_ceiling(
 
 /// Median time, in microseconds, of `LedgerRow::page(user, 50, before)` on a raw connection.
 pub fn ledger_page_micros(database_url: &str, user_id: i64, before: Option<i64>) -> Result<f64> {
-    let config = config_for(database_url)?;
-    let mut conn = raw_connection(&config.database_url)?;
+    let mut conn = crate::sql::connect(database_url)?;
     let mut times = Vec::new();
     for _ in 0..200 {
         let t = Instant::now();
@@ -137,24 +134,6 @@ pub fn ledger_page_micros(database_url: &str, user_id: i64, before: Option<i64>)
         }
     }
     Ok(median(&mut times))
-}
-
-/// A connection outside any pool, set up as the server's are (the same SQLite pragmas).
-pub fn raw_connection(url: &DatabaseUrl) -> Result<AnyConnection> {
-    Ok(match url {
-        DatabaseUrl::Postgres(url) => {
-            AnyConnection::Postgresql(PgConnection::establish(url).context("cannot connect")?)
-        }
-        DatabaseUrl::Sqlite(path) => {
-            let path = path.to_str().context("the SQLite path is not UTF-8")?;
-            let mut c = SqliteConnection::establish(path).context("cannot open")?;
-            c.batch_execute(
-                "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; \
-                 PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
-            )?;
-            AnyConnection::Sqlite(c)
-        }
-    })
 }
 
 pub fn median(values: &mut [f64]) -> f64 {

@@ -35,6 +35,7 @@ impl Backend {
     }
 }
 
+/// A fresh, empty database, deleted when dropped.
 #[derive(Debug)]
 pub enum ScratchDatabase {
     /// [`SQLITE_FILE`] in a directory of its own, removed with it.
@@ -53,11 +54,8 @@ impl ScratchDatabase {
             Backend::Postgres => Some(crate::postgres::admin_url()?),
         };
         let db = Self::create_in(backend, &std::env::temp_dir(), admin_url.as_deref(), "t");
-        Some(
-            db.unwrap_or_else(|e| {
-                panic!("cannot create a {} test database: {e:#}", backend.name())
-            }),
-        )
+        let name = backend.name();
+        Some(db.unwrap_or_else(|e| panic!("cannot create a {name} test database: {e:#}")))
     }
 
     /// An SQLite file in a new directory `<label>-sqlite-<random>` of `parent`, or the PostgreSQL
@@ -79,9 +77,8 @@ impl ScratchDatabase {
             }
             Backend::Postgres => {
                 let admin_url = postgres_admin_url.context("PostgreSQL needs TEST_DATABASE_URL")?;
-                Ok(Self::Postgres(PostgresDatabase::create_on(
-                    admin_url, label,
-                )?))
+                let db = PostgresDatabase::create_on(admin_url, label)?;
+                Ok(Self::Postgres(db))
             }
         }
     }

@@ -92,3 +92,22 @@ pub fn free_port() -> io::Result<u16> {
         .local_addr()
         .map(|address| address.port())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn overrides_win_and_nothing_else_is_passed_on() {
+        let settings = ServerSettings::test("sqlite://x.db")
+            .with(&[("APP_MODE", "prod"), ("EXTRA", "1")])
+            .without("BCRYPT_COST");
+        assert_eq!(settings.get("APP_MODE"), Some("prod"));
+        assert_eq!(settings.get("DATABASE_URL"), Some("sqlite://x.db"));
+        assert_eq!(settings.get("BCRYPT_COST"), None);
+        let command = settings.command("backend", Path::new("/tmp"));
+        let env: BTreeMap<_, _> = command.get_envs().collect();
+        assert_eq!(env.len(), settings.0.len());
+        assert_eq!(env[OsStr::new("EXTRA")], Some(OsStr::new("1")));
+    }
+}
