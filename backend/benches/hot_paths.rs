@@ -2,7 +2,7 @@
 //! `cargo bench -p backend --bench hot_paths` (`make bench` runs them with short measurement
 //! times). Each uses a fresh SQLite file in a temporary directory.
 
-use std::{path::PathBuf, time::Duration};
+use std::time::Duration;
 
 use backend::{
     Config,
@@ -13,27 +13,23 @@ use backend::{
 };
 use criterion::{Criterion, criterion_group, criterion_main};
 use shared::dto::{LedgerKind, Role};
+use test_support::{Backend, ScratchDatabase};
 
-/// A fresh SQLite database, removed when dropped.
+/// A fresh, migrated SQLite database, removed when dropped.
 struct TempDb {
-    dir: PathBuf,
+    scratch: ScratchDatabase,
     db: Db,
 }
 
 impl TempDb {
-    fn new(name: &str) -> Self {
-        let dir = std::env::temp_dir().join(format!(
-            "hot-paths-{name}-{}-{}",
-            std::process::id(),
-            backend::auth::secret::random_token(8)
-        ));
-        std::fs::create_dir_all(&dir).expect("temporary directory");
-        let url = format!("sqlite://{}", dir.join("bench.db").display());
+    fn new() -> Self {
+        let scratch = ScratchDatabase::create(Backend::Sqlite).expect("SQLite is always there");
+        let url = scratch.url().to_owned();
         let config = Config::from_lookup(|key| (key == "DATABASE_URL").then(|| url.clone()))
             .expect("configuration");
         let db = Db::connect(&config).expect("database");
         db.migrate().expect("migrations");
-        Self { dir, db }
+        Self { scratch, db }
     }
 
     fn user(&self, email: &str, credits: i64) -> i64 {
@@ -54,16 +50,10 @@ impl TempDb {
     }
 }
 
-impl Drop for TempDb {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
-
 /// sha256_hex of a presented key, then `ApiKeyRow::authenticate` (the key + owner join) among
 /// 1,000 users with one key each.
 fn key_lookup(c: &mut Criterion) {
-    let t = TempDb::new("keys");
+    let t = TempDb::new();
     let mut keys = Vec::new();
     for i in 0..1_000 {
         let user_id = t.user(&format!("user{i}@bench.invalid"), 1);
@@ -76,7 +66,7 @@ fn key_lookup(c: &mut Criterion) {
     // Outside the pool, set up as the server's read connections are.
     let mut conn = {
         use diesel::{Connection, SqliteConnection, connection::SimpleConnection};
-        let path = t.dir.join("bench.db");
+        let path = t.scratch.sqlite_file().expect("an SQLite file");
         let mut c = SqliteConnection::establish(path.to_str().expect("UTF-8 path")).expect("open");
         c.batch_execute("PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;")
             .expect("pragmas");
@@ -111,7 +101,7 @@ fn jwt_verify(c: &mut Criterion) {
 /// The debit: `LedgerRow::post(-1)` in a write transaction (conditional UPDATE ... RETURNING
 /// plus the ledger INSERT), through the server's write pool.
 fn debit(c: &mut Criterion) {
-    let t = TempDb::new("debit");
+    let t = TempDb::new();
     let user_id = t.user("debit@bench.invalid", 1_000_000_000_000);
     let spend = LedgerKind::Spend {
         route: "POST /api/generate-text".to_owned(),

@@ -22,21 +22,16 @@
 use std::{
     fs::{self, File},
     io::{Read, Write},
-    net::{TcpListener, TcpStream},
+    net::TcpStream,
     path::PathBuf,
-    process::{Child, Command, ExitStatus, Stdio},
+    process::{Child, Command, ExitStatus},
     thread,
     time::{Duration, Instant},
 };
 
-use common::postgres::FreshDatabase;
-use tempfile::TempDir;
-
-mod common;
+use test_support::{Backend, ScratchDatabase, ServerSettings, TempDir};
 
 const BINARY: &str = env!("CARGO_BIN_EXE_backend");
-/// 64 hex characters, as `openssl rand -hex 32` gives.
-const JWT_SECRET: &str = "8f1c0b7e2d4a6935c1e0f7a2b8d43c6e5f9a0b1c2d3e4f5a6b7c8d9e0f1a2b3c";
 /// Written into STATIC_DIR/index.html, looked for in the answers.
 const SPA_MARKER: &str = "container-contract-spa-index";
 const START_TIMEOUT: Duration = Duration::from_secs(30);
@@ -46,27 +41,27 @@ const POLL: Duration = Duration::from_millis(25);
 
 #[test]
 fn image_contract_on_sqlite() {
-    let dir = temp_dir("sqlite");
+    let dir = TempDir::new("container-test-sqlite");
+    // Where the image keeps it (./data/app.db), in a folder the server must create.
     let url = format!("sqlite://{}", dir.path().join("data/app.db").display());
     check_image_contract(&dir, &url);
 }
 
 #[test]
 fn image_contract_on_postgres() {
-    let Some(db) = FreshDatabase::create() else {
+    let Some(db) = ScratchDatabase::create(Backend::Postgres) else {
         return;
     };
-    let dir = temp_dir("postgres");
-    check_image_contract(&dir, &db.url);
+    let dir = TempDir::new("container-test-postgres");
+    check_image_contract(&dir, db.url());
 }
 
 #[test]
 fn prod_refuses_to_start_without_jwt_secret() {
-    let dir = temp_dir("no-secret");
-    let url = format!("sqlite://{}", dir.path().join("app.db").display());
-    let mut env = image_env(&dir, &url, free_port());
-    env.retain(|(name, _)| *name != "JWT_SECRET");
-    let mut server = Server::spawn(&dir, "refused", &env);
+    let dir = TempDir::new("container-test-no-secret");
+    let db = ScratchDatabase::create(Backend::Sqlite).expect("SQLite always runs");
+    let settings = image_settings(&dir, db.url()).without("JWT_SECRET");
+    let mut server = Server::spawn(&dir, "refused", &settings);
     let status = server.wait_for_exit(START_TIMEOUT);
     let stderr = server.stderr();
     assert!(
@@ -83,14 +78,14 @@ fn prod_refuses_to_start_without_jwt_secret() {
 
 #[test]
 fn two_replicas_start_together_on_one_fresh_postgres_database() {
-    let Some(db) = FreshDatabase::create() else {
+    let Some(db) = ScratchDatabase::create(Backend::Postgres) else {
         return;
     };
-    let dir = temp_dir("replicas");
+    let dir = TempDir::new("container-test-replicas");
     // Both spawned back to back, before either has connected: they race for the migrations.
     let mut replicas: Vec<Server> = ["replica-a", "replica-b"]
         .into_iter()
-        .map(|name| Server::spawn(&dir, name, &image_env(&dir, &db.url, free_port())))
+        .map(|name| Server::spawn(&dir, name, &image_settings(&dir, db.url())))
         .collect();
     for replica in &mut replicas {
         replica.wait_until_healthy();
@@ -113,7 +108,7 @@ fn two_replicas_start_together_on_one_fresh_postgres_database() {
 
 /// Starts the server as the image does and checks everything it promises.
 fn check_image_contract(dir: &TempDir, database_url: &str) {
-    let mut server = Server::spawn(dir, "server", &image_env(dir, database_url, free_port()));
+    let mut server = Server::spawn(dir, "server", &image_settings(dir, database_url));
     server.wait_until_healthy();
 
     let (status, body) = server.get("/healthz");
@@ -153,8 +148,9 @@ fn check_image_contract(dir: &TempDir, database_url: &str) {
     }
 }
 
-/// The environment of the image (docker/Dockerfile ENV) plus what the ECS task adds.
-fn image_env(dir: &TempDir, database_url: &str, port: u16) -> Vec<(&'static str, String)> {
+/// The environment of the image (docker/Dockerfile ENV) plus what the ECS task adds, on a free
+/// port of 127.0.0.1.
+fn image_settings(dir: &TempDir, database_url: &str) -> ServerSettings {
     let static_dir = dir.path().join("dist");
     if !static_dir.join("index.html").exists() {
         fs::create_dir_all(&static_dir).expect("create STATIC_DIR");
@@ -164,24 +160,11 @@ fn image_env(dir: &TempDir, database_url: &str, port: u16) -> Vec<(&'static str,
         )
         .expect("write index.html");
     }
-    vec![
-        ("APP_MODE", "prod".to_owned()),
-        ("BIND_ADDR", format!("127.0.0.1:{port}")),
-        ("STATIC_DIR", static_dir.display().to_string()),
-        ("LOG_FORMAT", "json".to_owned()),
-        ("TRUST_PROXY", "true".to_owned()),
-        ("RUST_LOG", "info".to_owned()),
-        ("JWT_SECRET", JWT_SECRET.to_owned()),
-        ("DATABASE_URL", database_url.to_owned()),
-    ]
-}
-
-/// A port nobody listens on right now.
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|listener| listener.local_addr())
-        .expect("no free port")
-        .port()
+    let port = test_support::free_port().expect("no free port");
+    ServerSettings::production(database_url)
+        .set("BIND_ADDR", format!("127.0.0.1:{port}"))
+        .set("STATIC_DIR", static_dir.display().to_string())
+        .set("TRUST_PROXY", "true")
 }
 
 /// The binary as a child process; killed if it still runs when dropped.
@@ -195,22 +178,18 @@ struct Server {
 }
 
 impl Server {
-    fn spawn(dir: &TempDir, name: &str, env: &[(&'static str, String)]) -> Self {
+    fn spawn(dir: &TempDir, name: &str, settings: &ServerSettings) -> Self {
         let stdout_path = dir.path().join(format!("{name}.stdout"));
         let stderr_path = dir.path().join(format!("{name}.stderr"));
-        let port = env
-            .iter()
-            .find(|(key, _)| *key == "BIND_ADDR")
-            .and_then(|(_, addr)| addr.rsplit(':').next()?.parse().ok())
+        let port = settings
+            .get("BIND_ADDR")
+            .and_then(|addr| addr.rsplit(':').next()?.parse().ok())
             .unwrap_or(0);
-        let child = Command::new(BINARY)
+        // Only what the image and the task set: nothing leaks in from the developer's shell, and
+        // no `.env` is found (the working directory is the temp dir).
+        let child = settings
+            .command(BINARY, dir.path())
             .arg("serve")
-            // Only what the image and the task set: nothing leaks in from the developer's shell,
-            // and no `.env` is found (the working directory is the temp dir).
-            .env_clear()
-            .envs(env.iter().map(|(key, value)| (key, value)))
-            .current_dir(dir.path())
-            .stdin(Stdio::null())
             .stdout(File::create(&stdout_path).expect("create stdout file"))
             .stderr(File::create(&stderr_path).expect("create stderr file"))
             .spawn()
@@ -354,12 +333,4 @@ impl Drop for Server {
             let _ = self.child.wait();
         }
     }
-}
-
-/// A directory removed when the test ends.
-fn temp_dir(label: &str) -> TempDir {
-    tempfile::Builder::new()
-        .prefix(&format!("container-test-{label}-"))
-        .tempdir()
-        .expect("create temp dir")
 }

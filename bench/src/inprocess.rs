@@ -9,13 +9,10 @@ use std::{
 use anyhow::{Context, Result, bail};
 use backend::{
     Config,
-    config::DatabaseUrl,
     db::{AnyConnection, Db, write_transaction},
-    models::{LedgerRow, UserRow, ledger::Posted},
+    models::{LedgerRow, UserRow, ledger::Posted, user::CreateUser},
 };
-use diesel::{Connection, PgConnection, SqliteConnection, connection::SimpleConnection};
-use secrecy::ExposeSecret;
-use shared::dto::Role;
+use shared::dto::{LedgerKind, Role};
 
 /// The backend's configuration for `database_url`, defaults otherwise (as the server has them).
 pub fn config_for(database_url: &str) -> Result<Config> {
@@ -36,7 +33,7 @@ pub fn bcrypt_seconds(cost: u32) -> Result<f64> {
 }
 
 /// Debits per second without HTTP.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default)]
 pub struct Ceiling {
     pub debits: u64,
     pub seconds: f64,
@@ -72,11 +69,22 @@ pub fn debit_ceiling(
     let db = Db::connect(&config).context("cannot connect")?;
     db.migrate().context("cannot migrate")?;
     let email = format!("ceiling-{path:?}@bench.invalid").to_lowercase();
-    let user_id = db.write_blocking(|c| {
-        let user = UserRow::create(c, &email, "not-a-hash", Role::User)?;
-        LedgerRow::post(c, user.id, 1_000_000_000_000, "bench grant", None)?;
-        Ok(user.id)
-    })?;
+    let user_id = db
+        .write_blocking(|c| {
+            let CreateUser::Created(user) = UserRow::create(c, &email, "not-a-hash", Role::User)?
+            else {
+                return Ok(None);
+            };
+            let grant = LedgerKind::Grant {
+                note: "bench".to_owned(),
+            };
+            LedgerRow::post(c, user.id, 1_000_000_000_000, &grant, None)?;
+            Ok::<_, diesel::result::Error>(Some(user.id))
+        })?
+        .context("the bench user exists already")?;
+    let spend = LedgerKind::Spend {
+        route: "POST /api/generate-text".to_owned(),
+    };
 
     let counted = AtomicU64::new(0);
     let start = Instant::now();
@@ -84,10 +92,10 @@ pub fn debit_ceiling(
     std::thread::scope(|s| -> Result<()> {
         let workers: Vec<_> = (0..threads)
             .map(|_| {
-                let (db, config, counted) = (&db, &config, &counted);
+                let (db, counted, spend) = (&db, &counted, &spend);
                 s.spawn(move || -> Result<()> {
                     let mut raw = match path {
-                        Path::Raw => Some(raw_connection(&config.database_url)?),
+                        Path::Raw => Some(crate::sql::connect(database_url)?),
                         Path::Pool => None,
                     };
                     loop {
@@ -96,7 +104,7 @@ pub fn debit_ceiling(
                             return Ok(());
                         }
                         let debit =
-                            |c: &mut AnyConnection| LedgerRow::post(c, user_id, -1, "bench", None);
+                            |c: &mut AnyConnection| LedgerRow::post(c, user_id, -1, spend, None);
                         let posted = match raw.as_mut() {
                             Some(conn) => write_transaction(conn, debit)?,
                             None => db.write_blocking(debit)?,
@@ -126,8 +134,7 @@ pub fn debit_ceiling(
 
 /// Median time, in microseconds, of `LedgerRow::page(user, 50, before)` on a raw connection.
 pub fn ledger_page_micros(database_url: &str, user_id: i64, before: Option<i64>) -> Result<f64> {
-    let config = config_for(database_url)?;
-    let mut conn = raw_connection(&config.database_url)?;
+    let mut conn = crate::sql::connect(database_url)?;
     let mut times = Vec::new();
     for _ in 0..200 {
         let t = Instant::now();
@@ -138,24 +145,6 @@ pub fn ledger_page_micros(database_url: &str, user_id: i64, before: Option<i64>)
         }
     }
     Ok(median(&mut times))
-}
-
-/// A connection outside any pool, set up as the server's are (the same SQLite pragmas).
-pub fn raw_connection(url: &DatabaseUrl) -> Result<AnyConnection> {
-    Ok(match url {
-        DatabaseUrl::Postgres(url) => AnyConnection::Postgresql(
-            PgConnection::establish(url.expose_secret()).context("cannot connect")?,
-        ),
-        DatabaseUrl::Sqlite(path) => {
-            let path = path.to_str().context("the SQLite path is not UTF-8")?;
-            let mut c = SqliteConnection::establish(path).context("cannot open")?;
-            c.batch_execute(
-                "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; \
-                 PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
-            )?;
-            AnyConnection::Sqlite(c)
-        }
-    })
 }
 
 pub fn median(values: &mut [f64]) -> f64 {

@@ -1,10 +1,12 @@
-//! Load from a separate process: oha, with its JSON report parsed into what the report needs.
+//! Load from a separate process: oha, with its JSON report read into what the report needs.
 
 use std::{collections::BTreeMap, path::Path, time::Duration};
 
 use anyhow::{Context, Result, bail};
-use serde_json::Value;
+use serde::Deserialize;
 use tokio::process::Command;
+
+use crate::api::{PAID_BODY, PAID_PATH};
 
 /// One oha run.
 #[derive(Debug, Clone)]
@@ -41,9 +43,27 @@ impl Load {
         }
     }
 
+    /// Paid calls with an API key, on the server at `base_url`.
+    pub fn paid(base_url: String, key: &str, connections: u32, duration: Duration) -> Self {
+        let url = format!("{base_url}{PAID_PATH}");
+        Self::post_json(url, PAID_BODY, connections, duration).header(format!("X-API-Key: {key}"))
+    }
+
     pub fn header(mut self, header: String) -> Self {
         self.headers.push(header);
         self
+    }
+
+    pub fn bearer(self, token: &String) -> Self {
+        self.header(format!("Authorization: Bearer {token}"))
+    }
+
+    /// The same load for another duration (a warm-up).
+    pub fn lasting(&self, duration: Duration) -> Self {
+        Self {
+            duration,
+            ..self.clone()
+        }
     }
 
     pub fn rate(mut self, per_second: u32) -> Self {
@@ -53,39 +73,35 @@ impl Load {
 
     fn args(&self) -> Vec<String> {
         let secs = self.duration.as_secs().max(1);
-        let mut args: Vec<String> = [
-            "--no-tui",
-            "--no-color",
-            "--output-format",
-            "json",
-            // Requests in flight at the deadline are waited for, not aborted: every request the
-            // server answered is counted, so successes match the ledger exactly.
-            "-w",
-        ]
-        .into_iter()
-        .map(str::to_owned)
-        .collect();
-        args.extend([
-            "-z".into(),
-            format!("{secs}s"),
-            "-c".into(),
-            self.connections.to_string(),
-            "-m".into(),
-            self.method.into(),
-        ]);
+        // -w: requests in flight at the deadline are waited for, not aborted: every request the
+        // server answered is counted, so successes match the ledger exactly.
+        let mut args: Vec<String> = ["--no-tui", "--no-color", "--output-format", "json", "-w"]
+            .map(str::to_owned)
+            .to_vec();
+        let connections = self.connections.to_string();
+        args.extend(
+            [
+                "-z",
+                &format!("{secs}s"),
+                "-c",
+                &connections,
+                "-m",
+                self.method,
+            ]
+            .map(str::to_owned),
+        );
         if let Some(body) = &self.body {
-            args.extend([
-                "-d".into(),
-                body.clone(),
-                "-T".into(),
-                "application/json".into(),
-            ]);
+            args.extend(["-d", body, "-T", "application/json"].map(str::to_owned));
         }
         for h in &self.headers {
-            args.extend(["-H".into(), h.clone()]);
+            args.extend(["-H".to_owned(), h.clone()]);
         }
         if let Some(rate) = self.rate {
-            args.extend(["-q".into(), rate.to_string(), "--latency-correction".into()]);
+            args.extend([
+                "-q".to_owned(),
+                rate.to_string(),
+                "--latency-correction".to_owned(),
+            ]);
         }
         args.push(self.url.clone());
         args
@@ -125,14 +141,11 @@ impl LoadResult {
 
     /// Everything that was not a 200, for the report ("" when all were).
     pub fn anomalies(&self) -> String {
-        let mut parts: Vec<String> = self
-            .statuses
-            .iter()
+        let statuses = (self.statuses.iter())
             .filter(|(s, _)| **s != 200)
-            .map(|(s, n)| format!("{n} x {s}"))
-            .collect();
-        parts.extend(self.errors.iter().map(|(e, n)| format!("{n} x {e}")));
-        parts.join(", ")
+            .map(|(s, n)| format!("{n} x {s}"));
+        let errors = self.errors.iter().map(|(e, n)| format!("{n} x {e}"));
+        statuses.chain(errors).collect::<Vec<_>>().join(", ")
     }
 }
 
@@ -162,17 +175,15 @@ fn combined(results: &[LoadResult]) -> LoadResult {
 
 pub async fn run(oha: &Path, load: &Load) -> Result<LoadResult> {
     let limit = load.duration + Duration::from_secs(60);
-    let output = tokio::time::timeout(
-        limit,
-        Command::new(oha)
-            .args(load.args())
-            .stdin(std::process::Stdio::null())
-            .kill_on_drop(true)
-            .output(),
-    )
-    .await
-    .with_context(|| format!("oha did not finish within {limit:?}"))?
-    .with_context(|| format!("cannot run {}", oha.display()))?;
+    let mut command = Command::new(oha);
+    command
+        .args(load.args())
+        .stdin(std::process::Stdio::null())
+        .kill_on_drop(true);
+    let output = tokio::time::timeout(limit, command.output())
+        .await
+        .with_context(|| format!("oha did not finish within {limit:?}"))?
+        .with_context(|| format!("cannot run {}", oha.display()))?;
     if !output.status.success() {
         bail!(
             "oha failed ({}): {}",
@@ -180,59 +191,47 @@ pub async fn run(oha: &Path, load: &Load) -> Result<LoadResult> {
             String::from_utf8_lossy(&output.stderr)
         );
     }
-    parse(&String::from_utf8_lossy(&output.stdout))
+    parse(&output.stdout)
         .with_context(|| format!("cannot read oha's report of {} {}", load.method, load.url))
 }
 
-/// Parses `oha --output-format json`.
-pub fn parse(json: &str) -> Result<LoadResult> {
-    let v: Value = serde_json::from_str(json).context("not JSON")?;
-    let elapsed = v
-        .pointer("/summary/total")
-        .and_then(Value::as_f64)
-        .context("no summary.total")?;
-    let mut statuses = BTreeMap::new();
-    if let Some(map) = v.get("statusCodeDistribution").and_then(Value::as_object) {
-        for (code, n) in map {
-            let code: u16 = code
-                .parse()
-                .with_context(|| format!("status code {code:?}"))?;
-            statuses.insert(code, n.as_u64().context("status count")?);
-        }
-    }
-    let mut errors = BTreeMap::new();
-    if let Some(map) = v.get("errorDistribution").and_then(Value::as_object) {
-        for (e, n) in map {
-            errors.insert(e.clone(), n.as_u64().context("error count")?);
-        }
-    }
-    // Seconds in latencyPercentiles; null when nothing was answered.
-    let pct = |key: &str| {
-        v.pointer(&format!("/latencyPercentiles/{key}"))
-            .and_then(Value::as_f64)
-            .map_or(f64::NAN, |s| s * 1000.0)
-    };
-    let max_ms = v
-        .pointer("/summary/slowest")
-        .and_then(Value::as_f64)
-        .map_or(f64::NAN, |s| s * 1000.0);
+/// The parts of `oha --output-format json` the report uses; times in seconds, null when nothing
+/// was answered.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct OhaReport {
+    summary: OhaSummary,
+    latency_percentiles: BTreeMap<String, Option<f64>>,
+    #[serde(default)]
+    status_code_distribution: BTreeMap<u16, u64>,
+    #[serde(default)]
+    error_distribution: BTreeMap<String, u64>,
+}
+
+#[derive(Deserialize)]
+struct OhaSummary {
+    total: f64,
+    slowest: Option<f64>,
+}
+
+fn parse(json: &[u8]) -> Result<LoadResult> {
+    let report: OhaReport = serde_json::from_slice(json)?;
+    let ms = |seconds: Option<f64>| seconds.map_or(f64::NAN, |s| s * 1000.0);
+    let percentile = |key: &str| ms(report.latency_percentiles.get(key).copied().flatten());
     Ok(LoadResult {
-        elapsed,
-        statuses,
-        errors,
-        p50_ms: pct("p50"),
-        p99_ms: pct("p99"),
-        max_ms,
+        elapsed: report.summary.total,
+        p50_ms: percentile("p50"),
+        p99_ms: percentile("p99"),
+        max_ms: ms(report.summary.slowest),
+        statuses: report.status_code_distribution,
+        errors: report.error_distribution,
     })
 }
 
 /// `oha --version`, for the report.
 pub async fn version(oha: &Path) -> String {
-    Command::new(oha)
-        .arg("--version")
-        .output()
-        .await
-        .ok()
+    let output = Command::new(oha).arg("--version").output().await;
+    (output.ok())
         .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
         .filter(|v| !v.is_empty())
         .unwrap_or_else(|| "oha (version unknown)".to_owned())
@@ -251,7 +250,7 @@ mod tests {
           "statusCodeDistribution": {"200": 1000, "402": 10},
           "errorDistribution": {"aborted due to deadline": 2}
         }"#;
-        let r = parse(json).unwrap();
+        let r = parse(json.as_bytes()).unwrap();
         assert_eq!(r.count(200), 1000);
         assert_eq!(r.answered(), 1010);
         assert!((r.per_sec(200) - 500.0).abs() < 1e-9);
@@ -265,7 +264,7 @@ mod tests {
         let json = r#"{"summary": {"total": 1.0, "slowest": null},
                        "latencyPercentiles": {"p50": null, "p99": null},
                        "statusCodeDistribution": {}, "errorDistribution": {"connection refused": 5}}"#;
-        let r = parse(json).unwrap();
+        let r = parse(json.as_bytes()).unwrap();
         assert_eq!(r.answered(), 0);
         assert!(r.p99_ms.is_nan());
         assert_eq!(r.anomalies(), "5 x connection refused");
@@ -287,14 +286,10 @@ mod tests {
 
     #[test]
     fn builds_the_command_line() {
-        let load = Load::post_json(
-            "http://127.0.0.1:1/x".into(),
-            "{}",
-            32,
-            Duration::from_secs(10),
-        )
-        .header("X-API-Key: k".into())
-        .rate(100);
+        let url = "http://127.0.0.1:1/x".to_owned();
+        let load = Load::post_json(url, "{}", 32, Duration::from_secs(10))
+            .header("X-API-Key: k".into())
+            .rate(100);
         let args = load.args().join(" ");
         assert!(args.contains("-z 10s -c 32 -m POST -d {} -T application/json -H X-API-Key: k"));
         assert!(args.contains("-q 100 --latency-correction"));

@@ -6,21 +6,27 @@
 //! BENCH_SCALE_USERS, BENCH_ROUNDS, BENCH_STARTS, BENCH_RUST_LOG, BENCH_OHA, BENCH_BACKEND_BIN,
 //! BENCH_TMPDIR.
 
-mod database;
+mod api;
+mod figures;
 mod inprocess;
 mod load;
 mod machine;
+mod markdown;
+mod measured;
 mod phases;
+mod probe;
 mod report;
-mod seed;
 mod server;
 mod settings;
+mod sql;
+mod targets;
 
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
+use test_support::TempDir;
 
-use crate::{database::Scratch, settings::Settings};
+use crate::settings::Settings;
 
 fn main() -> ExitCode {
     let settings = match Settings::from_env() {
@@ -89,18 +95,24 @@ async fn run(settings: &Settings) -> Result<bool> {
         settings.phase.as_secs(),
         oha_version
     );
-    let mut scratch = Scratch::create(&settings.scratch_parent)?;
+    // The run's SQLite files and server logs; kept after a failure, for a look.
+    let mut scratch = TempDir::new_in(&settings.scratch_parent, "run").with_context(|| {
+        format!(
+            "cannot create a directory in {}",
+            settings.scratch_parent.display()
+        )
+    })?;
     let mut results = Vec::new();
-    let mut all_ok = true;
     for &kind in &settings.kinds {
-        let result = phases::run(settings, kind, &scratch).await;
+        let result = phases::run(settings, kind, scratch.path()).await;
         if let Err(e) = &result {
             eprintln!("bench [{}] FAILED: {e:#}", kind.name());
+            eprintln!("bench: keeping {} (server logs)", scratch.path().display());
             scratch.keep();
-            all_ok = false;
         }
         results.push((kind, result.map_err(|e| format!("{e:#}"))));
     }
+    let all_ok = results.iter().all(|(_, result)| result.is_ok());
     let spa =
         machine::spa_size(&settings.workspace_root.join("dist")).map_err(|e| format!("{e:#}"));
     let micro = machine::criterion_results(&settings.target_dir);
@@ -115,7 +127,7 @@ async fn run(settings: &Settings) -> Result<bool> {
         micro,
     };
     let markdown = report::markdown(&run);
-    print!("{}", report::console(&run));
+    print!("\n{}", report::targets_table(&run));
     std::fs::write(&settings.report_path, markdown)
         .with_context(|| format!("cannot write {}", settings.report_path.display()))?;
     eprintln!("bench: wrote {}", settings.report_path.display());

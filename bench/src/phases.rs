@@ -1,571 +1,362 @@
-//! The measurements of one database kind, in order. Each phase is bounded by `Settings::phase`
-//! (plus a short warm-up); every server and database it makes is gone when it returns.
+//! The measurements of one database: a table of phases, run in order. Each is bounded by
+//! `Settings::phase` (plus a short warm-up); every server and database they make is gone when the
+//! run returns.
 
-use std::time::Duration;
+use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result, bail};
-use futures_util::future::{join_all, try_join_all};
-use serde::Serialize;
+use anyhow::{Context, Result};
+use backend::db::AnyConnection;
+use futures_util::future::{LocalBoxFuture, try_join_all};
+use test_support::{Backend, ScratchDatabase};
 
 use crate::{
-    database::{Direct, FreshDatabase, Scratch},
-    inprocess::{self, Ceiling},
+    api::{Api, PASSWORD, User},
+    inprocess,
     load::{self, Load, LoadResult},
-    seed::{self, ADMIN_EMAIL, Api, PAID_BODY, PASSWORD, ScaleSeed},
-    server::{Server, ServerEnv},
-    settings::{
-        BCRYPT_COST, CONNECTIONS, Kind, LEDGER_ROWS_PER_USER, LOGIN_CONNECTIONS, ME_USERS,
-        PAID_USER_CREDITS, Settings,
-    },
+    measured::{Ledger, Measured, Paid, Replicas},
+    probe::double_spend,
+    server::{Server, Servers},
+    settings::{BCRYPT_COST, CONNECTIONS, LEDGER_ROWS_PER_USER, LOGIN_CONNECTIONS, ME_USERS},
+    settings::{PAID_USER_CREDITS, Settings},
+    sql::{self, LedgerCheck},
 };
 
-const READY_TIMEOUT: Duration = Duration::from_secs(30);
 /// Requests per second of the /healthz probe that runs beside the logins.
 pub const HEALTHZ_PROBE_RATE: u32 = 100;
-/// Calls of the double-spend probe beyond the balance.
-const PROBE_EXTRA_CALLS: i64 = 100;
 
-/// Everything measured on one database kind.
-pub struct DbResults {
-    pub kind: Kind,
-    /// Spawn to the first 200 from /readyz, empty database (migrations included).
-    pub starts: Vec<Duration>,
-    pub ceiling: Ceiling,
-    pub ceiling_raw: Ceiling,
-    pub paid: Paid,
-    pub me: LoadResult,
-    /// GET /api/me by `ME_USERS` users at once.
-    pub me_users: LoadResult,
-    pub bcrypt_seconds: f64,
-    pub logins: LoadResult,
-    pub healthz: LoadResult,
-    pub probe: Vec<ProbeRound>,
-    pub scale: Scale,
-    pub peak_rss_kib: u64,
-    pub replicas: Option<Replicas>,
+type Phase = for<'a> fn(&'a mut DatabaseRun) -> LocalBoxFuture<'a, Result<()>>;
+
+/// An async phase function as a [`Phase`].
+macro_rules! phase {
+    ($f:ident) => {
+        |run| Box::pin($f(run))
+    };
 }
 
-/// A paid-call phase and what the ledger says about it.
-pub struct Paid {
-    pub load: LoadResult,
-    pub ledger_ok: bool,
-    pub ledger_note: String,
+/// Every phase, in order. Each says what it measures, and skips a database it does not apply to.
+const PHASES: [Phase; 11] = [
+    phase!(starts),
+    phase!(ceiling),
+    phase!(seed),
+    phase!(paid),
+    phase!(me),
+    phase!(me_users),
+    phase!(logins),
+    phase!(probe),
+    phase!(scale),
+    phase!(stop),
+    phase!(replicas),
+];
+
+/// Runs every phase on `kind`; a failed phase ends the run.
+pub async fn run(settings: &Settings, kind: Backend, scratch: &Path) -> Result<Measured> {
+    let mut run = DatabaseRun {
+        s: settings.clone(),
+        kind,
+        scratch: scratch.to_path_buf(),
+        m: Measured::default(),
+        main: None,
+    };
+    for phase in PHASES {
+        phase(&mut run).await?;
+        if let Some(main) = &mut run.main {
+            main.server.check_alive()?;
+        }
+    }
+    Ok(run.m)
 }
 
-impl Paid {
-    pub fn per_sec(&self) -> f64 {
-        self.load.per_sec(200)
+/// What the phases of one database share.
+struct DatabaseRun {
+    /// The run's settings.
+    s: Settings,
+    kind: Backend,
+    /// Where SQLite files and server logs go.
+    scratch: PathBuf,
+    /// What the phases measured so far.
+    m: Measured,
+    /// From the seed phase to the stop phase.
+    main: Option<Seeded>,
+}
+
+/// The main server, on a database seeded through its API, and the users the phases load.
+struct Seeded {
+    server: Server,
+    api: Api,
+    conn: AnyConnection,
+    admin_token: String,
+    paid: User,
+    probe: User,
+    me_token: String,
+    login_email: String,
+    // Last: dropped after the server and the connection.
+    db: ScratchDatabase,
+}
+
+impl DatabaseRun {
+    /// Prints what the phase measures.
+    fn say(&self, what: &str) {
+        eprintln!("bench [{}] {what}", self.kind.name());
+    }
+
+    fn fresh_database(&self) -> Result<ScratchDatabase> {
+        let admin_url = self.s.postgres_admin_url.as_deref();
+        ScratchDatabase::create_in(self.kind, &self.scratch, admin_url, "bench")
+    }
+
+    fn servers(&self, db: &ScratchDatabase) -> Servers {
+        Servers::new(&self.s, db.url(), &self.scratch)
+    }
+
+    /// Says what a phase on the main server measures; lends the settings, the measurements and
+    /// that server at once.
+    fn seeded(&mut self, what: &str) -> Result<(&Settings, &mut Measured, &mut Seeded)> {
+        self.say(what);
+        let main = self.main.as_mut().context("the seed phase has not run")?;
+        Ok((&self.s, &mut self.m, main))
     }
 }
 
-/// One round of the double-spend probe.
-#[derive(Debug, Clone, Serialize)]
-pub struct ProbeRound {
-    pub balance_before: i64,
-    pub calls: i64,
-    pub ok: i64,
-    pub refused: i64,
-    pub other: i64,
-    pub balance_after: i64,
-    pub ledger_consistent: bool,
+/// A phase's result, under its title.
+fn tell(what: String) {
+    eprintln!("        -> {what}");
 }
 
-impl ProbeRound {
-    pub fn exact(&self) -> bool {
-        self.ok == self.balance_before
-            && self.refused == self.calls - self.balance_before
-            && self.other == 0
-            && self.balance_after == 0
-            && self.ledger_consistent
-    }
+/// A load's successes per second, p99 and anything but 200, for the terminal.
+fn throughput(l: &LoadResult) -> String {
+    let (per_sec, p99, anomalies) = (l.per_sec(200), l.p99_ms, l.anomalies());
+    let line = format!("{per_sec:.0} x 200/s, p99 {p99:.2} ms {anomalies}");
+    line.trim_end().to_owned()
 }
 
-pub struct Scale {
-    pub seed: ScaleSeed,
-    pub paid: Paid,
-    /// EXPLAIN of a ledger page of a seeded user (10 rows) and of the hot paid-call user.
-    pub plan_seeded: Vec<String>,
-    pub plan_hot: Vec<String>,
-    /// Median in-process time of a 50-row ledger page, microseconds.
-    pub page_us_seeded: f64,
-    pub page_us_hot: f64,
-}
-
-impl Scale {
-    pub fn keyset_index_used(&self) -> bool {
-        let uses = |plan: &[String]| plan.iter().any(|l| l.contains("credit_ledger_user_id_id"));
-        uses(&self.plan_seeded) && uses(&self.plan_hot)
-    }
-}
-
-/// Two servers on one PostgreSQL database.
-pub struct Replicas {
-    pub starts: Vec<Duration>,
-    pub probe: Vec<ProbeRound>,
-    /// Paid calls on one hot user through both replicas at once.
-    pub loads: Vec<LoadResult>,
-    pub ledger_ok: bool,
-    pub ledger_note: String,
-}
-
-impl Replicas {
-    pub fn per_sec(&self) -> f64 {
-        self.loads.iter().map(|l| l.per_sec(200)).sum()
-    }
-}
-
-pub async fn run(settings: &Settings, kind: Kind, scratch: &Scratch) -> Result<DbResults> {
-    let admin_url = settings.postgres_admin_url.as_deref();
-    let fresh = |label: &str| FreshDatabase::create(kind, scratch.path(), admin_url, label);
-
-    say(kind, "start to ready, empty database");
-    let mut starts = Vec::new();
-    for _ in 0..settings.starts {
-        let db = fresh("start")?;
-        let mut server = ServerEnv::new(settings, &db.url, scratch.path()).spawn("start")?;
-        starts.push(server.wait_ready(READY_TIMEOUT).await?);
+async fn starts(r: &mut DatabaseRun) -> Result<()> {
+    r.say("start to ready, empty database");
+    for _ in 0..r.s.starts {
+        let db = r.fresh_database()?;
+        let mut server = r.servers(&db).spawn("start")?;
+        r.m.starts.push(server.wait_ready().await?);
         server.stop().await;
     }
-    tell(format!("{:?}", starts));
+    tell(format!("{:?}", r.m.starts));
+    Ok(())
+}
 
-    say(kind, "in-process ceiling of the debit");
-    let (ceiling, ceiling_raw) = {
-        let db = fresh("ceiling")?;
-        let url = db.url.clone();
-        // As many threads as the server's pool has connections (DB_POOL_SIZE, default 8): the
-        // most transactions the server itself can have in flight.
-        let threads = usize::try_from(inprocess::config_for(&url)?.db_pool_size)?;
-        let (warmup, phase) = (settings.warmup, settings.phase);
-        // SQLite has one writer: a raw connection per thread would only fight over the file lock.
-        let raw_threads = if kind == Kind::Sqlite { 1 } else { threads };
-        tokio::task::spawn_blocking(move || -> Result<(Ceiling, Ceiling)> {
-            let pool =
-                inprocess::debit_ceiling(&url, inprocess::Path::Pool, threads, warmup, phase)
-                    .context("in-process ceiling (pool)")?;
-            let raw =
-                inprocess::debit_ceiling(&url, inprocess::Path::Raw, raw_threads, warmup, phase)
-                    .context("in-process ceiling (raw connection)")?;
-            Ok((pool, raw))
-        })
-        .await??
+async fn ceiling(r: &mut DatabaseRun) -> Result<()> {
+    r.say("in-process ceiling of the debit");
+    let db = r.fresh_database()?;
+    let (url, warmup, phase) = (db.url().to_owned(), r.s.warmup, r.s.phase);
+    // As many threads as the server's pool has connections (DB_POOL_SIZE, default 8): the most
+    // transactions the server itself can have in flight. SQLite has one writer: a raw connection
+    // per thread would only fight over the file lock.
+    let threads = usize::try_from(inprocess::config_for(&url)?.db_pool_size)?;
+    let raw_threads = if r.kind == Backend::Sqlite {
+        1
+    } else {
+        threads
     };
+    (r.m.ceiling, r.m.ceiling_raw) = tokio::task::spawn_blocking(move || -> Result<_> {
+        use inprocess::{Path, debit_ceiling};
+        let pool = debit_ceiling(&url, Path::Pool, threads, warmup, phase).context("pool")?;
+        let raw = debit_ceiling(&url, Path::Raw, raw_threads, warmup, phase).context("raw")?;
+        Ok((pool, raw))
+    })
+    .await??;
+    let (pool, raw) = (r.m.ceiling.per_sec(), r.m.ceiling_raw.per_sec());
     tell(format!(
-        "{:.0}/s through the pool ({} threads), {:.0}/s on raw connections",
-        ceiling.per_sec(),
-        ceiling.threads,
-        ceiling_raw.per_sec()
+        "{pool:.0}/s through the pool, {raw:.0}/s on raw connections"
     ));
+    Ok(())
+}
 
-    say(kind, "seeding through the API (bcrypt cost 12)");
-    let db = fresh("main")?;
-    let env = ServerEnv::new(settings, &db.url, scratch.path());
-    env.run_task(
-        &["create-admin", "--email", ADMIN_EMAIL],
-        &[("ADMIN_PASSWORD", PASSWORD)],
-    )
-    .await?;
-    let mut server = env.spawn("main")?;
-    server.wait_ready(READY_TIMEOUT).await?;
+async fn seed(r: &mut DatabaseRun) -> Result<()> {
+    r.say("seeding through the API (bcrypt cost 12)");
+    let db = r.fresh_database()?;
+    let servers = r.servers(&db);
+    servers.create_admin().await?;
+    let mut server = servers.spawn("main")?;
+    server.wait_ready().await?;
     let api = Api::new(server.url(""))?;
-    let (admin, paid_user, me_user, login_user, probe_user) = tokio::try_join!(
-        api.login(ADMIN_EMAIL, PASSWORD),
+    let (admin, paid, me, login, probe) = tokio::try_join!(
+        api.login_admin(),
         api.signup("paid@bench.invalid"),
         api.signup("me@bench.invalid"),
         api.signup("login@bench.invalid"),
         api.signup("probe@bench.invalid"),
     )?;
     let admin_token = admin.access_token;
-    api.grant(&admin_token, paid_user.user.id, PAID_USER_CREDITS)
+    api.grant(&admin_token, paid.user.id, PAID_USER_CREDITS)
         .await?;
-    let paid_key = api.create_key(&paid_user.access_token).await?;
-    let probe_key = api.create_key(&probe_user.access_token).await?;
-    let mut direct = db.connect()?;
+    let (paid, probe) = tokio::try_join!(api.with_key(&paid), api.with_key(&probe))?;
+    r.main = Some(Seeded {
+        conn: sql::connect(db.url())?,
+        server,
+        api,
+        admin_token,
+        paid,
+        probe,
+        me_token: me.access_token,
+        login_email: login.user.email,
+        db,
+    });
+    Ok(())
+}
 
-    say(kind, "paid calls (X-API-Key, 32 connections)");
-    let paid = paid_phase(settings, &server, &paid_key, &mut direct, paid_user.user.id).await?;
-    tell(throughput(&paid.load));
-    server.check_alive()?;
+async fn paid(r: &mut DatabaseRun) -> Result<()> {
+    let (s, m, main) = r.seeded("paid calls (X-API-Key, 32 connections)")?;
+    m.paid = paid_calls(s, main).await?;
+    tell(throughput(&m.paid.load));
+    Ok(())
+}
 
-    say(kind, "GET /api/me (Bearer, 32 connections)");
-    let me_load = Load::get(server.url("/api/me"), CONNECTIONS, settings.phase)
-        .header(format!("Authorization: Bearer {}", me_user.access_token));
-    let me = measured(settings, &me_load).await?;
-    tell(throughput(&me));
-    server.check_alive()?;
+/// Paid calls on the paid user's key (after a warm-up), checked against the ledger.
+async fn paid_calls(s: &Settings, main: &mut Seeded) -> Result<Paid> {
+    let paid = Load::paid(main.server.url(""), &main.paid.key, CONNECTIONS, s.phase);
+    let before = LedgerCheck::read(&mut main.conn, main.paid.id)?;
+    let [warmup, load] = measured(s, &[paid]).await?;
+    let after = LedgerCheck::read(&mut main.conn, main.paid.id)?;
+    // oha waits for the requests in flight at the deadline, so every 200 is a debit row.
+    let ledger = Ledger::compare(before, after, warmup.count(200) + load.count(200))?;
+    Ok(Paid { load, ledger })
+}
 
-    say(
-        kind,
-        &format!(
-            "GET /api/me (Bearer, {ME_USERS} users, {} connections each)",
-            CONNECTIONS / ME_USERS
-        ),
-    );
+/// A warm-up (not counted), then the measured run, of `loads` at once; both results.
+async fn measured(s: &Settings, loads: &[Load]) -> Result<[LoadResult; 2]> {
+    let warmups: Vec<Load> = loads.iter().map(|l| l.lasting(s.warmup)).collect();
+    let warmup = load::run_together(&s.oha, &warmups).await?;
+    Ok([warmup, load::run_together(&s.oha, loads).await?])
+}
+
+/// GET /api/me with `tokens`, CONNECTIONS connections shared among them (oha sends one token per
+/// process: one process each).
+async fn me_with(s: &Settings, server: &Server, tokens: &[String]) -> Result<LoadResult> {
+    let connections = CONNECTIONS / u32::try_from(tokens.len())?;
+    let me = |token| Load::get(server.url("/api/me"), connections, s.phase).bearer(token);
+    let loads: Vec<Load> = tokens.iter().map(me).collect();
+    let [_, load] = measured(s, &loads).await?;
+    tell(throughput(&load));
+    Ok(load)
+}
+
+async fn me(r: &mut DatabaseRun) -> Result<()> {
+    let (s, m, main) = r.seeded("GET /api/me (Bearer, 32 connections)")?;
+    m.me = me_with(s, &main.server, std::slice::from_ref(&main.me_token)).await?;
+    Ok(())
+}
+
+async fn me_users(r: &mut DatabaseRun) -> Result<()> {
+    let (s, m, main) = r.seeded("GET /api/me (Bearer, 8 users, 4 connections each)")?;
     let emails: Vec<String> = (0..ME_USERS)
         .map(|i| format!("me{i}@bench.invalid"))
         .collect();
-    let tokens = try_join_all(emails.iter().map(|e| api.signup(e))).await?;
-    let me_loads: Vec<Load> = tokens
-        .iter()
-        .map(|t| {
-            Load::get(
-                server.url("/api/me"),
-                CONNECTIONS / ME_USERS,
-                settings.phase,
-            )
-            .header(format!("Authorization: Bearer {}", t.access_token))
-        })
-        .collect();
-    let me_users = measured_together(settings, &me_loads).await?;
-    tell(throughput(&me_users));
-    server.check_alive()?;
+    let users = try_join_all(emails.iter().map(|e| main.api.signup(e))).await?;
+    let tokens: Vec<String> = users.into_iter().map(|u| u.access_token).collect();
+    m.me_users = me_with(s, &main.server, &tokens).await?;
+    Ok(())
+}
 
-    say(
-        kind,
-        "logins (cost 12, 16 at once) with /healthz probed beside them",
-    );
-    let bcrypt_seconds =
+async fn logins(r: &mut DatabaseRun) -> Result<()> {
+    let (s, m, main) = r.seeded("logins (cost 12, 16 at once) with /healthz probed beside them")?;
+    m.bcrypt_seconds =
         tokio::task::spawn_blocking(|| inprocess::bcrypt_seconds(BCRYPT_COST)).await??;
-    let login_body =
-        serde_json::json!({ "email": login_user.user.email, "password": PASSWORD }).to_string();
-    let login_load = Load::post_json(
-        server.url("/api/auth/login"),
-        &login_body,
-        LOGIN_CONNECTIONS,
-        settings.phase,
-    );
-    let probe_load = Load::get(server.url("/healthz"), 1, settings.phase).rate(HEALTHZ_PROBE_RATE);
-    let (logins, healthz) = tokio::try_join!(
-        load::run(&settings.oha, &login_load),
-        load::run(&settings.oha, &probe_load)
-    )?;
+    let body = serde_json::json!({ "email": main.login_email, "password": PASSWORD }).to_string();
+    let url = main.server.url("/api/auth/login");
+    let logins = Load::post_json(url, &body, LOGIN_CONNECTIONS, s.phase);
+    let probe = Load::get(main.server.url("/healthz"), 1, s.phase).rate(HEALTHZ_PROBE_RATE);
+    (m.logins, m.healthz) =
+        tokio::try_join!(load::run(&s.oha, &logins), load::run(&s.oha, &probe))?;
+    let (bcrypt_ms, p99) = (m.bcrypt_seconds * 1000.0, m.healthz.p99_ms);
+    let logins = m.logins.per_sec(200);
     tell(format!(
-        "bcrypt {:.0} ms; logins {:.2}/s; /healthz p99 {:.2} ms",
-        bcrypt_seconds * 1000.0,
-        logins.per_sec(200),
-        healthz.p99_ms
+        "bcrypt {bcrypt_ms:.0} ms; logins {logins:.2}/s; /healthz p99 {p99:.2} ms"
     ));
-    server.check_alive()?;
-
-    say(kind, "double-spend probe");
-    let probe = double_spend(
-        settings,
-        &api,
-        &admin_token,
-        probe_user.user.id,
-        &probe_key,
-        &[&server],
-        &mut direct,
-    )
-    .await?;
-    tell(format!(
-        "{:?}",
-        probe.iter().map(|r| r.ok).collect::<Vec<_>>()
-    ));
-
-    say(kind, "scale seed (SQL), then paid calls again");
-    let scale = scale_phase(
-        settings,
-        kind,
-        &db,
-        &server,
-        &paid_key,
-        &mut direct,
-        paid_user.user.id,
-    )
-    .await?;
-
-    tell(format!(
-        "seeded in {:.1} s; {}",
-        scale.seed.seconds,
-        throughput(&scale.paid.load)
-    ));
-    server.check_alive()?;
-    let peak_rss_kib = server.peak_rss_kib()?;
-    server.stop().await;
-    drop(direct);
-    drop(db);
-
-    let replicas = if kind == Kind::Postgres {
-        say(kind, "two replicas on one database");
-        Some(replicas(settings, scratch).await?)
-    } else {
-        None
-    };
-
-    Ok(DbResults {
-        kind,
-        starts,
-        ceiling,
-        ceiling_raw,
-        paid,
-        me,
-        me_users,
-        bcrypt_seconds,
-        logins,
-        healthz,
-        probe,
-        scale,
-        peak_rss_kib,
-        replicas,
-    })
+    Ok(())
 }
 
-fn say(kind: Kind, what: &str) {
-    eprintln!("bench [{}] {what}", kind.name());
+async fn probe(r: &mut DatabaseRun) -> Result<()> {
+    let (s, m, main) = r.seeded("double-spend probe")?;
+    let urls = [main.server.url("")];
+    let (api, admin) = (&main.api, main.admin_token.as_str());
+    m.probe = double_spend(s, api, admin, &main.probe, &urls, &mut main.conn).await?;
+    Ok(())
 }
 
-fn tell(what: String) {
-    eprintln!("        -> {what}");
-}
-
-fn throughput(l: &LoadResult) -> String {
-    format!(
-        "{:.0} x 200/s, p99 {:.2} ms{}",
-        l.per_sec(200),
-        l.p99_ms,
-        match l.anomalies() {
-            a if a.is_empty() => String::new(),
-            a => format!(" ({a})"),
-        }
-    )
-}
-
-/// A warm-up (not counted), then the measured run.
-async fn measured(settings: &Settings, load: &Load) -> Result<LoadResult> {
-    measured_together(settings, std::slice::from_ref(load)).await
-}
-
-/// `measured` for several runs at once.
-async fn measured_together(settings: &Settings, loads: &[Load]) -> Result<LoadResult> {
-    let warmups: Vec<Load> = loads
-        .iter()
-        .map(|l| Load {
-            duration: settings.warmup,
-            ..l.clone()
-        })
-        .collect();
-    load::run_together(&settings.oha, &warmups).await?;
-    load::run_together(&settings.oha, loads).await
-}
-
-async fn paid_phase(
-    settings: &Settings,
-    server: &Server,
-    key: &str,
-    direct: &mut Direct,
-    user_id: i64,
-) -> Result<Paid> {
-    let before = direct.ledger_check(user_id)?;
-    let paid = Load::post_json(
-        server.url("/api/generate-text"),
-        PAID_BODY,
-        CONNECTIONS,
-        settings.phase,
-    )
-    .header(format!("X-API-Key: {key}"));
-    let warmup = load::run(
-        &settings.oha,
-        &Load {
-            duration: settings.warmup,
-            ..paid.clone()
-        },
-    )
-    .await?;
-    let load = load::run(&settings.oha, &paid).await?;
-    let after = direct.ledger_check(user_id)?;
-    // oha waits for the requests in flight at the deadline, so every 200 is a debit row.
-    let successes = i64::try_from(warmup.count(200) + load.count(200))?;
-    let debits = after.debits - before.debits;
-    let ledger_ok = after.consistent() && debits == successes;
-    let ledger_note = format!(
-        "{successes} successes, {debits} debit rows; balance {} = sum of deltas {}",
-        after.credits, after.sum
-    );
-    Ok(Paid {
-        load,
-        ledger_ok,
-        ledger_note,
-    })
-}
-
-/// Rounds of: grant B, fire B + 100 paid calls at once (spread over `servers`), count.
-async fn double_spend(
-    settings: &Settings,
-    api: &Api,
-    admin_token: &str,
-    user_id: i64,
-    key: &str,
-    servers: &[&Server],
-    direct: &mut Direct,
-) -> Result<Vec<ProbeRound>> {
-    let urls: Vec<String> = servers
-        .iter()
-        .map(|s| s.url("/api/generate-text"))
-        .collect();
-    let balance = settings.probe_balance;
-    let calls = balance + PROBE_EXTRA_CALLS;
-    let mut rounds = Vec::new();
-    for _ in 0..settings.rounds {
-        let start = direct.ledger_check(user_id)?.credits;
-        if start != 0 {
-            bail!("the probe user has {start} credits before a round (expected 0)");
-        }
-        api.grant(admin_token, user_id, balance).await?;
-        // A new client per round: every call opens its own connection, all at once.
-        let client = reqwest::Client::builder()
-            .timeout(Duration::from_secs(60))
-            .pool_max_idle_per_host(0)
-            .build()?;
-        let calls_made = (0..calls).map(|i| {
-            let url = &urls[usize::try_from(i).unwrap_or(0) % urls.len()];
-            client
-                .post(url)
-                .header("X-API-Key", key)
-                .header("content-type", "application/json")
-                .body(PAID_BODY)
-                .send()
-        });
-        let answers = join_all(calls_made).await;
-        let (mut ok, mut refused, mut other) = (0, 0, 0);
-        for answer in answers {
-            match answer.map(|r| r.status().as_u16()) {
-                Ok(200) => ok += 1,
-                Ok(402) => refused += 1,
-                _ => other += 1,
-            }
-        }
-        let check = direct.ledger_check(user_id)?;
-        rounds.push(ProbeRound {
-            balance_before: balance,
-            calls,
-            ok,
-            refused,
-            other,
-            balance_after: check.credits,
-            ledger_consistent: check.consistent(),
-        });
-        if check.credits != 0 {
-            // Spend what is left so the next round starts from 0 (and says so in the report).
-            api.grant(admin_token, user_id, -check.credits).await?;
-        }
-    }
-    Ok(rounds)
-}
-
-async fn scale_phase(
-    settings: &Settings,
-    kind: Kind,
-    db: &FreshDatabase,
-    server: &Server,
-    paid_key: &str,
-    direct: &mut Direct,
-    hot_user: i64,
-) -> Result<Scale> {
-    let (users, url) = (settings.scale_users, db.url.clone());
-    let seed = tokio::task::spawn_blocking(move || -> Result<ScaleSeed> {
-        let mut conn = Direct::connect(kind, &url)?;
-        seed::scale_seed(&mut conn, kind, users, LEDGER_ROWS_PER_USER)
+async fn scale(r: &mut DatabaseRun) -> Result<()> {
+    let (s, m, main) = r.seeded("scale seed (SQL), then paid calls again")?;
+    let (url, users) = (main.db.url().to_owned(), s.scale_users);
+    m.seed = tokio::task::spawn_blocking(move || {
+        sql::scale_seed(&mut sql::connect(&url)?, users, LEDGER_ROWS_PER_USER)
     })
     .await??;
-    let newest = direct.number("SELECT CAST(MAX(id) AS BIGINT) AS n FROM credit_ledger")?;
-    let plan_seeded = direct.explain(&seed::ledger_page_sql(seed.sample_user, newest + 1))?;
-    let plan_hot = direct.explain(&seed::ledger_page_sql(hot_user, newest + 1))?;
-    let (url, sample) = (db.url.clone(), seed.sample_user);
-    let (page_us_seeded, page_us_hot) =
-        tokio::task::spawn_blocking(move || -> Result<(f64, f64)> {
-            Ok((
-                inprocess::ledger_page_micros(&url, sample, None)?,
-                inprocess::ledger_page_micros(&url, hot_user, None)?,
-            ))
-        })
-        .await??;
-    let paid = paid_phase(settings, server, paid_key, direct, hot_user).await?;
-    Ok(Scale {
-        seed,
-        paid,
-        plan_seeded,
-        plan_hot,
-        page_us_seeded,
-        page_us_hot,
+    let newest = "SELECT CAST(MAX(id) AS BIGINT) AS n FROM credit_ledger";
+    let before = sql::number(&mut main.conn, newest)? + 1;
+    let users = [m.seed.sample_user, main.paid.id];
+    for (plan, user) in m.plans.iter_mut().zip(users) {
+        *plan = sql::explain(&mut main.conn, &sql::ledger_page_sql(user, before))?;
+    }
+    let (url, [seeded_user, hot_user]) = (main.db.url().to_owned(), users);
+    m.page_us = tokio::task::spawn_blocking(move || -> Result<_> {
+        let page = |user| inprocess::ledger_page_micros(&url, user, None);
+        Ok([page(seeded_user)?, page(hot_user)?])
     })
+    .await??;
+    m.scaled = paid_calls(s, main).await?;
+    tell(format!(
+        "seeded in {:.1} s; {}",
+        m.seed.seconds,
+        throughput(&m.scaled.load)
+    ));
+    Ok(())
+}
+
+async fn stop(r: &mut DatabaseRun) -> Result<()> {
+    let main = r.main.take().context("the seed phase has not run")?;
+    r.m.peak_rss_kib = main.server.peak_rss_kib()?;
+    main.server.stop().await;
+    Ok(())
 }
 
 /// Two servers started at the same moment on one fresh PostgreSQL database (their migrations
 /// must not race), then paid calls through both on one user.
-async fn replicas(settings: &Settings, scratch: &Scratch) -> Result<Replicas> {
-    let db = FreshDatabase::create(
-        Kind::Postgres,
-        scratch.path(),
-        settings.postgres_admin_url.as_deref(),
-        "replicas",
-    )?;
-    let env = ServerEnv::new(settings, &db.url, scratch.path());
-    let mut a = env.spawn("replica-a")?;
-    let mut b = env.spawn("replica-b")?;
-    let (ready_a, ready_b) = tokio::join!(a.wait_ready(READY_TIMEOUT), b.wait_ready(READY_TIMEOUT));
+async fn replicas(r: &mut DatabaseRun) -> Result<()> {
+    if r.kind != Backend::Postgres {
+        return Ok(());
+    }
+    r.say("two replicas on one database");
+    let (s, db) = (&r.s, r.fresh_database()?);
+    let servers = r.servers(&db);
+    let (mut a, mut b) = (servers.spawn("replica-a")?, servers.spawn("replica-b")?);
+    let (ready_a, ready_b) = tokio::join!(a.wait_ready(), b.wait_ready());
     let starts = vec![ready_a.context("replica A")?, ready_b.context("replica B")?];
-    env.run_task(
-        &["create-admin", "--email", ADMIN_EMAIL],
-        &[("ADMIN_PASSWORD", PASSWORD)],
-    )
-    .await?;
+    servers.create_admin().await?;
     let (api_a, api_b) = (Api::new(a.url(""))?, Api::new(b.url(""))?);
-    let (admin, probe_user, hot_user) = tokio::try_join!(
-        api_a.login(ADMIN_EMAIL, PASSWORD),
+    let (admin, probe, hot) = tokio::try_join!(
+        api_a.login_admin(),
         api_b.signup("probe@bench.invalid"),
         api_a.signup("hot@bench.invalid"),
     )?;
-    let probe_key = api_a.create_key(&probe_user.access_token).await?;
-    let hot_key = api_b.create_key(&hot_user.access_token).await?;
-    let mut direct = db.connect()?;
+    let (probe, hot) = tokio::try_join!(api_a.with_key(&probe), api_b.with_key(&hot))?;
+    let mut conn = sql::connect(db.url())?;
+    let urls = [a.url(""), b.url("")];
+    let admin = admin.access_token;
+    let probe = double_spend(s, &api_b, &admin, &probe, &urls, &mut conn).await?;
 
-    let probe = double_spend(
-        settings,
-        &api_b,
-        &admin.access_token,
-        probe_user.user.id,
-        &probe_key,
-        &[&a, &b],
-        &mut direct,
-    )
-    .await?;
-
-    api_a
-        .grant(&admin.access_token, hot_user.user.id, PAID_USER_CREDITS)
-        .await?;
-    let before = direct.ledger_check(hot_user.user.id)?;
-    let half = CONNECTIONS / 2;
-    let load_on = |server: &Server| {
-        Load::post_json(
-            server.url("/api/generate-text"),
-            PAID_BODY,
-            half,
-            settings.phase,
-        )
-        .header(format!("X-API-Key: {hot_key}"))
-    };
-    let (load_a, load_b) = (load_on(&a), load_on(&b));
-    let (la, lb) = tokio::try_join!(
-        load::run(&settings.oha, &load_a),
-        load::run(&settings.oha, &load_b)
-    )?;
+    api_a.grant(&admin, hot.id, PAID_USER_CREDITS).await?;
+    let before = LedgerCheck::read(&mut conn, hot.id)?;
+    let paid = |url: &String| Load::paid(url.clone(), &hot.key, CONNECTIONS / 2, s.phase);
+    let loads: Vec<Load> = urls.iter().map(paid).collect();
+    let loads = try_join_all(loads.iter().map(|l| load::run(&s.oha, l))).await?;
     a.check_alive()?;
     b.check_alive()?;
-    let after = direct.ledger_check(hot_user.user.id)?;
-    let successes = i64::try_from(la.count(200) + lb.count(200))?;
-    let debits = after.debits - before.debits;
-    let ledger_ok = after.consistent() && debits == successes;
-    let ledger_note = format!(
-        "{successes} successes, {debits} debit rows; balance {} = sum of deltas {}",
-        after.credits, after.sum
-    );
-    a.stop().await;
-    b.stop().await;
-    Ok(Replicas {
+    let after = LedgerCheck::read(&mut conn, hot.id)?;
+    let ledger = Ledger::compare(before, after, loads.iter().map(|l| l.count(200)).sum())?;
+    tell(ledger.note.clone());
+    r.m.replicas = Some(Replicas {
         starts,
         probe,
-        loads: vec![la, lb],
-        ledger_ok,
-        ledger_note,
-    })
+        loads,
+        ledger,
+    });
+    a.stop().await;
+    b.stop().await;
+    Ok(())
 }

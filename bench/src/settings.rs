@@ -7,6 +7,7 @@ use std::{
 };
 
 use anyhow::{Context, Result, bail};
+use test_support::Backend;
 
 /// The paid-call and GET /api/me phases use this many connections (the issue's figure).
 pub const CONNECTIONS: u32 = 32;
@@ -22,21 +23,6 @@ pub const PAID_USER_CREDITS: i64 = 100_000_000;
 /// Ledger rows per user of the scale seed (100,000 users -> 1,000,000 rows).
 pub const LEDGER_ROWS_PER_USER: u64 = 10;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    Sqlite,
-    Postgres,
-}
-
-impl Kind {
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::Sqlite => "SQLite",
-            Self::Postgres => "PostgreSQL",
-        }
-    }
-}
-
 #[derive(Debug, Clone)]
 pub struct Settings {
     /// Length of each measured phase (BENCH_SECONDS, default 10).
@@ -46,7 +32,7 @@ pub struct Settings {
     /// PostgreSQL server to create fresh databases on (TEST_DATABASE_URL); `None`: SQLite only.
     pub postgres_admin_url: Option<String>,
     /// Which databases to run (BENCH_DATABASES=sqlite,postgres; default: every one available).
-    pub kinds: Vec<Kind>,
+    pub kinds: Vec<Backend>,
     pub backend_bin: PathBuf,
     pub oha: PathBuf,
     pub report_path: PathBuf,
@@ -69,80 +55,55 @@ pub struct Settings {
     pub rust_log: String,
 }
 
+/// A variable's trimmed value; `None` when unset or blank.
+fn var(name: &str) -> Option<String> {
+    let value = std::env::var(name).ok()?.trim().to_owned();
+    (!value.is_empty()).then_some(value)
+}
+
+/// A whole number in `range`, `default` when unset.
+fn number<T>(name: &str, default: T, range: std::ops::RangeInclusive<T>) -> Result<T>
+where
+    T: std::str::FromStr + PartialOrd + std::fmt::Display,
+{
+    let Some(raw) = var(name) else {
+        return Ok(default);
+    };
+    let value: T = (raw.parse().ok())
+        .with_context(|| format!("{name}: expected a whole number, got {raw:?}"))?;
+    if !range.contains(&value) {
+        bail!(
+            "{name}: must be between {} and {}, got {value}",
+            range.start(),
+            range.end()
+        );
+    }
+    Ok(value)
+}
+
 impl Settings {
     pub fn from_env() -> Result<Self> {
-        let var = |name: &str| {
-            std::env::var(name)
-                .ok()
-                .map(|v| v.trim().to_owned())
-                .filter(|v| !v.is_empty())
-        };
-        let num = |name: &str, default: u64, range: std::ops::RangeInclusive<u64>| -> Result<u64> {
-            let Some(raw) = var(name) else {
-                return Ok(default);
-            };
-            let value: u64 = raw
-                .parse()
-                .with_context(|| format!("{name}: expected a whole number, got {raw:?}"))?;
-            if !range.contains(&value) {
-                bail!(
-                    "{name}: must be between {} and {}, got {value}",
-                    range.start(),
-                    range.end()
-                );
-            }
-            Ok(value)
-        };
-
-        let seconds = num("BENCH_SECONDS", 10, 1..=120)?;
-        let postgres_admin_url = match var("TEST_DATABASE_URL") {
-            None => None,
-            Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
-                Some(url)
-            }
-            Some(_) => bail!("TEST_DATABASE_URL: expected postgres://... or postgresql://..."),
-        };
+        let postgres_admin_url = var("TEST_DATABASE_URL");
+        let is_postgres =
+            |url: &str| url.starts_with("postgres://") || url.starts_with("postgresql://");
+        if postgres_admin_url
+            .as_deref()
+            .is_some_and(|url| !is_postgres(url))
+        {
+            bail!("TEST_DATABASE_URL: expected postgres://... or postgresql://...");
+        }
         let kinds = match var("BENCH_DATABASES") {
-            None => {
-                let mut kinds = vec![Kind::Sqlite];
-                if postgres_admin_url.is_some() {
-                    kinds.push(Kind::Postgres);
-                }
-                kinds
-            }
-            Some(list) => {
-                let mut kinds = Vec::new();
-                for item in list.split(',').map(str::trim).filter(|s| !s.is_empty()) {
-                    let kind = match item {
-                        "sqlite" => Kind::Sqlite,
-                        "postgres" | "postgresql" => Kind::Postgres,
-                        other => {
-                            bail!("BENCH_DATABASES: expected sqlite and/or postgres, got {other:?}")
-                        }
-                    };
-                    if kind == Kind::Postgres && postgres_admin_url.is_none() {
-                        bail!("BENCH_DATABASES names postgres but TEST_DATABASE_URL is not set");
-                    }
-                    if !kinds.contains(&kind) {
-                        kinds.push(kind);
-                    }
-                }
-                if kinds.is_empty() {
-                    bail!("BENCH_DATABASES: names no database");
-                }
-                kinds
-            }
+            None if postgres_admin_url.is_some() => vec![Backend::Sqlite, Backend::Postgres],
+            None => vec![Backend::Sqlite],
+            Some(list) => databases(&list, postgres_admin_url.is_some())?,
         };
 
         let exe = std::env::current_exe().context("cannot tell where the bench binary is")?;
         let exe_dir = exe
             .parent()
-            .context("the bench binary has no parent directory")?
-            .to_path_buf();
-        let backend_bin = match var("BENCH_BACKEND_BIN") {
-            Some(path) => PathBuf::from(path),
-            None => exe_dir.join("backend"),
-        };
+            .context("the bench binary has no parent directory")?;
+        let backend_bin =
+            var("BENCH_BACKEND_BIN").map_or_else(|| exe_dir.join("backend"), PathBuf::from);
         if !backend_bin.is_file() {
             bail!(
                 "the server binary {} does not exist: run `cargo build --release -p backend` \
@@ -151,10 +112,7 @@ impl Settings {
             );
         }
         // target/release/bench -> target
-        let target_dir = exe_dir
-            .parent()
-            .map(Path::to_path_buf)
-            .unwrap_or_else(|| exe_dir.clone());
+        let target_dir = exe_dir.parent().unwrap_or(exe_dir).to_path_buf();
         let workspace_root = Path::new(env!("CARGO_MANIFEST_DIR"))
             .parent()
             .context("the bench crate has no parent directory")?
@@ -164,32 +122,50 @@ impl Settings {
             None => find_oha()
                 .context("oha is not installed: `cargo install oha --locked` (or set BENCH_OHA)")?,
         };
-        let report_path = var("BENCH_REPORT")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| workspace_root.join("BENCHMARKS.md"));
-        let scratch_parent = var("BENCH_TMPDIR")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| target_dir.join("bench-tmp"));
 
         Ok(Self {
-            phase: Duration::from_secs(seconds),
+            phase: Duration::from_secs(number("BENCH_SECONDS", 10, 1..=120)?),
             warmup: Duration::from_secs(1),
             postgres_admin_url,
             kinds,
             backend_bin,
             oha,
-            report_path,
+            report_path: var("BENCH_REPORT")
+                .map_or_else(|| workspace_root.join("BENCHMARKS.md"), PathBuf::from),
+            scratch_parent: var("BENCH_TMPDIR")
+                .map_or_else(|| target_dir.join("bench-tmp"), PathBuf::from),
             workspace_root,
             target_dir,
-            scratch_parent,
             note: var("BENCH_NOTE"),
-            scale_users: num("BENCH_SCALE_USERS", 100_000, 1_000..=1_000_000)?,
-            rounds: u32::try_from(num("BENCH_ROUNDS", 5, 1..=50)?)?,
+            scale_users: number("BENCH_SCALE_USERS", 100_000, 1_000..=1_000_000)?,
+            rounds: number("BENCH_ROUNDS", 5, 1..=50)?,
             probe_balance: 50,
-            starts: u32::try_from(num("BENCH_STARTS", 5, 1..=25)?)?,
+            starts: number("BENCH_STARTS", 5, 1..=25)?,
             rust_log: var("BENCH_RUST_LOG").unwrap_or_else(|| "info".to_owned()),
         })
     }
+}
+
+/// BENCH_DATABASES: `sqlite` and/or `postgres`, comma-separated.
+fn databases(list: &str, have_postgres: bool) -> Result<Vec<Backend>> {
+    let mut kinds = Vec::new();
+    for item in list.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+        let kind = match item {
+            "sqlite" => Backend::Sqlite,
+            "postgres" | "postgresql" if have_postgres => Backend::Postgres,
+            "postgres" | "postgresql" => {
+                bail!("BENCH_DATABASES names postgres but TEST_DATABASE_URL is not set")
+            }
+            other => bail!("BENCH_DATABASES: expected sqlite and/or postgres, got {other:?}"),
+        };
+        if !kinds.contains(&kind) {
+            kinds.push(kind);
+        }
+    }
+    if kinds.is_empty() {
+        bail!("BENCH_DATABASES: names no database");
+    }
+    Ok(kinds)
 }
 
 fn find_oha() -> Option<PathBuf> {

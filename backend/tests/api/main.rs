@@ -4,8 +4,6 @@
 //! Files are grouped by route group, and inside a group by outcome (what succeeds, what is
 //! refused and why).
 
-#[path = "../common/mod.rs"]
-mod common;
 #[macro_use]
 mod helpers;
 

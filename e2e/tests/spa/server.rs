@@ -2,6 +2,8 @@
 
 use std::path::PathBuf;
 
+use test_support::{Backend, ScratchDatabase, ServerSettings};
+
 /// The repository's `dist/`, built by `trunk build --release` (`make dist`).
 pub fn dist_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -32,31 +34,18 @@ pub struct Server {
     pub config: backend::Config,
     handle: actix_web::dev::ServerHandle,
     // Deleted when the server is dropped.
-    _data: tempfile::TempDir,
+    _db: ScratchDatabase,
 }
 
 impl Server {
+    /// The test settings (test-support's) on a fresh SQLite database, serving `dist/`.
     pub async fn start() -> Self {
-        let data = tempfile::tempdir().expect("a temporary directory");
-        let database_url = format!("sqlite://{}", data.path().join("e2e.db").display());
-        let static_dir = dist_dir().display().to_string();
-        let settings = [
-            ("APP_MODE", "dev"),
-            ("JWT_SECRET", "e2e-tests-secret-0123456789abcdef0123"),
-            ("BIND_ADDR", "127.0.0.1:0"),
-            ("BCRYPT_COST", "4"),
-            ("RATE_LIMIT_ENABLED", "false"),
-            ("DATABASE_URL", database_url.as_str()),
-            ("STATIC_DIR", static_dir.as_str()),
-            ("LOG_FORMAT", "pretty"),
-        ];
-        let config = backend::Config::from_lookup(|name| {
-            settings
-                .iter()
-                .find(|(n, _)| *n == name)
-                .map(|(_, v)| (*v).to_owned())
-        })
-        .expect("the e2e settings are valid");
+        let db = ScratchDatabase::create(Backend::Sqlite).expect("SQLite always runs");
+        let settings = ServerSettings::test(db.url())
+            .set("STATIC_DIR", dist_dir().display().to_string())
+            .set("LOG_FORMAT", "pretty");
+        let config = backend::Config::from_lookup(|name| settings.lookup(name))
+            .expect("the e2e settings are valid");
         let app = backend::Application::build(config.clone())
             .await
             .expect("the backend starts");
@@ -67,7 +56,7 @@ impl Server {
             origin,
             config,
             handle,
-            _data: data,
+            _db: db,
         }
     }
 

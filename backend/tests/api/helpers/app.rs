@@ -1,22 +1,12 @@
 //! `TestApp`: the real server on a random port, its settings, and a browser-like HTTP client.
 
-use std::{collections::HashMap, sync::Arc};
+use std::sync::Arc;
 
 use reqwest::{Client, Method, RequestBuilder, Response, header};
 use serde::Serialize;
+use test_support::{ScratchDatabase, ServerSettings};
 
-use super::database::{Backend, DatabaseOutage, TestDb};
-
-/// The settings every test server starts with; a test may override any of them.
-const DEFAULT_SETTINGS: &[(&str, &str)] = &[
-    ("APP_MODE", "dev"),
-    ("JWT_SECRET", "integration-tests-secret-0123456789abcdef"),
-    ("BIND_ADDR", "127.0.0.1:0"),
-    ("BCRYPT_COST", "4"),
-    ("RATE_LIMIT_ENABLED", "false"),
-    ("ACCESS_TOKEN_TTL", "900"),
-    ("REFRESH_TOKEN_TTL", "86400"),
-];
+use super::database::{self, Backend, DatabaseOutage};
 
 /// Overrides for production mode, with the lowest bcrypt cost it allows (keeps the tests quick).
 pub const PROD_MODE: &[(&str, &str)] = &[("APP_MODE", "prod"), ("BCRYPT_COST", "10")];
@@ -46,29 +36,20 @@ pub struct TestApp {
     pub address: String,
     pub client: Client,
     settings: Settings,
-    db: Arc<TestDb>,
+    db: Arc<ScratchDatabase>,
 }
 
-/// A server's settings, by variable name.
-pub(crate) type Settings = Arc<HashMap<String, String>>;
+/// A server's settings, shared by its browsers.
+pub(crate) type Settings = Arc<ServerSettings>;
 
-/// A fresh database, and the settings of a server on it: the defaults, its `DATABASE_URL`, then
-/// `overrides`.
+/// A fresh database, and the settings of a server on it: the test settings, its `DATABASE_URL`,
+/// then `overrides`.
 pub(crate) async fn prepare(
     backend: Backend,
     overrides: &[(&str, &str)],
-) -> (Settings, Arc<TestDb>) {
-    let (db, database_url) = TestDb::create(backend).await;
-    let mut settings: HashMap<String, String> = DEFAULT_SETTINGS
-        .iter()
-        .map(|(name, value)| (name.to_string(), value.to_string()))
-        .collect();
-    settings.insert("DATABASE_URL".into(), database_url);
-    settings.extend(
-        overrides
-            .iter()
-            .map(|(n, v)| (n.to_string(), v.to_string())),
-    );
+) -> (Settings, Arc<ScratchDatabase>) {
+    let db = database::create(backend).await;
+    let settings = ServerSettings::test(db.url()).with(overrides);
     (Arc::new(settings), Arc::new(db))
 }
 
@@ -95,7 +76,10 @@ impl TestApp {
         before: impl FnOnce(&str) + Send + 'static,
     ) -> Self {
         let (settings, db) = prepare(backend, overrides).await;
-        let url = settings["DATABASE_URL"].clone();
+        let url = settings
+            .get("DATABASE_URL")
+            .expect("a DATABASE_URL")
+            .to_owned();
         tokio::task::spawn_blocking(move || before(&url))
             .await
             .expect("the database set-up panicked");
@@ -108,7 +92,7 @@ impl TestApp {
     }
 
     /// A browser talking to a server at `address` that runs with `settings` on `db`.
-    pub(crate) fn at(address: String, settings: Settings, db: Arc<TestDb>) -> Self {
+    pub(crate) fn at(address: String, settings: Settings, db: Arc<ScratchDatabase>) -> Self {
         Self {
             address,
             client: browser_client(),
@@ -133,23 +117,23 @@ impl TestApp {
 
     /// A setting the server runs with (empty when unset).
     pub fn setting(&self, name: &str) -> &str {
-        self.settings.get(name).map_or("", String::as_str)
+        self.settings.get(name).unwrap_or("")
     }
 
     /// Takes the database away from the running server (PostgreSQL only).
     pub async fn drop_database(&self) {
-        self.db.drop_now().await;
+        database::drop_now(&self.db).await;
     }
 
     /// Takes the database away from the running server until the outage ends (see
     /// [`DatabaseOutage`] for how, per backend).
     pub async fn database_outage(&self) -> DatabaseOutage {
-        self.db.begin_outage().await
+        database::begin_outage(&self.db).await
     }
 
     /// `ACCESS_TOKEN_TTL` as configured, in seconds.
     pub fn access_token_ttl(&self) -> i64 {
-        self.settings["ACCESS_TOKEN_TTL"]
+        self.setting("ACCESS_TOKEN_TTL")
             .parse()
             .expect("ACCESS_TOKEN_TTL is a number")
     }
@@ -247,7 +231,7 @@ pub(crate) fn browser() -> reqwest::ClientBuilder {
     Client::builder().cookie_store(true)
 }
 
-fn config_from(settings: &HashMap<String, String>) -> backend::Config {
-    backend::Config::from_lookup(|name| settings.get(name).cloned())
+fn config_from(settings: &ServerSettings) -> backend::Config {
+    backend::Config::from_lookup(|name| settings.lookup(name))
         .unwrap_or_else(|e| panic!("the test settings were refused: {e:?}"))
 }

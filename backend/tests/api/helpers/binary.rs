@@ -2,18 +2,18 @@
 //! log, its start-up line, its exit code and how it stops on SIGTERM.
 
 use std::{
-    collections::HashMap,
     fmt,
     fs::File,
     ops::Deref,
-    process::{Child, Command, ExitStatus, Stdio},
+    process::{Child, Command, ExitStatus},
     sync::Arc,
     time::{Duration, Instant},
 };
 
+use test_support::{ScratchDatabase, ServerSettings, TempDir};
+
 use super::app::{Settings, TestApp, browser, prepare};
-use super::database::{Backend, TestDb};
-use super::files::TempDir;
+use super::database::Backend;
 
 /// Every run logs JSON lines, with the backend's own debug events.
 const LOG_SETTINGS: [(&str, &str); 2] =
@@ -50,7 +50,7 @@ pub struct ServerProcess {
     process: Process,
     app: TestApp,
     settings: Settings,
-    db: Arc<TestDb>,
+    db: Arc<ScratchDatabase>,
 }
 
 impl ServerProcess {
@@ -113,7 +113,7 @@ impl ServerProcess {
         Self::launch(settings, db).await
     }
 
-    async fn launch(settings: Settings, db: Arc<TestDb>) -> Self {
+    async fn launch(settings: Settings, db: Arc<ScratchDatabase>) -> Self {
         let mut process = Process::spawn(&settings);
         let address = process.listening_address().await;
         let mut app = TestApp::at(address, Arc::clone(&settings), Arc::clone(&db));
@@ -220,18 +220,14 @@ struct Process {
 impl Process {
     /// Runs the binary with exactly `settings` (and [`LOG_SETTINGS`]) as its environment, in an
     /// empty directory: nothing comes from the test's environment or a `.env` file.
-    fn spawn(settings: &HashMap<String, String>) -> Self {
+    fn spawn(settings: &ServerSettings) -> Self {
         let output = TempDir::new("server-output");
         let file = |name: &str| {
             let path = output.path().join(name);
             File::create(&path).unwrap_or_else(|e| panic!("cannot create {}: {e}", path.display()))
         };
-        let child = Command::new(env!("CARGO_BIN_EXE_backend"))
-            .env_clear()
-            .envs(settings)
-            .envs(LOG_SETTINGS)
-            .current_dir(output.path())
-            .stdin(Stdio::null())
+        let child = (settings.clone().with(&LOG_SETTINGS))
+            .command(env!("CARGO_BIN_EXE_backend"), output.path())
             .stdout(file("stdout"))
             .stderr(file("stderr"))
             .spawn()

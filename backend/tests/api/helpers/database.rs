@@ -1,97 +1,57 @@
-//! A fresh database per test: a temp SQLite file, or a PostgreSQL database created on
-//! `TEST_DATABASE_URL`. Both are deleted when the last handle is dropped. A test may also take
-//! the database away from the server for a while ([`DatabaseOutage`]).
+//! A fresh database per test (test-support's [`ScratchDatabase`]: a temp SQLite file, or a
+//! PostgreSQL database created on `TEST_DATABASE_URL`, deleted when the last handle is dropped).
+//! A test may also take the database away from the server for a while ([`DatabaseOutage`]).
 
 use std::{path::PathBuf, sync::mpsc, thread::JoinHandle, time::Duration};
 
 use diesel::{Connection, SqliteConnection, connection::SimpleConnection};
+pub use test_support::Backend;
+use test_support::{
+    ScratchDatabase,
+    postgres::{self, run_admin_sql},
+};
 
-use super::files::TempDir;
-use crate::common::postgres::{self, FreshDatabase, run_admin_sql};
-
-/// Which database the server under test runs on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Backend {
-    Sqlite,
-    Postgres,
+/// Creates an empty database of `backend` (PostgreSQL only when [`Backend::is_available`]).
+pub(crate) async fn create(backend: Backend) -> ScratchDatabase {
+    tokio::task::spawn_blocking(move || ScratchDatabase::create(backend))
+        .await
+        .expect("the database set-up thread panicked")
+        .expect("PostgreSQL tests run only when TEST_DATABASE_URL is set")
 }
 
-impl Backend {
-    /// SQLite always runs. PostgreSQL runs when `TEST_DATABASE_URL` names a server whose user
-    /// may create databases; without it the tests are skipped with a loud warning, except in CI
-    /// (`CI=true`) where a missing database is an error.
-    pub fn is_available(self) -> bool {
-        match self {
-            Backend::Sqlite => true,
-            Backend::Postgres => postgres::admin_url().is_some(),
+/// Deletes a PostgreSQL database now, disconnecting whoever uses it: the server loses its
+/// database while it runs.
+pub(crate) async fn drop_now(db: &ScratchDatabase) {
+    let ScratchDatabase::Postgres(db) = db else {
+        panic!("only a PostgreSQL database can be taken away from a running server");
+    };
+    let (admin_url, name) = (db.admin_url.clone(), db.name.clone());
+    tokio::task::spawn_blocking(move || postgres::drop_database(&admin_url, &name))
+        .await
+        .expect("the database drop thread panicked")
+        .unwrap_or_else(|e| panic!("cannot drop the test database: {e:#}"));
+}
+
+/// Makes the database unavailable to the server until the outage ends.
+pub(crate) async fn begin_outage(db: &ScratchDatabase) -> DatabaseOutage {
+    match db {
+        ScratchDatabase::Postgres(db) => {
+            let outage = DatabaseOutage::Postgres {
+                admin_url: db.admin_url.clone(),
+                name: db.name.clone(),
+                ended: false,
+            };
+            let (admin, name) = (db.admin_url.clone(), db.name.clone());
+            tokio::task::spawn_blocking(move || refuse_connections(&admin, &name))
+                .await
+                .expect("the outage thread panicked");
+            outage
         }
-    }
-}
-
-/// A database that lives as long as the test that made it.
-pub(crate) enum TestDb {
-    /// Removed with its directory when dropped.
-    Sqlite { dir: TempDir },
-    /// Dropped when dropped.
-    Postgres(FreshDatabase),
-}
-
-impl TestDb {
-    /// Creates an empty database and returns it with the `DATABASE_URL` that reaches it.
-    pub(crate) async fn create(backend: Backend) -> (Self, String) {
-        match backend {
-            Backend::Sqlite => {
-                let dir = TempDir::new("test");
-                let url = format!("sqlite://{}", sqlite_file(&dir).display());
-                (TestDb::Sqlite { dir }, url)
-            }
-            Backend::Postgres => {
-                let db = tokio::task::spawn_blocking(FreshDatabase::create)
-                    .await
-                    .expect("the database set-up thread panicked")
-                    .expect("PostgreSQL tests run only when TEST_DATABASE_URL is set");
-                let url = db.url.clone();
-                (TestDb::Postgres(db), url)
-            }
-        }
-    }
-
-    /// Deletes a PostgreSQL database now, disconnecting whoever uses it: the server loses its
-    /// database while it runs.
-    pub(crate) async fn drop_now(&self) {
-        let TestDb::Postgres(db) = self else {
-            panic!("only a PostgreSQL database can be taken away from a running server");
-        };
-        let (admin, name) = (db.admin_url.clone(), db.name.clone());
-        tokio::task::spawn_blocking(move || postgres::drop_database(&admin, &name))
-            .await
-            .expect("the database drop thread panicked")
-            .unwrap_or_else(|e| panic!("cannot drop the test database: {e}"));
-    }
-}
-
-impl TestDb {
-    /// Makes the database unavailable to the server until the outage ends.
-    pub(crate) async fn begin_outage(&self) -> DatabaseOutage {
-        match self {
-            TestDb::Postgres(db) => {
-                let outage = DatabaseOutage::Postgres {
-                    admin_url: db.admin_url.clone(),
-                    name: db.name.clone(),
-                    ended: false,
-                };
-                let (admin, name) = (db.admin_url.clone(), db.name.clone());
-                tokio::task::spawn_blocking(move || refuse_connections(&admin, &name))
-                    .await
-                    .expect("the outage thread panicked");
-                outage
-            }
-            TestDb::Sqlite { dir } => {
-                let path = sqlite_file(dir);
-                tokio::task::spawn_blocking(move || DatabaseOutage::lock_sqlite(path))
-                    .await
-                    .expect("the outage thread panicked")
-            }
+        ScratchDatabase::Sqlite { .. } => {
+            let path = db.sqlite_file().expect("an SQLite database has a file");
+            tokio::task::spawn_blocking(move || DatabaseOutage::lock_sqlite(path))
+                .await
+                .expect("the outage thread panicked")
         }
     }
 }
@@ -161,7 +121,7 @@ impl DatabaseOutage {
                     *ended = true;
                     let sql = format!("ALTER DATABASE {name} ALLOW_CONNECTIONS true");
                     run_admin_sql(admin_url, &sql)
-                        .unwrap_or_else(|e| panic!("cannot give the database back: {e}"));
+                        .unwrap_or_else(|e| panic!("cannot give the database back: {e:#}"));
                 }
             }
             DatabaseOutage::SqliteWriteLock { release, holder } => {
@@ -184,18 +144,14 @@ impl Drop for DatabaseOutage {
 /// in between).
 fn refuse_connections(admin_url: &str, name: &str) {
     let refuse = format!("ALTER DATABASE {name} ALLOW_CONNECTIONS false");
-    run_admin_sql(admin_url, &refuse).unwrap_or_else(|e| panic!("cannot cut {name} off: {e}"));
+    run_admin_sql(admin_url, &refuse).unwrap_or_else(|e| panic!("cannot cut {name} off: {e:#}"));
     let terminate = format!(
         "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
          WHERE datname = '{name}' AND pid <> pg_backend_pid()"
     );
     for _ in 0..2 {
         run_admin_sql(admin_url, &terminate)
-            .unwrap_or_else(|e| panic!("cannot end the connections to {name}: {e}"));
+            .unwrap_or_else(|e| panic!("cannot end the connections to {name}: {e:#}"));
         std::thread::sleep(Duration::from_millis(100));
     }
-}
-
-fn sqlite_file(dir: &TempDir) -> PathBuf {
-    dir.path().join("app.db")
 }

@@ -1,3 +1,0 @@
-//! Helpers shared by the test binaries.
-
-pub mod postgres;

@@ -1,0 +1,115 @@
+//! What one database's run measured: the phases fill it in, the report reads it.
+
+use std::time::Duration;
+
+use anyhow::Result;
+
+use crate::{inprocess::Ceiling, load::LoadResult, sql::LedgerCheck, sql::ScaleSeed};
+
+#[derive(Default)]
+pub struct Measured {
+    /// Spawn to the first 200 from /readyz, empty database (migrations included).
+    pub starts: Vec<Duration>,
+    /// The debit without HTTP: through the server's pool, and on raw connections.
+    pub ceiling: Ceiling,
+    pub ceiling_raw: Ceiling,
+    pub paid: Paid,
+    pub me: LoadResult,
+    /// GET /api/me by `ME_USERS` users at once.
+    pub me_users: LoadResult,
+    pub bcrypt_seconds: f64,
+    pub logins: LoadResult,
+    /// /healthz, probed while the logins run.
+    pub healthz: LoadResult,
+    pub probe: Vec<ProbeRound>,
+    pub seed: ScaleSeed,
+    /// The paid calls again, after the scale seed.
+    pub scaled: Paid,
+    /// EXPLAIN of a ledger page: of a seeded user (10 rows), of the hot paid-call user.
+    pub plans: [Vec<String>; 2],
+    /// Median in-process time of a 50-row ledger page, microseconds: seeded user, hot user.
+    pub page_us: [f64; 2],
+    pub peak_rss_kib: u64,
+    /// PostgreSQL: two servers on one database.
+    pub replicas: Option<Replicas>,
+}
+
+impl Measured {
+    pub fn keyset_index_used(&self) -> bool {
+        let uses = |plan: &[String]| plan.iter().any(|l| l.contains("credit_ledger_user_id_id"));
+        self.plans.iter().all(|plan| uses(plan))
+    }
+}
+
+/// A paid-call phase and what the ledger says about it.
+#[derive(Default)]
+pub struct Paid {
+    pub load: LoadResult,
+    pub ledger: Ledger,
+}
+
+impl Paid {
+    pub fn per_sec(&self) -> f64 {
+        self.load.per_sec(200)
+    }
+}
+
+/// Whether every paid call that succeeded left one debit row, and the balance is the sum of the
+/// ledger.
+#[derive(Default)]
+pub struct Ledger {
+    pub exact: bool,
+    pub note: String,
+}
+
+impl Ledger {
+    /// `successes` paid calls between the checks `before` and `after`.
+    pub fn compare(before: LedgerCheck, after: LedgerCheck, successes: u64) -> Result<Self> {
+        let successes = i64::try_from(successes)?;
+        let debits = after.debits - before.debits;
+        Ok(Self {
+            exact: after.consistent() && debits == successes,
+            note: format!(
+                "{successes} successes, {debits} debit rows; balance {} = sum of deltas {}",
+                after.credits, after.sum
+            ),
+        })
+    }
+}
+
+/// One round of the double-spend probe.
+#[derive(Debug, Clone)]
+pub struct ProbeRound {
+    pub balance_before: i64,
+    pub calls: i64,
+    pub ok: i64,
+    pub refused: i64,
+    pub other: i64,
+    pub balance_after: i64,
+    pub ledger_consistent: bool,
+}
+
+impl ProbeRound {
+    pub fn exact(&self) -> bool {
+        self.ok == self.balance_before
+            && self.refused == self.calls - self.balance_before
+            && self.other == 0
+            && self.balance_after == 0
+            && self.ledger_consistent
+    }
+}
+
+/// Two servers on one PostgreSQL database.
+pub struct Replicas {
+    pub starts: Vec<Duration>,
+    pub probe: Vec<ProbeRound>,
+    /// Paid calls on one hot user through both replicas at once.
+    pub loads: Vec<LoadResult>,
+    pub ledger: Ledger,
+}
+
+impl Replicas {
+    pub fn per_sec(&self) -> f64 {
+        self.loads.iter().map(|l| l.per_sec(200)).sum()
+    }
+}

@@ -1,0 +1,16 @@
+//! Fixtures shared by the backend's tests, the e2e tests and the bench (a dev-only crate: the
+//! backend never depends on it outside its tests):
+//!
+//! - [`ScratchDatabase`]: a fresh, empty database (an SQLite file, or a PostgreSQL database on
+//!   `TEST_DATABASE_URL`), deleted when dropped;
+//! - [`ServerSettings`]: the environment a server under test gets, and nothing else;
+//! - [`TempDir`]: a directory removed when dropped.
+
+mod database;
+pub mod postgres;
+mod settings;
+mod temp_dir;
+
+pub use database::{Backend, ScratchDatabase};
+pub use settings::{ServerSettings, free_port};
+pub use temp_dir::TempDir;

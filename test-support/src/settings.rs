@@ -1,0 +1,113 @@
+//! The environment of a server under test: the settings it starts with, and nothing else (no
+//! variable of the caller's shell, no `.env` file).
+
+use std::{collections::BTreeMap, ffi::OsStr, io, path::Path, process::Command, process::Stdio};
+
+/// Development mode, quick to test: a fixed secret, any free port, the cheapest bcrypt, no rate
+/// limits.
+const TEST: &[(&str, &str)] = &[
+    ("APP_MODE", "dev"),
+    ("JWT_SECRET", "integration-tests-secret-0123456789abcdef"),
+    ("BIND_ADDR", "127.0.0.1:0"),
+    ("BCRYPT_COST", "4"),
+    ("RATE_LIMIT_ENABLED", "false"),
+    ("ACCESS_TOKEN_TTL", "900"),
+    ("REFRESH_TOKEN_TTL", "86400"),
+];
+
+/// Production mode as the image runs it (docker/Dockerfile's ENV, the ECS task's log level and
+/// secret); every other setting at its default.
+const PRODUCTION: &[(&str, &str)] = &[
+    ("APP_MODE", "prod"),
+    ("LOG_FORMAT", "json"),
+    ("RUST_LOG", "info"),
+    // 64 hex characters, as `openssl rand -hex 32` gives.
+    (
+        "JWT_SECRET",
+        "8f1c0b7e2d4a6935c1e0f7a2b8d43c6e5f9a0b1c2d3e4f5a6b7c8d9e0f1a2b3c",
+    ),
+];
+
+/// A server's settings, by variable name.
+#[derive(Debug, Clone)]
+pub struct ServerSettings(BTreeMap<String, String>);
+
+impl ServerSettings {
+    /// The test settings on the database `database_url` names.
+    pub fn test(database_url: &str) -> Self {
+        Self::from(TEST).set("DATABASE_URL", database_url)
+    }
+
+    /// The production settings on the database `database_url` names.
+    pub fn production(database_url: &str) -> Self {
+        Self::from(PRODUCTION).set("DATABASE_URL", database_url)
+    }
+
+    fn from(settings: &[(&str, &str)]) -> Self {
+        Self(BTreeMap::new()).with(settings)
+    }
+
+    pub fn set(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.0.insert(name.to_owned(), value.into());
+        self
+    }
+
+    /// Each of `overrides` set, in order.
+    pub fn with(self, overrides: &[(&str, &str)]) -> Self {
+        overrides
+            .iter()
+            .fold(self, |settings, (name, value)| settings.set(name, *value))
+    }
+
+    pub fn without(mut self, name: &str) -> Self {
+        self.0.remove(name);
+        self
+    }
+
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0.get(name).map(String::as_str)
+    }
+
+    /// For `backend::Config::from_lookup`, which reads the settings in-process.
+    pub fn lookup(&self, name: &str) -> Option<String> {
+        self.0.get(name).cloned()
+    }
+
+    /// `program` with exactly these settings as its environment, run in `dir` (so no `.env` is
+    /// found), its stdin closed.
+    pub fn command(&self, program: impl AsRef<OsStr>, dir: &Path) -> Command {
+        let mut command = Command::new(program);
+        command
+            .env_clear()
+            .envs(&self.0)
+            .current_dir(dir)
+            .stdin(Stdio::null());
+        command
+    }
+}
+
+/// A port of 127.0.0.1 that nobody listened on a moment ago.
+pub fn free_port() -> io::Result<u16> {
+    std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()
+        .map(|address| address.port())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn overrides_win_and_nothing_else_is_passed_on() {
+        let settings = ServerSettings::test("sqlite://x.db")
+            .with(&[("APP_MODE", "prod"), ("EXTRA", "1")])
+            .without("BCRYPT_COST");
+        assert_eq!(settings.get("APP_MODE"), Some("prod"));
+        assert_eq!(settings.get("DATABASE_URL"), Some("sqlite://x.db"));
+        assert_eq!(settings.get("BCRYPT_COST"), None);
+        let command = settings.command("backend", Path::new("/tmp"));
+        let env: BTreeMap<_, _> = command.get_envs().collect();
+        assert_eq!(env.len(), settings.0.len());
+        assert_eq!(env[OsStr::new("EXTRA")], Some(OsStr::new("1")));
+    }
+}
