@@ -140,7 +140,8 @@ clean: ## Remove build output and the dev database
 	rm -rf dist data test-artifacts
 
 tools: ## Install the build tools that are missing
-	@rustup target list --installed | grep -qx $(WASM_TARGET) || rustup target add $(WASM_TARGET)
+	@# The toolchain, rustfmt, clippy and the wasm32 target named in rust-toolchain.toml.
+	@rustup -q toolchain install
 	@[ "$$(trunk --version 2>/dev/null)" = "trunk $(TRUNK_VERSION)" ] || \
 	  cargo install trunk --version $(TRUNK_VERSION) --locked --ignore-rust-version
 	@# No --locked: wasm-bindgen-cli's lockfile names a webpki-roots version the registry lacks.
