@@ -149,8 +149,9 @@ tools: ## Install the build tools that are missing
 	  command -v wasm-bindgen-test-runner >/dev/null || \
 	  cargo install wasm-bindgen-cli --version =$(WASM_BINDGEN_VERSION)
 	@command -v npm >/dev/null || apt-get install -y nodejs npm
-	@# wasm-opt and Tailwind, pinned in package.json; `npm ls` fails when one is missing or differs.
-	@npm ls --depth=0 >/dev/null 2>&1 || npm install --no-audit --no-fund
+	@# wasm-opt and Tailwind, pinned in package-lock.json (every platform's optional packages, so
+	@# npm has nothing to add); `npm ls` fails when one is missing or differs.
+	@npm ls --depth=0 >/dev/null 2>&1 || npm ci --no-audit --no-fund
 	@[ -x $(CHROMIUM) ] && [ -x $(CHROMEDRIVER) ] || $(MAKE) --no-print-directory browser
 
 browser: ## Install headless Chromium and chromedriver (Debian packages) for the browser tests
