@@ -36,7 +36,7 @@ dev: tools ## The SPA on http://127.0.0.1:8080 (trunk serve, live reload, /api p
 	cargo watch -w backend -w shared -w migrations -x 'run -p backend -- serve' & \
 	trunk serve
 
-test: tools dist ## Every test: unit, API on SQLite and PostgreSQL, the SPA in headless Chromium, end to end
+test: tools browser dist ## Every test: unit, API on SQLite and PostgreSQL, the SPA in headless Chromium, end to end
 	@if [ -z "$$TEST_DATABASE_URL" ]; then echo "*** TEST_DATABASE_URL is not set and no PostgreSQL answers on 127.0.0.1:5432: the PostgreSQL tests will be SKIPPED ***"; fi
 	cargo test --locked
 	$(MAKE) --no-print-directory test-fuzz test-wasm e2e
@@ -139,7 +139,7 @@ clean: ## Remove build output and the dev database
 	cargo clean
 	rm -rf dist data test-artifacts
 
-tools: ## Install the build tools that are missing
+tools: ## Install the build tools that are missing (Rust toolchain, trunk, wasm-bindgen, npm packages)
 	@# The toolchain, rustfmt, clippy and the wasm32 target named in rust-toolchain.toml.
 	@rustup -q toolchain install
 	@[ "$$(trunk --version 2>/dev/null)" = "trunk $(TRUNK_VERSION)" ] || \
@@ -148,14 +148,18 @@ tools: ## Install the build tools that are missing
 	@[ "$$(wasm-bindgen --version 2>/dev/null)" = "wasm-bindgen $(WASM_BINDGEN_VERSION)" ] && \
 	  command -v wasm-bindgen-test-runner >/dev/null || \
 	  cargo install wasm-bindgen-cli --version =$(WASM_BINDGEN_VERSION)
-	@command -v npm >/dev/null || apt-get install -y nodejs npm
+	@command -v npm >/dev/null || { $(call apt_install,nodejs npm); }
 	@# wasm-opt and Tailwind, pinned in package-lock.json (every platform's optional packages, so
 	@# npm has nothing to add); `npm ls` fails when one is missing or differs.
 	@npm ls --depth=0 >/dev/null 2>&1 || npm ci --no-audit --no-fund
-	@[ -x $(CHROMIUM) ] && [ -x $(CHROMEDRIVER) ] || $(MAKE) --no-print-directory browser
 
-browser: ## Install headless Chromium and chromedriver (Debian packages) for the browser tests
-	@apt-get install -y chromium chromium-driver || \
-	  { apt-get update && apt-get install -y chromium chromium-driver; } || \
+browser: ## Install headless Chromium and chromedriver (Debian packages) for the browser tests, if missing
+	@[ -x $(CHROMIUM) ] && [ -x $(CHROMEDRIVER) ] || { $(call apt_install,chromium chromium-driver); } || \
 	  if [ "$$CI" = true ]; then echo "CI=true and Chromium could not be installed" >&2; exit 1; \
-	  else echo "******** Chromium could not be installed: the browser tests will be SKIPPED ********"; fi
+	  else echo "******** Chromium is not installed: the browser tests will be SKIPPED ********"; fi
+
+# Debian packages: installed when make runs as root; otherwise the command is printed for you to
+# run (make does not call sudo) and the step fails.
+apt_install = if [ "$$(id -u)" = 0 ]; then \
+    apt-get install -y $(1) || { apt-get update && apt-get install -y $(1); }; \
+  else echo "*** Not root: install the Debian packages with   sudo apt-get install -y $(1)" >&2; false; fi
