@@ -12,6 +12,8 @@ TRUNK_VERSION := 0.22.1
 WASM_BINDGEN_VERSION := $(shell grep -A1 '^name = "wasm-bindgen"$$' Cargo.lock | sed -n 's/^version = "\(.*\)"/\1/p')
 CHROMIUM := /usr/bin/chromium
 CHROMEDRIVER := /usr/bin/chromedriver
+# `make lint` checks licences, banned crates and sources with cargo-deny (deny.toml).
+CARGO_DENY_VERSION := 0.20.2
 # Trunk finds every tool locally (Trunk.toml: offline = true) and skips its update check.
 export TRUNK_SKIP_VERSION_CHECK := true
 
@@ -22,7 +24,7 @@ PG_DEFAULT_URL := postgres://postgres@127.0.0.1:5432/postgres
 TEST_DATABASE_URL ?= $(shell pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null && echo $(PG_DEFAULT_URL))
 export TEST_DATABASE_URL
 
-.PHONY: help run dev test lint fmt build migrate clean tools dist test-wasm test-adversarial test-fuzz e2e browser
+.PHONY: help run dev test lint fmt build migrate clean toolchain tools lint-tools dist test-wasm test-adversarial test-fuzz e2e browser
 
 help: ## List the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -36,7 +38,7 @@ dev: tools ## The SPA on http://127.0.0.1:8080 (trunk serve, live reload, /api p
 	cargo watch -w backend -w shared -w migrations -x 'run -p backend -- serve' & \
 	trunk serve
 
-test: tools dist ## Every test: unit, API on SQLite and PostgreSQL, the SPA in headless Chromium, end to end
+test: tools browser dist ## Every test: unit, API on SQLite and PostgreSQL, the SPA in headless Chromium, end to end
 	@if [ -z "$$TEST_DATABASE_URL" ]; then echo "*** TEST_DATABASE_URL is not set and no PostgreSQL answers on 127.0.0.1:5432: the PostgreSQL tests will be SKIPPED ***"; fi
 	cargo test --locked
 	$(MAKE) --no-print-directory test-fuzz test-wasm e2e
@@ -66,10 +68,13 @@ test-wasm: ## The SPA's component tests (store, forms, API client) in headless C
 e2e: ## Browser end to end against the backend serving dist/ (run `make dist` first)
 	cargo test -p e2e --locked
 
-lint: tools .venv/.installed ## rustfmt, clippy (native and wasm) with warnings as errors, the OpenAPI document, the deployment files
+lint: lint-tools .venv/.installed ## rustfmt, clippy (native and wasm) with warnings as errors, cargo-deny, the OpenAPI document, the deployment files
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets --locked -- -D warnings
 	cargo clippy -p frontend --target $(WASM_TARGET) --locked -- -D warnings
+	@# Licences, banned crates and sources (deny.toml); no network once the crates are downloaded.
+	@# The advisory database needs the network: the CI workflow checks advisories.
+	cargo deny --locked check licenses bans sources
 	cargo run -q -p backend --locked -- openapi > target/openapi.json
 	.venv/bin/openapi-spec-validator target/openapi.json
 	$(MAKE) --no-print-directory lint-deploy
@@ -139,21 +144,33 @@ clean: ## Remove build output and the dev database
 	cargo clean
 	rm -rf dist data test-artifacts
 
-tools: ## Install the build tools that are missing
-	@rustup target list --installed | grep -qx $(WASM_TARGET) || rustup target add $(WASM_TARGET)
+# The toolchain, rustfmt, clippy and the wasm32 target named in rust-toolchain.toml.
+toolchain:
+	@rustup -q toolchain install
+
+tools: toolchain ## Install the build tools that are missing (Rust toolchain, trunk, wasm-bindgen, npm packages)
 	@[ "$$(trunk --version 2>/dev/null)" = "trunk $(TRUNK_VERSION)" ] || \
 	  cargo install trunk --version $(TRUNK_VERSION) --locked --ignore-rust-version
 	@# No --locked: wasm-bindgen-cli's lockfile names a webpki-roots version the registry lacks.
 	@[ "$$(wasm-bindgen --version 2>/dev/null)" = "wasm-bindgen $(WASM_BINDGEN_VERSION)" ] && \
 	  command -v wasm-bindgen-test-runner >/dev/null || \
 	  cargo install wasm-bindgen-cli --version =$(WASM_BINDGEN_VERSION)
-	@command -v npm >/dev/null || apt-get install -y nodejs npm
-	@# wasm-opt and Tailwind, pinned in package.json; `npm ls` fails when one is missing or differs.
-	@npm ls --depth=0 >/dev/null 2>&1 || npm install --no-audit --no-fund
-	@[ -x $(CHROMIUM) ] && [ -x $(CHROMEDRIVER) ] || $(MAKE) --no-print-directory browser
+	@command -v npm >/dev/null || { $(call apt_install,nodejs npm); }
+	@# wasm-opt and Tailwind, pinned in package-lock.json (every platform's optional packages, so
+	@# npm has nothing to add); `npm ls` fails when one is missing or differs.
+	@npm ls --depth=0 >/dev/null 2>&1 || npm ci --no-audit --no-fund
 
-browser: ## Install headless Chromium and chromedriver (Debian packages) for the browser tests
-	@apt-get install -y chromium chromium-driver || \
-	  { apt-get update && apt-get install -y chromium chromium-driver; } || \
+lint-tools: toolchain
+	@[ "$$(cargo-deny --version 2>/dev/null)" = "cargo-deny $(CARGO_DENY_VERSION)" ] || \
+	  cargo install cargo-deny --version $(CARGO_DENY_VERSION) --locked
+
+browser: ## Install headless Chromium and chromedriver (Debian packages) for the browser tests, if missing
+	@[ -x $(CHROMIUM) ] && [ -x $(CHROMEDRIVER) ] || { $(call apt_install,chromium chromium-driver); } || \
 	  if [ "$$CI" = true ]; then echo "CI=true and Chromium could not be installed" >&2; exit 1; \
-	  else echo "******** Chromium could not be installed: the browser tests will be SKIPPED ********"; fi
+	  else echo "******** Chromium is not installed: the browser tests will be SKIPPED ********"; fi
+
+# Debian packages: installed when make runs as root; otherwise the command is printed for you to
+# run (make does not call sudo) and the step fails.
+apt_install = if [ "$$(id -u)" = 0 ]; then \
+    apt-get install -y $(1) || { apt-get update && apt-get install -y $(1); }; \
+  else echo "*** Not root: install the Debian packages with   sudo apt-get install -y $(1)" >&2; false; fi

@@ -2,7 +2,7 @@
 # public subnets, the app as an ECS Fargate service in the private subnets (at least two tasks,
 # CPU autoscaling), RDS PostgreSQL 16 in isolated database subnets, secrets in Secrets Manager,
 # logs in CloudWatch. Traffic flows ALB -> tasks (8000) -> database (5432), nothing else.
-# README.md, "Deploy", lists every variable, secret and step.
+# docs/deploy.md lists every variable, secret and step.
 
 provider "aws" {
   region = var.aws_region

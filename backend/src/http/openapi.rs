@@ -101,7 +101,7 @@ pub struct GuardParts;
 
 impl Modify for GuardParts {
     fn modify(&self, api: &mut openapi::OpenApi) {
-        for (path, item) in api.paths.paths.iter_mut() {
+        for (path, item) in &mut api.paths.paths {
             let operations = [
                 &mut item.get,
                 &mut item.put,
