@@ -24,7 +24,7 @@ impl GrantAmount {
     pub fn parse_text(raw: &str) -> Result<Self, ValidationError> {
         raw.trim()
             .parse::<i64>()
-            .map_err(|_| Self::refused())
+            .map_err(|_| ValidationError::new("amount", "amount must be a whole number"))
             .and_then(Self::parse)
     }
 
@@ -95,7 +95,10 @@ mod tests {
                 "amount must be non-zero and at most 1000000000 either way"
             );
         }
-        assert!(GrantAmount::parse_text("ten").is_err());
+        assert_eq!(
+            GrantAmount::parse_text("ten").unwrap_err().message,
+            "amount must be a whole number"
+        );
         assert!(
             GrantAmount::parse(GRANT_MAX_ABS).is_ok() && GrantAmount::parse(-GRANT_MAX_ABS).is_ok()
         );
