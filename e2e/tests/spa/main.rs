@@ -48,13 +48,8 @@ fn check(ok: bool, what: impl Into<String>) -> Result {
     if ok { Ok(()) } else { Err(what.into()) }
 }
 
-#[path = "spa/admin.rs"]
 mod admin;
-#[path = "spa/browser.rs"]
 mod browser;
-#[path = "spa/journey.rs"]
 mod journey;
-#[path = "spa/ledger.rs"]
 mod ledger;
-#[path = "spa/server.rs"]
 mod server;

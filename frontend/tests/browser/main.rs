@@ -9,16 +9,10 @@ use wasm_bindgen_test::wasm_bindgen_test_configure;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-#[path = "browser/support.rs"]
 mod support;
 
-#[path = "browser/api_client.rs"]
 mod api_client;
-#[path = "browser/components.rs"]
 mod components;
-#[path = "browser/forms.rs"]
 mod forms;
-#[path = "browser/pagination.rs"]
 mod pagination;
-#[path = "browser/store.rs"]
 mod store;
