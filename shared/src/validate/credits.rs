@@ -1,6 +1,6 @@
 //! Credit rules: an operator's grant (its amount and note) and the usage chart's window.
 
-use super::{ValidationError, bounded_text};
+use super::{ValidationError, bounded_text, count_up_to};
 
 /// The largest grant either way, far below where balances could overflow.
 pub const GRANT_MAX_ABS: i64 = 1_000_000_000;
@@ -60,15 +60,7 @@ pub struct UsageDays(i64);
 
 impl UsageDays {
     pub fn parse(raw: Option<i64>) -> Result<Self, ValidationError> {
-        let days = raw.unwrap_or(USAGE_DEFAULT_DAYS);
-        if (1..=USAGE_MAX_DAYS).contains(&days) {
-            Ok(Self(days))
-        } else {
-            Err(ValidationError::new(
-                "days",
-                format!("days must be between 1 and {USAGE_MAX_DAYS}"),
-            ))
-        }
+        count_up_to(raw, "days", USAGE_DEFAULT_DAYS, USAGE_MAX_DAYS).map(Self)
     }
 
     pub fn get(self) -> i64 {

@@ -63,3 +63,21 @@ fn bounded_text<'a>(
     }
     Ok(text)
 }
+
+/// A count from 1 to `max`, `default` when absent (a query parameter's).
+fn count_up_to(
+    raw: Option<i64>,
+    field: &'static str,
+    default: i64,
+    max: i64,
+) -> Result<i64, ValidationError> {
+    let count = raw.unwrap_or(default);
+    if (1..=max).contains(&count) {
+        Ok(count)
+    } else {
+        Err(ValidationError::new(
+            field,
+            format!("{field} must be between 1 and {max}"),
+        ))
+    }
+}

@@ -1,6 +1,6 @@
 //! Keyset paging of lists (the ledger, the admin's user list): the page size.
 
-use super::ValidationError;
+use super::{ValidationError, count_up_to};
 
 pub const PAGE_DEFAULT_LIMIT: i64 = 50;
 pub const PAGE_MAX_LIMIT: i64 = 200;
@@ -11,15 +11,7 @@ pub struct PageLimit(i64);
 
 impl PageLimit {
     pub fn parse(raw: Option<i64>) -> Result<Self, ValidationError> {
-        let limit = raw.unwrap_or(PAGE_DEFAULT_LIMIT);
-        if (1..=PAGE_MAX_LIMIT).contains(&limit) {
-            Ok(Self(limit))
-        } else {
-            Err(ValidationError::new(
-                "limit",
-                format!("limit must be between 1 and {PAGE_MAX_LIMIT}"),
-            ))
-        }
+        count_up_to(raw, "limit", PAGE_DEFAULT_LIMIT, PAGE_MAX_LIMIT).map(Self)
     }
 
     pub fn get(self) -> i64 {
