@@ -230,7 +230,7 @@ async fn measured(s: &Settings, loads: &[Load]) -> Result<[LoadResult; 2]> {
 /// process: one process each).
 async fn me_with(s: &Settings, server: &Server, tokens: &[String]) -> Result<LoadResult> {
     let connections = CONNECTIONS / u32::try_from(tokens.len())?;
-    let me = |token| Load::get(server.url("/api/me"), connections, s.phase).bearer(token);
+    let me = |token: &String| Load::get(server.url("/api/me"), connections, s.phase).bearer(token);
     let loads: Vec<Load> = tokens.iter().map(me).collect();
     let [_, load] = measured(s, &loads).await?;
     tell(throughput(&load));
