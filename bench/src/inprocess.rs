@@ -23,10 +23,17 @@ pub fn config_for(database_url: &str) -> Result<Config> {
 
 /// Seconds for one bcrypt hash at `cost` (median of three).
 pub fn bcrypt_seconds(cost: u32) -> Result<f64> {
+    median_seconds(3, || {
+        bcrypt::hash("correct horse battery staple", cost).context("bcrypt")
+    })
+}
+
+/// The median time of `runs` calls of `f`, in seconds.
+fn median_seconds<T>(runs: usize, mut f: impl FnMut() -> Result<T>) -> Result<f64> {
     let mut times = Vec::new();
-    for _ in 0..3 {
+    for _ in 0..runs {
         let t = Instant::now();
-        bcrypt::hash("correct horse battery staple", cost).context("bcrypt")?;
+        f()?;
         times.push(t.elapsed().as_secs_f64());
     }
     Ok(median(&mut times))
@@ -135,16 +142,12 @@ pub fn debit_ceiling(
 /// Median time, in microseconds, of `LedgerRow::page(user, 50, before)` on a raw connection.
 pub fn ledger_page_micros(database_url: &str, user_id: i64, before: Option<i64>) -> Result<f64> {
     let mut conn = crate::sql::connect(database_url)?;
-    let mut times = Vec::new();
-    for _ in 0..200 {
-        let t = Instant::now();
-        let rows = LedgerRow::page(&mut conn, user_id, 50, before).context("ledger page")?;
-        times.push(t.elapsed().as_secs_f64() * 1e6);
-        if rows.is_empty() {
-            bail!("the ledger page of user {user_id} is empty");
-        }
+    let mut page = || LedgerRow::page(&mut conn, user_id, 50, before).context("ledger page");
+    let seconds = median_seconds(200, &mut page)?;
+    if page()?.is_empty() {
+        bail!("the ledger page of user {user_id} is empty");
     }
-    Ok(median(&mut times))
+    Ok(seconds * 1e6)
 }
 
 pub fn median(values: &mut [f64]) -> f64 {
