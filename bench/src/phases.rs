@@ -184,8 +184,7 @@ async fn seed(r: &mut DatabaseRun) -> Result<()> {
         api.signup("probe@bench.invalid"),
     )?;
     let admin_token = admin.access_token;
-    api.grant(&admin_token, paid.user.id, PAID_USER_CREDITS)
-        .await?;
+    (api.grant(&admin_token, paid.user.id, PAID_USER_CREDITS)).await?;
     let (paid, probe) = tokio::try_join!(api.with_key(&paid), api.with_key(&probe))?;
     r.main = Some(Seeded {
         conn: sql::connect(db.url())?,
@@ -300,11 +299,8 @@ async fn scale(r: &mut DatabaseRun) -> Result<()> {
     })
     .await??;
     m.scaled = paid_calls(s, main).await?;
-    tell(format!(
-        "seeded in {:.1} s; {}",
-        m.seed.seconds,
-        throughput(&m.scaled.load)
-    ));
+    let (seconds, throughput) = (m.seed.seconds, throughput(&m.scaled.load));
+    tell(format!("seeded in {seconds:.1} s; {throughput}"));
     Ok(())
 }
 
