@@ -26,26 +26,20 @@ pub const HEALTHZ_PROBE_RATE: u32 = 100;
 
 type Phase = for<'a> fn(&'a mut DatabaseRun) -> LocalBoxFuture<'a, Result<()>>;
 
-/// An async phase function as a [`Phase`].
-macro_rules! phase {
-    ($f:ident) => {
-        |run| Box::pin($f(run))
-    };
-}
-
-/// Every phase, in order. Each says what it measures, and skips a database it does not apply to.
+/// Every phase, in order (boxed: async functions have no common type). Each says what it
+/// measures, and skips a database it does not apply to.
 const PHASES: [Phase; 11] = [
-    phase!(starts),
-    phase!(ceiling),
-    phase!(seed),
-    phase!(paid),
-    phase!(me),
-    phase!(me_users),
-    phase!(logins),
-    phase!(probe),
-    phase!(scale),
-    phase!(stop),
-    phase!(replicas),
+    |run| Box::pin(starts(run)),
+    |run| Box::pin(ceiling(run)),
+    |run| Box::pin(seed(run)),
+    |run| Box::pin(paid(run)),
+    |run| Box::pin(me(run)),
+    |run| Box::pin(me_users(run)),
+    |run| Box::pin(logins(run)),
+    |run| Box::pin(probe(run)),
+    |run| Box::pin(scale(run)),
+    |run| Box::pin(stop(run)),
+    |run| Box::pin(replicas(run)),
 ];
 
 /// Runs every phase on `kind`; a failed phase ends the run.
