@@ -167,7 +167,8 @@ fn databases(list: &str, have_postgres: bool) -> Result<Vec<Backend>> {
 fn find_oha() -> Option<PathBuf> {
     let cargo_home = (std::env::var_os("CARGO_HOME").map(PathBuf::from))
         .or_else(|| Some(PathBuf::from(std::env::var_os("HOME")?).join(".cargo")));
-    let path = std::env::var_os("PATH").unwrap_or_default();
-    let dirs = std::env::split_paths(&path).chain(cargo_home.map(|home| home.join("bin")));
+    let path = std::env::var_os("PATH");
+    let on_path = path.iter().flat_map(std::env::split_paths);
+    let dirs = on_path.chain(cargo_home.map(|home| home.join("bin")));
     dirs.map(|dir| dir.join("oha")).find(|p| p.is_file())
 }
