@@ -48,11 +48,8 @@ pub fn markdown(run: &Run) -> String {
                 .files
                 .iter()
                 .map(|(name, raw, sent)| [name.clone(), rate(*raw as f64), rate(*sent as f64)]);
-            let total = [
-                "total".to_owned(),
-                String::new(),
-                rate(spa.transferred_total() as f64),
-            ];
+            let total = rate(spa.transferred_total() as f64);
+            let total = ["total".to_owned(), String::new(), total];
             table(&mut out, &header, files.chain([total]));
         }
         Ok(None) => out.push_str("Not built: dist/index.html is missing (`make dist`).\n"),
@@ -67,11 +64,8 @@ pub fn markdown(run: &Run) -> String {
         );
     } else {
         let rows = run.micro.iter().map(|m| {
-            [
-                m.id.clone(),
-                mean(m.mean_ns),
-                m.measured_at.format("%Y-%m-%d %H:%M UTC").to_string(),
-            ]
+            let measured_at = m.measured_at.format("%Y-%m-%d %H:%M UTC").to_string();
+            [m.id.clone(), mean(m.mean_ns), measured_at]
         });
         table(&mut out, &["benchmark", "mean", "measured"], rows);
     }
