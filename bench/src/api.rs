@@ -58,22 +58,14 @@ impl Api {
 
     /// A new user with [`PASSWORD`].
     pub async fn signup(&self, email: &str) -> Result<TokenResponse> {
-        let body = Credentials {
-            email: email.to_owned(),
-            password: PASSWORD.to_owned(),
-        };
-        self.post("/api/auth/signup", None, &body, StatusCode::CREATED)
-            .await
+        let body = credentials(email);
+        (self.post("/api/auth/signup", None, &body, StatusCode::CREATED)).await
     }
 
     /// The admin `create-admin` made.
     pub async fn login_admin(&self) -> Result<TokenResponse> {
-        let body = Credentials {
-            email: ADMIN_EMAIL.to_owned(),
-            password: PASSWORD.to_owned(),
-        };
-        self.post("/api/auth/login", None, &body, StatusCode::OK)
-            .await
+        let body = credentials(ADMIN_EMAIL);
+        (self.post("/api/auth/login", None, &body, StatusCode::OK)).await
     }
 
     /// The signed-in user, with a new API key.
@@ -103,4 +95,9 @@ impl Api {
             .await?;
         Ok(())
     }
+}
+
+fn credentials(email: &str) -> Credentials {
+    let (email, password) = (email.to_owned(), PASSWORD.to_owned());
+    Credentials { email, password }
 }

@@ -1,10 +1,7 @@
 //! Measurements inside this process, through the backend library: the debit's ceiling without
 //! HTTP, one bcrypt hash, a ledger page. They are blocking: call them on a blocking thread.
 
-use std::{
-    sync::atomic::{AtomicU64, Ordering},
-    time::{Duration, Instant},
-};
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 use backend::{
@@ -23,10 +20,17 @@ pub fn config_for(database_url: &str) -> Result<Config> {
 
 /// Seconds for one bcrypt hash at `cost` (median of three).
 pub fn bcrypt_seconds(cost: u32) -> Result<f64> {
+    median_seconds(3, || {
+        bcrypt::hash("correct horse battery staple", cost).context("bcrypt")
+    })
+}
+
+/// The median time of `runs` calls of `f`, in seconds.
+fn median_seconds<T>(runs: usize, mut f: impl FnMut() -> Result<T>) -> Result<f64> {
     let mut times = Vec::new();
-    for _ in 0..3 {
+    for _ in 0..runs {
         let t = Instant::now();
-        bcrypt::hash("correct horse battery staple", cost).context("bcrypt")?;
+        f()?;
         times.push(t.elapsed().as_secs_f64());
     }
     Ok(median(&mut times))
@@ -85,48 +89,42 @@ pub fn debit_ceiling(
     let spend = LedgerKind::Spend {
         route: "POST /api/generate-text".to_owned(),
     };
+    let debit = |c: &mut AnyConnection| LedgerRow::post(c, user_id, -1, &spend, None);
 
-    let counted = AtomicU64::new(0);
     let start = Instant::now();
     let (measure_from, stop_at) = (start + warmup, start + warmup + duration);
-    std::thread::scope(|s| -> Result<()> {
-        let workers: Vec<_> = (0..threads)
-            .map(|_| {
-                let (db, counted, spend) = (&db, &counted, &spend);
-                s.spawn(move || -> Result<()> {
-                    let mut raw = match path {
-                        Path::Raw => Some(crate::sql::connect(database_url)?),
-                        Path::Pool => None,
-                    };
-                    loop {
-                        let now = Instant::now();
-                        if now >= stop_at {
-                            return Ok(());
-                        }
-                        let debit =
-                            |c: &mut AnyConnection| LedgerRow::post(c, user_id, -1, spend, None);
-                        let posted = match raw.as_mut() {
-                            Some(conn) => write_transaction(conn, debit)?,
-                            None => db.write_blocking(debit)?,
-                        };
-                        if !matches!(posted, Posted::Applied { .. }) {
-                            bail!("the ceiling's debit was refused: {posted:?}");
-                        }
-                        if now >= measure_from {
-                            counted.fetch_add(1, Ordering::Relaxed);
-                        }
-                    }
-                })
-            })
-            .collect();
-        for w in workers {
-            w.join()
-                .map_err(|_| anyhow::anyhow!("a ceiling thread panicked"))??;
+    // One thread's debits after the warm-up.
+    let worker = || -> Result<u64> {
+        let mut raw = match path {
+            Path::Raw => Some(crate::sql::connect(database_url)?),
+            Path::Pool => None,
+        };
+        let mut counted = 0;
+        loop {
+            let now = Instant::now();
+            if now >= stop_at {
+                return Ok(counted);
+            }
+            let posted = match raw.as_mut() {
+                Some(conn) => write_transaction(conn, debit)?,
+                None => db.write_blocking(debit)?,
+            };
+            if !matches!(posted, Posted::Applied { .. }) {
+                bail!("the ceiling's debit was refused: {posted:?}");
+            }
+            counted += u64::from(now >= measure_from);
         }
-        Ok(())
+    };
+    let debits = std::thread::scope(|s| -> Result<u64> {
+        let workers: Vec<_> = (0..threads).map(|_| s.spawn(worker)).collect();
+        let panicked = |_| anyhow::anyhow!("a ceiling thread panicked");
+        workers
+            .into_iter()
+            .map(|w| w.join().map_err(panicked)?)
+            .sum()
     })?;
     Ok(Ceiling {
-        debits: counted.into_inner(),
+        debits,
         seconds: duration.as_secs_f64(),
         threads,
     })
@@ -135,16 +133,12 @@ pub fn debit_ceiling(
 /// Median time, in microseconds, of `LedgerRow::page(user, 50, before)` on a raw connection.
 pub fn ledger_page_micros(database_url: &str, user_id: i64, before: Option<i64>) -> Result<f64> {
     let mut conn = crate::sql::connect(database_url)?;
-    let mut times = Vec::new();
-    for _ in 0..200 {
-        let t = Instant::now();
-        let rows = LedgerRow::page(&mut conn, user_id, 50, before).context("ledger page")?;
-        times.push(t.elapsed().as_secs_f64() * 1e6);
-        if rows.is_empty() {
-            bail!("the ledger page of user {user_id} is empty");
-        }
+    let mut page = || LedgerRow::page(&mut conn, user_id, 50, before).context("ledger page");
+    let seconds = median_seconds(200, &mut page)?;
+    if page()?.is_empty() {
+        bail!("the ledger page of user {user_id} is empty");
     }
-    Ok(median(&mut times))
+    Ok(seconds * 1e6)
 }
 
 pub fn median(values: &mut [f64]) -> f64 {

@@ -8,54 +8,60 @@ use tokio::process::Command;
 
 use crate::api::{PAID_BODY, PAID_PATH};
 
-/// One oha run.
+/// One oha run: a request, its connections and duration.
 #[derive(Debug, Clone)]
 pub struct Load {
-    pub method: &'static str,
-    pub url: String,
-    pub headers: Vec<String>,
-    /// A JSON body (sent with `content-type: application/json`).
-    pub body: Option<String>,
-    pub connections: u32,
-    pub duration: Duration,
-    /// A fixed request rate (a latency probe) instead of as fast as possible.
-    pub rate: Option<u32>,
+    method: &'static str,
+    url: String,
+    /// oha's options for the request: body, headers, rate.
+    options: Vec<String>,
+    connections: u32,
+    duration: Duration,
 }
 
 impl Load {
     pub fn get(url: String, connections: u32, duration: Duration) -> Self {
+        let (method, options) = ("GET", Vec::new());
         Self {
-            method: "GET",
+            method,
             url,
-            headers: Vec::new(),
-            body: None,
+            options,
             connections,
             duration,
-            rate: None,
         }
     }
 
+    /// A JSON body, sent with `content-type: application/json`.
     pub fn post_json(url: String, body: &str, connections: u32, duration: Duration) -> Self {
-        Self {
+        let post = Self {
             method: "POST",
-            body: Some(body.to_owned()),
             ..Self::get(url, connections, duration)
-        }
+        };
+        post.with(["-d", body, "-T", "application/json"])
     }
 
     /// Paid calls with an API key, on the server at `base_url`.
     pub fn paid(base_url: String, key: &str, connections: u32, duration: Duration) -> Self {
         let url = format!("{base_url}{PAID_PATH}");
-        Self::post_json(url, PAID_BODY, connections, duration).header(format!("X-API-Key: {key}"))
+        Self::post_json(url, PAID_BODY, connections, duration).header(&format!("X-API-Key: {key}"))
     }
 
-    pub fn header(mut self, header: String) -> Self {
-        self.headers.push(header);
+    pub fn header(self, header: &str) -> Self {
+        self.with(["-H", header])
+    }
+
+    pub fn bearer(self, token: &str) -> Self {
+        self.header(&format!("Authorization: Bearer {token}"))
+    }
+
+    /// A fixed request rate (a latency probe) instead of as fast as possible.
+    pub fn rate(self, per_second: u32) -> Self {
+        self.with(["-q", &per_second.to_string(), "--latency-correction"])
+    }
+
+    fn with<const N: usize>(mut self, options: [&str; N]) -> Self {
+        self.options.extend(options.map(str::to_owned));
         self
-    }
-
-    pub fn bearer(self, token: &String) -> Self {
-        self.header(format!("Authorization: Bearer {token}"))
     }
 
     /// The same load for another duration (a warm-up).
@@ -66,45 +72,25 @@ impl Load {
         }
     }
 
-    pub fn rate(mut self, per_second: u32) -> Self {
-        self.rate = Some(per_second);
-        self
-    }
-
     fn args(&self) -> Vec<String> {
-        let secs = self.duration.as_secs().max(1);
+        let secs = format!("{}s", self.duration.as_secs().max(1));
+        let connections = self.connections.to_string();
         // -w: requests in flight at the deadline are waited for, not aborted: every request the
         // server answered is counted, so successes match the ledger exactly.
-        let mut args: Vec<String> = ["--no-tui", "--no-color", "--output-format", "json", "-w"]
-            .map(str::to_owned)
-            .to_vec();
-        let connections = self.connections.to_string();
-        args.extend(
-            [
-                "-z",
-                &format!("{secs}s"),
-                "-c",
-                &connections,
-                "-m",
-                self.method,
-            ]
-            .map(str::to_owned),
-        );
-        if let Some(body) = &self.body {
-            args.extend(["-d", body, "-T", "application/json"].map(str::to_owned));
-        }
-        for h in &self.headers {
-            args.extend(["-H".to_owned(), h.clone()]);
-        }
-        if let Some(rate) = self.rate {
-            args.extend([
-                "-q".to_owned(),
-                rate.to_string(),
-                "--latency-correction".to_owned(),
-            ]);
-        }
-        args.push(self.url.clone());
-        args
+        let common = [
+            "--no-tui",
+            "--no-color",
+            "--output-format",
+            "json",
+            "-w",
+            "-z",
+            &secs,
+        ];
+        let common = common
+            .into_iter()
+            .chain(["-c", &connections, "-m", self.method]);
+        let options = self.options.iter().chain([&self.url]).map(String::as_str);
+        common.chain(options).map(str::to_owned).collect()
     }
 }
 
@@ -288,7 +274,7 @@ mod tests {
     fn builds_the_command_line() {
         let url = "http://127.0.0.1:1/x".to_owned();
         let load = Load::post_json(url, "{}", 32, Duration::from_secs(10))
-            .header("X-API-Key: k".into())
+            .header("X-API-Key: k")
             .rate(100);
         let args = load.args().join(" ");
         assert!(args.contains("-z 10s -c 32 -m POST -d {} -T application/json -H X-API-Key: k"));

@@ -23,34 +23,30 @@ pub struct Machine {
 
 impl Machine {
     pub fn read() -> Self {
-        let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
-        let cpu = cpuinfo
-            .lines()
-            .find_map(|l| l.strip_prefix("model name"))
-            .and_then(|l| l.split_once(':'))
+        let read = |path| std::fs::read_to_string(path).unwrap_or_default();
+        let cpuinfo = read("/proc/cpuinfo");
+        let cpu = (cpuinfo.lines())
+            .find_map(|l| l.strip_prefix("model name")?.split_once(':'))
             .map_or_else(|| "unknown CPU".to_owned(), |(_, m)| m.trim().to_owned());
-        let memory_mib = std::fs::read_to_string("/proc/meminfo")
-            .ok()
-            .and_then(|m| {
-                m.lines()
-                    .find_map(|l| l.strip_prefix("MemTotal:"))
-                    .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
-            })
-            .map_or(0, |kib| kib / 1024);
-        let load_average = std::fs::read_to_string("/proc/loadavg")
-            .map(|l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
-            .unwrap_or_default();
-        let kernel = std::fs::read_to_string("/proc/sys/kernel/osrelease")
-            .map(|k| k.trim().to_owned())
-            .unwrap_or_default();
+        let load_average = read("/proc/loadavg");
         Self {
             cores: std::thread::available_parallelism().map_or(1, usize::from),
             cpu,
-            memory_mib,
-            load_average,
-            kernel,
+            memory_mib: kib_field(&read("/proc/meminfo"), "MemTotal:").unwrap_or(0) / 1024,
+            load_average: load_average
+                .split_whitespace()
+                .take(3)
+                .collect::<Vec<_>>()
+                .join(" "),
+            kernel: read("/proc/sys/kernel/osrelease").trim().to_owned(),
         }
     }
+}
+
+/// A `<field> <n> kB` line of a /proc file, in KiB.
+pub fn kib_field(text: &str, field: &str) -> Option<u64> {
+    let value = text.lines().find_map(|l| l.strip_prefix(field))?;
+    value.trim().trim_end_matches("kB").trim().parse().ok()
 }
 
 /// The SPA's first load: per file of index.html and the .js, .wasm and .css in dist/, its size and
@@ -119,26 +115,20 @@ pub struct Micro {
 pub fn criterion_results(target_dir: &Path) -> Vec<Micro> {
     let root = target_dir.join("criterion");
     let mut found = Vec::new();
-    let mut stack = vec![root.clone()];
-    while let Some(dir) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&dir) else {
-            continue;
-        };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                if path.file_name().is_some_and(|n| n == "new") {
-                    if let Some(m) = read_estimate(&root, &path) {
-                        found.push(m);
-                    }
-                } else if path.file_name().is_some_and(|n| n != "report") {
-                    stack.push(path);
-                }
-            }
-        }
-    }
+    collect_estimates(&root, &root, &mut found);
     found.sort_by(|a, b| a.id.cmp(&b.id));
     found
+}
+
+fn collect_estimates(root: &Path, dir: &Path, found: &mut Vec<Micro>) {
+    let entries = std::fs::read_dir(dir).into_iter().flatten().flatten();
+    for path in entries.map(|e| e.path()).filter(|p| p.is_dir()) {
+        match path.file_name().and_then(|n| n.to_str()) {
+            Some("new") => found.extend(read_estimate(root, &path)),
+            Some("report") => {}
+            _ => collect_estimates(root, &path, found),
+        }
+    }
 }
 
 fn read_estimate(root: &Path, new_dir: &Path) -> Option<Micro> {

@@ -36,25 +36,23 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
+    let outcome = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
-    {
-        Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("bench: cannot start the async runtime: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
-    let outcome = runtime.block_on(async {
-        tokio::select! {
-            outcome = run(&settings) => outcome,
-            signal = interrupted() => Err(signal),
-        }
-    });
-    // Blocking measurements of an interrupted run stop at their own deadline; don't wait longer.
-    runtime.shutdown_timeout(std::time::Duration::from_secs(2));
+        .context("cannot start the async runtime")
+        .and_then(|runtime| {
+            let outcome = runtime.block_on(async {
+                tokio::select! {
+                    outcome = run(&settings) => outcome,
+                    signal = interrupted() => Err(signal),
+                }
+            });
+            // Blocking measurements of an interrupted run stop at their own deadline; don't wait
+            // longer.
+            runtime.shutdown_timeout(std::time::Duration::from_secs(2));
+            outcome
+        });
     match outcome {
         Ok(true) => ExitCode::SUCCESS,
         Ok(false) => ExitCode::FAILURE,

@@ -26,26 +26,20 @@ pub const HEALTHZ_PROBE_RATE: u32 = 100;
 
 type Phase = for<'a> fn(&'a mut DatabaseRun) -> LocalBoxFuture<'a, Result<()>>;
 
-/// An async phase function as a [`Phase`].
-macro_rules! phase {
-    ($f:ident) => {
-        |run| Box::pin($f(run))
-    };
-}
-
-/// Every phase, in order. Each says what it measures, and skips a database it does not apply to.
+/// Every phase, in order (boxed: async functions have no common type). Each says what it
+/// measures, and skips a database it does not apply to.
 const PHASES: [Phase; 11] = [
-    phase!(starts),
-    phase!(ceiling),
-    phase!(seed),
-    phase!(paid),
-    phase!(me),
-    phase!(me_users),
-    phase!(logins),
-    phase!(probe),
-    phase!(scale),
-    phase!(stop),
-    phase!(replicas),
+    |run| Box::pin(starts(run)),
+    |run| Box::pin(ceiling(run)),
+    |run| Box::pin(seed(run)),
+    |run| Box::pin(paid(run)),
+    |run| Box::pin(me(run)),
+    |run| Box::pin(me_users(run)),
+    |run| Box::pin(logins(run)),
+    |run| Box::pin(probe(run)),
+    |run| Box::pin(scale(run)),
+    |run| Box::pin(stop(run)),
+    |run| Box::pin(replicas(run)),
 ];
 
 /// Runs every phase on `kind`; a failed phase ends the run.
@@ -184,8 +178,7 @@ async fn seed(r: &mut DatabaseRun) -> Result<()> {
         api.signup("probe@bench.invalid"),
     )?;
     let admin_token = admin.access_token;
-    api.grant(&admin_token, paid.user.id, PAID_USER_CREDITS)
-        .await?;
+    (api.grant(&admin_token, paid.user.id, PAID_USER_CREDITS)).await?;
     let (paid, probe) = tokio::try_join!(api.with_key(&paid), api.with_key(&probe))?;
     r.main = Some(Seeded {
         conn: sql::connect(db.url())?,
@@ -230,7 +223,7 @@ async fn measured(s: &Settings, loads: &[Load]) -> Result<[LoadResult; 2]> {
 /// process: one process each).
 async fn me_with(s: &Settings, server: &Server, tokens: &[String]) -> Result<LoadResult> {
     let connections = CONNECTIONS / u32::try_from(tokens.len())?;
-    let me = |token| Load::get(server.url("/api/me"), connections, s.phase).bearer(token);
+    let me = |token: &String| Load::get(server.url("/api/me"), connections, s.phase).bearer(token);
     let loads: Vec<Load> = tokens.iter().map(me).collect();
     let [_, load] = measured(s, &loads).await?;
     tell(throughput(&load));
@@ -300,11 +293,8 @@ async fn scale(r: &mut DatabaseRun) -> Result<()> {
     })
     .await??;
     m.scaled = paid_calls(s, main).await?;
-    tell(format!(
-        "seeded in {:.1} s; {}",
-        m.seed.seconds,
-        throughput(&m.scaled.load)
-    ));
+    let (seconds, throughput) = (m.seed.seconds, throughput(&m.scaled.load));
+    tell(format!("seeded in {seconds:.1} s; {throughput}"));
     Ok(())
 }
 

@@ -48,11 +48,8 @@ pub fn markdown(run: &Run) -> String {
                 .files
                 .iter()
                 .map(|(name, raw, sent)| [name.clone(), rate(*raw as f64), rate(*sent as f64)]);
-            let total = [
-                "total".to_owned(),
-                String::new(),
-                rate(spa.transferred_total() as f64),
-            ];
+            let total = rate(spa.transferred_total() as f64);
+            let total = ["total".to_owned(), String::new(), total];
             table(&mut out, &header, files.chain([total]));
         }
         Ok(None) => out.push_str("Not built: dist/index.html is missing (`make dist`).\n"),
@@ -67,11 +64,8 @@ pub fn markdown(run: &Run) -> String {
         );
     } else {
         let rows = run.micro.iter().map(|m| {
-            [
-                m.id.clone(),
-                mean(m.mean_ns),
-                m.measured_at.format("%Y-%m-%d %H:%M UTC").to_string(),
-            ]
+            let measured_at = m.measured_at.format("%Y-%m-%d %H:%M UTC").to_string();
+            [m.id.clone(), mean(m.mean_ns), measured_at]
         });
         table(&mut out, &["benchmark", "mean", "measured"], rows);
     }
@@ -86,43 +80,31 @@ fn machine_and_command(out: &mut String, run: &Run) {
     if let Some(note) = &s.note {
         let _ = writeln!(out, "> **{note}**\n");
     }
-    let _ = writeln!(
-        out,
-        "Written by `make bench` (the `bench/` crate) on {} (UTC, {:.0} s). Run it again to \
-         refresh this file: it is rewritten whole. Targets are goals for this report, never test \
-         assertions.\n",
-        run.started.format("%Y-%m-%d %H:%M"),
-        (run.finished - run.started).num_milliseconds() as f64 / 1000.0
-    );
-    let _ = writeln!(out, "## Machine and command\n");
-    let _ = writeln!(
-        out,
-        "- {} cores ({}), {} MiB memory, Linux {}",
-        m.cores,
-        m.cpu,
-        rate(m.memory_mib as f64),
-        m.kernel
-    );
-    let _ = writeln!(
-        out,
-        "- load average when the run started: {} (server, load generator and bench share these cores)",
-        m.load_average
-    );
+    let when = run.started.format("%Y-%m-%d %H:%M");
+    let took = (run.finished - run.started).num_milliseconds() as f64 / 1000.0;
+    let (cores, cpu, memory, kernel) = (m.cores, &m.cpu, rate(m.memory_mib as f64), &m.kernel);
+    let (secs, warmup, rust_log) = (s.phase.as_secs(), s.warmup.as_secs(), &s.rust_log);
     let dbs: Vec<&str> = run.results.iter().map(|(k, _)| k.name()).collect();
-    let _ = writeln!(
-        out,
-        "- command: `make bench` (here: BENCH_SECONDS={}), databases: {}; load from {}; server: release build, APP_MODE=prod, BCRYPT_COST={BCRYPT_COST}, RUST_LOG={} (JSON log line per request), rate limits on with unreachable quotas",
-        s.phase.as_secs(),
+    let (dbs, oha, scale_users) = (
         dbs.join(" and "),
-        run.oha_version,
-        s.rust_log
+        &run.oha_version,
+        rate(s.scale_users as f64),
     );
     let _ = writeln!(
         out,
-        "- each measured phase runs {} s after a {} s warm-up; scale seed: {} users\n",
-        s.phase.as_secs(),
-        s.warmup.as_secs(),
-        rate(s.scale_users as f64)
+        "Written by `make bench` (the `bench/` crate) on {when} (UTC, {took:.0} s). Run it again to \
+         refresh this file: it is rewritten whole. Targets are goals for this report, never test \
+         assertions.\n\n\
+         ## Machine and command\n\n\
+         - {cores} cores ({cpu}), {memory} MiB memory, Linux {kernel}\n\
+         - load average when the run started: {} (server, load generator and bench share these \
+         cores)\n\
+         - command: `make bench` (here: BENCH_SECONDS={secs}), databases: {dbs}; load from {oha}; \
+         server: release build, APP_MODE=prod, BCRYPT_COST={BCRYPT_COST}, RUST_LOG={rust_log} \
+         (JSON log line per request), rate limits on with unreachable quotas\n\
+         - each measured phase runs {secs} s after a {warmup} s warm-up; scale seed: {scale_users} \
+         users\n",
+        m.load_average
     );
 }
 

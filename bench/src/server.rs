@@ -134,11 +134,7 @@ impl Server {
         let pid = self.child.id().context("the server has exited")?;
         let status = std::fs::read_to_string(format!("/proc/{pid}/status"))
             .context("cannot read /proc/<pid>/status")?;
-        status
-            .lines()
-            .find_map(|l| l.strip_prefix("VmHWM:"))
-            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-            .context("no VmHWM in /proc/<pid>/status")
+        crate::machine::kib_field(&status, "VmHWM:").context("no VmHWM in /proc/<pid>/status")
     }
 
     /// Fails when the server has died (a crash under load must not pass unnoticed).

@@ -23,15 +23,15 @@ pub const PAID_USER_CREDITS: i64 = 100_000_000;
 /// Ledger rows per user of the scale seed (100,000 users -> 1,000,000 rows).
 pub const LEDGER_ROWS_PER_USER: u64 = 10;
 
+/// The variables and defaults are in `from_env`.
 #[derive(Debug, Clone)]
 pub struct Settings {
-    /// Length of each measured phase (BENCH_SECONDS, default 10).
+    /// Length of each measured phase.
     pub phase: Duration,
     /// Load before each measured throughput phase, not counted.
     pub warmup: Duration,
-    /// PostgreSQL server to create fresh databases on (TEST_DATABASE_URL); `None`: SQLite only.
+    /// PostgreSQL server to create fresh databases on; `None`: SQLite only.
     pub postgres_admin_url: Option<String>,
-    /// Which databases to run (BENCH_DATABASES=sqlite,postgres; default: every one available).
     pub kinds: Vec<Backend>,
     pub backend_bin: PathBuf,
     pub oha: PathBuf,
@@ -40,18 +40,16 @@ pub struct Settings {
     pub target_dir: PathBuf,
     /// Where the run keeps its SQLite files and server logs (removed at the end).
     pub scratch_parent: PathBuf,
-    /// A line for the top of the report (BENCH_NOTE), e.g. "smoke run on a busy machine".
+    /// A line for the top of the report, e.g. "smoke run on a busy machine".
     pub note: Option<String>,
-    /// Users (and keys) of the scale seed (BENCH_SCALE_USERS, default 100,000).
+    /// Users (and keys) of the scale seed.
     pub scale_users: u64,
-    /// Rounds of the double-spend probe (BENCH_ROUNDS, default 5).
+    /// Rounds of the double-spend probe, and credits of its user per round (B).
     pub rounds: u32,
-    /// Credits of the double-spend user per round (B).
     pub probe_balance: i64,
-    /// Starts measured for start-to-ready (BENCH_STARTS, default 5).
+    /// Starts measured for start-to-ready.
     pub starts: u32,
-    /// The server's RUST_LOG (BENCH_RUST_LOG, default `info`: one log line per request, as in
-    /// production).
+    /// The server's RUST_LOG (`info`: one log line per request, as in production).
     pub rust_log: String,
 }
 
@@ -84,12 +82,9 @@ where
 impl Settings {
     pub fn from_env() -> Result<Self> {
         let postgres_admin_url = var("TEST_DATABASE_URL");
-        let is_postgres =
-            |url: &str| url.starts_with("postgres://") || url.starts_with("postgresql://");
-        if postgres_admin_url
-            .as_deref()
-            .is_some_and(|url| !is_postgres(url))
-        {
+        let scheme = (postgres_admin_url.as_deref())
+            .map(|url| url.split_once("://").map_or("", |(scheme, _)| scheme));
+        if !matches!(scheme, None | Some("postgres" | "postgresql")) {
             bail!("TEST_DATABASE_URL: expected postgres://... or postgresql://...");
         }
         let kinds = match var("BENCH_DATABASES") {
@@ -168,14 +163,12 @@ fn databases(list: &str, have_postgres: bool) -> Result<Vec<Backend>> {
     Ok(kinds)
 }
 
+/// oha on the PATH, else in Cargo's bin directory.
 fn find_oha() -> Option<PathBuf> {
-    let on_path = std::env::var_os("PATH")
-        .into_iter()
-        .flat_map(|p| std::env::split_paths(&p).collect::<Vec<_>>())
-        .map(|dir| dir.join("oha"));
-    let in_cargo_home = std::env::var_os("CARGO_HOME")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
-        .map(|home| home.join("bin").join("oha"));
-    on_path.chain(in_cargo_home).find(|p| p.is_file())
+    let cargo_home = (std::env::var_os("CARGO_HOME").map(PathBuf::from))
+        .or_else(|| Some(PathBuf::from(std::env::var_os("HOME")?).join(".cargo")));
+    let path = std::env::var_os("PATH");
+    let on_path = path.iter().flat_map(std::env::split_paths);
+    let dirs = on_path.chain(cargo_home.map(|home| home.join("bin")));
+    dirs.map(|dir| dir.join("oha")).find(|p| p.is_file())
 }

@@ -152,58 +152,59 @@ pub fn scale_seed(conn: &mut AnyConnection, users: u64, per_user: u64) -> Result
 /// A valid bcrypt hash (of "password", cost 4): nobody logs in as a seeded user.
 const SEED_HASH: &str = "$2b$04$MJVbunFfj.zAgPdIXKdjtuAmZNy3xJdiem0/zZB4Vsx46gvKO5mzS";
 
-/// The scale seed's statements: a recursive CTE on SQLite, generate_series on PostgreSQL.
-/// Ledger rows go in round-robin order (each user's rows spread over the table, as real traffic
-/// leaves them), so a ledger page must use the (user_id, id) index to stay fast.
+/// The scale seed's statements. Ledger rows go in round-robin order (each user's rows spread over
+/// the table, as real traffic leaves them), so a ledger page must use the (user_id, id) index to
+/// stay fast.
 fn scale_seed_sql(kind: Backend, after: i64, users: u64, per_user: u64, ts: &str) -> Vec<String> {
+    // `1..=count` as rows of `table(column)`: a recursive CTE on SQLite, generate_series on
+    // PostgreSQL; a user's 64-character key hash; then what leaves the database as a long-running
+    // one would be: the WAL folded back (SQLite), the statistics fresh after autovacuum's pass and
+    // the seed's writes checkpointed (PostgreSQL), so the measured phase does not pay for the
+    // seed's I/O (a background checkpoint of the seed's rows competing with the debits' fsyncs
+    // cost up to 19% in one run).
+    type Series = fn(&str, &str, u64) -> [String; 2];
+    let (series, key_hash, settle): (Series, &str, &[&str]) = match kind {
+        Backend::Sqlite => (
+            |t, c, count| {
+                let cte = format!("SELECT 1 UNION ALL SELECT {c} + 1 FROM {t} WHERE {c} < {count}");
+                [format!("WITH RECURSIVE {t}({c}) AS ({cte}) "), t.to_owned()]
+            },
+            "printf('%064d', id)",
+            &["PRAGMA wal_checkpoint(TRUNCATE)"],
+        ),
+        Backend::Postgres => (
+            |t, c, count| {
+                [
+                    String::new(),
+                    format!("generate_series(1, {count}) AS {t}({c})"),
+                ]
+            },
+            "lpad(id::text, 64, '0')",
+            &[
+                "VACUUM ANALYZE users, api_keys, credit_ledger",
+                "CHECKPOINT",
+            ],
+        ),
+    };
+    let ([with_n, n], [with_k, k]) = (series("seq", "n", users), series("k", "i", per_user));
     let user_cols =
         "email, password_hash, role, credits, is_active, token_version, created_at, updated_at";
-    let ledger_cols = "user_id, delta, reason, balance_after, created_at";
-    let mut sql = match kind {
-        Backend::Sqlite => vec![
-            format!(
-                "WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < {users}) \
-                 INSERT INTO users ({user_cols}) \
-                 SELECT 'scale-' || n || '@bench.invalid', '{SEED_HASH}', 'user', {per_user}, 1, 0, '{ts}', '{ts}' FROM seq"
-            ),
-            format!(
-                "INSERT INTO api_keys (user_id, name, prefix, key_hash, created_at) \
-                 SELECT id, 'scale', 'sk_scale', printf('%064d', id), '{ts}' FROM users WHERE id > {after} ORDER BY id"
-            ),
-            format!(
-                "WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < {per_user}) \
-                 INSERT INTO credit_ledger ({ledger_cols}) \
-                 SELECT u.id, 1, 'scale seed', k.i, '{ts}' FROM k CROSS JOIN users u WHERE u.id > {after} ORDER BY k.i, u.id"
-            ),
-        ],
-        Backend::Postgres => vec![
-            format!(
-                "INSERT INTO users ({user_cols}) \
-                 SELECT 'scale-' || n || '@bench.invalid', '{SEED_HASH}', 'user', {per_user}, TRUE, 0, '{ts}', '{ts}' \
-                 FROM generate_series(1, {users}) AS n"
-            ),
-            format!(
-                "INSERT INTO api_keys (user_id, name, prefix, key_hash, created_at) \
-                 SELECT id, 'scale', 'sk_scale', lpad(id::text, 64, '0'), '{ts}' FROM users WHERE id > {after} ORDER BY id"
-            ),
-            format!(
-                "INSERT INTO credit_ledger ({ledger_cols}) \
-                 SELECT u.id, 1, 'scale seed', k.i, '{ts}' \
-                 FROM generate_series(1, {per_user}) AS k(i) CROSS JOIN users u WHERE u.id > {after} ORDER BY k.i, u.id"
-            ),
-        ],
-    };
-    // Leave the database as a long-running one would be: the WAL folded back (SQLite), the
-    // statistics fresh after autovacuum's pass and the seed's writes checkpointed (PostgreSQL),
-    // so the measured phase does not pay for the seed's I/O (a background checkpoint of the seed's rows
-    // competing with the debits' fsyncs cost up to 19% in one run).
-    match kind {
-        Backend::Sqlite => sql.push("PRAGMA wal_checkpoint(TRUNCATE)".to_owned()),
-        Backend::Postgres => sql.extend([
-            "VACUUM ANALYZE users, api_keys, credit_ledger".to_owned(),
-            "CHECKPOINT".to_owned(),
-        ]),
-    }
+    let ledger_cols = "user_id, delta, kind, note, balance_after, created_at";
+    let mut sql = vec![
+        format!(
+            "{with_n}INSERT INTO users ({user_cols}) \
+             SELECT 'scale-' || n || '@bench.invalid', '{SEED_HASH}', 'user', {per_user}, TRUE, 0, '{ts}', '{ts}' FROM {n}"
+        ),
+        format!(
+            "INSERT INTO api_keys (user_id, name, prefix, key_hash, created_at) \
+             SELECT id, 'scale', 'sk_scale', {key_hash}, '{ts}' FROM users WHERE id > {after} ORDER BY id"
+        ),
+        format!(
+            "{with_k}INSERT INTO credit_ledger ({ledger_cols}) \
+             SELECT u.id, 1, 'grant', 'scale seed', k.i, '{ts}' FROM {k} CROSS JOIN users u WHERE u.id > {after} ORDER BY k.i, u.id"
+        ),
+    ];
+    sql.extend(settle.iter().map(|s| s.to_string()));
     sql
 }
 

@@ -43,18 +43,13 @@ pub fn targets(run: &Run) -> Vec<[String; 5]> {
         }
         Ok(None) => [
             first_load,
-            "not built (no dist/index.html)".to_owned(),
-            NOT_MEASURED.to_owned(),
+            "not built (no dist/index.html)".into(),
+            NOT_MEASURED.into(),
         ],
         Err(e) => [first_load, format!("error: {e}"), NOT_MEASURED.to_owned()],
     };
-    rows.push([
-        "SPA".to_owned(),
-        what,
-        "<= 250 KB".to_owned(),
-        measured,
-        verdict,
-    ]);
+    let spa = "SPA".to_owned();
+    rows.push([spa, what, "<= 250 KB".to_owned(), measured, verdict]);
     rows
 }
 
@@ -90,10 +85,8 @@ fn database_targets(
     let (p99, answered) = (m.healthz.p99_ms, m.healthz.count(200) > 0);
     let what = "/healthz p99 while 16 logins (cost 12) run";
     add(what, "<= 10 ms", ms(p99), p99 <= 10.0 && answered);
-    let (logins, ideal) = (
-        m.logins.per_sec(200),
-        run.machine.cores as f64 / m.bcrypt_seconds,
-    );
+    let logins = m.logins.per_sec(200);
+    let ideal = run.machine.cores as f64 / m.bcrypt_seconds;
     let measured = format!("{} ({logins:.1}/s of {ideal:.1}/s)", pct(logins / ideal));
     let what = "logins/s at cost 12 vs cores / bcrypt time";
     add(what, ">= 90%", measured, logins >= 0.9 * ideal);
@@ -105,12 +98,8 @@ fn database_targets(
     add(what, "<= 100 ms", ms(start), start <= 100.0);
     let scaled = m.scaled.per_sec();
     let change = scaled / paid - 1.0;
-    let measured = format!(
-        "{:+.1}% ({}/s vs {}/s)",
-        change * 100.0,
-        rate(scaled),
-        rate(paid)
-    );
+    let (percent, scaled_rate, paid_rate) = (change * 100.0, rate(scaled), rate(paid));
+    let measured = format!("{percent:+.1}% ({scaled_rate}/s vs {paid_rate}/s)");
     let what = "paid calls/s with the scale seed vs empty";
     add(what, "within 15%", measured, change.abs() <= 0.15);
     let indexed = m.keyset_index_used();
@@ -126,12 +115,8 @@ fn database_targets(
         let what = "two replicas started together both come up";
         add(what, "both ready", starts.join(" and "), true);
         let (summary, exact) = probe(&rep.probe);
-        add(
-            "double-spend probe through two replicas",
-            EXACTLY_B,
-            summary,
-            exact,
-        );
+        let what = "double-spend probe through two replicas";
+        add(what, EXACTLY_B, summary, exact);
         let what = "two replicas loaded together: ledger exact";
         add(what, "exact", rep.ledger.note.clone(), rep.ledger.exact);
     }
