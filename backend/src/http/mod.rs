@@ -3,6 +3,7 @@
 
 pub mod client_ip;
 pub mod cors;
+pub mod cross_site;
 pub mod json;
 pub mod openapi;
 pub mod rate_limit;

@@ -20,13 +20,14 @@ use actix_web::{
 };
 use utoipa_actix_web::{scope, service_config::ServiceConfig};
 
-use crate::http::rate_limit;
+use crate::http::{cross_site, rate_limit};
 
 pub use fallback::RouteTable;
 
 /// Registers every route: `/api/...` and the health probes.
 pub fn configure(cfg: &mut ServiceConfig) {
     let api = scope("/api")
+        .wrap(from_fn(cross_site::refuse_cross_site))
         .wrap(from_fn(rate_limit::enforce))
         // Tokens, new keys, balances, personal data: no cache may keep an /api answer unless
         // its route says otherwise (the docs' assets do).

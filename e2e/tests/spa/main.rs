@@ -50,6 +50,7 @@ fn check(ok: bool, what: impl Into<String>) -> Result {
 
 mod admin;
 mod browser;
+mod cross_site;
 mod journey;
 mod ledger;
 mod server;
