@@ -45,8 +45,13 @@ pub fn needs_rehash(stored: &str, cost: u32) -> bool {
         .is_ok_and(|parts| parts.get_cost() != cost)
 }
 
-/// Made on first use (not at start-up, which must stay fast) with the configured cost.
+/// Made on first use (not at start-up, which must stay fast), one per cost: a process may run
+/// servers of different costs (the tests do), and a dummy of the wrong cost would answer an
+/// unknown email faster than a wrong password.
 fn dummy_hash(cost: u32) -> &'static str {
-    static DUMMY: OnceLock<String> = OnceLock::new();
-    DUMMY.get_or_init(|| bcrypt::hash("not-a-real-password", cost).unwrap_or_default())
+    const COSTS: usize = 32; // bcrypt's costs are 4 to 31
+    static DUMMIES: [OnceLock<String>; COSTS] = [const { OnceLock::new() }; COSTS];
+    DUMMIES.get(cost as usize).map_or("", |dummy| {
+        dummy.get_or_init(|| bcrypt::hash("not-a-real-password", cost).unwrap_or_default())
+    })
 }
