@@ -123,3 +123,28 @@ pub enum PurchaseResponse {
     Credited { credits: i64 },
     Checkout { checkout_url: String },
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The stored kind (`name`) and the API's `kind` tag are one name, written twice.
+    #[test]
+    fn the_stored_kind_is_the_serialised_tag() {
+        let route = || "POST /api/x".to_owned();
+        for kind in [
+            LedgerKind::Purchase {
+                package_id: "starter".into(),
+            },
+            LedgerKind::Grant { note: "n".into() },
+            LedgerKind::Spend { route: route() },
+            LedgerKind::Refund {
+                refunded_entry_id: 1,
+                route: route(),
+            },
+        ] {
+            let json = serde_json::to_value(&kind).unwrap();
+            assert_eq!(json["kind"], kind.name(), "{json}");
+        }
+    }
+}
