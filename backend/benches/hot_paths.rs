@@ -92,7 +92,7 @@ fn jwt_verify(c: &mut Criterion) {
     })
     .expect("configuration");
     let keys = JwtKeys::new(&config.jwt_secret, Duration::from_secs(900));
-    let token = keys.issue(42, 0, 7).expect("token");
+    let token = keys.issue(42, 0, 7, 1_700_000_000).expect("token");
     c.bench_function("JwtKeys::verify", |b| {
         b.iter(|| keys.verify(std::hint::black_box(&token)).expect("valid"))
     });

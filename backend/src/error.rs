@@ -38,6 +38,10 @@ pub enum ApiError {
     Forbidden(&'static str),
     #[error("this account is disabled")]
     AccountDisabled,
+    #[error(
+        "confirm your password to continue: this needs a sign-in within the last {minutes} minutes"
+    )]
+    ReauthenticationRequired { minutes: u64 },
     #[error("{0} not found")]
     NotFound(&'static str),
     #[error("method not allowed")]
@@ -79,6 +83,7 @@ impl ApiError {
             Self::InsufficientCredits => ErrorCode::InsufficientCredits,
             Self::Forbidden(_) => ErrorCode::Forbidden,
             Self::AccountDisabled => ErrorCode::AccountDisabled,
+            Self::ReauthenticationRequired { .. } => ErrorCode::ReauthenticationRequired,
             Self::NotFound(_) => ErrorCode::NotFound,
             Self::MethodNotAllowed => ErrorCode::MethodNotAllowed,
             Self::EmailTaken => ErrorCode::EmailTaken,
@@ -193,7 +198,9 @@ impl ResponseError for ApiError {
                 StatusCode::UNAUTHORIZED
             }
             Self::InsufficientCredits => StatusCode::PAYMENT_REQUIRED,
-            Self::Forbidden(_) | Self::AccountDisabled => StatusCode::FORBIDDEN,
+            Self::Forbidden(_) | Self::AccountDisabled | Self::ReauthenticationRequired { .. } => {
+                StatusCode::FORBIDDEN
+            }
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::EmailTaken => StatusCode::CONFLICT,

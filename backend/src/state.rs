@@ -8,20 +8,22 @@ use crate::{
     config::Config,
     db::{BatchReader, Db},
     error::ApiError,
-    http::rate_limit::RateLimits,
-    models::{KeyOwner, UserRow},
+    http::{rate_limit::RateLimits, readiness::Readiness},
+    models::{KeyOwner, SessionOwner},
     payments::Provider,
 };
 
 pub struct AppState {
     pub config: Config,
     pub db: Db,
-    /// Users by id, read in batches: every Bearer request looks its user up.
-    pub users: BatchReader<UserRow>,
+    /// Signed-in sessions and their users by session id, read in batches: every Bearer request.
+    pub sessions: BatchReader<SessionOwner>,
     /// Live API keys and their owners by key hash, read in batches: every `X-API-Key` request.
     pub keys: BatchReader<KeyOwner>,
     pub jwt: JwtKeys,
     pub rate_limits: RateLimits,
+    /// `/readyz`'s last database probe.
+    pub readiness: Readiness,
     pub payments: Provider,
 }
 
@@ -32,15 +34,16 @@ impl AppState {
         let jwt = JwtKeys::new(&config.jwt_secret, config.access_token_ttl);
         let rate_limits = RateLimits::new(&config);
         let payments = Provider::for_config(&config);
-        let users = BatchReader::spawn("user-reader", db.clone())?;
+        let sessions = BatchReader::spawn("session-reader", db.clone())?;
         let keys = BatchReader::spawn("key-reader", db.clone())?;
         Ok(Self {
             config,
             db,
-            users,
+            sessions,
             keys,
             jwt,
             rate_limits,
+            readiness: Readiness::default(),
             payments,
         })
     }

@@ -17,7 +17,7 @@ use crate::{
         openapi::{Credentials, guard_responses},
         request_id::RequestUser,
     },
-    models::{ApiKeyRow, KeyOwner, UserRow, now},
+    models::{ApiKeyRow, KeyOwner, SessionOwner, UserRow, now},
     state::AppState,
 };
 
@@ -25,9 +25,11 @@ pub const API_KEY_HEADER: &str = "X-API-Key";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Credential {
-    /// An access token minted from refresh session `session_id`.
+    /// An access token minted from refresh session `session_id`, whose user signed in at
+    /// `auth_time` (seconds since the epoch).
     Session {
         session_id: i64,
+        auth_time: i64,
     },
     ApiKey {
         key_id: i64,
@@ -90,12 +92,20 @@ impl Caller {
             .transpose()?;
         let token_user_id = claims.as_ref().map(|c| c.user_id()).transpose()?;
 
-        let (user, key) = match (token_user_id, presented.api_key) {
-            (Some(id), None) => {
-                let user = state.users.get(id).await?.ok_or(ApiError::Unauthorized)?;
-                (user, None)
+        let (user, key) = match (&claims, presented.api_key) {
+            (Some(claims), None) => {
+                // Found only while the token's session is signed in.
+                let SessionOwner { owner, .. } = state
+                    .sessions
+                    .get(claims.sid)
+                    .await?
+                    .ok_or(ApiError::Unauthorized)?;
+                if token_user_id != Some(owner.id) {
+                    return Err(ApiError::Unauthorized);
+                }
+                (owner, None)
             }
-            (token_user_id, Some(api_key)) => {
+            (_, Some(api_key)) => {
                 let hash = KeyOwner::lookup_hash(&api_key).ok_or(ApiError::Unauthorized)?;
                 let KeyOwner { key, owner } =
                     state.keys.get(hash).await?.ok_or(ApiError::Unauthorized)?;
@@ -125,18 +135,14 @@ impl Caller {
         }
         req.extensions_mut().insert(RequestUser(user.id));
         let credential = match (claims, key) {
-            (Some(c), _) => Credential::Session { session_id: c.sid },
+            (Some(c), _) => Credential::Session {
+                session_id: c.sid,
+                auth_time: c.auth_time,
+            },
             (None, Some(k)) => Credential::ApiKey { key_id: k.id },
             (None, None) => return Err(ApiError::Unauthorized),
         };
         Ok(Self { user, credential })
-    }
-
-    pub fn session_id(&self) -> Option<i64> {
-        match self.credential {
-            Credential::Session { session_id } => Some(session_id),
-            Credential::ApiKey { .. } => None,
-        }
     }
 }
 
@@ -155,6 +161,8 @@ impl FromRequest for Caller {
 pub struct BrowserSession {
     pub caller: Caller,
     pub session_id: i64,
+    /// When the user signed in to this session (seconds since the epoch).
+    pub auth_time: i64,
 }
 
 impl FromRequest for BrowserSession {
@@ -165,10 +173,20 @@ impl FromRequest for BrowserSession {
         let req = req.clone();
         Box::pin(async move {
             let caller = Caller::authenticate(&req).await?;
-            let session_id = caller.session_id().ok_or(ApiError::Forbidden(
-                "API keys cannot do this: sign in and use a Bearer token",
-            ))?;
-            Ok(Self { caller, session_id })
+            let Credential::Session {
+                session_id,
+                auth_time,
+            } = caller.credential
+            else {
+                return Err(ApiError::Forbidden(
+                    "API keys cannot do this: sign in and use a Bearer token",
+                ));
+            };
+            Ok(Self {
+                caller,
+                session_id,
+                auth_time,
+            })
         })
     }
 }

@@ -1,5 +1,6 @@
 //! HS256 access tokens. A token names its user, the user's `token_version` when it was issued
-//! (bumping the version kills every outstanding token at once) and the session it came from.
+//! (bumping the version kills every outstanding token at once), the session it came from (signing
+//! that session out kills its tokens) and when its user last gave their password (`auth_time`).
 
 use std::{rc::Rc, time::Duration};
 
@@ -21,6 +22,10 @@ pub struct Claims {
     pub ver: i64,
     /// The refresh session this token was minted from.
     pub sid: i64,
+    /// When the user signed in to that session (seconds since the epoch, as in OpenID Connect):
+    /// what `FreshAuth` asks of access-widening actions. Tokens from before it existed read 0.
+    #[serde(default)]
+    pub auth_time: i64,
     pub iat: i64,
     pub nbf: i64,
     pub exp: i64,
@@ -66,12 +71,14 @@ impl JwtKeys {
         user_id: i64,
         token_version: i64,
         session_id: i64,
+        auth_time: i64,
     ) -> Result<String, ApiError> {
         let now = chrono::Utc::now().timestamp();
         let claims = Claims {
             sub: user_id.to_string(),
             ver: token_version,
             sid: session_id,
+            auth_time,
             iat: now,
             nbf: now,
             exp: now.saturating_add(self.ttl_secs()),

@@ -2,8 +2,10 @@
 
 mod caller;
 pub mod cookie;
+mod fresh;
 pub mod jwt;
 pub mod password;
 pub mod secret;
 
 pub use caller::{API_KEY_HEADER, Admin, BrowserSession, Caller, Credential};
+pub use fresh::REAUTH_WINDOW;

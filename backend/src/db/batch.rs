@@ -99,9 +99,11 @@ mod tests {
     use shared::dto::Role;
 
     use super::*;
+    use std::time::Duration;
+
     use crate::{
         config::Config,
-        models::{UserRow, user::CreateUser},
+        models::{SessionOwner, SessionRow, UserRow, session::Lifetime, user::CreateUser},
     };
 
     /// A migrated SQLite database in `dir`.
@@ -118,13 +120,19 @@ mod tests {
     fn one_query_answers_each_lookup_with_its_own_row() {
         let dir = tempfile::tempdir().expect("a temp dir");
         let db = sqlite_db(dir.path());
+        let lifetime = Lifetime {
+            idle: Duration::from_secs(60),
+            max: Duration::from_secs(600),
+        };
         let ids: Vec<i64> = (0..3)
             .map(|i| {
                 let email = format!("user{i}@example.com");
-                match db.write_blocking(|c| UserRow::create(c, &email, "hash", Role::User)) {
-                    Ok(CreateUser::Created(user)) => user.id,
-                    other => panic!("the user is not created: {other:?}"),
-                }
+                db.write_blocking(|c| match UserRow::create(c, &email, "hash", Role::User)? {
+                    CreateUser::Created(user) => SessionRow::start(c, user.id, lifetime),
+                    CreateUser::EmailTaken => panic!("{email} is taken"),
+                })
+                .expect("a session")
+                .id
             })
             .collect();
         let missing = ids[2] + 1;
@@ -135,7 +143,7 @@ mod tests {
             .iter()
             .map(|&key| {
                 let (reply, answer) = oneshot::channel();
-                (Lookup::<UserRow> { key, reply }, answer)
+                (Lookup::<SessionOwner> { key, reply }, answer)
             })
             .unzip();
         answer(&db, batch);
@@ -143,7 +151,7 @@ mod tests {
         for (key, answer) in asked.into_iter().zip(answers) {
             let row = answer.blocking_recv().expect("a reply").expect("a read");
             let expected = (key != missing).then_some(key);
-            assert_eq!(row.map(|r| r.id), expected, "lookup of {key}");
+            assert_eq!(row.map(|r| r.session_id), expected, "lookup of {key}");
         }
     }
 }

@@ -37,6 +37,7 @@ diesel::table! {
         revoked_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         ends_at -> Timestamp,
+        authenticated_at -> Timestamp,
     }
 }
 

@@ -1,10 +1,10 @@
 //! `Json<T>`: Actix's JSON extractor, but only for a JSON object. serde's derive also reads a
 //! struct from an array (`["a@example.com","pw"]` as `{email, password}`), which the contract
-//! does not allow and no client means.
+//! does not allow and no client means. `JsonOrEmpty<T>` is the same for an optional body.
 
 use std::ops::Deref;
 
-use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
+use actix_web::{FromRequest, HttpRequest, dev::Payload, http::header, web};
 use futures_util::future::LocalBoxFuture;
 use serde::de::DeserializeOwned;
 use serde_json::value::RawValue;
@@ -52,5 +52,34 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
                 .into()
             })
         })
+    }
+}
+
+/// A JSON object body that may be left out: no body at all reads as `T::default()`; a body is
+/// read as `Json<T>` reads it, errors included.
+#[derive(Debug)]
+pub struct JsonOrEmpty<T>(pub T);
+
+impl<T> JsonOrEmpty<T> {
+    pub fn into_inner(self) -> T {
+        self.0
+    }
+}
+
+impl<T: DeserializeOwned + Default + 'static> FromRequest for JsonOrEmpty<T> {
+    type Error = actix_web::Error;
+    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let headers = req.headers();
+        let no_body = !headers.contains_key(header::TRANSFER_ENCODING)
+            && headers
+                .get(header::CONTENT_LENGTH)
+                .is_none_or(|length| length.as_bytes() == b"0");
+        if no_body {
+            return Box::pin(std::future::ready(Ok(Self(T::default()))));
+        }
+        let json = Json::<T>::from_request(req, payload);
+        Box::pin(async move { json.await.map(|Json(body)| Self(body)) })
     }
 }

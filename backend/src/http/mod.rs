@@ -7,5 +7,6 @@ pub mod cross_site;
 pub mod json;
 pub mod openapi;
 pub mod rate_limit;
+pub mod readiness;
 pub mod request_id;
 pub mod security_headers;

@@ -90,6 +90,17 @@ impl ApiKeyRow {
         .map(|n| n == 1)
     }
 
+    /// Revokes every live key of the user (after a suspected leak); returns how many.
+    pub fn revoke_all_for_user(conn: &mut AnyConnection, user_id: i64) -> QueryResult<usize> {
+        diesel::update(
+            api_keys::table
+                .filter(api_keys::user_id.eq(user_id))
+                .filter(api_keys::revoked_at.is_null()),
+        )
+        .set(api_keys::revoked_at.eq(now()))
+        .execute(conn)
+    }
+
     /// The live key with this value and its owner.
     pub fn authenticate(conn: &mut AnyConnection, key: &str) -> QueryResult<Option<KeyOwner>> {
         match KeyOwner::lookup_hash(key) {

@@ -3,11 +3,13 @@
 pub mod api_key;
 pub mod ledger;
 pub mod session;
+pub mod session_owner;
 pub mod user;
 
 pub use api_key::{ApiKeyRow, KeyOwner};
 pub use ledger::LedgerRow;
 pub use session::SessionRow;
+pub use session_owner::SessionOwner;
 pub use user::UserRow;
 
 use chrono::{DateTime, NaiveDateTime, SubsecRound, Utc};

@@ -43,6 +43,8 @@ pub struct SessionRow {
     pub created_at: NaiveDateTime,
     /// The family's absolute end: no refresh lives past it.
     pub ends_at: NaiveDateTime,
+    /// The family's sign-in: when its user last gave their password.
+    pub authenticated_at: NaiveDateTime,
 }
 
 #[derive(Insertable)]
@@ -54,6 +56,7 @@ struct NewSession<'a> {
     expires_at: NaiveDateTime,
     created_at: NaiveDateTime,
     ends_at: NaiveDateTime,
+    authenticated_at: NaiveDateTime,
 }
 
 /// A session just issued: the refresh token (for the cookie; stored only as a hash) and its id.
@@ -61,6 +64,15 @@ pub struct IssuedSession {
     pub id: i64,
     pub user_id: i64,
     pub refresh_token: String,
+    /// The family's sign-in, for the access token's `auth_time`.
+    pub authenticated_at: NaiveDateTime,
+}
+
+/// When a family starts and ends: its sign-in, and its absolute end.
+#[derive(Clone, Copy)]
+struct Span {
+    authenticated_at: NaiveDateTime,
+    ends_at: NaiveDateTime,
 }
 
 /// What presenting a refresh token came to.
@@ -82,8 +94,12 @@ impl SessionRow {
         lifetime: Lifetime,
     ) -> QueryResult<IssuedSession> {
         let family_id = uuid::Uuid::new_v4().to_string();
-        let ends_at = after(now(), lifetime.max);
-        Self::issue(conn, user_id, &family_id, lifetime.idle, ends_at)
+        let at = now();
+        let span = Span {
+            authenticated_at: at,
+            ends_at: after(at, lifetime.max),
+        };
+        Self::issue(conn, user_id, &family_id, lifetime.idle, span)
     }
 
     fn issue(
@@ -91,8 +107,12 @@ impl SessionRow {
         user_id: i64,
         family_id: &str,
         idle: Duration,
-        ends_at: NaiveDateTime,
+        span: Span,
     ) -> QueryResult<IssuedSession> {
+        let Span {
+            authenticated_at,
+            ends_at,
+        } = span;
         let refresh_token = random_token(TOKEN_LEN);
         let created_at = now();
         let id = diesel::insert_into(sessions::table)
@@ -103,6 +123,7 @@ impl SessionRow {
                 expires_at: after(created_at, idle).min(ends_at),
                 created_at,
                 ends_at,
+                authenticated_at,
             })
             .returning(sessions::id)
             .get_result(conn)?;
@@ -110,6 +131,7 @@ impl SessionRow {
             id,
             user_id,
             refresh_token,
+            authenticated_at,
         })
     }
 
@@ -167,7 +189,10 @@ impl SessionRow {
             session.user_id,
             &session.family_id,
             idle,
-            session.ends_at,
+            Span {
+                authenticated_at: session.authenticated_at,
+                ends_at: session.ends_at,
+            },
         )
         .map(Rotation::Rotated)
     }

@@ -5,7 +5,7 @@ use diesel::prelude::*;
 use shared::dto::{Role, User};
 
 use super::{now, to_utc};
-use crate::db::{AnyConnection, BatchLoad, is_unique_violation, schema::users};
+use crate::db::{AnyConnection, is_unique_violation, schema::users};
 
 #[derive(Debug, Clone, Queryable, Identifiable)]
 #[diesel(table_name = users)]
@@ -209,22 +209,5 @@ impl UserRow {
         .returning(users::credits)
         .get_result(conn)
         .optional()
-    }
-}
-
-/// Users by id, many per query: what authenticates a Bearer request (`AppState::users`).
-impl BatchLoad for UserRow {
-    type Key = i64;
-
-    fn key(&self) -> i64 {
-        self.id
-    }
-
-    fn load(conn: &mut AnyConnection, ids: &[i64]) -> QueryResult<Vec<Self>> {
-        match ids {
-            // The common case when idle: a statement the connection has already prepared.
-            [id] => Ok(Self::find(conn, *id)?.into_iter().collect()),
-            _ => users::table.filter(users::id.eq_any(ids)).load(conn),
-        }
     }
 }

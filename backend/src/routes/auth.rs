@@ -2,7 +2,7 @@
 
 use actix_web::{HttpRequest, HttpResponse, post, web};
 use shared::{
-    dto::{Credentials, ErrorBody, Role, TokenForm, TokenResponse},
+    dto::{Credentials, ErrorBody, LogoutAllRequest, Role, TokenForm, TokenResponse},
     validate::{Email, Password},
 };
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -10,9 +10,9 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use crate::{
     auth::{BrowserSession, cookie, password},
     error::ApiError,
-    http::json::Json,
+    http::json::{Json, JsonOrEmpty},
     models::{
-        SessionRow, UserRow,
+        ApiKeyRow, SessionRow, UserRow,
         session::{IssuedSession, Rotation},
         user::CreateUser,
     },
@@ -209,25 +209,36 @@ async fn logout(state: State, req: HttpRequest) -> Result<HttpResponse, ApiError
         .finish())
 }
 
-/// Ends every session of the user and kills every outstanding access token.
+/// Ends every session of the user and kills every outstanding access token; with
+/// `revoke_api_keys`, every API key too.
 #[utoipa::path(
     post,
     tag = "auth",
+    request_body = Option<LogoutAllRequest>,
     responses(
-        (status = 204, description = "Every session and access token of the user is revoked"),
+        (status = 204, description = "Every session and access token of the user is revoked, and every API key with `revoke_api_keys`"),
         BrowserSession,
     )
 )]
 #[post("/auth/logout-all")]
-async fn logout_all(state: State, session: BrowserSession) -> Result<HttpResponse, ApiError> {
+async fn logout_all(
+    state: State,
+    session: BrowserSession,
+    body: JsonOrEmpty<LogoutAllRequest>,
+) -> Result<HttpResponse, ApiError> {
     let user_id = session.caller.user.id;
+    let LogoutAllRequest { revoke_api_keys } = body.into_inner();
     state
         .db
         .write(move |conn| {
             SessionRow::revoke_all_for_user(conn, user_id, None)?;
+            if revoke_api_keys {
+                ApiKeyRow::revoke_all_for_user(conn, user_id)?;
+            }
             UserRow::revoke_access_tokens(conn, user_id)
         })
         .await?;
+    tracing::info!(user_id, revoke_api_keys, "signed out everywhere");
     Ok(HttpResponse::NoContent()
         .cookie(cookie::clear(&state.config))
         .finish())
@@ -239,7 +250,12 @@ fn token_response(
     user: &UserRow,
     session: IssuedSession,
 ) -> Result<HttpResponse, ApiError> {
-    let access_token = state.jwt.issue(user.id, user.token_version, session.id)?;
+    let access_token = state.jwt.issue(
+        user.id,
+        user.token_version,
+        session.id,
+        session.authenticated_at.and_utc().timestamp(),
+    )?;
     Ok(builder
         .cookie(cookie::issue(&state.config, session.refresh_token))
         .json(TokenResponse {

@@ -13,18 +13,18 @@ pub async fn healthz() -> HttpResponse {
     HttpResponse::Ok().json(json!({ "status": "ok" }))
 }
 
-/// Readiness: the database answers too.
+/// Readiness: the database answers too (probed at most once a second).
 #[utoipa::path(
     get,
     tag = "health",
     responses(
-        (status = 200, description = "Ready: the database answers"),
+        (status = 200, description = "Ready: the database answers (the answer may be up to a second old)"),
         (status = 503, description = "not_ready: the database does not answer", body = ErrorBody),
     )
 )]
 #[get("/readyz")]
 pub async fn readyz(state: State) -> Result<HttpResponse, ApiError> {
-    if state.db.ping().await {
+    if state.readiness.check(|| state.db.ping()).await {
         Ok(HttpResponse::Ok().json(json!({ "status": "ready" })))
     } else {
         Err(ApiError::NotReady)

@@ -40,6 +40,8 @@ async fn list(state: State, session: BrowserSession) -> Result<web::Json<Vec<Api
     responses(
         (status = 201, description = "Created: the only time `key` is shown", body = CreatedKey),
         BrowserSession,
+        (status = 401, description = "unauthorized, or invalid_credentials (a wrong `password`)", body = ErrorBody),
+        (status = 403, description = "reauthentication_required: the session signed in over ten minutes ago; send `password` (or forbidden: an API key; or account_disabled)", body = ErrorBody),
     )
 )]
 #[post("/keys")]
@@ -48,7 +50,9 @@ async fn create(
     session: BrowserSession,
     body: Json<CreateKeyRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let name = KeyName::parse(&body.name)?.into_inner();
+    let CreateKeyRequest { name, password } = body.into_inner();
+    let name = KeyName::parse(&name)?.into_inner();
+    session.confirm_identity(&state, password).await?;
     let user_id = session.caller.user.id;
     let created = state
         .db

@@ -11,7 +11,7 @@ use crate::{
     auth::{BrowserSession, Caller, password},
     error::ApiError,
     http::json::Json,
-    models::{SessionRow, UserRow},
+    models::{ApiKeyRow, SessionRow, UserRow},
     state::State,
 };
 
@@ -33,13 +33,13 @@ async fn me(caller: Caller) -> web::Json<User> {
 }
 
 /// Changes the password, then revokes every access token (the caller's too: it refreshes with its
-/// cookie) and every other session.
+/// cookie), every other session and, when asked, every API key.
 #[utoipa::path(
     post,
     tag = "account",
     request_body = ChangePasswordRequest,
     responses(
-        (status = 204, description = "Changed; all access tokens and other sessions are revoked (refresh to continue)"),
+        (status = 204, description = "Changed; all access tokens and other sessions are revoked (refresh to continue), and every API key with `revoke_api_keys`"),
         BrowserSession,
         (status = 401, description = "unauthorized, or invalid_credentials (wrong current password)", body = ErrorBody),
     )
@@ -53,6 +53,7 @@ async fn change_password(
     let ChangePasswordRequest {
         current_password,
         new_password,
+        revoke_api_keys,
     } = body.into_inner();
     let new_password = Password::parse(&new_password, "new_password")?;
     let user = session.caller.user;
@@ -66,9 +67,13 @@ async fn change_password(
         .db
         .write(move |conn| {
             UserRow::set_password_hash(conn, user_id, &hash)?;
-            SessionRow::revoke_all_for_user(conn, user_id, Some(keep))
+            SessionRow::revoke_all_for_user(conn, user_id, Some(keep))?;
+            if revoke_api_keys {
+                ApiKeyRow::revoke_all_for_user(conn, user_id)?;
+            }
+            Ok::<_, diesel::result::Error>(())
         })
         .await?;
-    tracing::info!(user_id, "password changed");
+    tracing::info!(user_id, revoke_api_keys, "password changed");
     Ok(HttpResponse::NoContent().finish())
 }

@@ -33,6 +33,8 @@ pub enum ErrorCode {
     InsufficientCredits,
     Forbidden,
     AccountDisabled,
+    /// The action widens access (a new API key): give the password again, or sign in anew.
+    ReauthenticationRequired,
     NotFound,
     MethodNotAllowed,
     EmailTaken,
@@ -57,6 +59,7 @@ impl ErrorCode {
             Self::InsufficientCredits => "insufficient_credits",
             Self::Forbidden => "forbidden",
             Self::AccountDisabled => "account_disabled",
+            Self::ReauthenticationRequired => "reauthentication_required",
             Self::NotFound => "not_found",
             Self::MethodNotAllowed => "method_not_allowed",
             Self::EmailTaken => "email_taken",

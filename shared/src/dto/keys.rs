@@ -8,6 +8,10 @@ use serde::{Deserialize, Serialize};
 #[serde(deny_unknown_fields)]
 pub struct CreateKeyRequest {
     pub name: String,
+    /// The account's password, needed when the session signed in more than ten minutes ago
+    /// (else 403 `reauthentication_required`): a briefly stolen token cannot mint a lasting key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password: Option<String>,
 }
 
 /// An API key as listed: never the key itself.

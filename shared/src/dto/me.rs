@@ -46,4 +46,17 @@ pub struct User {
 pub struct ChangePasswordRequest {
     pub current_password: String,
     pub new_password: String,
+    /// Also revoke every API key of the account (after a suspected leak).
+    #[serde(default)]
+    pub revoke_api_keys: bool,
+}
+
+/// What signing out everywhere also ends. The body is optional: none revokes no key.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LogoutAllRequest {
+    /// Also revoke every API key of the account.
+    #[serde(default)]
+    pub revoke_api_keys: bool,
 }

@@ -12,6 +12,7 @@ use backend::{
 };
 use futures::future::join_all;
 use reqwest::StatusCode;
+use shared::dto::LogoutAllRequest;
 
 use crate::helpers::*;
 
@@ -19,7 +20,10 @@ both_backends!(
     reusing_a_rotated_refresh_token_revokes_the_whole_family,
     two_refreshes_of_one_token_at_once_count_as_reuse,
     logout_leaves_other_sessions_alone,
+    logout_ends_the_sessions_access_tokens_at_once,
+    a_reused_refresh_token_ends_the_familys_access_tokens_at_once,
     logout_all_ends_every_session_and_every_token,
+    logout_all_revokes_every_api_key_when_asked,
     logout_all_takes_effect_at_once_while_the_server_is_busy,
     refreshing_never_keeps_a_session_past_its_maximum_age,
     expired_sessions_are_purged,
@@ -95,6 +99,41 @@ async fn logout_leaves_other_sessions_alone(backend: Backend) {
     assert_eq!(tokens.user.id, user.id);
 }
 
+/// An access token dies with its session: signing out does not leave it working until it
+/// expires. A token minted before a refresh still works (the session goes on), and the
+/// user's other sessions are untouched.
+async fn logout_ends_the_sessions_access_tokens_at_once(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let user = app.new_user().await;
+    let refreshed = app.refresh().await.access_token;
+    let (_laptop, laptop_token) = app.sign_in_elsewhere(&user).await;
+    app.me(user.bearer()).await;
+
+    expect_no_content(app.try_logout().await).await;
+
+    for token in [&user.token, &refreshed] {
+        let response = app.try_me(Auth::Bearer(token)).await;
+        expect_error(response, StatusCode::UNAUTHORIZED, "unauthorized").await;
+    }
+    app.me(Auth::Bearer(&laptop_token)).await;
+}
+
+/// A replayed refresh token revokes its family, and with it the access tokens the thief (or the
+/// owner) already holds.
+async fn a_reused_refresh_token_ends_the_familys_access_tokens_at_once(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let stolen = RefreshCookie::of(&app.try_signup(&unique_email(), PASSWORD).await)
+        .expect("signup sets the refresh cookie");
+    let owners = app.refresh().await.access_token;
+    app.me(Auth::Bearer(&owners)).await;
+
+    let replay = app.try_refresh_with_cookie(&stolen.value).await;
+    expect_error(replay, StatusCode::UNAUTHORIZED, "unauthorized").await;
+
+    let response = app.try_me(Auth::Bearer(&owners)).await;
+    expect_error(response, StatusCode::UNAUTHORIZED, "unauthorized").await;
+}
+
 async fn logout_all_ends_every_session_and_every_token(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let user = app.new_user().await;
@@ -118,6 +157,24 @@ async fn logout_all_ends_every_session_and_every_token(backend: Backend) {
     // Signing in again works, and the new token is good.
     let tokens = app.login(&user.email, PASSWORD).await;
     app.me(Auth::Bearer(&tokens.access_token)).await;
+}
+
+/// Keys survive signing out everywhere unless the user asks (after a suspected leak, a key the
+/// thief made is what lasts).
+async fn logout_all_revokes_every_api_key_when_asked(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let user = app.new_user().await;
+    let kept = app.create_key(user.bearer(), "kept").await;
+    expect_no_content(app.try_logout_all(user.bearer()).await).await;
+    app.me(Auth::Key(&kept.key)).await;
+
+    let user = app.sign_in_as(&user.email).await;
+    let body = LogoutAllRequest {
+        revoke_api_keys: true,
+    };
+    expect_no_content(app.try_logout_all_with(user.bearer(), &body).await).await;
+    let response = app.try_me(Auth::Key(&kept.key)).await;
+    expect_error(response, StatusCode::UNAUTHORIZED, "unauthorized").await;
 }
 
 /// User lookups are batched: a lookup must not be answered by a query that began before it was

@@ -5,8 +5,8 @@ use reqwest::{Response, StatusCode, header};
 use serde_json::{Value, json};
 use shared::dto::{
     ApiKey, Balance, ChangePasswordRequest, CreateKeyRequest, CreatedKey, Credentials,
-    GenerateTextRequest, GenerateTextResponse, GrantCreditsRequest, LedgerEntry, PurchaseRequest,
-    TokenForm, TokenResponse, User,
+    GenerateTextRequest, GenerateTextResponse, GrantCreditsRequest, LedgerEntry, LogoutAllRequest,
+    PurchaseRequest, TokenForm, TokenResponse, User,
 };
 
 use super::app::{Auth, TestApp, send};
@@ -114,6 +114,10 @@ impl TestApp {
         self.post_empty("/api/auth/logout-all", auth).await
     }
 
+    pub async fn try_logout_all_with(&self, auth: Auth<'_>, body: &LogoutAllRequest) -> Response {
+        self.post_json("/api/auth/logout-all", body, auth).await
+    }
+
     // --- me -------------------------------------------------------------------------------
 
     pub async fn try_me(&self, auth: Auth<'_>) -> Response {
@@ -128,15 +132,38 @@ impl TestApp {
         let body = ChangePasswordRequest {
             current_password: current.into(),
             new_password: new.into(),
+            revoke_api_keys: false,
         };
-        self.post_json("/api/me/password", &body, auth).await
+        self.try_change_password_with(auth, &body).await
+    }
+
+    pub async fn try_change_password_with(
+        &self,
+        auth: Auth<'_>,
+        body: &ChangePasswordRequest,
+    ) -> Response {
+        self.post_json("/api/me/password", body, auth).await
     }
 
     // --- keys -----------------------------------------------------------------------------
 
     pub async fn try_create_key(&self, auth: Auth<'_>, name: &str) -> Response {
-        self.post_json("/api/keys", &CreateKeyRequest { name: name.into() }, auth)
-            .await
+        self.try_create_key_with(auth, name, None).await
+    }
+
+    /// Creates a key giving the password again (`password`), as a session older than the
+    /// re-authentication window must.
+    pub async fn try_create_key_with(
+        &self,
+        auth: Auth<'_>,
+        name: &str,
+        password: Option<&str>,
+    ) -> Response {
+        let body = CreateKeyRequest {
+            name: name.into(),
+            password: password.map(str::to_owned),
+        };
+        self.post_json("/api/keys", &body, auth).await
     }
 
     pub async fn create_key(&self, auth: Auth<'_>, name: &str) -> CreatedKey {

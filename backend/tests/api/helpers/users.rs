@@ -1,5 +1,7 @@
 //! Test users: signing up, admins and credits through the command-line tasks.
 
+use std::time::Duration;
+
 use backend::tasks::{Admin, IfExists, create_admin, grant_credits};
 
 use super::app::{Auth, TestApp};
@@ -75,6 +77,29 @@ impl TestApp {
         let browser = self.new_browser();
         let token = browser.login(&user.email, PASSWORD).await.access_token;
         (browser, token)
+    }
+
+    /// Makes `user`'s sign-ins `ago` old (in the database), then refreshes in this browser: the
+    /// user as they are when they signed in that long ago and kept refreshing since.
+    pub async fn signed_in_ago(&self, user: &TestUser, ago: Duration) -> TestUser {
+        use backend::db::schema::sessions;
+        use diesel::prelude::*;
+
+        let mut conn = self.connect_to_database();
+        let ago = chrono::TimeDelta::from_std(ago).expect("a short age");
+        let (id, at) = (user.id, backend::models::now() - ago);
+        tokio::task::spawn_blocking(move || {
+            diesel::update(sessions::table.filter(sessions::user_id.eq(id)))
+                .set(sessions::authenticated_at.eq(at))
+                .execute(&mut conn)
+        })
+        .await
+        .expect("the database thread")
+        .expect("the sign-ins are moved back");
+        TestUser {
+            token: self.refresh().await.access_token,
+            ..user.clone()
+        }
     }
 
     /// The `create-admin` task: creates the admin (password [`PASSWORD`]), or with

@@ -1,11 +1,15 @@
 //! Keys are shown once, listed without the secret, work at once, and die when revoked.
 
+use std::time::Duration;
+
 use reqwest::StatusCode;
+use shared::dto::CreatedKey;
 
 use crate::helpers::*;
 
 both_backends!(
     a_new_key_is_shown_once_and_listed_without_the_secret,
+    an_old_sign_in_creates_a_key_with_the_password_again,
     a_key_authenticates_and_records_its_first_use,
     a_revoked_key_fails_at_once_and_leaves_the_list,
     users_see_only_their_own_keys,
@@ -49,6 +53,19 @@ async fn a_new_key_is_shown_once_and_listed_without_the_secret(backend: Backend)
         )
     );
     assert_eq!(listed.last_used_at, None, "an unused key has no last use");
+}
+
+/// Past the ten minutes, the password in the request stands for a fresh sign-in.
+async fn an_old_sign_in_creates_a_key_with_the_password_again(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let user = app.new_user().await;
+    let user = app.signed_in_ago(&user, Duration::from_secs(11 * 60)).await;
+
+    let response = app
+        .try_create_key_with(user.bearer(), "ci", Some(PASSWORD))
+        .await;
+    let created: CreatedKey = expect_json(response, StatusCode::CREATED).await;
+    app.me(Auth::Key(&created.key)).await;
 }
 
 async fn a_key_authenticates_and_records_its_first_use(backend: Backend) {
