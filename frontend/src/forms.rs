@@ -111,6 +111,7 @@ pub fn change_password(
     current: &str,
     new: &str,
     confirm: &str,
+    revoke_api_keys: bool,
 ) -> Result<ChangePasswordRequest, FormErrors> {
     let mut errors = FormErrors::default();
     if current.is_empty() {
@@ -131,16 +132,22 @@ pub fn change_password(
         Some(ChangePasswordRequest {
             current_password: current.to_owned(),
             new_password: new.to_owned(),
+            revoke_api_keys,
         })
     })
 }
 
-pub fn create_key(name: &str) -> Result<CreateKeyRequest, FormErrors> {
+/// A key's name, and the password when the server asked for it again (`Some`).
+pub fn create_key(name: &str, password: Option<&str>) -> Result<CreateKeyRequest, FormErrors> {
     let mut errors = FormErrors::default();
     let name = KeyName::parse(name).map_err(|e| errors.push(e)).ok();
+    if password.is_some_and(str::is_empty) {
+        errors.push(ValidationError::new("password", "password is required"));
+    }
     collect(errors, || {
         Some(CreateKeyRequest {
             name: name?.into_inner(),
+            password: password.map(str::to_owned),
         })
     })
 }

@@ -53,4 +53,5 @@ mod browser;
 mod cross_site;
 mod journey;
 mod ledger;
+mod reauth;
 mod server;

@@ -12,8 +12,8 @@ use client::Auth::{Public, Session};
 use shared::dto::{
     ApiKey, Balance, ChangePasswordRequest, CreateKeyRequest, CreatedKey, Credentials,
     CreditPackage, GenerateTextRequest, GenerateTextResponse, GrantCreditsRequest, LedgerEntry,
-    LedgerQuery, PurchaseRequest, PurchaseResponse, TokenResponse, UpdateUserRequest, UsageDay,
-    UsageQuery, User, UserListQuery,
+    LedgerQuery, LogoutAllRequest, PurchaseRequest, PurchaseResponse, TokenResponse,
+    UpdateUserRequest, UsageDay, UsageQuery, User, UserListQuery,
 };
 
 use crate::store;
@@ -44,8 +44,11 @@ pub async fn sign_out(leave: impl FnOnce()) -> Result<(), ApiError> {
 
 /// Ends every session and access token of the user; on success, `leave` then clear the store
 /// (as in `sign_out`).
-pub async fn sign_out_everywhere(leave: impl FnOnce()) -> Result<(), ApiError> {
-    client::post_empty::<()>("/api/auth/logout-all", Session).await?;
+pub async fn sign_out_everywhere(
+    request: &LogoutAllRequest,
+    leave: impl FnOnce(),
+) -> Result<(), ApiError> {
+    client::post::<_, ()>("/api/auth/logout-all", request, Session).await?;
     leave();
     store::signed_out();
     Ok(())

@@ -1,12 +1,14 @@
 //! /account: who you are, change password, sign out everywhere.
 
-use shared::dto::ErrorCode;
+use shared::dto::{ErrorCode, LogoutAllRequest};
 use yew::{platform::spawn_local, prelude::*};
 use yew_router::prelude::*;
 
 use crate::{
     api, app,
-    components::ui::{Alert, AlertKind, Button, ButtonKind, Card, Field, FieldKind, PageHeader},
+    components::ui::{
+        Alert, AlertKind, Button, ButtonKind, Card, Checkbox, Field, FieldKind, PageHeader,
+    },
     format, forms,
     forms::FormErrors,
     hooks::{use_focus_first_invalid, use_input, use_session, use_submit, use_title},
@@ -39,7 +41,7 @@ pub fn account() -> Html {
                 <ChangePasswordForm />
             </Card>
             <Card id="sessions" title="Sign out everywhere"
-                subtitle="Ends every session on every device, this one included. API keys keep working.">
+                subtitle="Ends every session on every device, this one included. API keys keep working unless you revoke them too.">
                 <SignOutEverywhere />
             </Card>
         </div>
@@ -53,6 +55,7 @@ fn change_password_form() -> Html {
     let current = use_input();
     let new = use_input();
     let confirm = use_input();
+    let revoke_keys = use_state(|| false);
     let done = use_state(|| false);
     let submit = use_submit(
         (current.clone(), new.clone(), confirm.clone(), done.clone()),
@@ -75,11 +78,16 @@ fn change_password_form() -> Html {
     let errors: FormErrors = submit.error().cloned().unwrap_or_default();
     let form = use_focus_first_invalid(errors.clone());
     let onsubmit = {
-        let (current, new, confirm, done) =
-            (current.clone(), new.clone(), confirm.clone(), done.clone());
+        let (current, new, confirm, revoke_keys, done) = (
+            current.clone(),
+            new.clone(),
+            confirm.clone(),
+            revoke_keys.clone(),
+            done.clone(),
+        );
         submit.onsubmit(move || {
             done.set(false);
-            forms::change_password(&current, &new, &confirm)
+            forms::change_password(&current, &new, &confirm, *revoke_keys)
         })
     };
     html! {
@@ -93,6 +101,7 @@ fn change_password_form() -> Html {
             <Field id="confirm_password" label="Confirm new password" kind={FieldKind::Password}
                 autocomplete="new-password" value={confirm.value()} oninput={confirm.oninput()}
                 error={errors.field("confirm_password")} />
+            <RevokeKeysCheckbox id="password-revoke-keys" state={revoke_keys.clone()} />
             if let Some(message) = errors.general() {
                 <Alert kind={AlertKind::Error}>{ message }</Alert>
             }
@@ -107,15 +116,42 @@ fn change_password_form() -> Html {
 #[function_component(SignOutEverywhere)]
 fn sign_out_everywhere() -> Html {
     let navigator = use_navigator();
-    let sign_out = use_submit(navigator, |navigator, ()| async move {
-        api::sign_out_everywhere(app::to_login(navigator)).await
-    });
+    let revoke_keys = use_state(|| false);
+    let sign_out = use_submit(
+        navigator,
+        |navigator, request: LogoutAllRequest| async move {
+            api::sign_out_everywhere(&request, app::to_login(navigator)).await
+        },
+    );
+    let onclick = {
+        let revoke_keys = revoke_keys.clone();
+        sign_out.reform(move |_| LogoutAllRequest {
+            revoke_api_keys: *revoke_keys,
+        })
+    };
     html! {
         <div class="space-y-3">
+            <RevokeKeysCheckbox id="sign-out-revoke-keys" state={revoke_keys.clone()} />
             if let Some(e) = sign_out.error() {
                 <Alert kind={AlertKind::Error}>{ e.to_string() }</Alert>
             }
-            <Button kind={ButtonKind::Danger} busy={sign_out.busy()} onclick={sign_out.reform(|_| ())}>{ "Sign out everywhere" }</Button>
+            <Button kind={ButtonKind::Danger} busy={sign_out.busy()} {onclick}>{ "Sign out everywhere" }</Button>
         </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct RevokeKeysCheckboxProps {
+    id: AttrValue,
+    state: UseStateHandle<bool>,
+}
+
+/// After a suspected leak, the keys a thief made are what would outlast the password.
+#[function_component(RevokeKeysCheckbox)]
+fn revoke_keys_checkbox(props: &RevokeKeysCheckboxProps) -> Html {
+    let state = props.state.clone();
+    html! {
+        <Checkbox id={props.id.clone()} label="Also revoke all my API keys"
+            checked={*props.state} onchange={Callback::from(move |on| state.set(on))} />
     }
 }

@@ -1,13 +1,14 @@
 //! /keys: create an API key (shown once, with a ready curl line), list and revoke keys.
 
-use shared::dto::{ApiKey, CreatedKey};
+use shared::dto::{ApiKey, CreatedKey, ErrorCode};
 use yew::prelude::*;
 
 use crate::{
     api,
     api::ApiError,
     components::ui::{
-        Alert, AlertKind, Button, ButtonKind, Card, CopyButton, Field, Loading, PageHeader,
+        Alert, AlertKind, Button, ButtonKind, Card, CopyButton, Field, FieldKind, Loading,
+        PageHeader,
     },
     format, forms,
     forms::FormErrors,
@@ -57,16 +58,35 @@ struct CreateKeyFormProps {
     on_created: Callback<CreatedKey>,
 }
 
+/// The name, and the password once the server asks for it again (a sign-in over ten minutes
+/// old: a key outlives the session that makes it).
 #[function_component(CreateKeyForm)]
 fn create_key_form(props: &CreateKeyFormProps) -> Html {
     let name = use_input();
+    let password = use_input();
+    let asked = use_state(|| false);
     let submit = use_submit(
-        (name.clone(), props.on_created.clone()),
-        |(name, on_created), request| async move {
-            let key = api::create_key(&request)
-                .await
-                .map_err(|e| FormErrors::from_api(&e, &["name"]))?;
+        (
+            name.clone(),
+            password.clone(),
+            asked.clone(),
+            props.on_created.clone(),
+        ),
+        |(name, password, asked, on_created), request| async move {
+            let key = api::create_key(&request).await.map_err(|mut e| {
+                match e.code {
+                    ErrorCode::ReauthenticationRequired => asked.set(true),
+                    ErrorCode::InvalidCredentials => {
+                        e.message = "the password is not right".to_owned();
+                    }
+                    _ => return FormErrors::from_api(&e, &["name"]),
+                }
+                e.field = Some("password".to_owned());
+                FormErrors::from_api(&e, FIELDS)
+            })?;
             name.clear();
+            password.clear();
+            asked.set(false);
             on_created.emit(key);
             Ok(())
         },
@@ -74,14 +94,20 @@ fn create_key_form(props: &CreateKeyFormProps) -> Html {
     let errors: FormErrors = submit.error().cloned().unwrap_or_default();
     let form = use_focus_first_invalid(errors.clone());
     let onsubmit = {
-        let name = name.clone();
-        submit.onsubmit(move || forms::create_key(&name))
+        let (name, password, asked) = (name.clone(), password.clone(), asked.clone());
+        submit.onsubmit(move || forms::create_key(&name, asked.then_some(&*password)))
     };
     html! {
-        <form ref={form} {onsubmit} novalidate=true class="flex flex-col gap-3 sm:flex-row sm:items-start">
+        <form ref={form} {onsubmit} novalidate=true class="flex flex-col gap-3 sm:flex-row sm:flex-wrap sm:items-start">
             <Field id="name" label="Key name" class="sm:w-80" placeholder="e.g. nightly-report"
                 value={name.value()} oninput={name.oninput()}
                 error={errors.field("name")} hint="A label to recognise it by, up to 64 characters." />
+            if *asked {
+                <Field id="password" label="Your password" kind={FieldKind::Password} class="sm:w-80"
+                    autocomplete="current-password" value={password.value()} oninput={password.oninput()}
+                    error={errors.field("password")}
+                    hint="You signed in a while ago: confirm it is you before making a key." />
+            }
             <Button submit=true busy={submit.busy()} class="sm:mt-7">{ "Create key" }</Button>
             if let Some(message) = errors.general() {
                 <Alert kind={AlertKind::Error}>{ message }</Alert>
@@ -89,6 +115,8 @@ fn create_key_form(props: &CreateKeyFormProps) -> Html {
         </form>
     }
 }
+
+const FIELDS: &[&str] = &["name", "password"];
 
 #[derive(Properties, PartialEq)]
 struct NewKeyProps {

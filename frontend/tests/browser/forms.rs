@@ -37,30 +37,36 @@ fn sign_in_needs_an_email_and_any_password() {
 
 #[wasm_bindgen_test]
 fn change_password_checks_the_policy_and_the_confirmation() {
-    let refused = forms::change_password("", "short", "short").unwrap_err();
+    let refused = forms::change_password("", "short", "short", false).unwrap_err();
     assert!(refused.field("current_password").is_some());
     assert!(refused.field("new_password").is_some());
 
-    let refused =
-        forms::change_password("old password", "new password 1", "new password 2").unwrap_err();
+    let refused = forms::change_password("old password", "new password 1", "new password 2", false)
+        .unwrap_err();
     assert_eq!(
         refused.field("confirm_password").as_deref(),
         Some("The passwords differ")
     );
-    let ok = forms::change_password("old password", "new password", "new password").unwrap();
+    let ok = forms::change_password("old password", "new password", "new password", true).unwrap();
     assert_eq!(ok.new_password, "new password");
+    assert!(ok.revoke_api_keys);
 }
 
 #[wasm_bindgen_test]
 fn key_names_prompts_and_grants_follow_the_api_rules() {
     assert!(
-        forms::create_key("   ")
+        forms::create_key("   ", None)
             .unwrap_err()
             .field("name")
             .is_some()
     );
-    assert!(forms::create_key(&"k".repeat(65)).is_err());
-    assert_eq!(forms::create_key("  ci  ").unwrap().name, "ci");
+    assert!(forms::create_key(&"k".repeat(65), None).is_err());
+    assert_eq!(forms::create_key("  ci  ", None).unwrap().name, "ci");
+    // Asked for again, the password must be given.
+    let refused = forms::create_key("ci", Some("")).unwrap_err();
+    assert!(refused.field("password").is_some());
+    let again = forms::create_key("ci", Some("pw")).unwrap();
+    assert_eq!(again.password.as_deref(), Some("pw"));
 
     assert!(
         forms::generate_text(" ")
