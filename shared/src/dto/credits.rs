@@ -72,16 +72,6 @@ impl LedgerKind {
     }
 }
 
-/// Query of `GET /api/credits/ledger`: newest first, `before` is the `id` of the last entry seen.
-#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
-#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct LedgerQuery {
-    pub limit: Option<i64>,
-    pub before: Option<i64>,
-}
-
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
 #[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
