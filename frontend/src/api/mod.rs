@@ -124,8 +124,10 @@ pub async fn generate_text(
 
 // --- API keys ---
 
-pub async fn keys() -> Result<Vec<ApiKey>, ApiError> {
-    client::get("/api/keys", Session).await
+/// A page of the live keys, newest first; `before` is the id of the last key already shown.
+pub async fn keys(query: PageQuery) -> Result<Vec<ApiKey>, ApiError> {
+    let path = client::with_query("/api/keys", &query)?;
+    client::get(&path, Session).await
 }
 
 pub async fn create_key(request: &CreateKeyRequest) -> Result<CreatedKey, ApiError> {
