@@ -12,6 +12,7 @@ use serde::Serialize;
 use shared::dto::{ApiKey, LedgerEntry, LedgerKind, User};
 use wasm_bindgen_test::wasm_bindgen_test;
 use web_sys::Element;
+use yew::BaseComponent;
 
 use super::support::{button, fake_fetch, fetch_calls, find, render, settle, text, token, user};
 
@@ -94,20 +95,19 @@ async fn the_admin_user_list_shows_more_with_the_cursor_too() {
             ..user(0)
         })
         .collect();
-    serve_pages(&users);
-    store::signed_in(token("t", 0));
-    let root = render::<Admin>(()).await;
 
-    show_more_once(&root, "[data-testid=admin-user-row]", 50, 60).await;
-
-    assert!(text(&root).contains("user1@example.com"));
-    assert_eq!(
-        fetch_calls(),
+    let root = show_more_once::<Admin, _>(
+        &users,
+        "[data-testid=admin-user-row]",
+        50,
         [
             "GET /api/admin/users?limit=50 Bearer t",
             "GET /api/admin/users?limit=50&before=11 Bearer t",
-        ]
-    );
+        ],
+    )
+    .await;
+
+    assert!(text(&root).contains("user1@example.com"));
 }
 
 #[wasm_bindgen_test]
@@ -122,32 +122,47 @@ async fn the_key_list_shows_more_with_the_cursor_too() {
             last_used_at: None,
         })
         .collect();
-    serve_pages(&keys);
-    store::signed_in(token("t", 0));
-    let root = render::<Keys>(()).await;
 
-    show_more_once(&root, "[data-testid=key-row]", 20, 25).await;
-
-    assert!(text(&root).contains("key 1"));
-    assert_eq!(
-        fetch_calls(),
+    let root = show_more_once::<Keys, _>(
+        &keys,
+        "[data-testid=key-row]",
+        20,
         [
             "GET /api/keys?limit=20 Bearer t",
             "GET /api/keys?limit=20&before=6 Bearer t",
-        ]
-    );
+        ],
+    )
+    .await;
+
+    assert!(text(&root).contains("key 1"));
 }
 
-/// Checks that `first` rows show, then all `total` after one "Show more", which then goes away.
-async fn show_more_once(root: &Element, row_selector: &str, first: u32, total: u32) {
-    let rows = || root.query_selector_all(row_selector).unwrap().length();
-    assert_eq!(rows(), first);
-    button(root, "Show more").click();
+/// Renders the page `P` over `rows` (newest first) and checks that it shows `first` of them as
+/// `row_selector`, then every one after one "Show more", which then goes away, having asked for
+/// the two pages `calls`.
+async fn show_more_once<P, T>(
+    rows: &[T],
+    row_selector: &str,
+    first: u32,
+    calls: [&str; 2],
+) -> Element
+where
+    P: BaseComponent<Properties = ()>,
+    T: Serialize,
+{
+    serve_pages(rows);
+    store::signed_in(token("t", 0));
+    let root = render::<P>(()).await;
+    let shown = || root.query_selector_all(row_selector).unwrap().length();
+    assert_eq!(shown(), first);
+    button(&root, "Show more").click();
     settle().await;
 
-    assert_eq!(rows(), total);
+    assert_eq!(shown() as usize, rows.len());
     assert!(
-        !text(root).contains("Show more"),
+        !text(&root).contains("Show more"),
         "a short page ends the list"
     );
+    assert_eq!(fetch_calls(), calls);
+    root
 }
