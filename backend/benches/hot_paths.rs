@@ -9,7 +9,7 @@ use backend::{
     auth::jwt::JwtKeys,
     auth::secret::sha256_hex,
     db::Db,
-    models::{ApiKeyRow, LedgerRow, UserRow, user::CreateUser},
+    models::{ApiKeyRow, LedgerRow, UserRow, api_key::CreateKey, user::CreateUser},
 };
 use criterion::{Criterion, criterion_group, criterion_main};
 use shared::dto::{LedgerKind, Role};
@@ -57,9 +57,12 @@ fn key_lookup(c: &mut Criterion) {
     let mut keys = Vec::new();
     for i in 0..1_000 {
         let user_id = t.user(&format!("user{i}@bench.invalid"), 1);
-        let key =
-            t.db.write_blocking(|c| ApiKeyRow::create(c, user_id, "bench"))
+        let created =
+            t.db.write_blocking(|c| ApiKeyRow::create(c, user_id, "bench", 1))
                 .expect("key");
+        let CreateKey::Created(key) = created else {
+            panic!("a new user has no key yet");
+        };
         keys.push(key.key);
     }
     let key = keys[keys.len() / 2].clone();

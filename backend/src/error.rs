@@ -48,6 +48,8 @@ pub enum ApiError {
     MethodNotAllowed,
     #[error("an account with this email already exists")]
     EmailTaken,
+    #[error("you have {0} API keys, the most allowed: revoke one to create another")]
+    KeyLimitReached(u32),
     #[error("request body is too large")]
     PayloadTooLarge,
     #[error("{0}")]
@@ -87,6 +89,7 @@ impl ApiError {
             Self::NotFound(_) => ErrorCode::NotFound,
             Self::MethodNotAllowed => ErrorCode::MethodNotAllowed,
             Self::EmailTaken => ErrorCode::EmailTaken,
+            Self::KeyLimitReached(_) => ErrorCode::KeyLimitReached,
             Self::PayloadTooLarge => ErrorCode::PayloadTooLarge,
             Self::UnsupportedMediaType(_) => ErrorCode::UnsupportedMediaType,
             Self::RateLimited { .. } => ErrorCode::RateLimited,
@@ -203,7 +206,7 @@ impl ResponseError for ApiError {
             }
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
-            Self::EmailTaken => StatusCode::CONFLICT,
+            Self::EmailTaken | Self::KeyLimitReached(_) => StatusCode::CONFLICT,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,

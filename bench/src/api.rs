@@ -72,6 +72,7 @@ impl Api {
     pub async fn with_key(&self, user: &TokenResponse) -> Result<User> {
         let body = CreateKeyRequest {
             name: "bench".to_owned(),
+            password: None,
         };
         let token = Some(user.access_token.as_str());
         let key: CreatedKey = self

@@ -92,10 +92,11 @@ impl Caller {
             .transpose()?;
         let token_user_id = claims.as_ref().map(|c| c.user_id()).transpose()?;
 
-        let (user, key) = match (&claims, presented.api_key) {
+        let (user, key, signed_in) = match (&claims, presented.api_key) {
             (Some(claims), None) => {
-                // Found only while the token's session is signed in.
-                let SessionOwner { owner, .. } = state
+                let SessionOwner {
+                    owner, signed_in, ..
+                } = state
                     .sessions
                     .get(claims.sid)
                     .await?
@@ -103,7 +104,7 @@ impl Caller {
                 if token_user_id != Some(owner.id) {
                     return Err(ApiError::Unauthorized);
                 }
-                (owner, None)
+                (owner, None, signed_in)
             }
             (_, Some(api_key)) => {
                 let hash = KeyOwner::lookup_hash(&api_key).ok_or(ApiError::Unauthorized)?;
@@ -113,7 +114,7 @@ impl Caller {
                     // A token and a key of two different users: refuse rather than pick one.
                     return Err(ApiError::Unauthorized);
                 }
-                (owner, Some(key))
+                (owner, Some(key), true)
             }
             (None, None) => return Err(ApiError::Unauthorized),
         };
@@ -123,7 +124,8 @@ impl Caller {
         if !user.is_active {
             return Err(ApiError::AccountDisabled);
         }
-        if claims.as_ref().is_some_and(|c| c.ver != user.token_version) {
+        // A signed-out session's tokens die with it, not when they expire.
+        if !signed_in || claims.as_ref().is_some_and(|c| c.ver != user.token_version) {
             return Err(ApiError::Unauthorized);
         }
         if let Some(k) = key.as_ref().filter(|k| k.needs_touch(now())) {
@@ -134,12 +136,14 @@ impl Caller {
                 .await?;
         }
         req.extensions_mut().insert(RequestUser(user.id));
-        let credential = match (claims, key) {
-            (Some(c), _) => Credential::Session {
+        // A key beside a token acts as the key: only the key's row was read, so the token's
+        // session was not checked and must not lend its rights.
+        let credential = match (key, claims) {
+            (Some(k), _) => Credential::ApiKey { key_id: k.id },
+            (None, Some(c)) => Credential::Session {
                 session_id: c.sid,
                 auth_time: c.auth_time,
             },
-            (None, Some(k)) => Credential::ApiKey { key_id: k.id },
             (None, None) => return Err(ApiError::Unauthorized),
         };
         Ok(Self { user, credential })

@@ -48,12 +48,12 @@ pub fn bcrypt_cost(env: &Env, mode: Mode) -> Result<u32, ConfigError> {
     Ok(cost)
 }
 
-/// `DB_POOL_SIZE`, 8 by default: a pool of no connection would answer nothing.
-pub fn db_pool_size(env: &Env) -> Result<u32, ConfigError> {
-    const VAR: &str = "DB_POOL_SIZE";
-    match env.number(VAR, 8)? {
-        0 => Err(ConfigError::new(VAR, "must be at least 1")),
-        size => Ok(size),
+/// A count of which zero would leave nothing working: a pool of no connection (`DB_POOL_SIZE`),
+/// no API key allowed (`MAX_API_KEYS`).
+pub fn at_least_one(env: &Env, var: &'static str, default: u32) -> Result<u32, ConfigError> {
+    match env.number(var, default)? {
+        0 => Err(ConfigError::new(var, "must be at least 1")),
+        count => Ok(count),
     }
 }
 

@@ -51,6 +51,8 @@ pub struct Config {
     pub rate_limit_api_per_minute: u32,
     pub trust_proxy: bool,
     pub credit_packages: Vec<CreditPackage>,
+    /// The most live API keys one user may hold.
+    pub max_api_keys: u32,
     pub log_format: LogFormat,
     pub db_pool_size: u32,
     pub db_timeout: Duration,
@@ -100,12 +102,13 @@ impl Config {
             credit_packages: env
                 .parse_or::<CreditPackages>("CREDIT_PACKAGES", CreditPackages::DEFAULT)?
                 .0,
+            max_api_keys: checks::at_least_one(&env, "MAX_API_KEYS", 100)?,
             log_format: env.parse("LOG_FORMAT")?.unwrap_or(if prod {
                 LogFormat::Json
             } else {
                 LogFormat::Pretty
             }),
-            db_pool_size: checks::db_pool_size(&env)?,
+            db_pool_size: checks::at_least_one(&env, "DB_POOL_SIZE", 8)?,
             db_timeout: Duration::from_millis(env.number("DB_TIMEOUT_MS", 5000)?),
             stripe: StripeConfig::from_env(&env)?,
             public_url: checks::public_url(&env)?,

@@ -24,6 +24,7 @@ fn dev_defaults_need_no_settings() {
     assert_eq!(c.static_dir, Path::new("dist"));
     assert_eq!(c.bcrypt_cost, 12);
     assert_eq!(c.credit_packages.len(), 3);
+    assert_eq!(c.max_api_keys, 100);
     assert_eq!(c.access_token_ttl, Duration::from_secs(900));
     assert_eq!(c.refresh_token_ttl, Duration::from_secs(30 * 86_400));
     assert_eq!(c.log_format, LogFormat::Pretty);
@@ -72,6 +73,8 @@ fn errors_name_the_variable() {
         ("CREDIT_PACKAGES", "a:1:2"),
         ("CREDIT_PACKAGES", "a:0:2:usd"),
         ("CREDIT_PACKAGES", "a:1:2:usd,a:3:4:usd"),
+        ("MAX_API_KEYS", "0"),
+        ("MAX_API_KEYS", "many"),
         ("LOG_FORMAT", "xml"),
         ("DB_POOL_SIZE", "0"),
         ("PUBLIC_URL", "app.example.com"),

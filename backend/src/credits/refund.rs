@@ -22,7 +22,7 @@ pub(super) struct ChargeRecord {
     pub route: String,
 }
 
-/// Put in the request's extensions by `Charge<N>`; resolves when the debit has committed (or
+/// Put in the request's extensions by `charge::spend`; resolves when the debit has committed (or
 /// closes without a record when nothing was spent).
 pub(super) struct PendingCharge(Mutex<Option<oneshot::Receiver<ChargeRecord>>>);
 

@@ -1,5 +1,5 @@
 //! The OpenAPI parts that guards contribute. A route lists its guard among its responses
-//! (`responses((status = 200, body = T), Charge<5>)`) and gets, from the guard, its error
+//! (`responses((status = 200, body = T), Paid<T, 5>)`) and gets, from the guard, its error
 //! responses (401, 402, 403, with the price in the words) and, through the document pass
 //! `GuardParts`, its security requirement, the 429 every `/api` route can answer and the 400, 413
 //! and 415 of a route that reads input. Nothing is typed twice, so the document cannot drift from
@@ -21,7 +21,7 @@ use utoipa::{
 /// `GuardParts` removes it and sets the operation's security instead. A key of its own, so a
 /// route may still describe its 401 in its own words.
 const CREDENTIALS: &str = "x-credentials";
-/// Set by `Charge<N>` on its 402 response; read and removed by `GuardParts`.
+/// Set by `Paid<T, N>` on its 402 response; read and removed by `GuardParts`.
 const PRICE: &str = "x-price";
 
 /// What a guard accepts as proof of who is calling.
@@ -123,7 +123,8 @@ fn complete(path: &str, operation: &mut Operation) {
     }
     if let Some(price) = take_extension(responses, "402", PRICE).and_then(|p| p.as_i64()) {
         let cost = format!(
-            "Costs {price} credit{} a call; an error answer refunds {}.",
+            "Costs {price} credit{} a call, charged once the input passed its rules; an error \
+             answer refunds {}.",
             if price == 1 { "" } else { "s" },
             if price == 1 { "it" } else { "them" }
         );

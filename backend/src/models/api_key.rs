@@ -43,9 +43,42 @@ struct NewApiKey<'a> {
     created_at: NaiveDateTime,
 }
 
+/// What a key creation came to.
+#[derive(Debug)]
+pub enum CreateKey {
+    /// The only place the key ever appears.
+    Created(CreatedKey),
+    /// The user already holds the most live keys allowed: nothing written.
+    LimitReached,
+}
+
 impl ApiKeyRow {
-    /// Creates a key; the returned `CreatedKey` is the only place the key ever appears.
-    pub fn create(conn: &mut AnyConnection, user_id: i64, name: &str) -> QueryResult<CreatedKey> {
+    /// Creates a key unless the user already holds `max` live ones. Run it inside `Db::write`:
+    /// the count and the insert are one transaction, serialised per user, so concurrent
+    /// creations never pass the cap.
+    pub fn create(
+        conn: &mut AnyConnection,
+        user_id: i64,
+        name: &str,
+        max: u32,
+    ) -> QueryResult<CreateKey> {
+        if let AnyConnection::Postgresql(pg) = conn {
+            // Holds the user's row until this transaction ends, so two creations cannot both
+            // count the keys before either inserts. SQLite's writers already run one at a time.
+            users::table
+                .find(user_id)
+                .select(users::id)
+                .for_update()
+                .execute(pg)?;
+        }
+        let live: i64 = api_keys::table
+            .filter(api_keys::user_id.eq(user_id))
+            .filter(api_keys::revoked_at.is_null())
+            .count()
+            .get_result(conn)?;
+        if live >= i64::from(max) {
+            return Ok(CreateKey::LimitReached);
+        }
         let key = format!("{KEY_PREFIX}{}", random_token(KEY_RANDOM_LEN));
         let prefix = &key[..DISPLAY_PREFIX_LEN];
         let created_at = now();
@@ -59,21 +92,29 @@ impl ApiKeyRow {
             })
             .returning(api_keys::id)
             .get_result(conn)?;
-        Ok(CreatedKey {
+        Ok(CreateKey::Created(CreatedKey {
             id,
             name: name.to_owned(),
             prefix: prefix.to_owned(),
             key,
             created_at: to_utc(created_at),
-        })
+        }))
     }
 
-    /// The caller's live keys, newest first.
-    pub fn list_for_user(conn: &mut AnyConnection, user_id: i64) -> QueryResult<Vec<Self>> {
+    /// A page of the user's live keys, newest first; `before` is the id of the last key already
+    /// seen (keyset, never OFFSET).
+    pub fn page(
+        conn: &mut AnyConnection,
+        user_id: i64,
+        limit: i64,
+        before: Option<i64>,
+    ) -> QueryResult<Vec<Self>> {
         api_keys::table
             .filter(api_keys::user_id.eq(user_id))
             .filter(api_keys::revoked_at.is_null())
+            .filter(api_keys::id.lt(before.unwrap_or(i64::MAX)))
             .order(api_keys::id.desc())
+            .limit(limit)
             .load(conn)
     }
 

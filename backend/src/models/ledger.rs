@@ -3,8 +3,11 @@
 
 use std::sync::Arc;
 
-use chrono::{NaiveDate, NaiveDateTime};
-use diesel::prelude::*;
+use chrono::{Days, NaiveDate, NaiveDateTime, NaiveTime};
+use diesel::{
+    prelude::*,
+    sql_types::{BigInt, Date, Text, Timestamp},
+};
 use shared::{
     dto::{LedgerEntry, LedgerKind, UsageDay},
     validate::{GrantAmount, GrantNote},
@@ -74,6 +77,25 @@ impl<'a> NewLedgerRow<'a> {
         }
         row
     }
+}
+
+/// A user's movements per UTC day, kind and sign, summed: `date()` and these placeholders read
+/// the same on SQLite (where `$1` is a parameter too) and PostgreSQL.
+const DAY_TOTALS: &str = "\
+    SELECT date(created_at) AS day, kind, CAST(SUM(delta) AS BIGINT) AS total \
+    FROM credit_ledger \
+    WHERE user_id = $1 AND created_at >= $2 AND created_at < $3 \
+    GROUP BY date(created_at), kind, delta < 0";
+
+/// One row of `DAY_TOTALS`.
+#[derive(QueryableByName)]
+struct DayTotal {
+    #[diesel(sql_type = Date)]
+    day: NaiveDate,
+    #[diesel(sql_type = Text)]
+    kind: String,
+    #[diesel(sql_type = BigInt)]
+    total: i64,
 }
 
 /// What a credit movement did.
@@ -194,16 +216,18 @@ impl LedgerRow {
     }
 
     /// Credits spent and bought per UTC day from `first_day` to `last_day`, empty days included.
+    /// The database sums the rows: what is read is a few totals per day, however many calls.
     pub fn usage(
         conn: &mut AnyConnection,
         user_id: i64,
         first_day: NaiveDate,
         last_day: NaiveDate,
-    ) -> Result<Vec<UsageDay>, DbError> {
-        // Summed here rather than in SQL: date functions differ between the two backends.
-        let rows: Vec<Self> = credit_ledger::table
-            .filter(credit_ledger::user_id.eq(user_id))
-            .filter(credit_ledger::created_at.ge(first_day.and_time(chrono::NaiveTime::MIN)))
+    ) -> QueryResult<Vec<UsageDay>> {
+        let midnight = |day: NaiveDate| day.and_time(NaiveTime::MIN);
+        let totals: Vec<DayTotal> = diesel::sql_query(DAY_TOTALS)
+            .bind::<BigInt, _>(user_id)
+            .bind::<Timestamp, _>(midnight(first_day))
+            .bind::<Timestamp, _>(midnight(last_day + Days::new(1)))
             .load(conn)?;
         let mut days: Vec<UsageDay> = first_day
             .iter_days()
@@ -214,19 +238,15 @@ impl LedgerRow {
                 purchased: 0,
             })
             .collect();
-        for row in rows {
-            let Some(index) = (row.created_at.date() - first_day)
-                .num_days()
-                .try_into()
-                .ok()
-                .filter(|i: &usize| *i < days.len())
-            else {
+        for row in totals {
+            let offset = (row.day - first_day).num_days();
+            let Some(day) = usize::try_from(offset).ok().and_then(|i| days.get_mut(i)) else {
                 continue;
             };
-            if row.kind()?.is_spending(row.delta) {
-                days[index].spent -= row.delta;
+            if LedgerKind::is_spending(&row.kind, row.total) {
+                day.spent -= row.total;
             } else {
-                days[index].purchased += row.delta;
+                day.purchased += row.total;
             }
         }
         Ok(days)

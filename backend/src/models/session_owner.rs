@@ -10,18 +10,19 @@ use crate::db::{
     schema::{sessions, users},
 };
 
-/// A session that is still signed in, and its user.
+/// A session, its user, and whether it is still signed in.
 #[derive(Debug, Clone)]
 pub struct SessionOwner {
     pub session_id: i64,
     pub owner: UserRow,
+    /// Some row of the session's family (the latest rotation) is neither revoked nor expired:
+    /// an access token minted before a refresh stays good, one of a signed-out family does not.
+    pub signed_in: bool,
 }
 
 diesel::alias!(sessions as live: LiveSessions);
 
-/// Session rows by id (`AppState::sessions`), many per query. A row is found while its family is
-/// signed in: some row of the family (the latest rotation) is neither revoked nor expired. An
-/// access token minted before a refresh stays good; one of a signed-out family does not.
+/// Session rows by id (`AppState::sessions`), many per query.
 impl BatchLoad for SessionOwner {
     type Key = i64;
 
@@ -35,18 +36,23 @@ impl BatchLoad for SessionOwner {
                 .filter(live.field(sessions::revoked_at).is_null())
                 .filter(live.field(sessions::expires_at).gt(now())),
         );
-        let rows = sessions::table
-            .inner_join(users::table)
-            .filter(signed_in)
-            .select((sessions::id, users::all_columns));
-        let rows: Vec<(i64, UserRow)> = match ids {
+        let rows = sessions::table.inner_join(users::table).select((
+            sessions::id,
+            users::all_columns,
+            signed_in,
+        ));
+        let rows: Vec<(i64, UserRow, bool)> = match ids {
             // The common case when idle: a statement the connection has already prepared.
             [id] => rows.filter(sessions::id.eq(id)).load(conn)?,
             _ => rows.filter(sessions::id.eq_any(ids)).load(conn)?,
         };
         Ok(rows
             .into_iter()
-            .map(|(session_id, owner)| Self { session_id, owner })
+            .map(|(session_id, owner, signed_in)| Self {
+                session_id,
+                owner,
+                signed_in,
+            })
             .collect())
     }
 }

@@ -2,7 +2,7 @@
 
 use actix_web::{get, patch, post, web};
 use shared::{
-    dto::{Balance, ErrorBody, GrantCreditsRequest, Role, UpdateUserRequest, User, UserListQuery},
+    dto::{Balance, ErrorBody, GrantCreditsRequest, PageQuery, Role, UpdateUserRequest, User},
     validate::{GrantAmount, GrantNote, PageLimit},
 };
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -25,7 +25,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
 #[utoipa::path(
     get,
     tag = "admin",
-    params(UserListQuery),
+    params(PageQuery),
     responses(
         (status = 200, description = "Users, newest first; pass the last id as `before` for the next page", body = Vec<User>),
         Admin,
@@ -35,7 +35,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
 async fn list_users(
     state: State,
     _: Admin,
-    query: web::Query<UserListQuery>,
+    query: web::Query<PageQuery>,
 ) -> Result<web::Json<Vec<User>>, ApiError> {
     let limit = PageLimit::parse(query.limit)?.get();
     let before = query.before;

@@ -4,7 +4,7 @@ use actix_web::{HttpRequest, get, post, web};
 use chrono::{TimeDelta, Utc};
 use shared::{
     dto::{
-        Balance, CreditPackage, ErrorBody, LedgerEntry, LedgerQuery, PurchaseRequest,
+        Balance, CreditPackage, ErrorBody, LedgerEntry, PageQuery, PurchaseRequest,
         PurchaseResponse, UsageDay, UsageQuery,
     },
     validate::{PageLimit, UsageDays},
@@ -46,7 +46,7 @@ async fn balance(caller: Caller) -> web::Json<Balance> {
 #[utoipa::path(
     get,
     tag = "credits",
-    params(LedgerQuery),
+    params(PageQuery),
     responses(
         (status = 200, description = "Ledger entries, newest first; pass the last id as `before` for the next page", body = Vec<LedgerEntry>),
         Caller,
@@ -56,7 +56,7 @@ async fn balance(caller: Caller) -> web::Json<Balance> {
 async fn ledger(
     state: State,
     caller: Caller,
-    query: web::Query<LedgerQuery>,
+    query: web::Query<PageQuery>,
 ) -> Result<web::Json<Vec<LedgerEntry>>, ApiError> {
     let limit = PageLimit::parse(query.limit)?.get();
     let (user_id, before) = (caller.user.id, query.before);

@@ -1,42 +1,31 @@
 //! The demo paid routes: copy one to add your own.
 
 use actix_web::{get, post, web};
-use shared::{
-    dto::{GenerateTextRequest, GenerateTextResponse, PremiumResponse},
-    validate::Prompt,
-};
+use shared::dto::{GenerateTextRequest, GenerateTextResponse, PremiumResponse};
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::{
-    credits::{Charge, RequireCredits},
-    error::ApiError,
-    http::json::Json,
-};
+use crate::credits::{Paid, RequireCredits};
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(generate_text).service(premium);
 }
 
-/// Costs 1 credit. An error answer (here, an empty prompt) refunds it.
+/// Costs 1 credit, spent once the prompt passed its rules: a refused prompt costs nothing.
 #[utoipa::path(
     post,
     tag = "paid",
     request_body = GenerateTextRequest,
     responses(
         (status = 200, description = "The answer; `credits` is the balance left", body = GenerateTextResponse),
-        Charge<1>,
+        Paid<GenerateTextRequest, 1>,
     )
 )]
 #[post("/generate-text")]
-async fn generate_text(
-    body: Json<GenerateTextRequest>,
-    charge: Charge<1>,
-) -> Result<web::Json<GenerateTextResponse>, ApiError> {
-    let prompt = Prompt::parse(&body.prompt)?;
-    Ok(web::Json(GenerateTextResponse {
-        generated_text: generate(prompt.as_str()),
-        credits: charge.remaining,
-    }))
+async fn generate_text(paid: Paid<GenerateTextRequest, 1>) -> web::Json<GenerateTextResponse> {
+    web::Json(GenerateTextResponse {
+        generated_text: generate(paid.input.as_str()),
+        credits: paid.remaining,
+    })
 }
 
 /// Needs a positive balance, spends nothing (subscription-style access).

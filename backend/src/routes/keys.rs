@@ -2,13 +2,17 @@
 
 use actix_web::{HttpResponse, delete, get, post, web};
 use shared::{
-    dto::{ApiKey, CreateKeyRequest, CreatedKey, ErrorBody},
-    validate::KeyName,
+    dto::{ApiKey, CreateKeyRequest, CreatedKey, ErrorBody, PageQuery},
+    validate::{KeyName, PageLimit},
 };
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::{
-    auth::BrowserSession, error::ApiError, http::json::Json, models::ApiKeyRow, state::State,
+    auth::BrowserSession,
+    error::ApiError,
+    http::json::Json,
+    models::{ApiKeyRow, api_key::CreateKey},
+    state::State,
 };
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -18,17 +22,23 @@ pub fn configure(cfg: &mut ServiceConfig) {
 #[utoipa::path(
     get,
     tag = "keys",
+    params(PageQuery),
     responses(
-        (status = 200, description = "The caller's live keys, newest first (never the key itself)", body = Vec<ApiKey>),
+        (status = 200, description = "The caller's live keys, newest first (never the key itself); pass the last id as `before` for the next page", body = Vec<ApiKey>),
         BrowserSession,
     )
 )]
 #[get("/keys")]
-async fn list(state: State, session: BrowserSession) -> Result<web::Json<Vec<ApiKey>>, ApiError> {
-    let user_id = session.caller.user.id;
+async fn list(
+    state: State,
+    session: BrowserSession,
+    query: web::Query<PageQuery>,
+) -> Result<web::Json<Vec<ApiKey>>, ApiError> {
+    let limit = PageLimit::parse(query.limit)?.get();
+    let (user_id, before) = (session.caller.user.id, query.before);
     let keys = state
         .db
-        .read(move |conn| ApiKeyRow::list_for_user(conn, user_id))
+        .read(move |conn| ApiKeyRow::page(conn, user_id, limit, before))
         .await?;
     Ok(web::Json(keys.iter().map(ApiKeyRow::to_dto).collect()))
 }
@@ -42,6 +52,7 @@ async fn list(state: State, session: BrowserSession) -> Result<web::Json<Vec<Api
         BrowserSession,
         (status = 401, description = "unauthorized, or invalid_credentials (a wrong `password`)", body = ErrorBody),
         (status = 403, description = "reauthentication_required: the session signed in over ten minutes ago; send `password` (or forbidden: an API key; or account_disabled)", body = ErrorBody),
+        (status = 409, description = "key_limit_reached: the caller holds `MAX_API_KEYS` live keys (100 by default); revoke one first", body = ErrorBody),
     )
 )]
 #[post("/keys")]
@@ -53,11 +64,14 @@ async fn create(
     let CreateKeyRequest { name, password } = body.into_inner();
     let name = KeyName::parse(&name)?.into_inner();
     session.confirm_identity(&state, password).await?;
-    let user_id = session.caller.user.id;
-    let created = state
+    let (user_id, max) = (session.caller.user.id, state.config.max_api_keys);
+    let CreateKey::Created(created) = state
         .db
-        .write(move |conn| ApiKeyRow::create(conn, user_id, &name))
-        .await?;
+        .write(move |conn| ApiKeyRow::create(conn, user_id, &name, max))
+        .await?
+    else {
+        return Err(ApiError::KeyLimitReached(max));
+    };
     tracing::info!(user_id, key_id = created.id, "API key created");
     Ok(HttpResponse::Created().json(created))
 }

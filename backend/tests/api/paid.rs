@@ -1,7 +1,7 @@
-//! The credit guard on the demo routes: `POST /api/generate-text` (`Charge<1>`) and
+//! The credit guards on the demo routes: `POST /api/generate-text` (`Paid<_, 1>`) and
 //! `GET /api/demo/premium` (`RequireCredits`).
 
 mod concurrency;
 mod generate;
 mod premium;
-mod refunds;
+mod refused_input;

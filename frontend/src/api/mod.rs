@@ -12,8 +12,8 @@ use client::Auth::{Public, Session};
 use shared::dto::{
     ApiKey, Balance, ChangePasswordRequest, CreateKeyRequest, CreatedKey, Credentials,
     CreditPackage, GenerateTextRequest, GenerateTextResponse, GrantCreditsRequest, LedgerEntry,
-    LedgerQuery, LogoutAllRequest, PurchaseRequest, PurchaseResponse, TokenResponse,
-    UpdateUserRequest, UsageDay, UsageQuery, User, UserListQuery,
+    LogoutAllRequest, PageQuery, PurchaseRequest, PurchaseResponse, TokenResponse,
+    UpdateUserRequest, UsageDay, UsageQuery, User,
 };
 
 use crate::store;
@@ -105,7 +105,7 @@ pub async fn purchase(package_id: &str) -> Result<PurchaseResponse, ApiError> {
 }
 
 /// A page of the ledger, newest first; `before` is the id of the last entry already shown.
-pub async fn ledger(query: LedgerQuery) -> Result<Vec<LedgerEntry>, ApiError> {
+pub async fn ledger(query: PageQuery) -> Result<Vec<LedgerEntry>, ApiError> {
     let path = client::with_query("/api/credits/ledger", &query)?;
     client::get(&path, Session).await
 }
@@ -127,8 +127,10 @@ pub async fn generate_text(
 
 // --- API keys ---
 
-pub async fn keys() -> Result<Vec<ApiKey>, ApiError> {
-    client::get("/api/keys", Session).await
+/// A page of the live keys, newest first; `before` is the id of the last key already shown.
+pub async fn keys(query: PageQuery) -> Result<Vec<ApiKey>, ApiError> {
+    let path = client::with_query("/api/keys", &query)?;
+    client::get(&path, Session).await
 }
 
 pub async fn create_key(request: &CreateKeyRequest) -> Result<CreatedKey, ApiError> {
@@ -142,7 +144,7 @@ pub async fn revoke_key(id: i64) -> Result<(), ApiError> {
 // --- admin ---
 
 /// A page of the users, newest first; `before` is the id of the last user already shown.
-pub async fn admin_users(query: UserListQuery) -> Result<Vec<User>, ApiError> {
+pub async fn admin_users(query: PageQuery) -> Result<Vec<User>, ApiError> {
     let path = client::with_query("/api/admin/users", &query)?;
     client::get(&path, Session).await
 }

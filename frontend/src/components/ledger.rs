@@ -1,6 +1,6 @@
 //! The credit ledger: every purchase, grant, refund and spend, newest first, a page at a time.
 
-use shared::dto::LedgerQuery;
+use shared::dto::PageQuery;
 use yew::prelude::*;
 
 use super::ui::{Alert, AlertKind, Loading, ShowMore};
@@ -22,7 +22,7 @@ pub struct LedgerProps {
 #[function_component(Ledger)]
 pub fn ledger(props: &LedgerProps) -> Html {
     let pages = use_pages(props.version, FIRST, MORE, |limit, before| {
-        api::ledger(LedgerQuery {
+        api::ledger(PageQuery {
             limit: Some(limit),
             before,
         })

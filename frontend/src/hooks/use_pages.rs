@@ -5,7 +5,7 @@
 use std::{cell::RefCell, future::Future, rc::Rc};
 
 use futures::{FutureExt, future::LocalBoxFuture};
-use shared::dto::{LedgerEntry, User};
+use shared::dto::{ApiKey, LedgerEntry, User};
 use yew::{platform::spawn_local, prelude::*};
 
 use super::Load;
@@ -23,6 +23,12 @@ impl Cursor for LedgerEntry {
 }
 
 impl Cursor for User {
+    fn cursor(&self) -> i64 {
+        self.id
+    }
+}
+
+impl Cursor for ApiKey {
     fn cursor(&self) -> i64 {
         self.id
     }

@@ -1,6 +1,6 @@
 //! /admin (admins only): users, granting credits, disabling and enabling accounts.
 
-use shared::dto::{Role, UpdateUserRequest, User, UserListQuery};
+use shared::dto::{PageQuery, Role, UpdateUserRequest, User};
 use yew::prelude::*;
 
 use crate::{
@@ -22,7 +22,7 @@ const PAGE: i64 = 50;
 pub fn admin() -> Html {
     use_title("Admin");
     let pages = use_pages((), PAGE, PAGE, |limit, before| {
-        api::admin_users(UserListQuery {
+        api::admin_users(PageQuery {
             limit: Some(limit),
             before,
         })

@@ -1,6 +1,6 @@
 //! /keys: create an API key (shown once, with a ready curl line), list and revoke keys.
 
-use shared::dto::{ApiKey, CreatedKey, ErrorCode};
+use shared::dto::{ApiKey, CreatedKey, ErrorCode, PageQuery};
 use yew::prelude::*;
 
 use crate::{
@@ -8,17 +8,31 @@ use crate::{
     api::ApiError,
     components::ui::{
         Alert, AlertKind, Button, ButtonKind, Card, CopyButton, Field, FieldKind, Loading,
-        PageHeader,
+        PageHeader, ShowMore,
     },
     format, forms,
     forms::FormErrors,
-    hooks::{Load, use_focus_first_invalid, use_input, use_load, use_submit, use_title},
+    hooks::{Load, use_focus_first_invalid, use_input, use_pages, use_submit, use_title},
 };
+
+/// Keys per page.
+const PAGE: i64 = 20;
 
 #[function_component(Keys)]
 pub fn keys() -> Html {
     use_title("API keys");
-    let (keys, reload) = use_load((), |_| api::keys());
+    // Changes when a key is created or revoked, to list again from the newest.
+    let version = use_state(|| 0u32);
+    let pages = use_pages(*version, PAGE, PAGE, |limit, before| {
+        api::keys(PageQuery {
+            limit: Some(limit),
+            before,
+        })
+    });
+    let reload = {
+        let version = version.clone();
+        Callback::from(move |()| version.set(version.wrapping_add(1)))
+    };
     let created = use_state(|| None::<CreatedKey>);
     let on_created = {
         let (created, reload) = (created.clone(), reload.clone());
@@ -27,13 +41,20 @@ pub fn keys() -> Html {
             reload.emit(());
         })
     };
-    let list = match keys.as_ref() {
+    let list = match pages.state() {
         Load::Loading => html! { <Loading label="Loading keys…" /> },
         Load::Failed(e) => html! { <Alert kind={AlertKind::Error}>{ e.to_string() }</Alert> },
-        Load::Ready(list) if list.is_empty() => html! {
+        Load::Ready(rows) if rows.items.is_empty() => html! {
             <p class="text-sm text-slate-500">{ "No keys yet. Create one above to call the API from a script." }</p>
         },
-        Load::Ready(list) => html! { <KeyList keys={list.clone()} on_revoked={reload.clone()} /> },
+        Load::Ready(rows) => html! {
+            <>
+                <KeyList keys={rows.items.clone()} on_revoked={reload} />
+                if !rows.complete {
+                    <ShowMore onclick={pages.show_more()} busy={rows.loading_more()} error={rows.more_error.clone()} />
+                }
+            </>
+        },
     };
     html! {
         <div class="space-y-6">

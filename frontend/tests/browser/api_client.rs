@@ -3,7 +3,7 @@
 //! would revoke the session); a failed refresh signs out.
 
 use frontend::{api, store, store::Session};
-use shared::dto::ErrorCode;
+use shared::dto::{ErrorCode, PageQuery};
 use wasm_bindgen_test::wasm_bindgen_test;
 
 use super::support::{fake_fetch, fetch_calls, token};
@@ -48,7 +48,7 @@ async fn concurrent_expired_calls_share_one_refresh() {
     server_accepting_fresh_tokens();
     store::signed_in(token("stale", 3));
 
-    let (a, b) = futures::join!(api::balance(), api::keys());
+    let (a, b) = futures::join!(api::balance(), api::keys(PageQuery::default()));
 
     assert!(a.is_ok() && b.is_ok());
     let refreshes = fetch_calls()

@@ -1,16 +1,18 @@
-//! Long lists: the ledger and the admin's user list ask for each next page with the API's keyset
-//! cursor (`before`, from the shared query types), append it, and offer "Show more" until a page
-//! comes back short.
+//! Long lists: the ledger, the API keys and the admin's user list ask for each next page with the
+//! API's keyset cursor (`before`, from the shared query type), append it, and offer "Show more"
+//! until a page comes back short.
 
 use chrono::{TimeZone, Utc};
 use frontend::{
     components::ledger::{Ledger, LedgerProps},
-    pages::Admin,
+    pages::{Admin, Keys},
     store,
 };
 use serde::Serialize;
-use shared::dto::{LedgerEntry, LedgerKind, User};
+use shared::dto::{ApiKey, LedgerEntry, LedgerKind, User};
 use wasm_bindgen_test::wasm_bindgen_test;
+use web_sys::Element;
+use yew::BaseComponent;
 
 use super::support::{button, fake_fetch, fetch_calls, find, render, settle, text, token, user};
 
@@ -93,27 +95,74 @@ async fn the_admin_user_list_shows_more_with_the_cursor_too() {
             ..user(0)
         })
         .collect();
-    serve_pages(&users);
-    store::signed_in(token("t", 0));
-    let root = render::<Admin>(()).await;
-    let rows = || {
-        root.query_selector_all("[data-testid=admin-user-row]")
-            .unwrap()
-            .length()
-    };
 
-    assert_eq!(rows(), 50);
-    button(&root, "Show more").click();
-    settle().await;
-
-    assert_eq!(rows(), 60);
-    assert!(text(&root).contains("user1@example.com"));
-    assert!(!text(&root).contains("Show more"));
-    assert_eq!(
-        fetch_calls(),
+    let root = show_more_once::<Admin, _>(
+        &users,
+        "[data-testid=admin-user-row]",
+        50,
         [
             "GET /api/admin/users?limit=50 Bearer t",
             "GET /api/admin/users?limit=50&before=11 Bearer t",
-        ]
+        ],
+    )
+    .await;
+
+    assert!(text(&root).contains("user1@example.com"));
+}
+
+#[wasm_bindgen_test]
+async fn the_key_list_shows_more_with_the_cursor_too() {
+    let keys: Vec<ApiKey> = (1..=25)
+        .rev()
+        .map(|id| ApiKey {
+            id,
+            name: format!("key {id}"),
+            prefix: "sk_abcdefghi".to_owned(),
+            created_at: Utc.with_ymd_and_hms(2026, 11, 23, 10, 0, 0).unwrap(),
+            last_used_at: None,
+        })
+        .collect();
+
+    let root = show_more_once::<Keys, _>(
+        &keys,
+        "[data-testid=key-row]",
+        20,
+        [
+            "GET /api/keys?limit=20 Bearer t",
+            "GET /api/keys?limit=20&before=6 Bearer t",
+        ],
+    )
+    .await;
+
+    assert!(text(&root).contains("key 1"));
+}
+
+/// Renders the page `P` over `rows` (newest first) and checks that it shows `first` of them as
+/// `row_selector`, then every one after one "Show more", which then goes away, having asked for
+/// the two pages `calls`.
+async fn show_more_once<P, T>(
+    rows: &[T],
+    row_selector: &str,
+    first: u32,
+    calls: [&str; 2],
+) -> Element
+where
+    P: BaseComponent<Properties = ()>,
+    T: Serialize,
+{
+    serve_pages(rows);
+    store::signed_in(token("t", 0));
+    let root = render::<P>(()).await;
+    let shown = || root.query_selector_all(row_selector).unwrap().length();
+    assert_eq!(shown(), first);
+    button(&root, "Show more").click();
+    settle().await;
+
+    assert_eq!(shown() as usize, rows.len());
+    assert!(
+        !text(&root).contains("Show more"),
+        "a short page ends the list"
     );
+    assert_eq!(fetch_calls(), calls);
+    root
 }

@@ -1,4 +1,4 @@
-//! Bodies and queries of the admin routes (`/api/admin/...`).
+//! Bodies of the admin routes (`/api/admin/...`).
 
 use serde::{Deserialize, Serialize};
 
@@ -19,13 +19,4 @@ pub struct GrantCreditsRequest {
 pub struct UpdateUserRequest {
     pub is_active: Option<bool>,
     pub role: Option<Role>,
-}
-
-#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
-#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct UserListQuery {
-    pub limit: Option<i64>,
-    pub before: Option<i64>,
 }

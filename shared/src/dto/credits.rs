@@ -55,10 +55,11 @@ impl LedgerKind {
         }
     }
 
-    /// Whether a movement of `delta` counts as spending in the usage chart: spends, credits
-    /// taken back, and refunds (which lower what was spent rather than count as bought).
-    pub fn is_spending(&self, delta: i64) -> bool {
-        matches!(self, Self::Spend { .. } | Self::Refund { .. }) || delta < 0
+    /// Whether `delta` credits moved by movements of the kind stored as `name` count as spending
+    /// in the usage chart: spends, credits taken back, and refunds (which lower what was spent
+    /// rather than count as bought). By name, as the database sums them per day and kind.
+    pub fn is_spending(name: &str, delta: i64) -> bool {
+        matches!(name, "spend" | "refund") || delta < 0
     }
 
     /// The first release's one-line `reason`.
@@ -70,16 +71,6 @@ impl LedgerKind {
             Self::Refund { route, .. } => format!("refund: {route}"),
         }
     }
-}
-
-/// Query of `GET /api/credits/ledger`: newest first, `before` is the `id` of the last entry seen.
-#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
-#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct LedgerQuery {
-    pub limit: Option<i64>,
-    pub before: Option<i64>,
 }
 
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]

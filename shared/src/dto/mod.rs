@@ -7,6 +7,7 @@ pub mod demo;
 pub mod error;
 pub mod keys;
 pub mod me;
+pub mod paging;
 
 pub use admin::*;
 pub use auth::*;
@@ -15,3 +16,4 @@ pub use demo::*;
 pub use error::*;
 pub use keys::*;
 pub use me::*;
+pub use paging::*;

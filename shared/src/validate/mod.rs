@@ -20,6 +20,15 @@ pub use keys::{KEY_NAME_MAX_LEN, KeyName};
 pub use paging::{PAGE_DEFAULT_LIMIT, PAGE_MAX_LIMIT, PageLimit};
 pub use prompt::{PROMPT_MAX_LEN, Prompt};
 
+/// A request body whose rules are checked in one step, into the form the handler works with
+/// (a paid route's `Paid<T, N>` checks it before spending anything).
+pub trait Validate {
+    /// The body once its rules passed.
+    type Valid;
+
+    fn validate(&self) -> Result<Self::Valid, ValidationError>;
+}
+
 /// Why a value was refused; `field` names the offending input for the client to highlight.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ValidationError {

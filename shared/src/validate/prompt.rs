@@ -1,6 +1,7 @@
 //! The demo paid route's input.
 
-use super::{ValidationError, bounded_text};
+use super::{Validate, ValidationError, bounded_text};
+use crate::dto::GenerateTextRequest;
 
 pub const PROMPT_MAX_LEN: usize = 4000;
 
@@ -15,6 +16,14 @@ impl Prompt {
 
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+}
+
+impl Validate for GenerateTextRequest {
+    type Valid = Prompt;
+
+    fn validate(&self) -> Result<Prompt, ValidationError> {
+        Prompt::parse(&self.prompt)
     }
 }
 

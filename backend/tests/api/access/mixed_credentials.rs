@@ -4,7 +4,10 @@ use reqwest::StatusCode;
 
 use crate::helpers::*;
 
-both_backends!(an_invalid_credential_beside_a_valid_one_is_401);
+both_backends!(
+    an_invalid_credential_beside_a_valid_one_is_401,
+    a_key_beside_a_token_acts_as_the_key,
+);
 
 async fn an_invalid_credential_beside_a_valid_one_is_401(backend: Backend) {
     let app = TestApp::spawn(backend).await;
@@ -28,4 +31,18 @@ async fn an_invalid_credential_beside_a_valid_one_is_401(backend: Backend) {
         )
         .await;
     }
+}
+
+/// With a key and a token, the request has the key's rights, never the session's: a signed-out
+/// session's token beside a live key must not manage keys.
+async fn a_key_beside_a_token_acts_as_the_key(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let user = app.new_user().await;
+    let key = app.create_key(user.bearer(), "good").await;
+    expect_no_content(app.try_logout().await).await;
+
+    let both = Auth::BearerAndKey(&user.token, &key.key);
+    app.me(both).await;
+    let response = app.try_create_key(both, "more").await;
+    expect_error(response, StatusCode::FORBIDDEN, "forbidden").await;
 }

@@ -2,6 +2,7 @@
 //! assert success and return the parsed body (for setting a test up).
 
 use reqwest::{Response, StatusCode, header};
+use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 use shared::dto::{
     ApiKey, Balance, ChangePasswordRequest, CreateKeyRequest, CreatedKey, Credentials,
@@ -170,12 +171,42 @@ impl TestApp {
         expect_json(self.try_create_key(auth, name).await, StatusCode::CREATED).await
     }
 
+    /// One page of the live keys; `query` is e.g. `"limit=2&before=7"`.
+    pub async fn try_keys_page(&self, auth: Auth<'_>, query: &str) -> Response {
+        self.get(&format!("/api/keys?{query}"), auth).await
+    }
+
+    /// Every live key, newest first, following the `before` cursor page by page.
     pub async fn keys(&self, auth: Auth<'_>) -> Vec<ApiKey> {
-        expect_json(self.get("/api/keys", auth).await, StatusCode::OK).await
+        self.every_page("/api/keys", auth, |key: &ApiKey| key.id)
+            .await
     }
 
     pub async fn try_delete_key(&self, auth: Auth<'_>, id: i64) -> Response {
         self.delete(&format!("/api/keys/{id}"), auth).await
+    }
+
+    /// Every row of the list at `path`, newest first: pages of 200 (the most one page holds),
+    /// each asked for `before` the `id` of the last row so far, until one comes back empty.
+    async fn every_page<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        auth: Auth<'_>,
+        id: impl Fn(&T) -> i64,
+    ) -> Vec<T> {
+        let mut all: Vec<T> = Vec::new();
+        loop {
+            let query = match all.last() {
+                Some(last) => format!("limit=200&before={}", id(last)),
+                None => "limit=200".to_owned(),
+            };
+            let response = self.get(&format!("{path}?{query}"), auth).await;
+            let page: Vec<T> = expect_json(response, StatusCode::OK).await;
+            if page.is_empty() {
+                return all;
+            }
+            all.extend(page);
+        }
     }
 
     // --- credits --------------------------------------------------------------------------
@@ -208,19 +239,8 @@ impl TestApp {
 
     /// The whole ledger, newest first, following the `before` cursor page by page.
     pub async fn ledger(&self, auth: Auth<'_>) -> Vec<LedgerEntry> {
-        let mut all: Vec<LedgerEntry> = Vec::new();
-        loop {
-            let query = match all.last() {
-                Some(last) => format!("limit=200&before={}", last.id),
-                None => "limit=200".to_owned(),
-            };
-            let page: Vec<LedgerEntry> =
-                expect_json(self.try_ledger_page(auth, &query).await, StatusCode::OK).await;
-            if page.is_empty() {
-                return all;
-            }
-            all.extend(page);
-        }
+        self.every_page("/api/credits/ledger", auth, |entry: &LedgerEntry| entry.id)
+            .await
     }
 
     /// `query` is e.g. `"days=7"`, or empty for the default.

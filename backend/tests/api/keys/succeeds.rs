@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use reqwest::StatusCode;
-use shared::dto::CreatedKey;
+use shared::dto::{ApiKey, CreatedKey};
 
 use crate::helpers::*;
 
@@ -13,6 +13,7 @@ both_backends!(
     a_key_authenticates_and_records_its_first_use,
     a_revoked_key_fails_at_once_and_leaves_the_list,
     users_see_only_their_own_keys,
+    paging_with_the_cursor_reaches_every_live_key_once,
 );
 
 async fn a_new_key_is_shown_once_and_listed_without_the_secret(backend: Backend) {
@@ -120,4 +121,37 @@ async fn users_see_only_their_own_keys(backend: Backend) {
 
     assert_eq!(alice_ids, vec![alices.id]);
     assert_eq!(bob_ids, vec![bobs.id]);
+}
+
+async fn paging_with_the_cursor_reaches_every_live_key_once(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let user = app.new_user().await;
+    let mut created = Vec::new();
+    for n in 0..6 {
+        created.push(app.create_key(user.bearer(), &format!("key {n}")).await.id);
+    }
+    let revoked = created.remove(2);
+    expect_no_content(app.try_delete_key(user.bearer(), revoked).await).await;
+
+    // Pages of 2, each asked for `before` the last id seen, until one comes back short.
+    let mut pages: Vec<Vec<i64>> = Vec::new();
+    loop {
+        let query = match pages.last().and_then(|page| page.last()) {
+            Some(last) => format!("limit=2&before={last}"),
+            None => "limit=2".to_owned(),
+        };
+        let response = app.try_keys_page(user.bearer(), &query).await;
+        let page: Vec<ApiKey> = expect_json(response, StatusCode::OK).await;
+        assert!(page.len() <= 2, "more than the limit: {page:?}");
+        let short = page.len() < 2;
+        pages.push(page.iter().map(|key| key.id).collect());
+        if short {
+            break;
+        }
+    }
+
+    let newest_first: Vec<i64> = created.iter().rev().copied().collect();
+    assert_eq!(pages.concat(), newest_first, "pages: {pages:?}");
+    assert_eq!(pages.len(), 3, "2 + 2 + 1: {pages:?}");
+    assert_eq!(app.keys(user.bearer()).await.len(), 5);
 }

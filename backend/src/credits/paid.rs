@@ -1,0 +1,76 @@
+//! `Paid<T, N>`: the extractor of a paid route. It authenticates the caller, reads the JSON body
+//! `T` and checks its rules, and only then spends N credits: input the route refuses costs
+//! nothing and writes nothing.
+
+use std::collections::BTreeMap;
+
+use actix_web::{FromRequest, HttpRequest, dev::Payload};
+use futures_util::future::LocalBoxFuture;
+use serde::de::DeserializeOwned;
+use shared::validate::Validate;
+use utoipa::openapi::{RefOr, Response};
+
+use super::charge;
+use crate::{
+    auth::Caller,
+    error::ApiError,
+    http::{
+        json::Json,
+        openapi::{Credentials, guard_responses, price_response},
+    },
+};
+
+/// A paid call, charged: its checked input, who made it, and the balance left.
+///
+/// The body is checked inside this one extractor because Actix runs a handler's extractors
+/// together: beside a separate `Json<T>`, the debit could commit before the body is refused.
+pub struct Paid<T: Validate, const N: i64> {
+    /// The body once its rules passed.
+    pub input: T::Valid,
+    pub caller: Caller,
+    /// The balance left after this charge, for the response.
+    pub remaining: i64,
+}
+
+impl<T: Validate, const N: i64> Paid<T, N> {
+    const PRICE: i64 = {
+        assert!(N > 0, "a paid route must cost at least one credit");
+        N
+    };
+}
+
+impl<T, const N: i64> FromRequest for Paid<T, N>
+where
+    T: Validate + DeserializeOwned + 'static,
+    T::Valid: 'static,
+{
+    type Error = actix_web::Error;
+    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        let body = Json::<T>::from_request(&req, payload);
+        Box::pin(async move {
+            let caller = Caller::authenticate(&req).await?;
+            let input = body.await?.validate().map_err(ApiError::from)?;
+            let remaining = charge::spend(&req, caller.user.id, Self::PRICE).await?;
+            Ok(Self {
+                input,
+                caller,
+                remaining,
+            })
+        })
+    }
+}
+
+/// 401, 402 (with the price) and 403, for the OpenAPI document (`http::openapi`); the 400 comes
+/// with the route's `request_body`.
+impl<T: Validate, const N: i64> utoipa::IntoResponses for Paid<T, N> {
+    fn responses() -> BTreeMap<String, RefOr<Response>> {
+        guard_responses(
+            Credentials::BearerOrKey,
+            "account_disabled",
+            [("402", price_response(Self::PRICE))],
+        )
+    }
+}

@@ -1,0 +1,100 @@
+//! The refund of a paid call whose handler fails after the charge. No route of the API does (the
+//! demo's input is checked before the charge), so a route made here does, on SQLite and, with
+//! `TEST_DATABASE_URL`, PostgreSQL.
+
+use actix_web::{App, HttpResponse, http::StatusCode, middleware::from_fn, post, test, web};
+use shared::{
+    dto::{GenerateTextRequest, LedgerKind, Role},
+    validate::{GrantAmount, GrantNote},
+};
+use test_support::{Backend, ScratchDatabase, ServerSettings};
+
+use super::{Paid, refund_failed_charges};
+use crate::{
+    auth::API_KEY_HEADER,
+    config::Config,
+    db::{AnyConnection, Db, DbError},
+    error::ApiError,
+    models::{ApiKeyRow, LedgerRow, UserRow, api_key::CreateKey, user::CreateUser},
+    state::AppState,
+};
+
+const PRICE: i64 = 2;
+const BALANCE: i64 = 5;
+
+#[post("/work")]
+async fn failing_work(_: Paid<GenerateTextRequest, PRICE>) -> Result<HttpResponse, ApiError> {
+    Err(ApiError::internal("the work failed"))
+}
+
+#[actix_web::test]
+async fn a_handler_that_fails_after_the_charge_gives_the_credits_back() {
+    for backend in [Backend::Sqlite, Backend::Postgres] {
+        if let Some(database) = ScratchDatabase::create(backend) {
+            refund_on(&database).await;
+        }
+    }
+}
+
+async fn refund_on(database: &ScratchDatabase) {
+    let settings = ServerSettings::test(database.url());
+    let config = Config::from_lookup(|name| settings.lookup(name)).expect("the test settings");
+    let db = Db::connect(&config).expect("the database");
+    db.migrate().expect("the migrations");
+    let (user_id, key) = db.write_blocking(customer).expect("a customer");
+    let state = web::Data::new(AppState::new(config, db.clone()).expect("the state"));
+    let app = test::init_service(
+        App::new()
+            .app_data(state)
+            .wrap(from_fn(refund_failed_charges))
+            .service(failing_work),
+    )
+    .await;
+
+    let request = test::TestRequest::post()
+        .uri("/work")
+        .insert_header((API_KEY_HEADER, key))
+        .set_json(serde_json::json!({ "prompt": "hello" }))
+        .to_request();
+    let response = test::call_service(&app, request).await;
+
+    assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    let newest_first = db
+        .read_blocking(|conn| LedgerRow::page(conn, user_id, 10, None))
+        .expect("the ledger");
+    let moves: Vec<(i64, LedgerKind, i64)> = newest_first
+        .iter()
+        .map(|e| (e.delta, e.kind.clone(), e.balance_after))
+        .collect();
+    let route = "POST /work".to_owned();
+    assert_eq!(
+        moves[..2],
+        [
+            (
+                PRICE,
+                LedgerKind::Refund {
+                    refunded_entry_id: newest_first[1].id,
+                    route: route.clone()
+                },
+                BALANCE
+            ),
+            (-PRICE, LedgerKind::Spend { route }, BALANCE - PRICE),
+        ],
+        "{newest_first:#?}"
+    );
+}
+
+/// A user holding `BALANCE` credits, and an API key of theirs.
+fn customer(conn: &mut AnyConnection) -> Result<(i64, String), DbError> {
+    let CreateUser::Created(user) = UserRow::create(conn, "ada@example.com", "-", Role::User)?
+    else {
+        unreachable!("a fresh database has no account");
+    };
+    let amount = GrantAmount::parse(BALANCE).expect("a valid amount");
+    let note = GrantNote::parse("test").expect("a valid note");
+    LedgerRow::grant(conn, user.id, amount, note)?;
+    let CreateKey::Created(key) = ApiKeyRow::create(conn, user.id, "test", 1)? else {
+        unreachable!("a new user has no key");
+    };
+    Ok((user.id, key.key))
+}
