@@ -222,8 +222,14 @@ impl ResponseError for ApiError {
             },
         };
         let mut res = HttpResponse::build(self.status_code());
-        if matches!(self, Self::Unauthorized | Self::InvalidCredentials) {
-            res.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
+        match self {
+            Self::Unauthorized | Self::InvalidCredentials => {
+                res.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
+            }
+            Self::RateLimited { retry_after } => {
+                res.insert_header((header::RETRY_AFTER, *retry_after));
+            }
+            _ => {}
         }
         res.json(body)
     }

@@ -1,6 +1,8 @@
 //! What every handler shares: configuration, the database, the token keys, the rate limiters
 //! and the payment provider.
 
+use std::sync::Arc;
+
 use actix_web::{HttpRequest, web};
 
 use crate::{
@@ -21,7 +23,8 @@ pub struct AppState {
     /// Live API keys and their owners by key hash, read in batches: every `X-API-Key` request.
     pub keys: BatchReader<KeyOwner>,
     pub jwt: JwtKeys,
-    pub rate_limits: RateLimits,
+    /// Shared with the housekeeping task that evicts idle buckets.
+    pub rate_limits: Arc<RateLimits>,
     pub payments: Provider,
 }
 
@@ -30,7 +33,7 @@ pub type State = web::Data<AppState>;
 impl AppState {
     pub fn new(config: Config, db: Db) -> std::io::Result<Self> {
         let jwt = JwtKeys::new(&config.jwt_secret, config.access_token_ttl);
-        let rate_limits = RateLimits::new(&config);
+        let rate_limits = Arc::new(RateLimits::new(&config));
         let payments = Provider::for_config(&config);
         let users = BatchReader::spawn("user-reader", db.clone())?;
         let keys = BatchReader::spawn("key-reader", db.clone())?;

@@ -4,6 +4,7 @@ mod caller;
 pub mod cookie;
 pub mod jwt;
 pub mod password;
+pub(crate) mod presented;
 pub mod secret;
 
-pub use caller::{API_KEY_HEADER, Admin, BrowserSession, Caller, Credential};
+pub use caller::{Admin, BrowserSession, Caller, Credential};
