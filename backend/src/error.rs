@@ -54,6 +54,8 @@ pub enum ApiError {
     PaymentsUnavailable,
     #[error("the service is not ready: the database is unavailable")]
     NotReady,
+    #[error("the server is busy checking passwords: retry in {retry_after} s")]
+    Busy { retry_after: u64 },
     #[error("internal error")]
     Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
 }
@@ -87,6 +89,7 @@ impl ApiError {
             Self::RateLimited { .. } => ErrorCode::RateLimited,
             Self::PaymentsUnavailable => ErrorCode::PaymentsUnavailable,
             Self::NotReady => ErrorCode::NotReady,
+            Self::Busy { .. } => ErrorCode::Busy,
             Self::Internal(_) => ErrorCode::Internal,
         }
     }
@@ -200,7 +203,9 @@ impl ResponseError for ApiError {
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
-            Self::PaymentsUnavailable | Self::NotReady => StatusCode::SERVICE_UNAVAILABLE,
+            Self::PaymentsUnavailable | Self::NotReady | Self::Busy { .. } => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -226,7 +231,7 @@ impl ResponseError for ApiError {
             Self::Unauthorized | Self::InvalidCredentials => {
                 res.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
             }
-            Self::RateLimited { retry_after } => {
+            Self::RateLimited { retry_after } | Self::Busy { retry_after } => {
                 res.insert_header((header::RETRY_AFTER, *retry_after));
             }
             _ => {}

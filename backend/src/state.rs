@@ -1,12 +1,12 @@
-//! What every handler shares: configuration, the database, the token keys, the rate limiters
-//! and the payment provider.
+//! What every handler shares: configuration, the database, the token keys, password hashing,
+//! the rate limiters and the payment provider.
 
 use std::sync::Arc;
 
 use actix_web::{HttpRequest, web};
 
 use crate::{
-    auth::jwt::JwtKeys,
+    auth::{jwt::JwtKeys, password::Passwords},
     config::Config,
     db::{BatchReader, Db},
     error::ApiError,
@@ -23,6 +23,7 @@ pub struct AppState {
     /// Live API keys and their owners by key hash, read in batches: every `X-API-Key` request.
     pub keys: BatchReader<KeyOwner>,
     pub jwt: JwtKeys,
+    pub passwords: Passwords,
     /// Shared with the housekeeping task that evicts idle buckets.
     pub rate_limits: Arc<RateLimits>,
     pub payments: Provider,
@@ -33,6 +34,7 @@ pub type State = web::Data<AppState>;
 impl AppState {
     pub fn new(config: Config, db: Db) -> std::io::Result<Self> {
         let jwt = JwtKeys::new(&config.jwt_secret, config.access_token_ttl);
+        let passwords = Passwords::new(config.bcrypt_cost, config.bcrypt_queue);
         let rate_limits = Arc::new(RateLimits::new(&config));
         let payments = Provider::for_config(&config);
         let users = BatchReader::spawn("user-reader", db.clone())?;
@@ -43,6 +45,7 @@ impl AppState {
             users,
             keys,
             jwt,
+            passwords,
             rate_limits,
             payments,
         })

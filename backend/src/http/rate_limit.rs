@@ -1,6 +1,8 @@
 //! Rate limits with `governor` (GCRA, in memory, per replica). Over a limit: 429 `rate_limited`
 //! with `Retry-After`.
-//! - `RATE_LIMIT_AUTH_PER_MINUTE`: per client on `/api/auth/*`.
+//! - `RATE_LIMIT_AUTH_PER_MINUTE`: per client on `/api/auth/*`; and every password check
+//!   (`auth::check_password`, wherever its route) counts per client and per account, at twice
+//!   the quota per account, so that one client's guesses leave its owner room to sign in.
 //! - `RATE_LIMIT_API_PER_MINUTE`: the rest of `/api`, per user once their token or key is
 //!   verified, else per client. A made-up key or token never gets a bucket of its own.
 //!
@@ -13,7 +15,7 @@
 use std::{hash::Hash, num::NonZeroU32};
 
 use actix_web::{
-    Error, HttpRequest, ResponseError,
+    Error, HttpMessage, HttpRequest, ResponseError,
     body::{EitherBody, MessageBody},
     dev::{ServiceRequest, ServiceResponse},
     middleware::Next,
@@ -45,27 +47,45 @@ pub struct RateLimits {
     trust_proxy: bool,
     /// The auth quota per client.
     clients: Option<Limiter<ClientNet>>,
+    /// The auth quota per account (normalised email), doubled.
+    accounts: Option<Limiter<String>>,
     api: Option<Limiter<Spender>>,
 }
+
+/// Marks a request the middleware counted under the auth quota per client already.
+struct CountedPerClient;
 
 impl RateLimits {
     pub fn new(config: &crate::Config) -> Self {
         let on = config.rate_limit_enabled;
+        let auth = config.rate_limit_auth_per_minute;
         Self {
             trust_proxy: config.trust_proxy,
-            clients: limiter(on, config.rate_limit_auth_per_minute),
+            clients: limiter(on, auth),
+            accounts: limiter(on, auth.saturating_mul(2)),
             api: limiter(on, config.rate_limit_api_per_minute),
         }
+    }
+
+    /// Counts a password check on the account `email`: per client, unless the request was
+    /// counted so already (a sign-in), and per account.
+    pub fn count_password_check(&self, req: &HttpRequest, email: &str) -> Result<(), ApiError> {
+        if !req.extensions().contains::<CountedPerClient>() {
+            check(&self.clients, || ClientNet::of(req, self.trust_proxy))?;
+        }
+        check(&self.accounts, || email.to_owned())
     }
 
     /// Drops the buckets that are full again: a fresh bucket would answer the same.
     pub fn evict_idle(&self) {
         evict_idle(&self.clients);
+        evict_idle(&self.accounts);
         evict_idle(&self.api);
     }
 
     async fn admit(&self, req: &HttpRequest, state: &AppState) -> Result<(), ApiError> {
         if req.path().starts_with("/api/auth/") {
+            req.extensions_mut().insert(CountedPerClient);
             return check(&self.clients, || ClientNet::of(req, self.trust_proxy));
         }
         if self.api.is_none() {
