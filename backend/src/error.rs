@@ -60,6 +60,8 @@ pub enum ApiError {
     PaymentsUnavailable,
     #[error("the service is not ready: the database is unavailable")]
     NotReady,
+    #[error("the server is busy checking passwords: retry in {retry_after} s")]
+    Busy { retry_after: u64 },
     #[error("internal error")]
     Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
 }
@@ -95,6 +97,7 @@ impl ApiError {
             Self::RateLimited { .. } => ErrorCode::RateLimited,
             Self::PaymentsUnavailable => ErrorCode::PaymentsUnavailable,
             Self::NotReady => ErrorCode::NotReady,
+            Self::Busy { .. } => ErrorCode::Busy,
             Self::Internal(_) => ErrorCode::Internal,
         }
     }
@@ -210,7 +213,9 @@ impl ResponseError for ApiError {
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
-            Self::PaymentsUnavailable | Self::NotReady => StatusCode::SERVICE_UNAVAILABLE,
+            Self::PaymentsUnavailable | Self::NotReady | Self::Busy { .. } => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -232,8 +237,14 @@ impl ResponseError for ApiError {
             },
         };
         let mut res = HttpResponse::build(self.status_code());
-        if matches!(self, Self::Unauthorized | Self::InvalidCredentials) {
-            res.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
+        match self {
+            Self::Unauthorized | Self::InvalidCredentials => {
+                res.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
+            }
+            Self::RateLimited { retry_after } | Self::Busy { retry_after } => {
+                res.insert_header((header::RETRY_AFTER, *retry_after));
+            }
+            _ => {}
         }
         res.json(body)
     }

@@ -76,6 +76,7 @@ impl Application {
             .port();
         tokio::spawn(housekeeping::purge_sessions(db.clone()));
         let state = web::Data::new(AppState::new(config, db).map_err(StartupError::Thread)?);
+        tokio::spawn(housekeeping::evict_idle_buckets(state.rate_limits.clone()));
         let api = routes::docs::document();
         let api_document = web::Data::from(routes::docs::ApiDocument::new(&api));
         let route_table = web::Data::from(routes::RouteTable::new(&api));

@@ -1,10 +1,12 @@
-//! What every handler shares: configuration, the database, the token keys, the rate limiters
-//! and the payment provider.
+//! What every handler shares: configuration, the database, the token keys, password hashing,
+//! the rate limiters and the payment provider.
+
+use std::sync::Arc;
 
 use actix_web::{HttpRequest, web};
 
 use crate::{
-    auth::jwt::JwtKeys,
+    auth::{jwt::JwtKeys, password::Passwords},
     config::Config,
     db::{BatchReader, Db},
     error::ApiError,
@@ -21,7 +23,9 @@ pub struct AppState {
     /// Live API keys and their owners by key hash, read in batches: every `X-API-Key` request.
     pub keys: BatchReader<KeyOwner>,
     pub jwt: JwtKeys,
-    pub rate_limits: RateLimits,
+    pub passwords: Passwords,
+    /// Shared with the housekeeping task that evicts idle buckets.
+    pub rate_limits: Arc<RateLimits>,
     /// `/readyz`'s last database probe.
     pub readiness: Readiness,
     pub payments: Provider,
@@ -32,7 +36,8 @@ pub type State = web::Data<AppState>;
 impl AppState {
     pub fn new(config: Config, db: Db) -> std::io::Result<Self> {
         let jwt = JwtKeys::new(&config.jwt_secret, config.access_token_ttl);
-        let rate_limits = RateLimits::new(&config);
+        let passwords = Passwords::new(config.bcrypt_cost, config.bcrypt_queue);
+        let rate_limits = Arc::new(RateLimits::new(&config));
         let payments = Provider::for_config(&config);
         let sessions = BatchReader::spawn("session-reader", db.clone())?;
         let keys = BatchReader::spawn("key-reader", db.clone())?;
@@ -42,6 +47,7 @@ impl AppState {
             sessions,
             keys,
             jwt,
+            passwords,
             rate_limits,
             readiness: Readiness::default(),
             payments,

@@ -7,10 +7,11 @@
 
 use std::collections::BTreeMap;
 
-use actix_web::{FromRequest, HttpMessage, HttpRequest, dev::Payload, http::header};
+use actix_web::{FromRequest, HttpMessage, HttpRequest, dev::Payload};
 use futures_util::future::LocalBoxFuture;
 use utoipa::openapi::{RefOr, Response};
 
+use super::presented::{Presented, read_key};
 use crate::{
     error::ApiError,
     http::{
@@ -20,8 +21,6 @@ use crate::{
     models::{ApiKeyRow, KeyOwner, SessionOwner, UserRow, now},
     state::AppState,
 };
-
-pub const API_KEY_HEADER: &str = "X-API-Key";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Credential {
@@ -42,44 +41,6 @@ pub struct Caller {
     pub credential: Credential,
 }
 
-/// The credentials a request presents. Anything malformed is refused, even beside a valid one.
-struct Presented {
-    bearer: Option<String>,
-    api_key: Option<String>,
-}
-
-impl Presented {
-    fn from_request(req: &HttpRequest) -> Result<Self, ApiError> {
-        let header_str = |name| {
-            req.headers()
-                .get(name)
-                .map(|v| {
-                    v.to_str()
-                        .map(str::trim)
-                        .map(str::to_owned)
-                        .map_err(|_| ApiError::Unauthorized)
-                })
-                .transpose()
-        };
-        let bearer = match header_str(header::AUTHORIZATION.as_str())? {
-            None => None,
-            Some(value) => match value.split_once(' ') {
-                Some((scheme, token))
-                    if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() =>
-                {
-                    Some(token.trim().to_owned())
-                }
-                _ => return Err(ApiError::Unauthorized),
-            },
-        };
-        let api_key = header_str(API_KEY_HEADER)?;
-        if bearer.is_none() && api_key.is_none() {
-            return Err(ApiError::Unauthorized);
-        }
-        Ok(Self { bearer, api_key })
-    }
-}
-
 impl Caller {
     pub async fn authenticate(req: &HttpRequest) -> Result<Self, ApiError> {
         let state = AppState::from_request(req)?;
@@ -87,7 +48,6 @@ impl Caller {
         // The token is checked without the database; a bad one never costs a query.
         let claims = presented
             .bearer
-            .as_deref()
             .map(|t| state.jwt.verify_once(req, t))
             .transpose()?;
         let token_user_id = claims.as_ref().map(|c| c.user_id()).transpose()?;
@@ -107,9 +67,9 @@ impl Caller {
                 (owner, None, signed_in)
             }
             (_, Some(api_key)) => {
-                let hash = KeyOwner::lookup_hash(&api_key).ok_or(ApiError::Unauthorized)?;
-                let KeyOwner { key, owner } =
-                    state.keys.get(hash).await?.ok_or(ApiError::Unauthorized)?;
+                let KeyOwner { key, owner } = read_key(&state, req, api_key)
+                    .await?
+                    .ok_or(ApiError::Unauthorized)?;
                 if token_user_id.is_some_and(|id| id != owner.id) {
                     // A token and a key of two different users: refuse rather than pick one.
                     return Err(ApiError::Unauthorized);

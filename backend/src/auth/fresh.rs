@@ -4,7 +4,9 @@
 
 use std::time::Duration;
 
-use super::{BrowserSession, password};
+use actix_web::HttpRequest;
+
+use super::{BrowserSession, confirm_password};
 use crate::{error::ApiError, state::AppState};
 
 /// How recent a sign-in lets an access-widening action through without the password.
@@ -12,11 +14,12 @@ pub const REAUTH_WINDOW: Duration = Duration::from_secs(10 * 60);
 
 impl BrowserSession {
     /// `Ok` when this session signed in within `REAUTH_WINDOW` or `password` is the account's;
-    /// 403 `reauthentication_required` without a password, 401 `invalid_credentials` with a
-    /// wrong one.
+    /// 403 `reauthentication_required` without a password, else what `confirm_password`
+    /// answers (401 `invalid_credentials`, 429, 503 `busy`).
     pub async fn confirm_identity(
         &self,
         state: &AppState,
+        req: &HttpRequest,
         password: Option<String>,
     ) -> Result<(), ApiError> {
         let signed_in_ago = chrono::Utc::now()
@@ -28,11 +31,6 @@ impl BrowserSession {
         let password = password.ok_or(ApiError::ReauthenticationRequired {
             minutes: REAUTH_WINDOW.as_secs() / 60,
         })?;
-        let stored = self.caller.user.password_hash.clone();
-        if password::verify(password, Some(stored), state.config.bcrypt_cost).await? {
-            Ok(())
-        } else {
-            Err(ApiError::InvalidCredentials)
-        }
+        confirm_password(state, req, &self.caller.user, password).await
     }
 }

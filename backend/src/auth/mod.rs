@@ -5,7 +5,11 @@ pub mod cookie;
 mod fresh;
 pub mod jwt;
 pub mod password;
+mod password_check;
+pub(crate) mod presented;
 pub mod secret;
 
-pub use caller::{API_KEY_HEADER, Admin, BrowserSession, Caller, Credential};
+pub use caller::{Admin, BrowserSession, Caller, Credential};
 pub use fresh::REAUTH_WINDOW;
+pub use password_check::{check_password, confirm_password};
+pub use presented::API_KEY_HEADER;

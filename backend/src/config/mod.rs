@@ -42,6 +42,8 @@ pub struct Config {
     pub static_dir: PathBuf,
     pub cors_origins: Vec<String>,
     pub bcrypt_cost: u32,
+    /// Password hashes that may wait for a core; past them, 503 `busy` at once.
+    pub bcrypt_queue: u16,
     pub access_token_ttl: Duration,
     pub refresh_token_ttl: Duration,
     /// A session's absolute lifetime from its sign-in, however often it is refreshed.
@@ -92,6 +94,7 @@ impl Config {
             static_dir: env.parse("STATIC_DIR")?.unwrap_or_else(|| "dist".into()),
             cors_origins: env.list("CORS_ORIGINS"),
             bcrypt_cost: checks::bcrypt_cost(&env, mode)?,
+            bcrypt_queue: env.number("BCRYPT_QUEUE", 32)?,
             access_token_ttl: env.duration("ACCESS_TOKEN_TTL", 15 * MINUTE)?,
             refresh_token_ttl: env.duration("REFRESH_TOKEN_TTL", 30 * DAY)?,
             session_max_age: env.duration("SESSION_MAX_AGE", 30 * DAY)?,

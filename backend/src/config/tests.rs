@@ -23,6 +23,7 @@ fn dev_defaults_need_no_settings() {
     );
     assert_eq!(c.static_dir, Path::new("dist"));
     assert_eq!(c.bcrypt_cost, 12);
+    assert_eq!(c.bcrypt_queue, 32);
     assert_eq!(c.credit_packages.len(), 3);
     assert_eq!(c.max_api_keys, 100);
     assert_eq!(c.access_token_ttl, Duration::from_secs(900));
@@ -68,6 +69,7 @@ fn errors_name_the_variable() {
         ("BIND_ADDR", "localhost"),
         ("BCRYPT_COST", "twelve"),
         ("BCRYPT_COST", "32"),
+        ("BCRYPT_QUEUE", "-1"),
         ("ACCESS_TOKEN_TTL", "10y"),
         ("RATE_LIMIT_ENABLED", "maybe"),
         ("CREDIT_PACKAGES", "a:1:2"),

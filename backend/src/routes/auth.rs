@@ -8,7 +8,7 @@ use shared::{
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::{
-    auth::{BrowserSession, cookie, password},
+    auth::{BrowserSession, check_password, cookie, password::Passwords},
     error::ApiError,
     http::json::{Json, JsonOrEmpty},
     models::{
@@ -35,6 +35,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     responses(
         (status = 201, description = "Signed up; the refresh cookie is set", body = TokenResponse),
         (status = 409, description = "email_taken", body = ErrorBody),
+        Passwords,
     )
 )]
 #[post("/auth/signup")]
@@ -42,7 +43,7 @@ async fn signup(state: State, body: Json<Credentials>) -> Result<HttpResponse, A
     let Credentials { email, password } = body.into_inner();
     let email = Email::parse(&email)?.into_inner();
     let password = Password::parse(&password, "password")?;
-    let hash = password::hash(password.expose().to_owned(), state.config.bcrypt_cost).await?;
+    let hash = state.passwords.hash(password.expose().to_owned()).await?;
     let lifetime = state.config.session_lifetime();
     let signed_up = state
         .db
@@ -68,12 +69,17 @@ async fn signup(state: State, body: Json<Credentials>) -> Result<HttpResponse, A
         (status = 200, description = "Signed in; the refresh cookie is set", body = TokenResponse),
         (status = 401, description = "invalid_credentials", body = ErrorBody),
         (status = 403, description = "account_disabled", body = ErrorBody),
+        Passwords,
     )
 )]
 #[post("/auth/login")]
-async fn login(state: State, body: Json<Credentials>) -> Result<HttpResponse, ApiError> {
+async fn login(
+    state: State,
+    req: HttpRequest,
+    body: Json<Credentials>,
+) -> Result<HttpResponse, ApiError> {
     let Credentials { email, password } = body.into_inner();
-    sign_in(&state, &email, password).await
+    sign_in(&state, &req, &email, password).await
 }
 
 /// OAuth2 password flow (`username` is the email), for the OpenAPI "Authorize" button and scripts.
@@ -85,19 +91,25 @@ async fn login(state: State, body: Json<Credentials>) -> Result<HttpResponse, Ap
         (status = 200, description = "OAuth2 password flow: signed in", body = TokenResponse),
         (status = 401, description = "invalid_credentials", body = ErrorBody),
         (status = 403, description = "account_disabled", body = ErrorBody),
+        Passwords,
     )
 )]
 #[post("/auth/token")]
-async fn oauth2_token(state: State, form: web::Form<TokenForm>) -> Result<HttpResponse, ApiError> {
+async fn oauth2_token(
+    state: State,
+    req: HttpRequest,
+    form: web::Form<TokenForm>,
+) -> Result<HttpResponse, ApiError> {
     let TokenForm {
         username, password, ..
     } = form.into_inner();
-    sign_in(&state, &username, password).await
+    sign_in(&state, &req, &username, password).await
 }
 
 /// One answer for an unknown email and a wrong password, after the same bcrypt work.
 async fn sign_in(
     state: &AppState,
+    req: &HttpRequest,
     email: &str,
     password: String,
 ) -> Result<HttpResponse, ApiError> {
@@ -106,19 +118,21 @@ async fn sign_in(
         .into_inner();
     let user = state
         .db
-        .read(move |conn| UserRow::find_by_email(conn, &email))
+        .read({
+            let email = email.clone();
+            move |conn| UserRow::find_by_email(conn, &email)
+        })
         .await?;
     let stored = user.as_ref().map(|u| u.password_hash.clone());
     // Kept for a rehash at the current cost, should the stored hash be older.
     let password_again = password.clone();
-    let valid = password::verify(password, stored, state.config.bcrypt_cost).await?;
+    let valid = check_password(state, req, &email, stored, password).await?;
     let user = user.filter(|_| valid).ok_or(ApiError::InvalidCredentials)?;
     if !user.is_active {
         return Err(ApiError::AccountDisabled);
     }
-    let cost = state.config.bcrypt_cost;
-    if password::needs_rehash(&user.password_hash, cost) {
-        let new_hash = password::hash(password_again, cost).await?;
+    if state.passwords.needs_rehash(&user.password_hash) {
+        let new_hash = state.passwords.hash(password_again).await?;
         let (id, old_hash) = (user.id, user.password_hash.clone());
         state
             .db
@@ -126,7 +140,7 @@ async fn sign_in(
             .await?;
         tracing::info!(
             user_id = id,
-            cost,
+            cost = state.config.bcrypt_cost,
             "password hash upgraded to the current cost"
         );
     }

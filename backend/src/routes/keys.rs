@@ -1,6 +1,6 @@
 //! API keys. Managing them needs a browser session: a leaked key must not mint more keys.
 
-use actix_web::{HttpResponse, delete, get, post, web};
+use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
 use shared::{
     dto::{ApiKey, CreateKeyRequest, CreatedKey, ErrorBody, PageQuery},
     validate::{KeyName, PageLimit},
@@ -8,7 +8,7 @@ use shared::{
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::{
-    auth::BrowserSession,
+    auth::{BrowserSession, password::Passwords},
     error::ApiError,
     http::json::Json,
     models::{ApiKeyRow, api_key::CreateKey},
@@ -52,18 +52,20 @@ async fn list(
         BrowserSession,
         (status = 401, description = "unauthorized, or invalid_credentials (a wrong `password`)", body = ErrorBody),
         (status = 403, description = "reauthentication_required: the session signed in over ten minutes ago; send `password` (or forbidden: an API key; or account_disabled)", body = ErrorBody),
+        Passwords,
         (status = 409, description = "key_limit_reached: the caller holds `MAX_API_KEYS` live keys (100 by default); revoke one first", body = ErrorBody),
     )
 )]
 #[post("/keys")]
 async fn create(
     state: State,
+    req: HttpRequest,
     session: BrowserSession,
     body: Json<CreateKeyRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let CreateKeyRequest { name, password } = body.into_inner();
     let name = KeyName::parse(&name)?.into_inner();
-    session.confirm_identity(&state, password).await?;
+    session.confirm_identity(&state, &req, password).await?;
     let (user_id, max) = (session.caller.user.id, state.config.max_api_keys);
     let CreateKey::Created(created) = state
         .db

@@ -1,6 +1,6 @@
 //! The signed-in account: who it is, and changing its password.
 
-use actix_web::{HttpResponse, get, post, web};
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use shared::{
     dto::{ChangePasswordRequest, ErrorBody, User},
     validate::Password,
@@ -8,7 +8,7 @@ use shared::{
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::{
-    auth::{BrowserSession, Caller, password},
+    auth::{BrowserSession, Caller, confirm_password, password::Passwords},
     error::ApiError,
     http::json::Json,
     models::{ApiKeyRow, SessionRow, UserRow},
@@ -42,11 +42,13 @@ async fn me(caller: Caller) -> web::Json<User> {
         (status = 204, description = "Changed; all access tokens and other sessions are revoked (refresh to continue), and every API key with `revoke_api_keys`"),
         BrowserSession,
         (status = 401, description = "unauthorized, or invalid_credentials (wrong current password)", body = ErrorBody),
+        Passwords,
     )
 )]
 #[post("/me/password")]
 async fn change_password(
     state: State,
+    req: HttpRequest,
     session: BrowserSession,
     body: Json<ChangePasswordRequest>,
 ) -> Result<HttpResponse, ApiError> {
@@ -57,11 +59,11 @@ async fn change_password(
     } = body.into_inner();
     let new_password = Password::parse(&new_password, "new_password")?;
     let user = session.caller.user;
-    let cost = state.config.bcrypt_cost;
-    if !password::verify(current_password, Some(user.password_hash), cost).await? {
-        return Err(ApiError::InvalidCredentials);
-    }
-    let hash = password::hash(new_password.expose().to_owned(), cost).await?;
+    confirm_password(&state, &req, &user, current_password).await?;
+    let hash = state
+        .passwords
+        .hash(new_password.expose().to_owned())
+        .await?;
     let (user_id, keep) = (user.id, session.session_id);
     state
         .db

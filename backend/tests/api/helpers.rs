@@ -15,14 +15,14 @@ mod users;
 pub use app::{Auth, PROD_MODE, TestApp};
 pub use assertions::{
     assert_answers_recorded, assert_ledger_consistent, expect_error, expect_error_for,
-    expect_header, expect_json, expect_no_content, expect_text, expect_validation_error,
-    header_value,
+    expect_error_within_quota, expect_header, expect_json, expect_no_content, expect_text,
+    expect_validation_error, header_value,
 };
 pub use binary::ServerProcess;
 pub use calls::RefreshCookie;
 pub use database::Backend;
 pub use files::{SpaBuild, TempDir};
-pub use load::{Answer, fire};
+pub use load::{Answer, fire, flood_get};
 pub use malformed::{Malformed, assert_rejects_malformed};
 pub use routes::Route;
 pub use users::{PASSWORD, TestUser, unique_email};

@@ -44,6 +44,8 @@ pub enum ErrorCode {
     RateLimited,
     PaymentsUnavailable,
     NotReady,
+    /// Too many password checks are waiting: retry after `Retry-After`.
+    Busy,
     Internal,
     /// A code this client does not know yet (a newer server): treat it by its HTTP status.
     #[serde(other)]
@@ -70,6 +72,7 @@ impl ErrorCode {
             Self::RateLimited => "rate_limited",
             Self::PaymentsUnavailable => "payments_unavailable",
             Self::NotReady => "not_ready",
+            Self::Busy => "busy",
             Self::Internal => "internal",
             Self::Unknown => "unknown",
         }

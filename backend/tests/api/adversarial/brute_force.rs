@@ -1,6 +1,7 @@
 //! Password guessing: the sign-in limit per client IP stops a guesser (even the right password
-//! gets 429 once limited) while people at other addresses sign in as usual, and the time a
-//! refusal takes does not tell an unknown email from a wrong password.
+//! gets 429 once limited) while people at other addresses sign in as usual; every route that
+//! checks a password shares that limit, per address and per account; and the time a refusal
+//! takes does not tell an unknown email from a wrong password.
 //! (ops/rate_limit.rs: the 429's Retry-After, and a forged X-Forwarded-For changing nothing.)
 
 use std::{
@@ -15,6 +16,17 @@ use crate::helpers::*;
 const PER_MINUTE: usize = 5;
 const GUESSER: IpAddr = IpAddr::V4(Ipv4Addr::new(127, 0, 0, 2));
 const OWNER: IpAddr = IpAddr::V4(Ipv4Addr::new(127, 0, 0, 3));
+/// Where the holder of a stolen access token guesses from.
+const THIEF: [IpAddr; 3] = [
+    IpAddr::V4(Ipv4Addr::new(127, 0, 0, 4)),
+    IpAddr::V4(Ipv4Addr::new(127, 0, 0, 5)),
+    IpAddr::V4(Ipv4Addr::new(127, 0, 0, 6)),
+];
+const WRONG_PASSWORD: (StatusCode, &str) = (StatusCode::UNAUTHORIZED, "invalid_credentials");
+const LIMITS: [(&str, &str); 2] = [
+    ("RATE_LIMIT_ENABLED", "true"),
+    ("RATE_LIMIT_AUTH_PER_MINUTE", "5"),
+];
 /// Login attempts timed per kind (unknown email, wrong password), interleaved.
 const ROUNDS: usize = 15;
 /// The allowed ratio of the two medians: generous, for shared CI machines. The dummy hash makes
@@ -23,41 +35,20 @@ const TIMING_RATIO: std::ops::RangeInclusive<f64> = 0.5..=2.0;
 
 both_backends!(
     a_guesser_is_limited_by_address_while_the_owner_signs_in,
+    password_change_guesses_are_limited_per_address_and_account,
     login_timing_does_not_reveal_whether_an_email_exists
 );
 
 async fn a_guesser_is_limited_by_address_while_the_owner_signs_in(backend: Backend) {
-    let limits = [
-        ("RATE_LIMIT_ENABLED", "true"),
-        ("RATE_LIMIT_AUTH_PER_MINUTE", "5"),
-    ];
-    let app = TestApp::spawn_with(backend, &limits).await;
+    let app = TestApp::spawn_with(backend, &LIMITS).await;
     let owner = app.browser_at(OWNER);
     let user = owner.new_user().await;
     let guesser = app.browser_at(GUESSER);
 
     for guess in 0..PER_MINUTE + 3 {
-        let response = guesser
-            .try_login(&user.email, &format!("guess {guess}"))
-            .await;
         let case = format!("guess {guess}");
-        if guess < PER_MINUTE {
-            expect_error_for(
-                &case,
-                response,
-                StatusCode::UNAUTHORIZED,
-                "invalid_credentials",
-            )
-            .await;
-        } else {
-            expect_error_for(
-                &case,
-                response,
-                StatusCode::TOO_MANY_REQUESTS,
-                "rate_limited",
-            )
-            .await;
-        }
+        let response = guesser.try_login(&user.email, &case).await;
+        expect_error_within_quota(&case, guess, PER_MINUTE, response, WRONG_PASSWORD).await;
     }
     // Limited, the guesser learns nothing even from the right password.
     let right = guesser.try_login(&user.email, PASSWORD).await;
@@ -70,6 +61,41 @@ async fn a_guesser_is_limited_by_address_while_the_owner_signs_in(backend: Backe
     // The owner, at another address, is not locked out by the attack.
     let tokens = owner.login(&user.email, PASSWORD).await;
     assert_eq!(tokens.user.id, user.id);
+}
+
+/// A stolen access token used to guess the current password through the password change at the
+/// API quota (6000 a minute, ~300 times the sign-in limit). Those guesses now count as sign-in
+/// attempts: per address, and per account at twice that, so more addresses buy no more guesses
+/// on the account, through either route.
+async fn password_change_guesses_are_limited_per_address_and_account(backend: Backend) {
+    let app = TestApp::spawn_with(backend, &LIMITS).await;
+    let user = app.browser_at(OWNER).new_user().await;
+    let [first, second, third] = THIEF.map(|ip| app.browser_at(ip));
+    let new_password = "a brand new password";
+
+    for guess in 0..=PER_MINUTE {
+        let case = format!("first address, guess {guess}");
+        let response = first
+            .try_change_password(user.bearer(), &case, new_password)
+            .await;
+        expect_error_within_quota(&case, guess, PER_MINUTE, response, WRONG_PASSWORD).await;
+    }
+    // Another address has a quota of its own, and the account room for it...
+    for guess in 0..PER_MINUTE {
+        let case = format!("second address, guess {guess}");
+        let response = second
+            .try_change_password(user.bearer(), &case, new_password)
+            .await;
+        expect_error_within_quota(&case, guess, PER_MINUTE, response, WRONG_PASSWORD).await;
+    }
+    // ...but not a third, whichever route it tries, right password or not.
+    let response = third
+        .try_change_password(user.bearer(), PASSWORD, new_password)
+        .await;
+    expect_error(response, StatusCode::TOO_MANY_REQUESTS, "rate_limited").await;
+    let response = third.try_login(&user.email, PASSWORD).await;
+    assert!(RefreshCookie::of(&response).is_none(), "no session");
+    expect_error(response, StatusCode::TOO_MANY_REQUESTS, "rate_limited").await;
 }
 
 async fn login_timing_does_not_reveal_whether_an_email_exists(backend: Backend) {

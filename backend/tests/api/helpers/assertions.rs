@@ -73,6 +73,29 @@ pub async fn expect_error_for(
     parsed.error
 }
 
+/// The answer to call number `call` (from 0) against a quota of `quota` calls: the error
+/// `status` and `code` within the quota, 429 `rate_limited` past it.
+pub async fn expect_error_within_quota(
+    case: &str,
+    call: usize,
+    quota: usize,
+    response: Response,
+    (status, code): (StatusCode, &str),
+) -> ErrorDetail {
+    let case = format!("{case} (call {} of a quota of {quota})", call + 1);
+    if call < quota {
+        expect_error_for(&case, response, status, code).await
+    } else {
+        expect_error_for(
+            &case,
+            response,
+            StatusCode::TOO_MANY_REQUESTS,
+            "rate_limited",
+        )
+        .await
+    }
+}
+
 /// A response header's value, if present (and ASCII).
 pub fn header_value(response: &Response, name: &str) -> Option<String> {
     let value = response.headers().get(name)?;

@@ -15,7 +15,7 @@ use test_support::{ScratchDatabase, ServerSettings, TempDir};
 use super::app::{Settings, TestApp, browser, prepare};
 use super::database::Backend;
 
-/// Every run logs JSON lines, with the backend's own debug events.
+/// Every run logs JSON lines, with the backend's own debug events, unless its test says otherwise.
 const LOG_SETTINGS: [(&str, &str); 2] =
     [("LOG_FORMAT", "json"), ("RUST_LOG", "info,backend=debug")];
 /// The start-up line says this, then the URL the server listens on.
@@ -193,6 +193,18 @@ impl ServerProcess {
         self.process.exited().is_none()
     }
 
+    /// The process's resident memory (`VmRSS` in /proc), in KiB.
+    pub fn resident_kib(&self) -> u64 {
+        let path = format!("/proc/{}/status", self.process.child.id());
+        let status =
+            std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {path}: {e}"));
+        status
+            .lines()
+            .find_map(|line| line.strip_prefix("VmRSS:"))
+            .and_then(|value| value.trim().trim_end_matches("kB").trim().parse().ok())
+            .unwrap_or_else(|| panic!("no VmRSS in {path}:\n{status}"))
+    }
+
     /// Fails when the binary logged a panic: a worker thread died, whatever the client saw.
     pub fn assert_no_panic(&self) {
         let output = self.output();
@@ -218,15 +230,20 @@ struct Process {
 }
 
 impl Process {
-    /// Runs the binary with exactly `settings` (and [`LOG_SETTINGS`]) as its environment, in an
-    /// empty directory: nothing comes from the test's environment or a `.env` file.
+    /// Runs the binary with exactly `settings` (and those of [`LOG_SETTINGS`] they leave unset)
+    /// as its environment, in an empty directory: nothing comes from the test's environment or a
+    /// `.env` file.
     fn spawn(settings: &ServerSettings) -> Self {
         let output = TempDir::new("server-output");
         let file = |name: &str| {
             let path = output.path().join(name);
             File::create(&path).unwrap_or_else(|e| panic!("cannot create {}: {e}", path.display()))
         };
-        let child = (settings.clone().with(&LOG_SETTINGS))
+        let unset_log_settings: Vec<_> = LOG_SETTINGS
+            .into_iter()
+            .filter(|(name, _)| settings.get(name).is_none())
+            .collect();
+        let child = (settings.clone().with(&unset_log_settings))
             .command(env!("CARGO_BIN_EXE_backend"), output.path())
             .stdout(file("stdout"))
             .stderr(file("stderr"))

@@ -1,9 +1,25 @@
-//! Many requests in flight at once, for the tests that break the server under them.
+//! Many requests in flight at once, for the tests that break the server under them, and floods
+//! of hundreds of thousands, pipelined down a few connections.
 
-use std::time::{Duration, Instant};
+use std::{
+    collections::BTreeMap,
+    io::{self, BufRead, BufReader, Read, Write},
+    net::TcpStream,
+    ops::Range,
+    sync::Arc,
+    time::{Duration, Instant},
+};
 
 use reqwest::{RequestBuilder, StatusCode};
 use tokio::sync::mpsc;
+
+use super::app::TestApp;
+
+/// The connections a flood is spread over: more than the server's workers.
+const FLOOD_CONNECTIONS: usize = 4;
+/// Requests a flood writes before it reads their answers: few enough that the answers fit in
+/// the sockets' buffers while it writes.
+const FLOOD_BATCH: usize = 64;
 
 /// Bounds each request, so a server that never answers fails the test instead of hanging it.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
@@ -54,4 +70,95 @@ pub fn fire<T: Send + 'static>(
         });
     }
     outcomes
+}
+
+/// Sends `GET path` once for each `i` of `numbers`, with the header line `header(i)`, pipelined
+/// (HTTP/1.1) down a few connections, and counts the answers by status. A full client would
+/// spend far more time on each request than the server does.
+pub async fn flood_get(
+    app: &TestApp,
+    path: &str,
+    numbers: Range<usize>,
+    header: impl Fn(usize) -> String + Send + Sync + 'static,
+) -> BTreeMap<StatusCode, usize> {
+    let address = app.address.trim_start_matches("http://").to_owned();
+    let header = Arc::new(header);
+    let connections = (0..FLOOD_CONNECTIONS).map(|connection| {
+        let (address, path, header) = (address.clone(), path.to_owned(), Arc::clone(&header));
+        let mine = numbers.clone().skip(connection).step_by(FLOOD_CONNECTIONS);
+        tokio::task::spawn_blocking(move || {
+            let requests = mine.map(|i| {
+                format!(
+                    "GET {path} HTTP/1.1\r\nHost: {address}\r\n{}\r\n\r\n",
+                    header(i)
+                )
+            });
+            flood_connection(&address, requests)
+        })
+    });
+    let mut statuses = BTreeMap::new();
+    for counted in futures::future::join_all(connections).await {
+        for (status, count) in counted.expect("a flood connection panicked") {
+            *statuses.entry(status).or_default() += count;
+        }
+    }
+    statuses
+}
+
+/// Writes `requests` on one connection, a batch at a time, reading each batch's answers.
+fn flood_connection(
+    address: &str,
+    mut requests: impl Iterator<Item = String>,
+) -> BTreeMap<StatusCode, usize> {
+    let stream = TcpStream::connect(address).expect("a connection to the server");
+    let mut writer = stream
+        .try_clone()
+        .expect("a second handle on the connection");
+    let mut reader = BufReader::new(stream);
+    let mut statuses = BTreeMap::new();
+    loop {
+        let batch: Vec<String> = requests.by_ref().take(FLOOD_BATCH).collect();
+        if batch.is_empty() {
+            return statuses;
+        }
+        let bytes = batch.concat().into_bytes();
+        writer.write_all(&bytes).expect("the requests are written");
+        for _ in &batch {
+            *statuses.entry(read_answer(&mut reader)).or_default() += 1;
+        }
+    }
+}
+
+/// Reads one answer (its body sized by Content-Length) and returns its status.
+fn read_answer(reader: &mut BufReader<TcpStream>) -> StatusCode {
+    let mut line = String::new();
+    let mut next_line = |line: &mut String| {
+        line.clear();
+        let read = reader.read_line(line).expect("an answer is read");
+        assert!(read > 0, "the server closed the connection");
+    };
+    next_line(&mut line);
+    let status = line
+        .split(' ')
+        .nth(1)
+        .and_then(|code| code.parse::<u16>().ok())
+        .and_then(|code| StatusCode::from_u16(code).ok())
+        .unwrap_or_else(|| panic!("not a status line: {line:?}"));
+    let mut length = 0;
+    loop {
+        next_line(&mut line);
+        if line == "\r\n" {
+            break;
+        }
+        let (name, value) = line.split_once(':').unwrap_or((&line, ""));
+        assert!(
+            !name.eq_ignore_ascii_case("transfer-encoding"),
+            "a chunked answer: {line:?}"
+        );
+        if name.eq_ignore_ascii_case("content-length") {
+            length = value.trim().parse().expect("a Content-Length");
+        }
+    }
+    io::copy(&mut reader.by_ref().take(length), &mut io::sink()).expect("the body is read");
+    status
 }
