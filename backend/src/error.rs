@@ -42,6 +42,10 @@ pub enum ApiError {
         "confirm your password to continue: this needs a sign-in within the last {minutes} minutes"
     )]
     ReauthenticationRequired { minutes: u64 },
+    #[error("verify your email address first: follow the link we sent you, or ask for a new one")]
+    EmailNotVerified,
+    #[error("this link is invalid or has expired: ask for a new one")]
+    InvalidToken,
     #[error("{0} not found")]
     NotFound(&'static str),
     #[error("method not allowed")]
@@ -88,6 +92,8 @@ impl ApiError {
             Self::Forbidden(_) => ErrorCode::Forbidden,
             Self::AccountDisabled => ErrorCode::AccountDisabled,
             Self::ReauthenticationRequired { .. } => ErrorCode::ReauthenticationRequired,
+            Self::EmailNotVerified => ErrorCode::EmailNotVerified,
+            Self::InvalidToken => ErrorCode::InvalidToken,
             Self::NotFound(_) => ErrorCode::NotFound,
             Self::MethodNotAllowed => ErrorCode::MethodNotAllowed,
             Self::EmailTaken => ErrorCode::EmailTaken,
@@ -199,14 +205,17 @@ fn log_warning_chain(e: &(dyn std::error::Error + 'static), what: &str) {
 impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self {
-            Self::Validation { .. } | Self::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Self::Validation { .. } | Self::BadRequest(_) | Self::InvalidToken => {
+                StatusCode::BAD_REQUEST
+            }
             Self::Unauthorized | Self::InvalidCredentials | Self::SessionExpired => {
                 StatusCode::UNAUTHORIZED
             }
             Self::InsufficientCredits => StatusCode::PAYMENT_REQUIRED,
-            Self::Forbidden(_) | Self::AccountDisabled | Self::ReauthenticationRequired { .. } => {
-                StatusCode::FORBIDDEN
-            }
+            Self::Forbidden(_)
+            | Self::AccountDisabled
+            | Self::ReauthenticationRequired { .. }
+            | Self::EmailNotVerified => StatusCode::FORBIDDEN,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::EmailTaken | Self::KeyLimitReached(_) => StatusCode::CONFLICT,

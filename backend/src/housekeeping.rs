@@ -5,22 +5,39 @@ use std::{sync::Arc, time::Duration};
 
 use actix_web::rt::time::{Instant, interval_at};
 
-use crate::{db::Db, error::log_error_chain, http::rate_limit::RateLimits, models::SessionRow};
+use crate::{
+    db::Db,
+    error::log_error_chain,
+    http::rate_limit::RateLimits,
+    models::{EmailToken, OutboxRow, SessionRow},
+};
 
-/// How often expired sessions are deleted.
+/// How often expired sessions, expired email tokens and old outbox rows are deleted.
 const PURGE_EVERY: Duration = Duration::from_secs(3600);
 /// How often rate-limit buckets that are full again are dropped: every quota is per minute, so
 /// a bucket left alone for a minute is.
 const EVICT_EVERY: Duration = Duration::from_secs(60);
 
-/// Deletes expired sessions every `PURGE_EVERY`, the first time one period after start-up.
-pub async fn purge_sessions(db: Db) {
+/// Deletes what has expired every `PURGE_EVERY`, the first time one period after start-up:
+/// sessions, email-link tokens, and outbox rows long sent or given up.
+pub async fn purge_expired(db: Db) {
     let mut ticks = interval_at(Instant::now() + PURGE_EVERY, PURGE_EVERY);
     loop {
         ticks.tick().await;
-        match db.write(SessionRow::purge_expired).await {
-            Ok(purged) => tracing::info!(purged, "expired sessions purged"),
-            Err(e) => log_error_chain(&e, "could not purge expired sessions"),
+        let purged = db
+            .write(|conn| {
+                Ok::<_, diesel::result::Error>((
+                    SessionRow::purge_expired(conn)?,
+                    EmailToken::purge_expired(conn)?,
+                    OutboxRow::purge_done(conn)?,
+                ))
+            })
+            .await;
+        match purged {
+            Ok((sessions, tokens, emails)) => {
+                tracing::info!(sessions, tokens, emails, "expired rows purged");
+            }
+            Err(e) => log_error_chain(&e, "could not purge expired rows"),
         }
     }
 }

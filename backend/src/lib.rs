@@ -8,6 +8,7 @@ pub mod db;
 pub mod error;
 pub mod housekeeping;
 pub mod http;
+pub mod mail;
 pub mod models;
 pub mod payments;
 pub mod routes;
@@ -45,6 +46,8 @@ pub enum StartupError {
     },
     #[error("cannot start a thread")]
     Thread(#[source] std::io::Error),
+    #[error("cannot set up email")]
+    Mail(#[source] mail::SendError),
 }
 
 /// A server bound to its port, ready to run.
@@ -74,8 +77,9 @@ impl Application {
             .local_addr()
             .map_err(|source| StartupError::Bind { addr, source })?
             .port();
-        tokio::spawn(housekeeping::purge_sessions(db.clone()));
-        let state = web::Data::new(AppState::new(config, db).map_err(StartupError::Thread)?);
+        tokio::spawn(housekeeping::purge_expired(db.clone()));
+        let mail = mail::Mail::start(&config, db.clone()).map_err(StartupError::Mail)?;
+        let state = web::Data::new(AppState::new(config, db, mail).map_err(StartupError::Thread)?);
         tokio::spawn(housekeeping::evict_idle_buckets(state.rate_limits.clone()));
         let api = routes::docs::document();
         let api_document = web::Data::from(routes::docs::ApiDocument::new(&api));

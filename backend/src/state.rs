@@ -1,5 +1,5 @@
 //! What every handler shares: configuration, the database, the token keys, password hashing,
-//! the rate limiters and the payment provider.
+//! the rate limiters, the payment provider and email.
 
 use std::sync::Arc;
 
@@ -11,6 +11,7 @@ use crate::{
     db::{BatchReader, Db},
     error::ApiError,
     http::{rate_limit::RateLimits, readiness::Readiness},
+    mail::Mail,
     models::{KeyOwner, SessionOwner},
     payments::Provider,
 };
@@ -29,12 +30,13 @@ pub struct AppState {
     /// `/readyz`'s last database probe.
     pub readiness: Readiness,
     pub payments: Provider,
+    pub mail: Mail,
 }
 
 pub type State = web::Data<AppState>;
 
 impl AppState {
-    pub fn new(config: Config, db: Db) -> std::io::Result<Self> {
+    pub fn new(config: Config, db: Db, mail: Mail) -> std::io::Result<Self> {
         let jwt = JwtKeys::new(&config.jwt_secret, config.access_token_ttl);
         let passwords = Passwords::new(config.bcrypt_cost, config.bcrypt_queue);
         let rate_limits = Arc::new(RateLimits::new(&config));
@@ -51,6 +53,7 @@ impl AppState {
             rate_limits,
             readiness: Readiness::default(),
             payments,
+            mail,
         })
     }
 

@@ -4,13 +4,16 @@
 //! - [`ScratchDatabase`]: a fresh, empty database (an SQLite file, or a PostgreSQL database on
 //!   `TEST_DATABASE_URL`), deleted when dropped;
 //! - [`ServerSettings`]: the environment a server under test gets, and nothing else;
-//! - [`TempDir`]: a directory removed when dropped.
+//! - [`TempDir`]: a directory removed when dropped;
+//! - [`MailDev`]: a real SMTP server whose inbox the tests read.
 
 mod database;
+mod maildev;
 pub mod postgres;
 mod settings;
 mod temp_dir;
 
 pub use database::{Backend, ScratchDatabase};
+pub use maildev::{Email, MailDev};
 pub use settings::{ServerSettings, free_port};
 pub use temp_dir::TempDir;

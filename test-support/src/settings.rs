@@ -15,12 +15,16 @@ const TEST: &[(&str, &str)] = &[
     ("REFRESH_TOKEN_TTL", "86400"),
 ];
 
-/// Production mode as the image runs it (docker/Dockerfile's ENV, the ECS task's log level and
-/// secret); every other setting at its default.
+/// Production mode as the image runs it (docker/Dockerfile's ENV, the ECS task's log level,
+/// secret and email settings); every other setting at its default. Nothing listens on the SMTP
+/// port: emails wait in the outbox.
 const PRODUCTION: &[(&str, &str)] = &[
     ("APP_MODE", "prod"),
     ("LOG_FORMAT", "json"),
     ("RUST_LOG", "info"),
+    ("SMTP_URL", "smtp://127.0.0.1:9"),
+    ("MAIL_FROM", "SaaS Starter <no-reply@example.com>"),
+    ("PUBLIC_URL", "https://app.example.com"),
     // 64 hex characters, as `openssl rand -hex 32` gives.
     (
         "JWT_SECRET",

@@ -3,6 +3,8 @@
 //! - `Caller`: a Bearer access token or an `X-API-Key` (scripts);
 //! - `BrowserSession`: a Bearer token only, for what a leaked key must not do (mint keys, spend
 //!   money, administer);
+//! - `VerifiedSession`: a browser session with a verified address (when required), for buying
+//!   credits and creating keys;
 //! - `Admin`: a browser session of an admin.
 
 use std::collections::BTreeMap;
@@ -155,6 +157,29 @@ impl FromRequest for BrowserSession {
     }
 }
 
+/// A browser session whose address is verified, when `REQUIRE_VERIFIED_EMAIL` asks for it: for
+/// spending money and widening access (buying credits, creating API keys).
+#[derive(Debug, Clone)]
+pub struct VerifiedSession(pub BrowserSession);
+
+impl FromRequest for VerifiedSession {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let session = BrowserSession::from_request(req, payload);
+        let state = AppState::from_request(req);
+        Box::pin(async move {
+            let session = session.await?;
+            if state?.mail.require_verified_email && session.caller.user.email_verified_at.is_none()
+            {
+                return Err(ApiError::EmailNotVerified);
+            }
+            Ok(Self(session))
+        })
+    }
+}
+
 /// A browser session of an admin.
 #[derive(Debug, Clone)]
 pub struct Admin(pub BrowserSession);
@@ -188,6 +213,17 @@ impl utoipa::IntoResponses for BrowserSession {
         guard_responses(
             Credentials::Bearer,
             "forbidden (an API key: sign in instead) or account_disabled",
+            [],
+        )
+    }
+}
+
+impl utoipa::IntoResponses for VerifiedSession {
+    fn responses() -> BTreeMap<String, RefOr<Response>> {
+        guard_responses(
+            Credentials::Bearer,
+            "forbidden (an API key: sign in instead), account_disabled, or email_not_verified \
+             (`REQUIRE_VERIFIED_EMAIL`: follow the link sent at sign-up)",
             [],
         )
     }

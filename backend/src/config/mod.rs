@@ -10,6 +10,7 @@ mod checks;
 mod choices;
 mod database_url;
 mod env;
+mod mail;
 mod packages;
 mod stripe;
 #[cfg(test)]
@@ -26,6 +27,7 @@ pub use self::{
     choices::{LogFormat, Mode},
     database_url::DatabaseUrl,
     env::ConfigError,
+    mail::MailConfig,
     stripe::StripeConfig,
 };
 use self::{env::Env, packages::CreditPackages};
@@ -60,8 +62,9 @@ pub struct Config {
     pub db_timeout: Duration,
     pub stripe: Option<StripeConfig>,
     /// Where users reach the app (`https://app.example.com`), for links such as Stripe's return
-    /// URLs; when unset, taken from each request's Host.
+    /// URLs; when unset, taken from each request's Host. Email links never use the Host.
     pub public_url: Option<String>,
+    pub mail: MailConfig,
 }
 
 const MINUTE: Duration = Duration::from_secs(60);
@@ -84,6 +87,7 @@ impl Config {
             SocketAddr::from(([127, 0, 0, 1], 8000))
         });
         checks::dev_mode_bind(&env, mode, bind_addr)?;
+        let public_url = checks::public_url(&env)?;
         Ok(Self {
             mode,
             database_url: env.parse("DATABASE_URL")?.unwrap_or_default(),
@@ -114,7 +118,8 @@ impl Config {
             db_pool_size: checks::at_least_one(&env, "DB_POOL_SIZE", 8)?,
             db_timeout: Duration::from_millis(env.number("DB_TIMEOUT_MS", 5000)?),
             stripe: StripeConfig::from_env(&env)?,
-            public_url: checks::public_url(&env)?,
+            mail: MailConfig::from_env(&env, mode, public_url.as_deref())?,
+            public_url,
         })
     }
 

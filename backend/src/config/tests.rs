@@ -44,10 +44,86 @@ fn prod_refuses_missing_or_short_secret() {
             .var,
         "JWT_SECRET"
     );
-    let ok = config(&[("APP_MODE", "prod"), ("JWT_SECRET", &"s".repeat(32))]).unwrap();
+    let ok = config(&[
+        ("APP_MODE", "prod"),
+        ("JWT_SECRET", &"s".repeat(32)),
+        ("REQUIRE_VERIFIED_EMAIL", "false"),
+    ])
+    .unwrap();
     assert!(!ok.jwt_secret_generated);
     assert_eq!(ok.bind_addr.to_string(), "0.0.0.0:8000");
     assert_eq!(ok.log_format, LogFormat::Json);
+}
+
+/// Prod with the secret it needs, and `extra`.
+fn prod(extra: &[(&'static str, &'static str)]) -> Result<Config, ConfigError> {
+    let secret = "s".repeat(32);
+    let mut pairs = vec![("APP_MODE", "prod"), ("JWT_SECRET", secret.as_str())];
+    pairs.extend_from_slice(extra);
+    config(&pairs)
+}
+
+#[test]
+fn prod_needs_smtp_while_it_requires_verified_email() {
+    assert_eq!(prod(&[]).unwrap_err().var, "SMTP_URL");
+    let smtp = [
+        ("SMTP_URL", "smtp://user:pass@smtp.example.com:587"),
+        ("PUBLIC_URL", "https://app.example.com"),
+        ("MAIL_FROM", "Acme <no-reply@example.com>"),
+    ];
+    let ok = prod(&smtp).unwrap();
+    assert!(ok.mail.require_verified_email);
+    assert_eq!(ok.mail.link_base, "https://app.example.com");
+    for missing in ["PUBLIC_URL", "MAIL_FROM"] {
+        let without: Vec<_> = smtp
+            .iter()
+            .copied()
+            .filter(|(k, _)| *k != missing)
+            .collect();
+        assert_eq!(prod(&without).unwrap_err().var, missing);
+    }
+}
+
+#[test]
+fn prod_smtp_without_tls_means_starttls_required() {
+    use secrecy::ExposeSecret;
+    let ok = prod(&[
+        ("SMTP_URL", "smtp://user:pass@smtp.example.com:587"),
+        ("PUBLIC_URL", "https://app.example.com"),
+        ("MAIL_FROM", "no-reply@example.com"),
+    ])
+    .unwrap();
+    let url = ok.mail.smtp_url.expect("set");
+    assert!(url.expose_secret().ends_with("?tls=required"));
+    let dev = config(&[("SMTP_URL", "smtp://127.0.0.1:1025")]).unwrap();
+    assert_eq!(
+        dev.mail.smtp_url.expect("set").expose_secret(),
+        "smtp://127.0.0.1:1025"
+    );
+}
+
+#[test]
+fn a_bad_smtp_url_is_refused_without_showing_it() {
+    let err = config(&[("SMTP_URL", "http://user:hunter2@example.com")]).unwrap_err();
+    assert_eq!(err.var, "SMTP_URL");
+    assert!(!err.to_string().contains("hunter2"), "{err}");
+    let debug = format!(
+        "{:?}",
+        config(&[("SMTP_URL", "smtp://user:hunter2@127.0.0.1:1025")]).unwrap()
+    );
+    assert!(
+        !debug.contains("hunter2"),
+        "the password never reaches a log"
+    );
+}
+
+#[test]
+fn dev_mail_defaults_log_links_to_make_runs_address() {
+    let c = config(&[]).unwrap();
+    assert!(c.mail.smtp_url.is_none());
+    assert!(!c.mail.require_verified_email);
+    assert_eq!(c.mail.link_base, "http://127.0.0.1:8000");
+    assert_eq!(c.mail.from.to_string(), "SaaS Starter <no-reply@localhost>");
 }
 
 #[test]

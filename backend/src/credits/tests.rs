@@ -15,6 +15,7 @@ use crate::{
     config::Config,
     db::{AnyConnection, Db, DbError},
     error::ApiError,
+    mail::Mail,
     models::{ApiKeyRow, LedgerRow, UserRow, api_key::CreateKey, user::CreateUser},
     state::AppState,
 };
@@ -42,7 +43,8 @@ async fn refund_on(database: &ScratchDatabase) {
     let db = Db::connect(&config).expect("the database");
     db.migrate().expect("the migrations");
     let (user_id, key) = db.write_blocking(customer).expect("a customer");
-    let state = web::Data::new(AppState::new(config, db.clone()).expect("the state"));
+    let mail = Mail::start(&config, db.clone()).expect("email (to the log)");
+    let state = web::Data::new(AppState::new(config, db.clone(), mail).expect("the state"));
     let app = test::init_service(
         App::new()
             .app_data(state)

@@ -11,6 +11,7 @@ diesel::table! {
         token_version -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        email_verified_at -> Nullable<Timestamp>,
     }
 }
 
@@ -57,7 +58,45 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    email_tokens (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        purpose -> Text,
+        token_hash -> Text,
+        new_email -> Nullable<Text>,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    outbox (id) {
+        id -> BigInt,
+        kind -> Text,
+        to_address -> Text,
+        subject -> Text,
+        text_body -> Text,
+        html_body -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+        failed_at -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(api_keys -> users (user_id));
+diesel::joinable!(email_tokens -> users (user_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(credit_ledger -> users (user_id));
-diesel::allow_tables_to_appear_in_same_query!(users, api_keys, sessions, credit_ledger);
+diesel::allow_tables_to_appear_in_same_query!(
+    users,
+    api_keys,
+    sessions,
+    credit_ledger,
+    email_tokens,
+    outbox
+);

@@ -62,15 +62,8 @@ impl ApiKeyRow {
         name: &str,
         max: u32,
     ) -> QueryResult<CreateKey> {
-        if let AnyConnection::Postgresql(pg) = conn {
-            // Holds the user's row until this transaction ends, so two creations cannot both
-            // count the keys before either inserts. SQLite's writers already run one at a time.
-            users::table
-                .find(user_id)
-                .select(users::id)
-                .for_update()
-                .execute(pg)?;
-        }
+        // Two creations cannot both count the keys before either inserts.
+        UserRow::lock(conn, user_id)?;
         let live: i64 = api_keys::table
             .filter(api_keys::user_id.eq(user_id))
             .filter(api_keys::revoked_at.is_null())

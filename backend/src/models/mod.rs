@@ -1,13 +1,17 @@
 //! Rows and their queries. Handlers call these and hold no SQL themselves.
 
 pub mod api_key;
+pub mod email_token;
 pub mod ledger;
+pub mod outbox;
 pub mod session;
 pub mod session_owner;
 pub mod user;
 
 pub use api_key::{ApiKeyRow, KeyOwner};
+pub use email_token::{EmailToken, Purpose};
 pub use ledger::LedgerRow;
+pub use outbox::OutboxRow;
 pub use session::SessionRow;
 pub use session_owner::SessionOwner;
 pub use user::UserRow;
@@ -18,6 +22,22 @@ use chrono::{DateTime, NaiveDateTime, SubsecRound, Utc};
 /// (PostgreSQL's), so a value echoed from memory equals the same value read back.
 pub fn now() -> NaiveDateTime {
     Utc::now().naive_utc().trunc_subsecs(6)
+}
+
+/// `at + d`, saturating.
+pub fn after(at: NaiveDateTime, d: std::time::Duration) -> NaiveDateTime {
+    chrono::TimeDelta::from_std(d)
+        .ok()
+        .and_then(|d| at.checked_add_signed(d))
+        .unwrap_or(NaiveDateTime::MAX)
+}
+
+/// `at - d`, saturating.
+pub fn before(at: NaiveDateTime, d: std::time::Duration) -> NaiveDateTime {
+    chrono::TimeDelta::from_std(d)
+        .ok()
+        .and_then(|d| at.checked_sub_signed(d))
+        .unwrap_or(NaiveDateTime::MIN)
 }
 
 pub fn to_utc(t: NaiveDateTime) -> DateTime<Utc> {

@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use chrono::{NaiveDateTime, TimeDelta};
+use chrono::NaiveDateTime;
 
 /// How long a session lives: `idle` past its last refresh (`REFRESH_TOKEN_TTL`), and never past
 /// `max` after its sign-in (`SESSION_MAX_AGE`), however often it is refreshed.
@@ -13,17 +13,9 @@ pub struct Lifetime {
     pub idle: Duration,
     pub max: Duration,
 }
-
-/// `at + d`, saturating.
-fn after(at: NaiveDateTime, d: Duration) -> NaiveDateTime {
-    TimeDelta::from_std(d)
-        .ok()
-        .and_then(|d| at.checked_add_signed(d))
-        .unwrap_or(NaiveDateTime::MAX)
-}
 use diesel::prelude::*;
 
-use super::now;
+use super::{after, now};
 use crate::{
     auth::secret::{random_token, sha256_hex},
     db::{AnyConnection, schema::sessions},

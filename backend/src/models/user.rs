@@ -19,6 +19,8 @@ pub struct UserRow {
     pub token_version: i64,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// When a link sent to `email` was followed; `None` until then.
+    pub email_verified_at: Option<NaiveDateTime>,
 }
 
 /// What creating a user came to.
@@ -55,6 +57,7 @@ impl UserRow {
         User {
             id: self.id,
             email: self.email.clone(),
+            email_verified: self.email_verified_at.is_some(),
             role: self.role(),
             credits: self.credits,
             is_active: self.is_active,
@@ -115,6 +118,48 @@ impl UserRow {
             .order(users::id.desc())
             .limit(limit)
             .load(conn)
+    }
+
+    /// Holds the user's row until the transaction ends, so that checks made on the user's rows
+    /// (how many keys, how many emails lately) stay true until it commits. PostgreSQL locks the
+    /// row; SQLite's writers already run one at a time.
+    pub fn lock(conn: &mut AnyConnection, id: i64) -> QueryResult<()> {
+        if let AnyConnection::Postgresql(pg) = conn {
+            users::table
+                .find(id)
+                .select(users::id)
+                .for_update()
+                .execute(pg)?;
+        }
+        Ok(())
+    }
+
+    /// Records that the user proved their address (a link sent to it was followed); the first
+    /// proof counts.
+    pub fn mark_email_verified(conn: &mut AnyConnection, id: i64) -> QueryResult<()> {
+        let at = now();
+        diesel::update(
+            users::table
+                .find(id)
+                .filter(users::email_verified_at.is_null()),
+        )
+        .set((users::email_verified_at.eq(at), users::updated_at.eq(at)))
+        .execute(conn)
+        .map(drop)
+    }
+
+    /// Moves the account to `email`, proven by the link just followed. Check first that no other
+    /// account has it (`find_by_email`): a unique violation would abort a PostgreSQL transaction.
+    pub fn change_email(conn: &mut AnyConnection, id: i64, email: &str) -> QueryResult<()> {
+        let at = now();
+        diesel::update(users::table.find(id))
+            .set((
+                users::email.eq(email),
+                users::email_verified_at.eq(at),
+                users::updated_at.eq(at),
+            ))
+            .execute(conn)
+            .map(drop)
     }
 
     /// Stores a new password hash and invalidates every outstanding access token.

@@ -11,8 +11,9 @@ use crate::{
     auth::{BrowserSession, check_password, cookie, password::Passwords},
     error::ApiError,
     http::json::{Json, JsonOrEmpty},
+    mail::queue_link,
     models::{
-        ApiKeyRow, SessionRow, UserRow,
+        ApiKeyRow, Purpose, SessionRow, UserRow,
         session::{IssuedSession, Rotation},
         user::CreateUser,
     },
@@ -33,7 +34,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     tag = "auth",
     request_body = Credentials,
     responses(
-        (status = 201, description = "Signed up; the refresh cookie is set", body = TokenResponse),
+        (status = 201, description = "Signed up; the refresh cookie is set, and an email with a link to verify the address (valid 24 hours) is queued", body = TokenResponse),
         (status = 409, description = "email_taken", body = ErrorBody),
         Passwords,
     )
@@ -45,6 +46,7 @@ async fn signup(state: State, body: Json<Credentials>) -> Result<HttpResponse, A
     let password = Password::parse(&password, "password")?;
     let hash = state.passwords.hash(password.expose().to_owned()).await?;
     let lifetime = state.config.session_lifetime();
+    let letterhead = state.mail.letterhead.clone();
     let signed_up = state
         .db
         .write(move |conn| {
@@ -53,11 +55,19 @@ async fn signup(state: State, body: Json<Credentials>) -> Result<HttpResponse, A
                 return Ok(None);
             };
             let session = SessionRow::start(conn, user.id, lifetime)?;
+            queue_link(
+                conn,
+                &letterhead,
+                user.id,
+                &user.email,
+                Purpose::VerifyEmail,
+            )?;
             Ok::<_, diesel::result::Error>(Some((user, session)))
         })
         .await?;
     let (user, session) = signed_up.ok_or(ApiError::EmailTaken)?;
-    tracing::info!(user_id = user.id, "signed up");
+    state.mail.wake_sender();
+    tracing::info!(user_id = user.id, "signed up; verification email queued");
     token_response(&state, HttpResponse::Created(), &user, session)
 }
 

@@ -12,7 +12,7 @@ use shared::{
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::{
-    auth::{BrowserSession, Caller},
+    auth::{Caller, VerifiedSession},
     error::ApiError,
     http::json::Json,
     models::LedgerRow,
@@ -114,7 +114,7 @@ async fn packages(state: State) -> web::Json<Vec<CreditPackage>> {
     request_body = PurchaseRequest,
     responses(
         (status = 200, description = "Dev payments: `{credits}` at once; a payment provider: `{checkout_url}`", body = PurchaseResponse),
-        BrowserSession,
+        VerifiedSession,
         (status = 404, description = "not_found: no such package", body = ErrorBody),
         (status = 503, description = "payments_unavailable", body = ErrorBody),
     )
@@ -122,7 +122,7 @@ async fn packages(state: State) -> web::Json<Vec<CreditPackage>> {
 #[post("/credits/purchase")]
 async fn purchase(
     state: State,
-    session: BrowserSession,
+    VerifiedSession(session): VerifiedSession,
     req: HttpRequest,
     body: Json<PurchaseRequest>,
 ) -> Result<web::Json<PurchaseResponse>, ApiError> {

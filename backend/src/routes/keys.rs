@@ -8,9 +8,10 @@ use shared::{
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::{
-    auth::{BrowserSession, password::Passwords},
+    auth::{BrowserSession, VerifiedSession, password::Passwords},
     error::ApiError,
     http::json::Json,
+    mail::{Message, queue},
     models::{ApiKeyRow, api_key::CreateKey},
     state::State,
 };
@@ -48,10 +49,10 @@ async fn list(
     tag = "keys",
     request_body = CreateKeyRequest,
     responses(
-        (status = 201, description = "Created: the only time `key` is shown", body = CreatedKey),
-        BrowserSession,
+        (status = 201, description = "Created: the only time `key` is shown; a notice (name and prefix) is emailed", body = CreatedKey),
+        VerifiedSession,
         (status = 401, description = "unauthorized, or invalid_credentials (a wrong `password`)", body = ErrorBody),
-        (status = 403, description = "reauthentication_required: the session signed in over ten minutes ago; send `password` (or forbidden: an API key; or account_disabled)", body = ErrorBody),
+        (status = 403, description = "reauthentication_required: the session signed in over ten minutes ago; send `password` (or forbidden: an API key; account_disabled; email_not_verified)", body = ErrorBody),
         Passwords,
         (status = 409, description = "key_limit_reached: the caller holds `MAX_API_KEYS` live keys (100 by default); revoke one first", body = ErrorBody),
     )
@@ -60,21 +61,38 @@ async fn list(
 async fn create(
     state: State,
     req: HttpRequest,
-    session: BrowserSession,
+    VerifiedSession(session): VerifiedSession,
     body: Json<CreateKeyRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let CreateKeyRequest { name, password } = body.into_inner();
     let name = KeyName::parse(&name)?.into_inner();
     session.confirm_identity(&state, &req, password).await?;
-    let (user_id, max) = (session.caller.user.id, state.config.max_api_keys);
+    let user = session.caller.user;
+    let (user_id, max) = (user.id, state.config.max_api_keys);
+    let letterhead = state.mail.letterhead.clone();
     let CreateKey::Created(created) = state
         .db
-        .write(move |conn| ApiKeyRow::create(conn, user_id, &name, max))
+        .write(move |conn| {
+            let outcome = ApiKeyRow::create(conn, user_id, &name, max)?;
+            if let CreateKey::Created(key) = &outcome {
+                let notice = Message::ApiKeyCreated {
+                    name: &key.name,
+                    prefix: &key.prefix,
+                };
+                queue(conn, &letterhead, &user.email, notice)?;
+            }
+            Ok::<_, diesel::result::Error>(outcome)
+        })
         .await?
     else {
         return Err(ApiError::KeyLimitReached(max));
     };
-    tracing::info!(user_id, key_id = created.id, "API key created");
+    state.mail.wake_sender();
+    tracing::info!(
+        user_id,
+        key_id = created.id,
+        "API key created; notice queued"
+    );
     Ok(HttpResponse::Created().json(created))
 }
 

@@ -1,9 +1,10 @@
-//! The signed-in account: who it is, and changing its password.
+//! The signed-in account: who it is, and changing its password or its email address.
 
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use shared::{
-    dto::{ChangePasswordRequest, ErrorBody, User},
-    validate::Password,
+    ValidationError,
+    dto::{Accepted, ChangeEmailRequest, ChangePasswordRequest, ErrorBody, User},
+    validate::{Email, Password},
 };
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -11,12 +12,15 @@ use crate::{
     auth::{BrowserSession, Caller, confirm_password, password::Passwords},
     error::ApiError,
     http::json::Json,
-    models::{ApiKeyRow, SessionRow, UserRow},
+    mail::{Message, queue, queue_link},
+    models::{ApiKeyRow, EmailToken, Purpose, SessionRow, UserRow},
     state::State,
 };
 
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(me).service(change_password);
+    cfg.service(me)
+        .service(change_password)
+        .service(change_email);
 }
 
 #[utoipa::path(
@@ -39,7 +43,7 @@ async fn me(caller: Caller) -> web::Json<User> {
     tag = "account",
     request_body = ChangePasswordRequest,
     responses(
-        (status = 204, description = "Changed; all access tokens and other sessions are revoked (refresh to continue), and every API key with `revoke_api_keys`"),
+        (status = 204, description = "Changed; all access tokens and other sessions are revoked (refresh to continue), and every API key with `revoke_api_keys`; a notice is emailed"),
         BrowserSession,
         (status = 401, description = "unauthorized, or invalid_credentials (wrong current password)", body = ErrorBody),
         Passwords,
@@ -65,6 +69,7 @@ async fn change_password(
         .hash(new_password.expose().to_owned())
         .await?;
     let (user_id, keep) = (user.id, session.session_id);
+    let letterhead = state.mail.letterhead.clone();
     state
         .db
         .write(move |conn| {
@@ -73,9 +78,74 @@ async fn change_password(
             if revoke_api_keys {
                 ApiKeyRow::revoke_all_for_user(conn, user_id)?;
             }
-            Ok::<_, diesel::result::Error>(())
+            queue(conn, &letterhead, &user.email, Message::PasswordChanged)
         })
         .await?;
-    tracing::info!(user_id, revoke_api_keys, "password changed");
+    state.mail.wake_sender();
+    tracing::info!(user_id, revoke_api_keys, "password changed; notice queued");
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// Starts an email change: a link to the new address makes it, and the old one is told. A
+/// taken address is refused only when the link is followed, so this reveals no account.
+#[utoipa::path(
+    post,
+    tag = "account",
+    request_body = ChangeEmailRequest,
+    responses(
+        (status = 202, description = "A confirmation link (valid 1 hour) is emailed to the new address, and a notice to the current one", body = Accepted),
+        (status = 400, description = "validation_error: `new_email` is not an address, or is the current one", body = ErrorBody),
+        BrowserSession,
+        (status = 401, description = "unauthorized, or invalid_credentials (wrong current password)", body = ErrorBody),
+        Passwords,
+        (status = 429, description = "rate_limited: one change email a minute and five a day per account", body = ErrorBody),
+    )
+)]
+#[post("/me/email")]
+async fn change_email(
+    state: State,
+    req: HttpRequest,
+    session: BrowserSession,
+    body: Json<ChangeEmailRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let ChangeEmailRequest {
+        new_email,
+        current_password,
+    } = body.into_inner();
+    let new_email = Email::parse(&new_email)
+        .map_err(|e| ValidationError::new("new_email", format!("new_{}", e.message)))?
+        .into_inner();
+    let user = session.caller.user;
+    if new_email == user.email {
+        return Err(ApiError::validation(
+            "new_email",
+            "new_email is your current address",
+        ));
+    }
+    confirm_password(&state, &req, &user, current_password).await?;
+    let letterhead = state.mail.letterhead.clone();
+    let (user_id, to) = (user.id, new_email.clone());
+    let waited = state
+        .db
+        .write(move |conn| {
+            UserRow::lock(conn, user_id)?;
+            if let Some(wait) = EmailToken::wait_before_next(conn, user_id, Purpose::ChangeEmail)? {
+                return Ok(Some(wait));
+            }
+            queue_link(conn, &letterhead, user_id, &to, Purpose::ChangeEmail)?;
+            let notice = Message::EmailChangeRequested { new_email: &to };
+            queue(conn, &letterhead, &user.email, notice)?;
+            Ok::<_, diesel::result::Error>(None)
+        })
+        .await?;
+    if let Some(wait) = waited {
+        return Err(ApiError::RateLimited {
+            retry_after: wait.as_secs().max(1),
+        });
+    }
+    state.mail.wake_sender();
+    tracing::info!(user_id, "email change asked for; confirmation link queued");
+    Ok(HttpResponse::Accepted().json(Accepted {
+        message: format!("Follow the link we sent to {new_email} to finish the change."),
+    }))
 }

@@ -6,6 +6,7 @@ mod auth;
 mod credits;
 mod demo;
 pub mod docs;
+mod email;
 mod fallback;
 mod health;
 mod keys;
@@ -33,6 +34,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         // its route says otherwise (the docs' assets do).
         .wrap(DefaultHeaders::new().add((header::CACHE_CONTROL, "no-store")))
         .configure(auth::configure)
+        .configure(email::configure)
         .configure(me::configure)
         .configure(keys::configure)
         .configure(credits::configure)

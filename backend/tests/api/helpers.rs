@@ -6,6 +6,7 @@ mod assertions;
 mod binary;
 mod calls;
 mod database;
+mod email;
 mod files;
 mod load;
 mod malformed;
@@ -21,6 +22,7 @@ pub use assertions::{
 pub use binary::ServerProcess;
 pub use calls::RefreshCookie;
 pub use database::Backend;
+pub use email::{CHANGE_SUBJECT, PASSWORD_CHANGED_SUBJECT, RESET_SUBJECT, VERIFY_SUBJECT};
 pub use files::{SpaBuild, TempDir};
 pub use load::{Answer, fire, flood_get};
 pub use malformed::{Malformed, assert_rejects_malformed};

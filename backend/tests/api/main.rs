@@ -12,6 +12,7 @@ mod admin;
 mod adversarial;
 mod auth;
 mod credits;
+mod email;
 mod errors;
 mod keys;
 mod me;

@@ -11,6 +11,7 @@ pub fn user(credits: i64) -> User {
     User {
         id: 7,
         email: "ada@example.com".into(),
+        email_verified: true,
         role: Role::User,
         credits,
         is_active: true,

@@ -35,6 +35,10 @@ pub enum ErrorCode {
     AccountDisabled,
     /// The action widens access (a new API key): give the password again, or sign in anew.
     ReauthenticationRequired,
+    /// The action needs a verified email address (`REQUIRE_VERIFIED_EMAIL`).
+    EmailNotVerified,
+    /// The token from an email link is unknown, used, expired or superseded.
+    InvalidToken,
     NotFound,
     MethodNotAllowed,
     EmailTaken,
@@ -63,6 +67,8 @@ impl ErrorCode {
             Self::Forbidden => "forbidden",
             Self::AccountDisabled => "account_disabled",
             Self::ReauthenticationRequired => "reauthentication_required",
+            Self::EmailNotVerified => "email_not_verified",
+            Self::InvalidToken => "invalid_token",
             Self::NotFound => "not_found",
             Self::MethodNotAllowed => "method_not_allowed",
             Self::EmailTaken => "email_taken",

@@ -34,6 +34,8 @@ impl Role {
 pub struct User {
     pub id: i64,
     pub email: String,
+    /// Whether the address was proven by a link sent to it.
+    pub email_verified: bool,
     pub role: Role,
     pub credits: i64,
     pub is_active: bool,

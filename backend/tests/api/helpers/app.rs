@@ -4,12 +4,18 @@ use std::sync::Arc;
 
 use reqwest::{Client, Method, RequestBuilder, Response, header};
 use serde::Serialize;
-use test_support::{ScratchDatabase, ServerSettings};
+use test_support::{MailDev, ScratchDatabase, ServerSettings};
 
 use super::database::{self, Backend, DatabaseOutage};
 
-/// Overrides for production mode, with the lowest bcrypt cost it allows (keeps the tests quick).
-pub const PROD_MODE: &[(&str, &str)] = &[("APP_MODE", "prod"), ("BCRYPT_COST", "10")];
+/// Overrides for production mode, with the lowest bcrypt cost it allows (keeps the tests quick)
+/// and email verification off (these tests are about other guards; the email tests run prod mode
+/// with MailDev, `TestApp::spawn_with_mail`).
+pub const PROD_MODE: &[(&str, &str)] = &[
+    ("APP_MODE", "prod"),
+    ("BCRYPT_COST", "10"),
+    ("REQUIRE_VERIFIED_EMAIL", "false"),
+];
 
 /// How a request authenticates.
 #[derive(Debug, Clone, Copy)]
@@ -62,6 +68,33 @@ impl TestApp {
     /// Starts the server on a fresh database, with some settings overridden.
     pub async fn spawn_with(backend: Backend, overrides: &[(&str, &str)]) -> Self {
         Self::start(backend, overrides, |_| ()).await
+    }
+
+    /// Starts the server with MailDev (one per test process) as its SMTP server, some settings
+    /// overridden; read what it sends with [`TestApp::mailbox`].
+    pub async fn spawn_with_mail(backend: Backend, overrides: &[(&str, &str)]) -> Self {
+        let smtp_url = MailDev::shared().smtp_url();
+        let with_mail: Vec<(&str, &str)> = [("SMTP_URL", smtp_url.as_str())]
+            .into_iter()
+            .chain(overrides.iter().copied())
+            .collect();
+        Self::spawn_with(backend, &with_mail).await
+    }
+
+    /// Another server on the same database with the same settings (a second replica), and a
+    /// browser talking to it.
+    pub async fn replica(&self) -> Self {
+        let app = backend::Application::build(config_from(&self.settings))
+            .await
+            .unwrap_or_else(|e| panic!("the replica did not start: {e:?}"));
+        let address = format!("http://127.0.0.1:{}", app.port());
+        tokio::spawn(app.run_until_stopped());
+        Self::at(address, Arc::clone(&self.settings), Arc::clone(&self.db))
+    }
+
+    /// The inbox of the server's SMTP server (see [`TestApp::spawn_with_mail`]).
+    pub fn mailbox(&self) -> &'static MailDev {
+        MailDev::shared()
     }
 
     /// Starts the server once `before(database_url)` has run on the fresh database: a database

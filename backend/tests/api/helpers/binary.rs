@@ -104,11 +104,17 @@ impl ServerProcess {
 
     /// Stops the binary if it still runs (it must exit 0), then starts it again on the same
     /// database with the same settings.
-    pub async fn restart(mut self) -> Self {
+    pub async fn restart(self) -> Self {
+        self.restart_with(&[]).await
+    }
+
+    /// [`Self::restart`] with some settings changed.
+    pub async fn restart_with(mut self, overrides: &[(&str, &str)]) -> Self {
         if self.process.exited().is_none() {
             self.stop().await;
         }
-        let (settings, db) = (Arc::clone(&self.settings), Arc::clone(&self.db));
+        let settings = Arc::new(self.settings.as_ref().clone().with(overrides));
+        let db = Arc::clone(&self.db);
         drop(self);
         Self::launch(settings, db).await
     }

@@ -1,0 +1,47 @@
+//! Writing emails into the outbox, inside the caller's transaction.
+
+use diesel::{QueryResult, result::Error as DieselError};
+
+use super::{Letterhead, Message};
+use crate::{
+    db::AnyConnection,
+    models::{EmailToken, OutboxRow, Purpose},
+};
+
+/// Renders `message` for `to` and writes it to the outbox. A template that fails to render
+/// fails the write like a value that cannot be stored, so the transaction writes nothing.
+pub fn queue(
+    conn: &mut AnyConnection,
+    letterhead: &Letterhead,
+    to: &str,
+    message: Message,
+) -> QueryResult<()> {
+    let email = letterhead
+        .compose(to, message)
+        .map_err(|e| DieselError::SerializationError(Box::new(e)))?;
+    OutboxRow::enqueue(conn, &email)
+}
+
+/// Issues a token of `purpose` for the user (superseding their older ones) and queues the email
+/// carrying its link to `to`: the account's address, or the new one of an email change.
+pub fn queue_link(
+    conn: &mut AnyConnection,
+    letterhead: &Letterhead,
+    user_id: i64,
+    to: &str,
+    purpose: Purpose,
+) -> QueryResult<()> {
+    let new_email = (purpose == Purpose::ChangeEmail).then_some(to);
+    let secret = EmailToken::issue(conn, user_id, purpose, new_email)?;
+    let (token, valid_for) = (secret.as_str(), purpose.lifetime());
+    let message = match purpose {
+        Purpose::VerifyEmail => Message::VerifyEmail { token, valid_for },
+        Purpose::ResetPassword => Message::ResetPassword { token, valid_for },
+        Purpose::ChangeEmail => Message::ConfirmEmailChange {
+            token,
+            new_email: to,
+            valid_for,
+        },
+    };
+    queue(conn, letterhead, to, message)
+}
