@@ -32,10 +32,13 @@ help: ## List the targets
 run: dist ## Build the SPA and start the app on http://127.0.0.1:8000 (SQLite ./data/app.db, dev mode)
 	cargo run -p backend -- serve
 
-dev: tools ## The SPA on http://127.0.0.1:8080 (trunk serve, live reload, /api proxied) + the API, both rebuilt on change
+# MailDev (package.json) catches every email: its inbox is on :1080, and links point at the SPA.
+dev: tools ## The SPA on http://127.0.0.1:8080 (trunk serve, live reload, /api proxied) + the API, both rebuilt on change, + MailDev (inbox on http://127.0.0.1:1080)
 	@command -v cargo-watch >/dev/null || cargo install cargo-watch --locked
 	trap 'kill 0' EXIT; \
-	cargo watch -w backend -w shared -w migrations -x 'run -p backend -- serve' & \
+	maildev --ip 127.0.0.1 --web-ip 127.0.0.1 --smtp 1025 --web 1080 & \
+	SMTP_URL=smtp://127.0.0.1:1025 PUBLIC_URL=http://127.0.0.1:8080 \
+	  cargo watch -w backend -w shared -w migrations -x 'run -p backend -- serve' & \
 	trunk serve
 
 test: tools browser dist ## Every test: unit, API on SQLite and PostgreSQL, the SPA in headless Chromium, end to end

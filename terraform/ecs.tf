@@ -29,7 +29,8 @@ locals {
       LOG_FORMAT                 = "json"
       RUST_LOG                   = var.rust_log
       TRUST_PROXY                = "true"        # the ALB sets X-Forwarded-For
-      PUBLIC_URL                 = local.app_url # where Stripe sends buyers back
+      PUBLIC_URL                 = local.app_url # Stripe's return URLs, every link in an email
+      REQUIRE_VERIFIED_EMAIL     = tostring(var.require_verified_email)
       DB_POOL_SIZE               = tostring(var.db_pool_size)
       RATE_LIMIT_ENABLED         = "true"
       RATE_LIMIT_AUTH_PER_MINUTE = "20"
@@ -38,6 +39,7 @@ locals {
     { for name, value in {
       CREDIT_PACKAGES = var.credit_packages
       CORS_ORIGINS    = var.cors_origins
+      MAIL_FROM       = var.mail_from
     } : name => value if value != "" },
   )
 }
@@ -80,8 +82,9 @@ module "ecs_service" {
     }
   }
 
-  # In: the app's port, from the ALB only. Out: PostgreSQL to the database's group, and HTTPS
-  # (ECR, Secrets Manager, CloudWatch Logs, Stripe) through the NAT gateway.
+  # In: the app's port, from the ALB only. Out: PostgreSQL to the database's group, HTTPS (ECR,
+  # Secrets Manager, CloudWatch Logs, Stripe) and SMTP submission (587 STARTTLS, 465 TLS) through
+  # the NAT gateway.
   security_group_ingress_rules = {
     alb = {
       description                  = "From the load balancer"
@@ -106,10 +109,24 @@ module "ecs_service" {
       ip_protocol = "tcp"
       cidr_ipv4   = "0.0.0.0/0"
     }
+    smtp_starttls = {
+      description = "SMTP submission with STARTTLS"
+      from_port   = 587
+      to_port     = 587
+      ip_protocol = "tcp"
+      cidr_ipv4   = "0.0.0.0/0"
+    }
+    smtp_tls = {
+      description = "SMTP submission over TLS"
+      from_port   = 465
+      to_port     = 465
+      ip_protocol = "tcp"
+      cidr_ipv4   = "0.0.0.0/0"
+    }
   }
 
   # ECS reads secrets when a task starts: a new secret value (a new database password, a new
-  # Stripe key) redeploys the service so that every task runs with it.
+  # Stripe key, new SMTP credentials) redeploys the service so that every task runs with it.
   triggers = {
     secrets = sha1(join(",", concat(
       [
@@ -117,6 +134,7 @@ module "ecs_service" {
         aws_secretsmanager_secret_version.database_url.version_id,
       ],
       [for version in aws_secretsmanager_secret_version.stripe : version.version_id],
+      [for version in aws_secretsmanager_secret_version.smtp : version.version_id],
     )))
   }
 

@@ -41,6 +41,7 @@ locals {
   app_host = var.domain_name != "" ? var.domain_name : module.alb.dns_name
   app_url  = "${local.https ? "https" : "http"}://${local.app_host}"
 
-  # Whether Stripe is configured is not a secret (and for_each refuses sensitive values).
+  # Whether Stripe and SMTP are configured is not a secret (and for_each refuses sensitive values).
   stripe_enabled = nonsensitive(var.stripe_secret_key != "")
+  smtp_enabled   = nonsensitive(var.smtp_url != "")
 }

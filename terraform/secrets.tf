@@ -4,6 +4,7 @@
 #   DATABASE_URL           built here from the generated database password
 #   STRIPE_SECRET_KEY      from the stripe_secret_key variable, when set
 #   STRIPE_WEBHOOK_SECRET  from the stripe_webhook_secret variable, when set
+#   SMTP_URL               from the smtp_url variable, when set (it holds the SMTP password)
 #
 # Their values are in the Terraform state too (HCP Terraform encrypts state at rest; restrict
 # who may read it). Changing one rolls the service: ECS reads secrets when a task starts.
@@ -76,6 +77,24 @@ resource "aws_secretsmanager_secret_version" "stripe" {
   secret_string = each.key == "STRIPE_SECRET_KEY" ? var.stripe_secret_key : var.stripe_webhook_secret
 }
 
+resource "aws_secretsmanager_secret" "smtp" {
+  #checkov:skip=CKV2_AWS_57:SMTP credentials are rotated at the provider (SES: new SMTP credentials), then set here through the workspace variable.
+  for_each = local.smtp_enabled ? toset(["SMTP_URL"]) : toset([])
+
+  name        = "${var.name}/${each.key}"
+  description = "SMTP_URL of ${var.name}: the SMTP server and its credentials"
+  kms_key_id  = aws_kms_key.app.arn
+
+  recovery_window_in_days = var.secrets_recovery_window_days
+}
+
+resource "aws_secretsmanager_secret_version" "smtp" {
+  for_each = aws_secretsmanager_secret.smtp
+
+  secret_id     = each.value.id
+  secret_string = var.smtp_url
+}
+
 locals {
   # name => secret ARN, as the container definition's `secrets` wants them.
   app_secrets = merge(
@@ -84,5 +103,6 @@ locals {
       DATABASE_URL = aws_secretsmanager_secret.database_url.arn
     },
     { for name, secret in aws_secretsmanager_secret.stripe : name => secret.arn },
+    { for name, secret in aws_secretsmanager_secret.smtp : name => secret.arn },
   )
 }

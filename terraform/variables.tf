@@ -276,6 +276,44 @@ variable "stripe_webhook_secret" {
 }
 
 ################################################################################
+# Email (SMTP)
+################################################################################
+
+variable "smtp_url" {
+  description = "SMTP_URL: smtp://user:pass@host:587 (STARTTLS, enforced in prod) or smtps://user:pass@host:465, e.g. Amazon SES SMTP credentials (docs/deploy.md). Set it as a sensitive workspace variable; stored in Secrets Manager and injected into the tasks. Required while require_verified_email is true."
+  type        = string
+  default     = ""
+  sensitive   = true
+
+  validation {
+    condition     = var.smtp_url == "" || can(regex("^smtps?://[^/@]+@[^/@]+", var.smtp_url))
+    error_message = "smtp_url: empty or smtp(s)://user:password@host:port (percent-encode the password)."
+  }
+}
+
+variable "mail_from" {
+  description = "MAIL_FROM: the sender of every email, e.g. \"Acme <no-reply@acme.com>\" (with SES, a verified identity). Required with smtp_url."
+  type        = string
+  default     = ""
+
+  validation {
+    condition     = (var.mail_from == "") == (var.smtp_url == "")
+    error_message = "mail_from and smtp_url go together: the app refuses SMTP_URL without MAIL_FROM in prod."
+  }
+}
+
+variable "require_verified_email" {
+  description = "REQUIRE_VERIFIED_EMAIL: buying credits and creating API keys need a verified address. The app refuses it without SMTP_URL."
+  type        = bool
+  default     = true
+
+  validation {
+    condition     = !var.require_verified_email || var.smtp_url != ""
+    error_message = "require_verified_email needs smtp_url (no one could verify an address), or set it to false."
+  }
+}
+
+################################################################################
 # Database (RDS PostgreSQL)
 ################################################################################
 
