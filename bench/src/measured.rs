@@ -35,9 +35,16 @@ pub struct Measured {
 }
 
 impl Measured {
-    pub fn keyset_index_used(&self) -> bool {
-        let uses = |plan: &[String]| plan.iter().any(|l| l.contains("credit_ledger_user_id_id"));
-        self.plans.iter().all(|plan| uses(plan))
+    /// Whether both ledger pages read through an index, never the user's whole history: no full
+    /// scan (PostgreSQL's Seq Scan, SQLite's SCAN) and no sort (Sort, SQLite's temporary B-tree).
+    /// Which index is the planner's choice: for the hot user PostgreSQL may walk the primary key
+    /// backwards with a filter on the user, which stops after 50 of its rows.
+    pub fn pages_read_through_an_index(&self) -> bool {
+        let full = ["Seq Scan", "SCAN ", "Sort", "TEMP B-TREE"];
+        let indexed = |plan: &Vec<String>| {
+            !plan.is_empty() && !plan.iter().any(|l| full.iter().any(|f| l.contains(f)))
+        };
+        self.plans.iter().all(indexed)
     }
 }
 
@@ -111,5 +118,43 @@ pub struct Replicas {
 impl Replicas {
     pub fn per_sec(&self) -> f64 {
         self.loads.iter().map(|l| l.per_sec(200)).sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Measured;
+
+    fn pages(plans: [&[&str]; 2]) -> bool {
+        let plans = plans.map(|plan| plan.iter().map(|l| (*l).to_owned()).collect());
+        (Measured {
+            plans,
+            ..Measured::default()
+        })
+        .pages_read_through_an_index()
+    }
+
+    #[test]
+    fn a_page_reads_through_any_index_but_never_scans_or_sorts() {
+        let by_user = "Index Scan Backward using credit_ledger_user_id_id on credit_ledger";
+        let by_id = [
+            "Index Scan Backward using credit_ledger_pkey",
+            "  Filter: (user_id = 5)",
+        ];
+        assert!(pages([&[by_user], &by_id]));
+        assert!(pages(
+            [&["SEARCH credit_ledger USING INDEX credit_ledger_user_id_id"]; 2]
+        ));
+        assert!(!pages([
+            &[by_user],
+            &["Limit", "  ->  Seq Scan on credit_ledger"]
+        ]));
+        assert!(!pages([
+            &[by_user],
+            &["Sort", "  ->  Bitmap Heap Scan on credit_ledger"]
+        ]));
+        let sqlite_scan = ["SCAN credit_ledger", "USE TEMP B-TREE FOR ORDER BY"];
+        assert!(!pages([&sqlite_scan, &sqlite_scan]));
+        assert!(!pages([&[], &[by_user]]));
     }
 }

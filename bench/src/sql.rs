@@ -153,8 +153,8 @@ pub fn scale_seed(conn: &mut AnyConnection, users: u64, per_user: u64) -> Result
 const SEED_HASH: &str = "$2b$04$MJVbunFfj.zAgPdIXKdjtuAmZNy3xJdiem0/zZB4Vsx46gvKO5mzS";
 
 /// The scale seed's statements. Ledger rows go in round-robin order (each user's rows spread over
-/// the table, as real traffic leaves them), so a ledger page must use the (user_id, id) index to
-/// stay fast.
+/// the table, as real traffic leaves them), so a ledger page must read through an index to stay
+/// fast.
 fn scale_seed_sql(kind: Backend, after: i64, users: u64, per_user: u64, ts: &str) -> Vec<String> {
     // `1..=count` as rows of `table(column)`: a recursive CTE on SQLite, generate_series on
     // PostgreSQL; a user's 64-character key hash; then what leaves the database as a long-running
