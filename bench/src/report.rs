@@ -101,7 +101,8 @@ fn machine_and_command(out: &mut String, run: &Run) {
          cores)\n\
          - command: `make bench` (here: BENCH_SECONDS={secs}), databases: {dbs}; load from {oha}; \
          server: release build, APP_MODE=prod, BCRYPT_COST={BCRYPT_COST}, RUST_LOG={rust_log} \
-         (JSON log line per request), rate limits on with unreachable quotas\n\
+         (JSON log line per request), rate limits on with unreachable quotas, email \
+         verification off\n\
          - each measured phase runs {secs} s after a {warmup} s warm-up; scale seed: {scale_users} \
          users\n",
         m.load_average
