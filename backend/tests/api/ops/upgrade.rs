@@ -1,7 +1,8 @@
 //! A database made by the previous release upgrades in place. Its ledger spoke in reason strings
 //! (`purchase:starter`, `admin: welcome`, `refund: POST /api/generate-text`, the bare route of a
 //! spend); after the migrations every entry has its typed kind and details, every balance still
-//! equals the sum of its ledger, and the books go on from there.
+//! equals the sum of its ledger, and the books go on from there. Its accounts count as verified
+//! once email verification exists.
 
 use backend::auth::secret::sha256_hex;
 use diesel::migration::{MigrationConnection, MigrationSource};
@@ -160,6 +161,13 @@ async fn a_database_of_the_first_release_upgrades_with_every_balance_intact(back
         ]
     );
     assert_ledger_consistent(&app, bob.bearer()).await;
+
+    // Accounts made before email verification existed count as verified (no customer is locked
+    // out of buying by REQUIRE_VERIFIED_EMAIL); a new one is not, until it follows its link.
+    assert!(app.me(ada.bearer()).await.email_verified);
+    assert!(app.me(bob.bearer()).await.email_verified);
+    let newcomer = app.new_user().await;
+    assert!(!app.me(newcomer.bearer()).await.email_verified);
 
     // The books go on: a paid call after the upgrade is one more typed entry.
     app.spend(ada.bearer(), 1).await;
