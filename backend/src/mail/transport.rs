@@ -89,7 +89,10 @@ impl Transport {
                 tracing::info!(
                     to = %email.to_address,
                     subject = %email.subject,
-                    "email (dev mode, no SMTP_URL: written here instead of sent)\n{}",
+                    "email to {} (dev mode without SMTP_URL: written here, not sent)\n\
+                     Subject: {}\n\n{}",
+                    email.to_address,
+                    email.subject,
                     email.text_body
                 );
                 Ok(())
