@@ -78,6 +78,13 @@ impl ApiError {
         }
     }
 
+    /// 429 `rate_limited`, to retry after `wait` (at least a second).
+    pub fn retry_after(wait: std::time::Duration) -> Self {
+        Self::RateLimited {
+            retry_after: wait.as_secs().max(1),
+        }
+    }
+
     pub fn internal(err: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
         Self::Internal(err.into())
     }

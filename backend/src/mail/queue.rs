@@ -1,11 +1,13 @@
 //! Writing emails into the outbox, inside the caller's transaction.
 
+use std::time::Duration;
+
 use diesel::{QueryResult, result::Error as DieselError};
 
 use super::{Letterhead, Message};
 use crate::{
     db::AnyConnection,
-    models::{EmailToken, OutboxRow, Purpose},
+    models::{EmailToken, OutboxRow, Purpose, UserRow},
 };
 
 /// Renders `message` for `to` and writes it to the outbox. A template that fails to render
@@ -44,4 +46,22 @@ pub fn queue_link(
         },
     };
     queue(conn, letterhead, to, message)
+}
+
+/// [`queue_link`], unless the user was sent one of `purpose` too recently (one a minute, five a
+/// day): then nothing is written and the answer is how long to wait. The user's row is locked
+/// first, so two requests at once cannot both pass.
+pub fn queue_link_if_due(
+    conn: &mut AnyConnection,
+    letterhead: &Letterhead,
+    user_id: i64,
+    to: &str,
+    purpose: Purpose,
+) -> QueryResult<Option<Duration>> {
+    UserRow::lock(conn, user_id)?;
+    if let Some(wait) = EmailToken::wait_before_next(conn, user_id, purpose)? {
+        return Ok(Some(wait));
+    }
+    queue_link(conn, letterhead, user_id, to, purpose)?;
+    Ok(None)
 }

@@ -13,7 +13,7 @@ use crate::{
     db::DbError,
     error::{ApiError, log_error_chain},
     http::json::Json,
-    mail::{Message, queue, queue_link},
+    mail::{Message, queue, queue_link_if_due},
     models::{EmailToken, Purpose, SessionRow, UserRow, email_token::Consumed},
     state::{AppState, State},
 };
@@ -91,18 +91,11 @@ async fn resend_verification(
     let waited = state
         .db
         .write(move |conn| {
-            UserRow::lock(conn, user_id)?;
-            if let Some(wait) = EmailToken::wait_before_next(conn, user_id, Purpose::VerifyEmail)? {
-                return Ok(Some(wait));
-            }
-            queue_link(conn, &letterhead, user_id, &email, Purpose::VerifyEmail)?;
-            Ok::<_, diesel::result::Error>(None)
+            queue_link_if_due(conn, &letterhead, user_id, &email, Purpose::VerifyEmail)
         })
         .await?;
     if let Some(wait) = waited {
-        return Err(ApiError::RateLimited {
-            retry_after: wait.as_secs().max(1),
-        });
+        return Err(ApiError::retry_after(wait));
     }
     state.mail.wake_sender();
     Ok(accepted("A new verification link is on its way."))
@@ -143,18 +136,9 @@ async fn queue_password_reset(state: &AppState, email: String) -> Result<(), DbE
             let Some(user) = UserRow::find_by_email(conn, &email)?.filter(|u| u.is_active) else {
                 return Ok(false);
             };
-            UserRow::lock(conn, user.id)?;
-            if EmailToken::wait_before_next(conn, user.id, Purpose::ResetPassword)?.is_some() {
-                return Ok(false);
-            }
-            queue_link(
-                conn,
-                &letterhead,
-                user.id,
-                &user.email,
-                Purpose::ResetPassword,
-            )?;
-            Ok::<_, diesel::result::Error>(true)
+            let purpose = Purpose::ResetPassword;
+            let waited = queue_link_if_due(conn, &letterhead, user.id, &user.email, purpose)?;
+            Ok::<_, diesel::result::Error>(waited.is_none())
         })
         .await?;
     if queued {

@@ -12,8 +12,8 @@ use crate::{
     auth::{BrowserSession, Caller, confirm_password, password::Passwords},
     error::ApiError,
     http::json::Json,
-    mail::{Message, queue, queue_link},
-    models::{ApiKeyRow, EmailToken, Purpose, SessionRow, UserRow},
+    mail::{Message, queue, queue_link_if_due},
+    models::{ApiKeyRow, Purpose, SessionRow, UserRow},
     state::State,
 };
 
@@ -128,20 +128,16 @@ async fn change_email(
     let waited = state
         .db
         .write(move |conn| {
-            UserRow::lock(conn, user_id)?;
-            if let Some(wait) = EmailToken::wait_before_next(conn, user_id, Purpose::ChangeEmail)? {
-                return Ok(Some(wait));
+            let waited = queue_link_if_due(conn, &letterhead, user_id, &to, Purpose::ChangeEmail)?;
+            if waited.is_none() {
+                let notice = Message::EmailChangeRequested { new_email: &to };
+                queue(conn, &letterhead, &user.email, notice)?;
             }
-            queue_link(conn, &letterhead, user_id, &to, Purpose::ChangeEmail)?;
-            let notice = Message::EmailChangeRequested { new_email: &to };
-            queue(conn, &letterhead, &user.email, notice)?;
-            Ok::<_, diesel::result::Error>(None)
+            Ok::<_, diesel::result::Error>(waited)
         })
         .await?;
     if let Some(wait) = waited {
-        return Err(ApiError::RateLimited {
-            retry_after: wait.as_secs().max(1),
-        });
+        return Err(ApiError::retry_after(wait));
     }
     state.mail.wake_sender();
     tracing::info!(user_id, "email change asked for; confirmation link queued");
