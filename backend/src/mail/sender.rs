@@ -5,15 +5,16 @@ use std::{sync::Arc, time::Duration};
 
 use tokio::sync::Notify;
 
-use super::transport::Transport;
+use super::transport::{SendError, Transport};
 use crate::{
     db::Db,
     error::{ErrorChain, log_error_chain},
     models::{OutboxRow, after, now},
 };
 
-/// Emails claimed at once.
-const BATCH: i64 = 10;
+/// Emails claimed at once: one, so that every claim's lease (twice the send timeout) covers its
+/// own delivery, never the ones queued before it.
+const BATCH: i64 = 1;
 /// How often the outbox is looked at without a wake-up (other replicas' emails, retries).
 const POLL: Duration = Duration::from_secs(5);
 /// The shortest pause after finding nothing to claim (rows due but locked by another replica).
@@ -34,7 +35,7 @@ pub async fn run(db: Db, transport: Transport, wake: Arc<Notify>, send_timeout: 
         {
             Ok(emails) if !emails.is_empty() => {
                 for email in emails {
-                    deliver(&db, &transport, email).await;
+                    deliver(&db, &transport, email, send_timeout).await;
                 }
                 continue;
             }
@@ -52,9 +53,13 @@ pub async fn run(db: Db, transport: Transport, wake: Arc<Notify>, send_timeout: 
     }
 }
 
-async fn deliver(db: &Db, transport: &Transport, email: OutboxRow) {
+async fn deliver(db: &Db, transport: &Transport, email: OutboxRow, timeout: Duration) {
     let (id, attempts) = (email.id, email.attempts);
-    let recorded = match transport.send(&email).await {
+    // lettre bounds each SMTP command; this bounds the whole delivery, within the claim's lease.
+    let sent = tokio::time::timeout(timeout, transport.send(&email))
+        .await
+        .unwrap_or(Err(SendError::TimedOut(timeout)));
+    let recorded = match sent {
         Ok(()) => {
             tracing::info!(email_id = id, kind = %email.kind, attempts, "email sent");
             db.write(move |conn| OutboxRow::mark_sent(conn, id)).await

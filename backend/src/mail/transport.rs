@@ -32,6 +32,8 @@ pub enum SendError {
     Build(#[source] lettre::error::Error),
     #[error("the SMTP server did not take the email")]
     Smtp(#[source] lettre::transport::smtp::Error),
+    #[error("the delivery took longer than {0:?} (MAIL_SEND_TIMEOUT)")]
+    TimedOut(std::time::Duration),
     #[error("SMTP_URL is not set: emails are not sent")]
     Off,
 }
@@ -41,6 +43,7 @@ impl SendError {
     pub fn is_transient(&self) -> bool {
         match self {
             Self::Smtp(e) => !e.is_permanent(),
+            Self::TimedOut(_) => true,
             Self::Url(_) | Self::Recipient(..) | Self::Build(_) | Self::Off => false,
         }
     }
