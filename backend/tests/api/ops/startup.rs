@@ -29,7 +29,7 @@ async fn start_up_line_names_the_url_and_the_database(backend: Backend) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_settings_stop_start_up_with_one_line_naming_the_variable() {
-    let cases: [(&str, &[(&str, &str)]); 3] = [
+    let cases: [(&str, &[(&str, &str)]); 5] = [
         ("BCRYPT_COST", &[("BCRYPT_COST", "abc")]),
         // Dev mode gives credits away: not on a public address unless said so.
         (
@@ -42,6 +42,18 @@ async fn bad_settings_stop_start_up_with_one_line_naming_the_variable() {
                 ("APP_MODE", "prod"),
                 ("BCRYPT_COST", "10"),
                 ("JWT_SECRET", ""),
+            ],
+        ),
+        // Prod requires verified addresses by default: no one could verify without SMTP.
+        ("SMTP_URL", &[("APP_MODE", "prod"), ("BCRYPT_COST", "10")]),
+        // Links in emails are built from PUBLIC_URL, never from a request's Host.
+        (
+            "PUBLIC_URL",
+            &[
+                ("APP_MODE", "prod"),
+                ("BCRYPT_COST", "10"),
+                ("SMTP_URL", "smtp://127.0.0.1:25"),
+                ("MAIL_FROM", "no-reply@example.com"),
             ],
         ),
     ];
