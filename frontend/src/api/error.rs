@@ -101,7 +101,11 @@ impl ApiError {
     pub fn at_password_field(mut self, field: &str) -> Self {
         if self.code == ErrorCode::InvalidCredentials {
             self.field = Some(field.to_owned());
-            self.message = "the password is not right".to_owned();
+            let message = match field {
+                "current_password" => "the current password is not right",
+                _ => "the password is not right",
+            };
+            self.message = message.to_owned();
         }
         self
     }

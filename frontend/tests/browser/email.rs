@@ -54,7 +54,7 @@ async fn change_email_puts_a_wrong_password_by_its_field_then_shows_the_message(
     settle().await;
     assert_eq!(
         text(&find(&root, "#email_password-error")),
-        "The password is not right"
+        "The current password is not right"
     );
     // A wrong password is no expired token: no refresh, no second guess.
     assert_eq!(fetch_calls(), ["POST /api/me/email Bearer t"]);
