@@ -18,9 +18,26 @@ const VERIFY_SUBJECT: &str = "Verify your email";
 const RESET_SUBJECT: &str = "Reset your";
 const CHANGE_SUBJECT: &str = "Confirm your new email";
 
-/// The `n`th email (1-based) to `to` about `subject`, once MailDev has it.
-async fn nth_email(to: &str, subject: &str, n: usize) -> Email {
-    MailDev::shared().wait_for_nth(to, subject, n).await
+/// Opens the link to `page` in the first email to `to` about `subject`, as its recipient would,
+/// waits for `shown` on the page, and checks that the token left the address bar. Returns the
+/// link, to follow again.
+async fn follow_link(
+    b: &Browser,
+    server: &Server,
+    (to, subject): (&str, &str),
+    page: &str,
+    shown: &str,
+) -> Result<String> {
+    let email = MailDev::shared().wait_for(to, subject).await;
+    let link = link_to(&email, server, page)?;
+    b.goto(&link).await?;
+    b.wait_for(shown).await?;
+    let here = b.location().await?;
+    check(
+        here == format!("/{page}"),
+        format!("the address bar shows {here}"),
+    )?;
+    Ok(link)
 }
 
 /// The link to `page` in the email's text, checked to point at this server.

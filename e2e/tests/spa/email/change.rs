@@ -1,7 +1,9 @@
 //! Changing the address from the account page: the link sent to the new address makes the
 //! change; a link to an address someone took meanwhile says so.
 
-use super::{CHANGE_SUBJECT, link_to, nth_email, sign_in, sign_up_by_api};
+use test_support::MailDev;
+
+use super::{CHANGE_SUBJECT, follow_link, sign_in, sign_up_by_api};
 use crate::{
     browser::{Browser, Result},
     check, run_with_mail,
@@ -38,16 +40,9 @@ async fn change(b: &mut Browser, server: &Server) -> Result {
     b.screenshot_at("change-email-sent", "//section[@id='email']")
         .await?;
 
-    let email = nth_email(NEW_EMAIL, CHANGE_SUBJECT, 1).await;
-    let link = link_to(&email, server, "confirm-email")?;
-    b.goto(&link).await?;
-    b.wait_for("//*[@data-testid='link-outcome' and contains(., 'address is changed')]")
-        .await?;
-    let here = b.location().await?;
-    check(
-        here == "/confirm-email",
-        format!("the address bar shows {here}"),
-    )?;
+    let changed = "//*[@data-testid='link-outcome' and contains(., 'address is changed')]";
+    let email = (NEW_EMAIL, CHANGE_SUBJECT);
+    follow_link(b, server, email, "confirm-email", changed).await?;
     b.check_accessibility().await?;
     b.screenshot("email-changed").await?;
     b.follow("Go to your account").await?;
@@ -75,12 +70,18 @@ async fn taken_meanwhile(b: &mut Browser, server: &Server) -> Result {
         asked.status() == 202,
         format!("the change was answered {}", asked.status()),
     )?;
-    let email = nth_email(TAKEN, CHANGE_SUBJECT, 1).await;
+    MailDev::shared().wait_for(TAKEN, CHANGE_SUBJECT).await;
     sign_up_by_api(server, TAKEN, "a password of the taker").await?;
 
-    b.goto(&link_to(&email, server, "confirm-email")?).await?;
-    b.wait_for("//*[@role='alert' and contains(., 'Another account uses this address now')]")
-        .await?;
+    let explained = "//*[@role='alert' and contains(., 'Another account uses this address now')]";
+    follow_link(
+        b,
+        server,
+        (TAKEN, CHANGE_SUBJECT),
+        "confirm-email",
+        explained,
+    )
+    .await?;
     b.check_accessibility().await?;
     b.screenshot("address-taken-meanwhile").await
 }

@@ -1,7 +1,7 @@
 //! A forgotten password: from the sign-in page to the link in MailDev, a new password, and a
 //! sign-in with it while the old one is refused.
 
-use super::{BANNER, RESET_SUBJECT, link_to, nth_email, sign_up_by_api};
+use super::{BANNER, RESET_SUBJECT, follow_link, sign_up_by_api};
 use crate::{
     browser::{Browser, Result},
     check, run_with_mail,
@@ -33,16 +33,8 @@ async fn reset(b: &mut Browser, server: &Server) -> Result {
     b.screenshot("reset-link-sent").await?;
 
     // The link from the email opens the form; the token leaves the address bar.
-    let email = nth_email(EMAIL, RESET_SUBJECT, 1).await;
-    let link = link_to(&email, server, "reset-password")?;
-    b.goto(&link).await?;
-    b.wait_for("//h1[normalize-space()='Set a new password']")
-        .await?;
-    let here = b.location().await?;
-    check(
-        here == "/reset-password",
-        format!("the address bar shows {here}"),
-    )?;
+    let form = "//h1[normalize-space()='Set a new password']";
+    let link = follow_link(b, server, (EMAIL, RESET_SUBJECT), "reset-password", form).await?;
     b.check_accessibility().await?;
 
     // The password policy is checked before anything is sent.

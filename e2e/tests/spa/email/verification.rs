@@ -1,7 +1,7 @@
 //! Sign up, see the banner, ask too soon for another email, follow the link from MailDev: the
 //! address is verified and the banner gone.
 
-use super::{BANNER, VERIFY_SUBJECT, link_to, nth_email};
+use super::{BANNER, VERIFY_SUBJECT, follow_link};
 use crate::{
     browser::{Browser, Result},
     check, run_with_mail,
@@ -41,16 +41,10 @@ async fn verification(b: &mut Browser, server: &Server) -> Result {
     check(b.count(BANNER).await? == 0, "the banner came back")?;
 
     // The link from the email: the token leaves the address bar, the address is verified.
-    let email = nth_email(CUSTOMER.0, VERIFY_SUBJECT, 1).await;
-    let link = link_to(&email, server, "verify-email")?;
-    b.goto(&link).await?;
-    b.wait_for("//*[@data-testid='link-outcome' and normalize-space()='Your email is verified.']")
-        .await?;
-    let here = b.location().await?;
-    check(
-        here == "/verify-email",
-        format!("the address bar shows {here}"),
-    )?;
+    let verified =
+        "//*[@data-testid='link-outcome' and normalize-space()='Your email is verified.']";
+    let email = (CUSTOMER.0, VERIFY_SUBJECT);
+    let link = follow_link(b, server, email, "verify-email", verified).await?;
     b.check_accessibility().await?;
     b.screenshot("verified").await?;
 
