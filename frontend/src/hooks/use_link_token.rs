@@ -18,6 +18,7 @@ struct LinkQuery {
 #[hook]
 pub fn use_link_token() -> Option<AttrValue> {
     let location = use_location();
+    let in_address_bar = location.as_ref().is_some_and(|l| !l.query_str().is_empty());
     let token = use_state(|| {
         location
             .and_then(|l| l.query::<LinkQuery>().ok())
@@ -27,8 +28,8 @@ pub fn use_link_token() -> Option<AttrValue> {
     });
     let navigator = use_navigator();
     let route = use_route::<Route>();
-    use_effect_with((), move |_| {
-        if let (Some(navigator), Some(route)) = (navigator, route) {
+    use_effect_with(in_address_bar, move |in_address_bar| {
+        if let (true, Some(navigator), Some(route)) = (*in_address_bar, navigator, route) {
             navigator.replace(&route);
         }
     });

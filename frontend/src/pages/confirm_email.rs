@@ -52,11 +52,10 @@ fn confirm(props: &LinkProps) -> Html {
                 { "Another account uses this address now, so yours was not changed. You can ask for a change to another address on your account page." }
             </Alert>
         },
-        Load::Failed(e) => html! {
-            <Alert kind={AlertKind::Error}>
-                { capitalise(&e.message) }{ " (from your account page)." }
-            </Alert>
-        },
+        // Used, expired or superseded: a new change can be asked for on the account page.
+        Load::Failed(e) => {
+            html! { <Alert kind={AlertKind::Error}>{ capitalise(&e.message) }</Alert> }
+        }
     };
     let kind = if matches!(outcome.as_ref(), Load::Ready(())) {
         ButtonKind::Primary
