@@ -1,5 +1,5 @@
 //! axe-core on every page of the SPA, signed out and signed in (an admin sees them all): no
-//! serious or critical violation.
+//! serious or critical violation. A screenshot of each page as checked.
 
 use crate::{
     browser::{Browser, Result},
@@ -54,6 +54,11 @@ async fn check_pages(b: &mut Browser, server: &Server, pages: &[(&str, &str)]) -
         b.wait_for("//main[not(.//*[@role='status' and contains(., '…')])]")
             .await?;
         b.check_accessibility().await?;
+        let name = match path.trim_start_matches('/') {
+            "" => "landing",
+            name => name,
+        };
+        b.screenshot(name).await?;
     }
     Ok(())
 }

@@ -25,6 +25,14 @@ async fn verification(b: &mut Browser, server: &Server) -> Result {
         .await?;
     b.check_accessibility().await?;
     b.screenshot("banner").await?;
+    b.resize(375, 812).await?;
+    let too_wide = b.overflowing().await?;
+    check(
+        too_wide.is_empty(),
+        format!("at 375 px these stick out: {too_wide:?}"),
+    )?;
+    b.screenshot("banner-375px").await?;
+    b.resize(1280, 800).await?;
 
     // The sign-up email went a moment ago: another one has to wait a minute.
     b.press("Resend email").await?;
