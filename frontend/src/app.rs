@@ -28,6 +28,15 @@ pub enum Route {
     Account,
     #[at("/admin")]
     Admin,
+    // The pages the links in our emails open (`?token=`).
+    #[at("/verify-email")]
+    VerifyEmail,
+    #[at("/forgot-password")]
+    ForgotPassword,
+    #[at("/reset-password")]
+    ResetPassword,
+    #[at("/confirm-email")]
+    ConfirmEmail,
     #[not_found]
     #[at("/404")]
     NotFound,
@@ -62,6 +71,10 @@ fn switch(route: Route) -> Html {
         Route::Keys => html! { <RequireAuth><pages::Keys /></RequireAuth> },
         Route::Account => html! { <RequireAuth><pages::Account /></RequireAuth> },
         Route::Admin => html! { <RequireAuth admin=true><pages::Admin /></RequireAuth> },
+        Route::VerifyEmail => html! { <pages::VerifyEmail /> },
+        Route::ForgotPassword => html! { <pages::ForgotPassword /> },
+        Route::ResetPassword => html! { <pages::ResetPassword /> },
+        Route::ConfirmEmail => html! { <pages::ConfirmEmail /> },
         Route::NotFound => html! { <pages::NotFound /> },
     }
 }

@@ -5,8 +5,8 @@
 use shared::{
     ValidationError,
     dto::{
-        ChangePasswordRequest, CreateKeyRequest, Credentials, GenerateTextRequest,
-        GrantCreditsRequest,
+        ChangeEmailRequest, ChangePasswordRequest, CreateKeyRequest, Credentials,
+        GenerateTextRequest, GrantCreditsRequest, PasswordResetConfirm, PasswordResetRequest,
     },
     validate::{Email, GrantAmount, GrantNote, KeyName, Password, Prompt},
 };
@@ -59,7 +59,7 @@ impl FormErrors {
 }
 
 /// The API writes messages in lower case ("email is required"); a sentence reads better.
-fn capitalise(message: &str) -> String {
+pub fn capitalise(message: &str) -> String {
     let mut chars = message.chars();
     match chars.next() {
         Some(first) => first.to_uppercase().chain(chars).collect(),
@@ -95,9 +95,7 @@ pub fn sign_up(email: &str, password: &str) -> Result<Credentials, FormErrors> {
 pub fn sign_in(email: &str, password: &str) -> Result<Credentials, FormErrors> {
     let mut errors = FormErrors::default();
     let email = Email::parse(email).map_err(|e| errors.push(e)).ok();
-    if password.is_empty() {
-        errors.push(ValidationError::new("password", "password is required"));
-    }
+    require_password(&mut errors, "password", password);
     collect(errors, || {
         Some(Credentials {
             email: email?.into_inner(),
@@ -114,20 +112,8 @@ pub fn change_password(
     revoke_api_keys: bool,
 ) -> Result<ChangePasswordRequest, FormErrors> {
     let mut errors = FormErrors::default();
-    if current.is_empty() {
-        errors.push(ValidationError::new(
-            "current_password",
-            "current password is required",
-        ));
-    }
-    match Password::parse(new, "new_password") {
-        Err(e) => errors.push(e),
-        Ok(_) if new != confirm => errors.push(ValidationError::new(
-            "confirm_password",
-            "the passwords differ",
-        )),
-        Ok(_) => {}
-    }
+    require_password(&mut errors, "current_password", current);
+    check_new_password(&mut errors, new, confirm);
     collect(errors, || {
         Some(ChangePasswordRequest {
             current_password: current.to_owned(),
@@ -137,12 +123,88 @@ pub fn change_password(
     })
 }
 
+/// A new password (`new_password`) that meets the policy, typed twice alike (`confirm_password`).
+fn check_new_password(errors: &mut FormErrors, new: &str, confirm: &str) {
+    match Password::parse(new, "new_password") {
+        Err(e) => errors.push(e),
+        Ok(_) if new != confirm => errors.push(ValidationError::new(
+            "confirm_password",
+            "the passwords differ",
+        )),
+        Ok(_) => {}
+    }
+}
+
+/// A password confirming who the user is: anything but empty (the server checks it).
+fn require_password(errors: &mut FormErrors, field: &'static str, password: &str) {
+    if password.is_empty() {
+        let what = field.replace('_', " ");
+        errors.push(ValidationError::new(field, format!("{what} is required")));
+    }
+}
+
+/// Forgot password: the address to send the link to.
+pub fn password_reset(email: &str) -> Result<PasswordResetRequest, FormErrors> {
+    let mut errors = FormErrors::default();
+    let email = Email::parse(email).map_err(|e| errors.push(e)).ok();
+    collect(errors, || {
+        Some(PasswordResetRequest {
+            email: email?.into_inner(),
+        })
+    })
+}
+
+/// Reset password: the link's token, and a new password typed twice alike.
+pub fn reset_password(
+    token: &str,
+    new: &str,
+    confirm: &str,
+) -> Result<PasswordResetConfirm, FormErrors> {
+    let mut errors = FormErrors::default();
+    check_new_password(&mut errors, new, confirm);
+    collect(errors, || {
+        Some(PasswordResetConfirm {
+            token: token.to_owned(),
+            new_password: new.to_owned(),
+        })
+    })
+}
+
+/// Change email: a valid address other than `current`, and the password. The fields are the
+/// API's (`new_email`, `current_password`), so its refusals land next to the same inputs.
+pub fn change_email(
+    new_email: &str,
+    password: &str,
+    current: &str,
+) -> Result<ChangeEmailRequest, FormErrors> {
+    let mut errors = FormErrors::default();
+    let new_email = match Email::parse(new_email) {
+        Ok(email) if email.as_str() == current => {
+            let message = "that is your address already";
+            errors.push(ValidationError::new("new_email", message));
+            None
+        }
+        Ok(email) => Some(email),
+        Err(e) => {
+            errors.push(ValidationError::new("new_email", e.message));
+            None
+        }
+    };
+    require_password(&mut errors, "current_password", password);
+    collect(errors, || {
+        Some(ChangeEmailRequest {
+            new_email: new_email?.into_inner(),
+            current_password: password.to_owned(),
+        })
+    })
+}
+
 /// A key's name, and the password when the server asked for it again (`Some`).
 pub fn create_key(name: &str, password: Option<&str>) -> Result<CreateKeyRequest, FormErrors> {
     let mut errors = FormErrors::default();
     let name = KeyName::parse(name).map_err(|e| errors.push(e)).ok();
-    if password.is_some_and(str::is_empty) {
-        errors.push(ValidationError::new("password", "password is required"));
+    if let Some(password) = password {
+        require_password(&mut errors, "password", password);
     }
     collect(errors, || {
         Some(CreateKeyRequest {

@@ -13,6 +13,11 @@ use hyper_util::client::legacy::connect::HttpConnector;
 
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+/// axe-core (npm, pinned in package.json), injected into the pages to check them.
+const AXE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../node_modules/axe-core/axe.min.js"
+);
 const WAIT: Duration = Duration::from_secs(15);
 
 pub type Result<T = ()> = std::result::Result<T, String>;
@@ -275,6 +280,39 @@ impl Browser {
             .await
             .map(|_| ())
             .map_err(|e| format!("scroll: {e}"))
+    }
+
+    /// Runs axe-core on the page as it is now: fails, naming the rules and elements, on any
+    /// serious or critical violation.
+    pub async fn check_accessibility(&self) -> Result {
+        let axe = std::fs::read_to_string(AXE)
+            .map_err(|e| format!("{AXE}: {e} (install it with `make tools`)"))?;
+        self.client
+            .execute(&format!("{axe}\nreturn true;"), vec![])
+            .await
+            .map_err(|e| format!("load axe-core: {e}"))?;
+        let found = self
+            .client
+            .execute_async(
+                r#"const done = arguments[arguments.length - 1];
+                   axe.run(document, { resultTypes: ["violations"] }).then(
+                     r => done(r.violations
+                       .filter(v => v.impact === "serious" || v.impact === "critical")
+                       .map(v => `${v.id} (${v.impact}): ${v.help}; at ${v.nodes.map(n => n.target.join(" ")).join(", ")}`)),
+                     e => done([`axe-core failed: ${e}`]));"#,
+                vec![],
+            )
+            .await
+            .map_err(|e| format!("run axe-core: {e}"))?;
+        let violations: Vec<String> = serde_json::from_value(found).map_err(|e| e.to_string())?;
+        if violations.is_empty() {
+            return Ok(());
+        }
+        let page = self.location().await.unwrap_or_default();
+        Err(format!(
+            "axe-core on {page}:\n  {}",
+            violations.join("\n  ")
+        ))
     }
 
     /// How many elements match `xpath` right now (no waiting).

@@ -15,6 +15,21 @@ async fn run<F>(name: &str, steps: F)
 where
     F: for<'a> AsyncFnOnce(&'a mut Browser, &'a Server) -> Result,
 {
+    run_on(name, Server::start, steps).await;
+}
+
+/// `run`, with a server that sends its emails to MailDev.
+async fn run_with_mail<F>(name: &str, steps: F)
+where
+    F: for<'a> AsyncFnOnce(&'a mut Browser, &'a Server) -> Result,
+{
+    run_on(name, Server::start_with_mail, steps).await;
+}
+
+async fn run_on<F>(name: &str, start: impl AsyncFnOnce() -> Server, steps: F)
+where
+    F: for<'a> AsyncFnOnce(&'a mut Browser, &'a Server) -> Result,
+{
     if !browser::available() || !server::dist_is_built() {
         return;
     }
@@ -24,7 +39,7 @@ where
         .join("test-artifacts/e2e")
         .join(name);
     let _ = std::fs::remove_dir_all(&artifacts);
-    let server = Server::start().await;
+    let server = start().await;
     let mut browser = Browser::launch(artifacts.clone()).await;
     let outcome = steps(&mut browser, &server).await;
     if outcome.is_err() {
@@ -48,9 +63,11 @@ fn check(ok: bool, what: impl Into<String>) -> Result {
     if ok { Ok(()) } else { Err(what.into()) }
 }
 
+mod accessibility;
 mod admin;
 mod browser;
 mod cross_site;
+mod email;
 mod journey;
 mod ledger;
 mod reauth;

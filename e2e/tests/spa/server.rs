@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use test_support::{Backend, ScratchDatabase, ServerSettings};
+use test_support::{Backend, MailDev, ScratchDatabase, ServerSettings, free_port};
 
 /// The repository's `dist/`, built by `trunk build --release` (`make dist`).
 pub fn dist_dir() -> PathBuf {
@@ -38,12 +38,32 @@ pub struct Server {
 }
 
 impl Server {
-    /// The test settings (test-support's) on a fresh SQLite database, serving `dist/`.
+    /// The test settings (test-support's) on a fresh SQLite database, serving `dist/`; emails
+    /// go to the log.
     pub async fn start() -> Self {
+        Self::start_with(&[]).await
+    }
+
+    /// Like `start`, with MailDev (one per test process) as the SMTP server, and the links in
+    /// the emails pointing at this server.
+    pub async fn start_with_mail() -> Self {
+        let port = free_port().expect("a free port");
+        Self::start_with(&[
+            ("SMTP_URL", MailDev::shared().smtp_url()),
+            ("BIND_ADDR", format!("127.0.0.1:{port}")),
+            ("PUBLIC_URL", format!("http://127.0.0.1:{port}")),
+        ])
+        .await
+    }
+
+    async fn start_with(overrides: &[(&str, String)]) -> Self {
         let db = ScratchDatabase::create(Backend::Sqlite).expect("SQLite always runs");
-        let settings = ServerSettings::test(db.url())
-            .set("STATIC_DIR", dist_dir().display().to_string())
-            .set("LOG_FORMAT", "pretty");
+        let settings = overrides.iter().fold(
+            ServerSettings::test(db.url())
+                .set("STATIC_DIR", dist_dir().display().to_string())
+                .set("LOG_FORMAT", "pretty"),
+            |settings, (name, value)| settings.set(name, value),
+        );
         let config = backend::Config::from_lookup(|name| settings.lookup(name))
             .expect("the e2e settings are valid");
         let app = backend::Application::build(config.clone())

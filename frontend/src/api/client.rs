@@ -3,6 +3,7 @@
 
 use gloo_net::http::{Method, RequestBuilder, Response};
 use serde::{Serialize, de::DeserializeOwned};
+use shared::dto::ErrorCode;
 use web_sys::RequestCredentials;
 
 use super::{ApiError, refresh};
@@ -76,8 +77,9 @@ async fn send<T: DeserializeOwned>(
     serde_json::from_str(text).map_err(ApiError::unexpected)
 }
 
-/// With `Auth::Session`, a 401 triggers one refresh (shared with any other call failing at the
-/// same time) and one retry with the new token. A refresh that fails signs out.
+/// With `Auth::Session`, a 401 (other than a wrong password) triggers one refresh (shared with
+/// any other call failing at the same time) and one retry with the new token. A refresh that
+/// fails signs out.
 async fn send_raw(
     method: Method,
     path: &str,
@@ -92,8 +94,11 @@ async fn send_raw(
         .map(str::to_owned)
         .ok_or_else(ApiError::signed_out)?;
     let response = fetch(method.clone(), path, body, Some(&token)).await?;
-    if response.status() != 401 {
-        return body_text(response).await;
+    match body_text(response).await {
+        // A wrong password given again (changing the email, a new key) is no expired token: a
+        // refresh would not help, and the retry would count as a second wrong guess.
+        Err(e) if e.status == 401 && e.code != ErrorCode::InvalidCredentials => {}
+        answer => return answer,
     }
     let token = refresh::renew(&token).await?;
     body_text(fetch(method, path, body, Some(&token)).await?).await

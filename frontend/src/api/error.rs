@@ -77,6 +77,16 @@ impl ApiError {
         Self::new(401, ErrorCode::Unauthorized, "Sign in to continue.")
     }
 
+    /// A page of an emailed link opened without its token (copied in part, or reloaded after
+    /// the token was taken out of the address bar): refused like a dead link, before any call.
+    pub fn missing_token() -> Self {
+        Self::new(
+            0,
+            ErrorCode::InvalidToken,
+            "this link is incomplete: open it from the email again, or ask for a new one",
+        )
+    }
+
     fn new(status: u16, code: ErrorCode, message: impl Into<String>) -> Self {
         Self {
             status,
@@ -84,6 +94,20 @@ impl ApiError {
             message: message.into(),
             field: None,
         }
+    }
+
+    /// A wrong password is answered 401 `invalid_credentials` in a sign-in's words; in a form
+    /// that asks for the password again, it belongs next to that form's password `field`.
+    pub fn at_password_field(mut self, field: &str) -> Self {
+        if self.code == ErrorCode::InvalidCredentials {
+            self.field = Some(field.to_owned());
+            let message = match field {
+                "current_password" => "the current password is not right",
+                _ => "the password is not right",
+            };
+            self.message = message.to_owned();
+        }
+        self
     }
 
     pub fn is_unauthorized(&self) -> bool {

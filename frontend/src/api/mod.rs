@@ -2,9 +2,14 @@
 //! types from `shared`. Calls that need a session refresh an expired access token once and retry.
 
 mod client;
+mod email;
 mod error;
 mod refresh;
 
+pub use email::{
+    change_email, confirm_email_change, confirm_password_reset, request_password_reset,
+    resend_verification, verify_email,
+};
 pub use error::ApiError;
 pub use refresh::refresh;
 

@@ -1,9 +1,10 @@
-//! `Layout`: skip link, navigation bar, the page, footer.
+//! `Layout`: skip link, navigation bar, the page (under the banner of an unverified address),
+//! footer.
 
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use super::Nav;
+use super::{Nav, VerifyBanner};
 use crate::app::{PRODUCT_NAME, Route};
 
 #[derive(Properties, PartialEq)]
@@ -22,6 +23,7 @@ pub fn layout(props: &LayoutProps) -> Html {
             </a>
             <Nav />
             <main id="main" tabindex="-1" class="mx-auto w-full max-w-6xl flex-1 px-4 py-8 sm:px-6 focus:outline-none">
+                <VerifyBanner />
                 { props.children.clone() }
             </main>
             <footer class="border-t border-slate-200 bg-white">

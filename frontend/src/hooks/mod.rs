@@ -2,6 +2,7 @@
 
 mod use_focus_first_invalid;
 mod use_input;
+mod use_link_token;
 mod use_load;
 mod use_pages;
 mod use_session;
@@ -10,6 +11,7 @@ mod use_title;
 
 pub use use_focus_first_invalid::use_focus_first_invalid;
 pub use use_input::{UseInputHandle, use_input};
+pub use use_link_token::use_link_token;
 pub use use_load::{Load, use_load};
 pub use use_pages::{Cursor, Rows, UsePagesHandle, use_pages};
 pub use use_session::use_session;

@@ -1,13 +1,14 @@
-//! /account: who you are, change password, sign out everywhere.
+//! /account: who you are, change email, change password, sign out everywhere.
 
-use shared::dto::{ErrorCode, LogoutAllRequest};
+use shared::dto::LogoutAllRequest;
 use yew::{platform::spawn_local, prelude::*};
 use yew_router::prelude::*;
 
 use crate::{
     api, app,
-    components::ui::{
-        Alert, AlertKind, Button, ButtonKind, Card, Checkbox, Field, FieldKind, PageHeader,
+    components::{
+        change_email_form::ChangeEmailForm,
+        ui::{Alert, AlertKind, Button, ButtonKind, Card, Checkbox, Field, FieldKind, PageHeader},
     },
     format, forms,
     forms::FormErrors,
@@ -32,10 +33,22 @@ pub fn account() -> Html {
             <PageHeader title="Account" />
             <Card id="profile" title="Profile">
                 <dl class="grid gap-4 text-sm sm:grid-cols-3">
-                    <div><dt class="text-slate-500">{ "Email" }</dt><dd class="mt-0.5 break-all font-medium">{ &user.email }</dd></div>
+                    <div>
+                        <dt class="text-slate-500">{ "Email" }</dt>
+                        <dd class="mt-0.5 break-all font-medium">
+                            { &user.email }{ " " }
+                            <span data-testid="email-status" class={classes!("whitespace-nowrap", "rounded-full", "px-2", "py-0.5", "text-xs", "font-medium",
+                                if user.email_verified { "bg-emerald-50 text-emerald-700" } else { "bg-amber-50 text-amber-800" })}>
+                                { if user.email_verified { "verified" } else { "not verified" } }
+                            </span>
+                        </dd>
+                    </div>
                     <div><dt class="text-slate-500">{ "Role" }</dt><dd class="mt-0.5 font-medium capitalize">{ user.role.as_str() }</dd></div>
                     <div><dt class="text-slate-500">{ "Member since" }</dt><dd class="mt-0.5 font-medium">{ format::date(&user.created_at) }</dd></div>
                 </dl>
+            </Card>
+            <Card id="email" title="Change email" subtitle="We send a link to the new address: your email changes when you follow it.">
+                <ChangeEmailForm current={user.email.clone()} />
             </Card>
             <Card id="password" title="Change password" subtitle="Your other sessions are signed out when you change it.">
                 <ChangePasswordForm />
@@ -60,13 +73,8 @@ fn change_password_form() -> Html {
     let submit = use_submit(
         (current.clone(), new.clone(), confirm.clone(), done.clone()),
         |(current, new, confirm, done), request| async move {
-            api::change_password(&request).await.map_err(|mut e| {
-                // A wrong current password is answered 401 invalid_credentials.
-                if e.code == ErrorCode::InvalidCredentials {
-                    e.field = Some("current_password".to_owned());
-                    e.message = "the current password is not right".to_owned();
-                }
-                FormErrors::from_api(&e, FIELDS)
+            api::change_password(&request).await.map_err(|e| {
+                FormErrors::from_api(&e.at_password_field("current_password"), FIELDS)
             })?;
             for field in [&current, &new, &confirm] {
                 field.clear();

@@ -86,6 +86,13 @@ fn auth_page(props: &AuthPageProps) -> Html {
             <PageHeader {title}>{ lead }</PageHeader>
             <div class="mt-6 rounded-xl bg-white p-6 shadow-sm ring-1 ring-slate-200">
                 <AuthForm mode={props.mode} />
+                if props.mode == AuthMode::SignIn {
+                    <p class="mt-4 text-center text-sm">
+                        <Link<Route> to={Route::ForgotPassword} classes="font-semibold text-brand-700 hover:underline">
+                            { "Forgot your password?" }
+                        </Link<Route>>
+                    </p>
+                }
             </div>
             <p class="mt-6 text-center text-sm text-slate-600">
                 { other_prompt }{ " " }

@@ -96,13 +96,13 @@ fn create_key_form(props: &CreateKeyFormProps) -> Html {
         |(name, password, asked, on_created), request| async move {
             let key = api::create_key(&request).await.map_err(|mut e| {
                 match e.code {
-                    ErrorCode::ReauthenticationRequired => asked.set(true),
-                    ErrorCode::InvalidCredentials => {
-                        e.message = "the password is not right".to_owned();
+                    ErrorCode::ReauthenticationRequired => {
+                        asked.set(true);
+                        e.field = Some("password".to_owned());
                     }
+                    ErrorCode::InvalidCredentials => e = e.at_password_field("password"),
                     _ => return FormErrors::from_api(&e, &["name"]),
                 }
-                e.field = Some("password".to_owned());
                 FormErrors::from_api(&e, FIELDS)
             })?;
             name.clear();

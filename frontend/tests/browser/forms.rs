@@ -53,6 +53,56 @@ fn change_password_checks_the_policy_and_the_confirmation() {
 }
 
 #[wasm_bindgen_test]
+fn the_email_forms_apply_the_api_rules() {
+    assert_eq!(
+        forms::password_reset("ada@")
+            .unwrap_err()
+            .field("email")
+            .as_deref(),
+        Some("Email must look like name@example.com")
+    );
+    assert_eq!(
+        forms::password_reset(" Ada@Example.COM ").unwrap().email,
+        "ada@example.com"
+    );
+
+    assert!(
+        forms::reset_password("t", "short", "short")
+            .unwrap_err()
+            .field("new_password")
+            .is_some()
+    );
+    let refused = forms::reset_password("t", "new password 1", "new password 2").unwrap_err();
+    assert_eq!(
+        refused.field("confirm_password").as_deref(),
+        Some("The passwords differ")
+    );
+    let ok = forms::reset_password("t", "new password", "new password").unwrap();
+    assert_eq!(
+        (ok.token.as_str(), ok.new_password.as_str()),
+        ("t", "new password")
+    );
+
+    let refused = forms::change_email(" ADA@example.com", "", "ada@example.com").unwrap_err();
+    assert_eq!(
+        refused.field("new_email").as_deref(),
+        Some("That is your address already")
+    );
+    assert_eq!(
+        refused.field("current_password").as_deref(),
+        Some("Current password is required")
+    );
+    assert!(
+        forms::change_email("nope", "pw", "ada@example.com")
+            .unwrap_err()
+            .field("new_email")
+            .is_some()
+    );
+    let ok = forms::change_email(" New@Example.com ", "pw", "ada@example.com").unwrap();
+    assert_eq!(ok.new_email, "new@example.com");
+}
+
+#[wasm_bindgen_test]
 fn key_names_prompts_and_grants_follow_the_api_rules() {
     assert!(
         forms::create_key("   ", None)

@@ -1,6 +1,6 @@
 //! The SPA's tests, in headless Chromium (wasm-bindgen-test): the session store, the forms'
 //! validation (as functions and as rendered forms), the API client's refresh-and-retry, the chart,
-//! the paginated lists.
+//! the paginated lists, the email flows.
 //! One test binary, so one browser start. Browser-only: empty on native targets.
 
 #![cfg(target_arch = "wasm32")]
@@ -13,6 +13,7 @@ mod support;
 
 mod api_client;
 mod components;
+mod email;
 mod forms;
 mod pagination;
 mod store;

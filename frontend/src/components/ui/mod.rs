@@ -8,6 +8,7 @@ mod checkbox;
 mod copy_button;
 mod field;
 mod loading;
+mod narrow_page;
 mod page_header;
 mod show_more;
 
@@ -19,5 +20,6 @@ pub use checkbox::Checkbox;
 pub use copy_button::CopyButton;
 pub use field::{Field, FieldKind};
 pub use loading::{Loading, PageLoading};
+pub use narrow_page::NarrowPage;
 pub use page_header::PageHeader;
 pub use show_more::ShowMore;
