@@ -135,7 +135,9 @@ fn create_admin(
     let admin = tasks::create_admin(config, email, &password, if_exists)?;
     match admin {
         Admin::Created(id) => {
-            println!("admin {email} (id {id}) is ready");
+            println!(
+                "admin {email} (id {id}) is ready; the server emails it a link to verify the address"
+            );
             if generated {
                 println!("password (shown once): {password}");
             }

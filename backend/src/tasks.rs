@@ -10,7 +10,8 @@ use shared::{
 use crate::{
     config::Config,
     db::{Db, DbError},
-    models::{LedgerRow, SessionRow, UserRow, ledger::Granted, user::CreateUser},
+    mail::{Letterhead, queue_link},
+    models::{LedgerRow, Purpose, SessionRow, UserRow, ledger::Granted, user::CreateUser},
 };
 
 #[derive(Debug, thiserror::Error)]
@@ -60,8 +61,8 @@ pub enum Admin {
     Promoted(i64),
 }
 
-/// Makes `email` an admin: a new account with `password`, or, with `IfExists::Promote`, the
-/// existing one.
+/// Makes `email` an admin: a new account with `password` (whose verification link is queued for
+/// the server to send), or, with `IfExists::Promote`, the existing one.
 pub fn create_admin(
     config: &Config,
     email: &str,
@@ -80,7 +81,22 @@ pub fn create_admin(
     }
     let password = Password::parse(password, "password")?;
     let hash = bcrypt::hash(password.expose(), config.bcrypt_cost)?;
-    match db.write_blocking(|conn| UserRow::create(conn, &email, &hash, Role::Admin))? {
+    let letterhead = Letterhead::new(&config.mail);
+    let created = db.write_blocking(|conn| {
+        let created = UserRow::create(conn, &email, &hash, Role::Admin)?;
+        if let CreateUser::Created(user) = &created {
+            // Like a sign-up, the address is proven by the link (the server sends it).
+            queue_link(
+                conn,
+                &letterhead,
+                user.id,
+                &user.email,
+                Purpose::VerifyEmail,
+            )?;
+        }
+        Ok::<_, diesel::result::Error>(created)
+    })?;
+    match created {
         CreateUser::Created(user) => Ok(Admin::Created(user.id)),
         CreateUser::EmailTaken => Err(TaskError::AccountExists(email)),
     }

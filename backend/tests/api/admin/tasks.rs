@@ -8,10 +8,22 @@ use backend::tasks::{Admin, IfExists, TaskError, create_admin};
 use crate::helpers::*;
 
 both_backends!(
+    a_new_admin_is_sent_a_link_to_verify_the_address,
     create_admin_refuses_an_existing_account_unless_told_to_promote_it,
     create_admin_shows_a_generated_password_on_a_terminal_only,
     grant_credits_task_updates_balance_and_ledger
 );
+
+/// Like a sign-up: in prod, an admin buys credits and makes keys once the address is verified.
+async fn a_new_admin_is_sent_a_link_to_verify_the_address(backend: Backend) {
+    let app = TestApp::spawn_with_mail(backend, &[]).await;
+    let admin = app.new_admin().await;
+    assert!(!app.me(admin.bearer()).await.email_verified);
+
+    let token = app.verification_token(&admin.email).await;
+    expect_no_content(app.try_verify_email(&token).await).await;
+    assert!(app.me(admin.bearer()).await.email_verified);
+}
 
 /// Whoever signed up first with the founder's email must not become admin by accident: an
 /// existing account is refused unless promoting it is asked for.

@@ -7,6 +7,7 @@ use crate::helpers::*;
 both_backends!(
     the_link_sent_at_sign_up_verifies_the_address_once,
     a_resent_link_supersedes_the_older_one_and_resends_are_limited,
+    no_more_than_five_links_a_day,
     unverified_accounts_cannot_buy_or_make_keys_when_verification_is_required,
     bad_tokens_are_refused_alike
 );
@@ -60,6 +61,28 @@ async fn a_resent_link_supersedes_the_older_one_and_resends_are_limited(backend:
     )
     .await;
     assert!(done.message.contains("verified already"), "{done:?}");
+}
+
+async fn no_more_than_five_links_a_day(backend: Backend) {
+    let app = TestApp::spawn_with_mail(backend, &[]).await;
+    let user = app.new_user().await;
+    // The sign-up's link and four more, each a minute after the one before...
+    for _ in 0..4 {
+        app.age_email_tokens(user.id, 61);
+        let resent = app.try_resend_verification(user.bearer()).await;
+        assert_eq!(resent.status(), StatusCode::ACCEPTED);
+    }
+    // ...and the sixth waits for the first to be a day old, however long since the last.
+    app.age_email_tokens(user.id, 3600);
+    let sixth = app.try_resend_verification(user.bearer()).await;
+    let retry_after: u64 = expect_header(&sixth, "retry-after")
+        .parse()
+        .expect("Retry-After in seconds");
+    expect_error(sixth, StatusCode::TOO_MANY_REQUESTS, "rate_limited").await;
+    assert!(
+        retry_after > 3600,
+        "{retry_after} s: a day's window, not a minute's"
+    );
 }
 
 async fn unverified_accounts_cannot_buy_or_make_keys_when_verification_is_required(
