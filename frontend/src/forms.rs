@@ -178,18 +178,9 @@ pub fn change_email(
     current: &str,
 ) -> Result<ChangeEmailRequest, FormErrors> {
     let mut errors = FormErrors::default();
-    let new_email = match Email::parse(new_email) {
-        Ok(email) if email.as_str() == current => {
-            let message = "that is your address already";
-            errors.push(ValidationError::new("new_email", message));
-            None
-        }
-        Ok(email) => Some(email),
-        Err(e) => {
-            errors.push(ValidationError::new("new_email", e.message));
-            None
-        }
-    };
+    let new_email = Email::parse_new(new_email, current)
+        .map_err(|e| errors.push(e))
+        .ok();
     require_password(&mut errors, "current_password", password);
     collect(errors, || {
         Some(ChangeEmailRequest {

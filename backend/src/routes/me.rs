@@ -2,7 +2,6 @@
 
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use shared::{
-    ValidationError,
     dto::{Accepted, ChangeEmailRequest, ChangePasswordRequest, ErrorBody, User},
     validate::{Email, Password},
 };
@@ -112,16 +111,8 @@ async fn change_email(
         new_email,
         current_password,
     } = body.into_inner();
-    let new_email = Email::parse(&new_email)
-        .map_err(|e| ValidationError::new("new_email", format!("new_{}", e.message)))?
-        .into_inner();
     let user = session.caller.user;
-    if new_email == user.email {
-        return Err(ApiError::validation(
-            "new_email",
-            "new_email is your current address",
-        ));
-    }
+    let new_email = Email::parse_new(&new_email, &user.email)?.into_inner();
     confirm_password(&state, &req, &user, current_password).await?;
     let letterhead = state.mail.letterhead.clone();
     let (user_id, to) = (user.id, new_email.clone());

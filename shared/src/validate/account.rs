@@ -20,14 +20,31 @@ pub struct Email(String);
 
 impl Email {
     pub fn parse(raw: &str) -> Result<Self, ValidationError> {
+        Self::parse_as(raw, "email", "email")
+    }
+
+    /// The new address of an email change (field `new_email`): an address, and not `current`.
+    pub fn parse_new(raw: &str, current: &str) -> Result<Self, ValidationError> {
+        let email = Self::parse_as(raw, "new_email", "new email")?;
+        if email.0 == current {
+            return Err(ValidationError::new(
+                "new_email",
+                "that is your address already",
+            ));
+        }
+        Ok(email)
+    }
+
+    /// The address rules, refusing for `field` with messages about `noun`.
+    fn parse_as(raw: &str, field: &'static str, noun: &str) -> Result<Self, ValidationError> {
         let email = raw.trim().to_lowercase();
-        let err = |m: String| Err(ValidationError::new("email", m));
-        let shape = || "email must look like name@example.com".to_owned();
+        let err = |m: String| Err(ValidationError::new(field, m));
+        let shape = || format!("{noun} must look like name@example.com");
         if email.is_empty() {
-            return err("email is required".to_owned());
+            return err(format!("{noun} is required"));
         }
         if email.chars().count() > EMAIL_MAX_LEN {
-            return err(format!("email must be at most {EMAIL_MAX_LEN} characters"));
+            return err(format!("{noun} must be at most {EMAIL_MAX_LEN} characters"));
         }
         let Some((local, domain)) = email.rsplit_once('@') else {
             return err(shape());
@@ -156,6 +173,22 @@ mod tests {
         assert_eq!(email_of_len(255).len(), 255);
         let err = Email::parse(&email_of_len(255)).unwrap_err();
         assert_eq!(err.message, "email must be at most 254 characters");
+    }
+
+    #[test]
+    fn a_new_email_is_an_address_other_than_the_current_one() {
+        let current = "ada@example.com";
+        assert_eq!(
+            Email::parse_new(" Bob@Example.com", current).unwrap().as_str(),
+            "bob@example.com"
+        );
+        let same = Email::parse_new(" ADA@example.com", current).unwrap_err();
+        assert_eq!(same.field, "new_email");
+        let bad = Email::parse_new("nope", current).unwrap_err();
+        assert_eq!(
+            (bad.field, bad.message.as_str()),
+            ("new_email", "new email must look like name@example.com")
+        );
     }
 
     #[test]
