@@ -88,7 +88,27 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    organizations (id) {
+        id -> BigInt,
+        name -> Text,
+        personal_user_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    memberships (organization_id, user_id) {
+        organization_id -> BigInt,
+        user_id -> BigInt,
+        role -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(api_keys -> users (user_id));
+diesel::joinable!(memberships -> organizations (organization_id));
+diesel::joinable!(memberships -> users (user_id));
 diesel::joinable!(email_tokens -> users (user_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(credit_ledger -> users (user_id));
@@ -98,5 +118,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     sessions,
     credit_ledger,
     email_tokens,
-    outbox
+    outbox,
+    organizations,
+    memberships
 );

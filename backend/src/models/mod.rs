@@ -3,6 +3,7 @@
 pub mod api_key;
 pub mod email_token;
 pub mod ledger;
+pub mod organization;
 pub mod outbox;
 pub mod session;
 pub mod session_owner;
@@ -11,6 +12,7 @@ pub mod user;
 pub use api_key::{ApiKeyRow, KeyOwner};
 pub use email_token::{EmailToken, Purpose};
 pub use ledger::LedgerRow;
+pub use organization::OrganizationRow;
 pub use outbox::OutboxRow;
 pub use session::SessionRow;
 pub use session_owner::SessionOwner;

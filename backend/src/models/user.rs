@@ -77,7 +77,8 @@ impl UserRow {
             .optional()
     }
 
-    /// Creates a user with 0 credits; a taken email is `EmailTaken`, decided by the unique index
+    /// Creates a user with 0 credits and their personal organisation, of which they are the
+    /// owner; a taken email is `EmailTaken`, decided by the unique index
     /// (no check-then-insert race). On PostgreSQL the failed insert aborts the transaction: write
     /// nothing more in it after `EmailTaken`.
     pub fn create(
@@ -87,7 +88,7 @@ impl UserRow {
         role: Role,
     ) -> QueryResult<CreateUser> {
         let at = now();
-        let inserted = diesel::insert_into(users::table)
+        let inserted: QueryResult<Self> = diesel::insert_into(users::table)
             .values(NewUser {
                 email,
                 password_hash,
@@ -101,7 +102,10 @@ impl UserRow {
             .returning(users::all_columns)
             .get_result(conn);
         match inserted {
-            Ok(user) => Ok(CreateUser::Created(user)),
+            Ok(user) => {
+                super::OrganizationRow::create_personal(conn, user.id)?;
+                Ok(CreateUser::Created(user))
+            }
             Err(e) if is_unique_violation(&e) => Ok(CreateUser::EmailTaken),
             Err(e) => Err(e),
         }

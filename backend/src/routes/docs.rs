@@ -33,6 +33,7 @@ use crate::{error::ApiError, http::openapi::GuardParts};
         (name = "auth", description = "Sign up, sign in, sessions"),
         (name = "account", description = "The signed-in user"),
         (name = "keys", description = "API keys for scripts"),
+        (name = "organizations", description = "Organisations and their members"),
         (name = "credits", description = "Balance, ledger, usage, buying credits"),
         (name = "paid", description = "Routes guarded by credits"),
         (name = "admin", description = "Administration (admins only)"),

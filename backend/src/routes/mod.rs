@@ -11,6 +11,7 @@ mod fallback;
 mod health;
 mod keys;
 mod me;
+mod orgs;
 pub mod spa;
 mod webhooks;
 
@@ -37,6 +38,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .configure(email::configure)
         .configure(me::configure)
         .configure(keys::configure)
+        .configure(orgs::configure)
         .configure(credits::configure)
         .configure(admin::configure)
         .configure(demo::configure)

@@ -10,6 +10,7 @@ mod email;
 mod files;
 mod load;
 mod malformed;
+mod orgs;
 mod routes;
 mod users;
 

@@ -17,5 +17,6 @@ mod errors;
 mod keys;
 mod me;
 mod ops;
+mod orgs;
 mod paid;
 mod payments;

@@ -8,6 +8,7 @@ pub mod email;
 pub mod error;
 pub mod keys;
 pub mod me;
+pub mod orgs;
 pub mod paging;
 
 pub use admin::*;
@@ -18,4 +19,5 @@ pub use email::*;
 pub use error::*;
 pub use keys::*;
 pub use me::*;
+pub use orgs::*;
 pub use paging::*;

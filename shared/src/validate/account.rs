@@ -179,7 +179,9 @@ mod tests {
     fn a_new_email_is_an_address_other_than_the_current_one() {
         let current = "ada@example.com";
         assert_eq!(
-            Email::parse_new(" Bob@Example.com", current).unwrap().as_str(),
+            Email::parse_new(" Bob@Example.com", current)
+                .unwrap()
+                .as_str(),
             "bob@example.com"
         );
         let same = Email::parse_new(" ADA@example.com", current).unwrap_err();

@@ -6,6 +6,7 @@
 mod account;
 mod credits;
 mod keys;
+mod orgs;
 mod paging;
 mod prompt;
 
@@ -17,6 +18,7 @@ pub use credits::{
     UsageDays,
 };
 pub use keys::{KEY_NAME_MAX_LEN, KeyName};
+pub use orgs::{ORG_NAME_MAX_LEN, OrgName};
 pub use paging::{PAGE_DEFAULT_LIMIT, PAGE_MAX_LIMIT, PageLimit};
 pub use prompt::{PROMPT_MAX_LEN, Prompt};
 

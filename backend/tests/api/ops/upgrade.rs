@@ -168,6 +168,13 @@ async fn a_database_of_the_first_release_upgrades_with_every_balance_intact(back
     assert!(app.me(bob.bearer()).await.email_verified);
     let newcomer = app.new_user().await;
     assert!(!app.me(newcomer.bearer()).await.email_verified);
+    // Each account of the previous release owns a personal organisation.
+    for user in [&ada, &bob] {
+        let orgs = app.orgs(user.bearer()).await;
+        assert_eq!(orgs.len(), 1, "{orgs:?}");
+        assert!(orgs[0].organization.personal);
+        assert_eq!(orgs[0].role, shared::dto::OrgRole::Owner);
+    }
 
     // The books go on: a paid call after the upgrade is one more typed entry.
     app.spend(ada.bearer(), 1).await;
