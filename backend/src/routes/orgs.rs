@@ -13,7 +13,7 @@ use crate::{
 };
 
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(list).service(create);
+    cfg.service(list_orgs).service(create_org);
 }
 
 #[utoipa::path(
@@ -25,7 +25,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     )
 )]
 #[get("/orgs")]
-async fn list(
+async fn list_orgs(
     state: State,
     session: BrowserSession,
 ) -> Result<web::Json<Vec<OrgMembership>>, ApiError> {
@@ -48,7 +48,7 @@ async fn list(
     )
 )]
 #[post("/orgs")]
-async fn create(
+async fn create_org(
     state: State,
     session: BrowserSession,
     body: Json<CreateOrgRequest>,
