@@ -1,6 +1,6 @@
 //! API key rules.
 
-use super::{ValidationError, bounded_text};
+use super::{ValidationError, name_text};
 
 pub const KEY_NAME_MAX_LEN: usize = 64;
 
@@ -10,14 +10,7 @@ pub struct KeyName(String);
 
 impl KeyName {
     pub fn parse(raw: &str) -> Result<Self, ValidationError> {
-        let name = bounded_text(raw, "name", "key name", KEY_NAME_MAX_LEN)?;
-        if name.chars().any(char::is_control) {
-            return Err(ValidationError::new(
-                "name",
-                "key name must not contain control characters",
-            ));
-        }
-        Ok(Self(name.to_owned()))
+        name_text(raw, "name", "key name", KEY_NAME_MAX_LEN).map(|name| Self(name.to_owned()))
     }
 
     pub fn into_inner(self) -> String {

@@ -75,6 +75,23 @@ fn bounded_text<'a>(
     Ok(text)
 }
 
+/// A name (of a key, of an organisation): [`bounded_text`] without control characters.
+fn name_text<'a>(
+    raw: &'a str,
+    field: &'static str,
+    what: &str,
+    max: usize,
+) -> Result<&'a str, ValidationError> {
+    let name = bounded_text(raw, field, what, max)?;
+    if name.chars().any(char::is_control) {
+        return Err(ValidationError::new(
+            field,
+            format!("{what} must not contain control characters"),
+        ));
+    }
+    Ok(name)
+}
+
 /// A count from 1 to `max`, `default` when absent (a query parameter's).
 fn count_up_to(
     raw: Option<i64>,

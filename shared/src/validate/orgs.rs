@@ -1,6 +1,6 @@
 //! Organisation rules.
 
-use super::{ValidationError, bounded_text};
+use super::{ValidationError, name_text};
 
 pub const ORG_NAME_MAX_LEN: usize = 100;
 
@@ -10,14 +10,8 @@ pub struct OrgName(String);
 
 impl OrgName {
     pub fn parse(raw: &str) -> Result<Self, ValidationError> {
-        let name = bounded_text(raw, "name", "organization name", ORG_NAME_MAX_LEN)?;
-        if name.chars().any(char::is_control) {
-            return Err(ValidationError::new(
-                "name",
-                "organization name must not contain control characters",
-            ));
-        }
-        Ok(Self(name.to_owned()))
+        name_text(raw, "name", "organization name", ORG_NAME_MAX_LEN)
+            .map(|name| Self(name.to_owned()))
     }
 
     pub fn into_inner(self) -> String {
