@@ -10,8 +10,8 @@ use shared::{
 use crate::{
     config::Config,
     db::{Db, DbError},
-    mail::{Letterhead, queue_link},
-    models::{LedgerRow, Purpose, SessionRow, UserRow, ledger::Granted, user::CreateUser},
+    mail::{Letterhead, create_account},
+    models::{LedgerRow, SessionRow, UserRow, ledger::Granted, user::CreateUser},
 };
 
 #[derive(Debug, thiserror::Error)]
@@ -82,20 +82,9 @@ pub fn create_admin(
     let password = Password::parse(password, "password")?;
     let hash = bcrypt::hash(password.expose(), config.bcrypt_cost)?;
     let letterhead = Letterhead::new(&config.mail);
-    let created = db.write_blocking(|conn| {
-        let created = UserRow::create(conn, &email, &hash, Role::Admin)?;
-        if let CreateUser::Created(user) = &created {
-            // Like a sign-up, the address is proven by the link (the server sends it).
-            queue_link(
-                conn,
-                &letterhead,
-                user.id,
-                &user.email,
-                Purpose::VerifyEmail,
-            )?;
-        }
-        Ok::<_, diesel::result::Error>(created)
-    })?;
+    // Like a sign-up, the address is proven by the link (the server sends it).
+    let created =
+        db.write_blocking(|conn| create_account(conn, &letterhead, &email, &hash, Role::Admin))?;
     match created {
         CreateUser::Created(user) => Ok(Admin::Created(user.id)),
         CreateUser::EmailTaken => Err(TaskError::AccountExists(email)),

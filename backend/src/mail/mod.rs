@@ -13,7 +13,7 @@ use std::sync::Arc;
 use tokio::sync::Notify;
 
 pub use message::{Letterhead, Message};
-pub use queue::{queue, queue_link, queue_link_if_due};
+pub use queue::{create_account, queue, queue_link, queue_link_if_due};
 pub use transport::{SendError, Transport};
 
 use crate::{config::Config, db::Db};

@@ -7,7 +7,7 @@ use diesel::{QueryResult, result::Error as DieselError};
 use super::{Letterhead, Message};
 use crate::{
     db::AnyConnection,
-    models::{EmailToken, OutboxRow, Purpose, UserRow},
+    models::{EmailToken, OutboxRow, Purpose, UserRow, user::CreateUser},
 };
 
 /// Renders `message` for `to` and writes it to the outbox. A template that fails to render
@@ -64,4 +64,20 @@ pub fn queue_link_if_due(
     }
     queue_link(conn, letterhead, user_id, to, purpose)?;
     Ok(None)
+}
+
+/// Creates an account (with its personal organisation) and queues the link that verifies its
+/// address, in the caller's transaction: a sign-up and `create-admin` alike.
+pub fn create_account(
+    conn: &mut AnyConnection,
+    letterhead: &Letterhead,
+    email: &str,
+    password_hash: &str,
+    role: shared::dto::Role,
+) -> QueryResult<CreateUser> {
+    let created = UserRow::create(conn, email, password_hash, role)?;
+    if let CreateUser::Created(user) = &created {
+        queue_link(conn, letterhead, user.id, &user.email, Purpose::VerifyEmail)?;
+    }
+    Ok(created)
 }

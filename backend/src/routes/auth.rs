@@ -11,9 +11,9 @@ use crate::{
     auth::{BrowserSession, check_password, cookie, password::Passwords},
     error::ApiError,
     http::json::{Json, JsonOrEmpty},
-    mail::queue_link,
+    mail::create_account,
     models::{
-        ApiKeyRow, Purpose, SessionRow, UserRow,
+        ApiKeyRow, SessionRow, UserRow,
         session::{IssuedSession, Rotation},
         user::CreateUser,
     },
@@ -50,18 +50,12 @@ async fn signup(state: State, body: Json<Credentials>) -> Result<HttpResponse, A
     let signed_up = state
         .db
         .write(move |conn| {
-            let CreateUser::Created(user) = UserRow::create(conn, &email, &hash, Role::User)?
+            let CreateUser::Created(user) =
+                create_account(conn, &letterhead, &email, &hash, Role::User)?
             else {
                 return Ok(None);
             };
             let session = SessionRow::start(conn, user.id, lifetime)?;
-            queue_link(
-                conn,
-                &letterhead,
-                user.id,
-                &user.email,
-                Purpose::VerifyEmail,
-            )?;
             Ok::<_, diesel::result::Error>(Some((user, session)))
         })
         .await?;
