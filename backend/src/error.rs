@@ -12,7 +12,7 @@ use actix_web::{
 };
 use shared::{
     ValidationError,
-    dto::{ErrorBody, ErrorCode, ErrorDetail},
+    dto::{ErrorBody, ErrorCode, ErrorDetail, OrgRole, Permission},
 };
 
 use crate::{db::DbError, payments::PaymentError};
@@ -36,6 +36,9 @@ pub enum ApiError {
     InsufficientCredits,
     #[error("{0}")]
     Forbidden(&'static str),
+    /// The caller's role in the organisation does not grant the permission.
+    #[error("your role in this organization cannot do this: it takes {}", roles_text(*.0))]
+    NotPermitted(Permission),
     #[error("this account is disabled")]
     AccountDisabled,
     #[error(
@@ -54,6 +57,8 @@ pub enum ApiError {
     EmailTaken,
     #[error("you have {0} API keys, the most allowed: revoke one to create another")]
     KeyLimitReached(u32),
+    #[error("{0}")]
+    Conflict(&'static str),
     #[error("request body is too large")]
     PayloadTooLarge,
     #[error("{0}")]
@@ -96,7 +101,7 @@ impl ApiError {
             Self::Unauthorized | Self::SessionExpired => ErrorCode::Unauthorized,
             Self::InvalidCredentials => ErrorCode::InvalidCredentials,
             Self::InsufficientCredits => ErrorCode::InsufficientCredits,
-            Self::Forbidden(_) => ErrorCode::Forbidden,
+            Self::Forbidden(_) | Self::NotPermitted(_) => ErrorCode::Forbidden,
             Self::AccountDisabled => ErrorCode::AccountDisabled,
             Self::ReauthenticationRequired { .. } => ErrorCode::ReauthenticationRequired,
             Self::EmailNotVerified => ErrorCode::EmailNotVerified,
@@ -105,6 +110,7 @@ impl ApiError {
             Self::MethodNotAllowed => ErrorCode::MethodNotAllowed,
             Self::EmailTaken => ErrorCode::EmailTaken,
             Self::KeyLimitReached(_) => ErrorCode::KeyLimitReached,
+            Self::Conflict(_) => ErrorCode::Conflict,
             Self::PayloadTooLarge => ErrorCode::PayloadTooLarge,
             Self::UnsupportedMediaType(_) => ErrorCode::UnsupportedMediaType,
             Self::RateLimited { .. } => ErrorCode::RateLimited,
@@ -177,6 +183,20 @@ impl From<PaymentError> for ApiError {
     }
 }
 
+/// "an owner or admin role", from the one table of who may do what.
+pub fn roles_text(permission: Permission) -> String {
+    let roles: Vec<&str> = permission
+        .roles()
+        .into_iter()
+        .map(OrgRole::as_str)
+        .collect();
+    match roles.split_last() {
+        Some((last, [])) => format!("the {last} role"),
+        Some((last, rest)) => format!("the {} or {last} role", rest.join(", ")),
+        None => "a role no member has".to_owned(),
+    }
+}
+
 /// A blocking task (bcrypt) that panicked or was cancelled.
 impl From<actix_web::error::BlockingError> for ApiError {
     fn from(e: actix_web::error::BlockingError) -> Self {
@@ -220,12 +240,13 @@ impl ResponseError for ApiError {
             }
             Self::InsufficientCredits => StatusCode::PAYMENT_REQUIRED,
             Self::Forbidden(_)
+            | Self::NotPermitted(_)
             | Self::AccountDisabled
             | Self::ReauthenticationRequired { .. }
             | Self::EmailNotVerified => StatusCode::FORBIDDEN,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
-            Self::EmailTaken | Self::KeyLimitReached(_) => StatusCode::CONFLICT,
+            Self::EmailTaken | Self::KeyLimitReached(_) | Self::Conflict(_) => StatusCode::CONFLICT,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,

@@ -41,10 +41,13 @@ enum Command {
     },
     /// Delete expired sessions now (a running server does it every hour).
     PurgeSessions,
-    /// Add credits to a user's balance (negative to take back), with a ledger row.
+    /// Add credits to an organisation (negative to take back), with a ledger row: `--org ID`, or
+    /// `--email` for that user's personal organisation.
     GrantCredits {
+        #[arg(long, required_unless_present = "org", conflicts_with = "org")]
+        email: Option<String>,
         #[arg(long)]
-        email: String,
+        org: Option<i64>,
         #[arg(long, allow_hyphen_values = true)]
         amount: i64,
         #[arg(long, default_value = "granted by an operator")]
@@ -94,11 +97,18 @@ fn main() -> ExitCode {
             .map_err(Into::into),
         Command::GrantCredits {
             email,
+            org,
             amount,
             reason,
-        } => tasks::grant_credits(&config, &email, amount, &reason)
-            .map(|balance| println!("{email} now has {balance} credits"))
-            .map_err(Into::into),
+        } => {
+            let grantee = match (org, email) {
+                (Some(id), _) => tasks::Grantee::Organization(id),
+                (None, email) => tasks::Grantee::PersonalOf(email.unwrap_or_default()),
+            };
+            tasks::grant_credits(&config, &grantee, amount, &reason)
+                .map(|balance| println!("{grantee} now has {balance} credits"))
+                .map_err(Into::into)
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -11,7 +11,7 @@ use crate::{
     config::Config,
     db::{Db, DbError},
     mail::{Letterhead, create_account},
-    models::{LedgerRow, SessionRow, UserRow, ledger::Granted, user::CreateUser},
+    models::{LedgerRow, OrganizationRow, SessionRow, UserRow, ledger::Granted, user::CreateUser},
 };
 
 #[derive(Debug, thiserror::Error)]
@@ -24,6 +24,8 @@ pub enum TaskError {
     Invalid(#[from] ValidationError),
     #[error("no user with email {0}")]
     NoSuchUser(String),
+    #[error("no organization with id {0}")]
+    NoSuchOrganization(i64),
     #[error(
         "{0} already has an account, with the password its owner chose: if that is the person \
          you mean, run again with --promote-existing"
@@ -91,27 +93,59 @@ pub fn create_admin(
     }
 }
 
-/// Adds `amount` credits (negative takes back) to `email`'s balance, with a ledger row.
+/// Whose balance `grant-credits` moves.
+#[derive(Debug, Clone)]
+pub enum Grantee {
+    /// The personal organisation of the user with this email.
+    PersonalOf(String),
+    Organization(i64),
+}
+
+impl std::fmt::Display for Grantee {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::PersonalOf(email) => write!(f, "{email}'s personal organization"),
+            Self::Organization(id) => write!(f, "organization {id}"),
+        }
+    }
+}
+
+/// Adds `amount` credits (negative takes back) to the grantee's balance, with a ledger row.
 /// Returns the new balance.
 pub fn grant_credits(
     config: &Config,
-    email: &str,
+    grantee: &Grantee,
     amount: i64,
     reason: &str,
 ) -> Result<i64, TaskError> {
     let (amount, note) = (GrantAmount::parse(amount)?, GrantNote::parse(reason)?);
-    let email = Email::parse(email)?.into_inner();
+    let grantee = match grantee {
+        Grantee::PersonalOf(email) => Grantee::PersonalOf(Email::parse(email)?.into_inner()),
+        Grantee::Organization(id) => Grantee::Organization(*id),
+    };
     let db = open(config)?;
     let granted = db.write_blocking(|conn| {
-        let Some(user) = UserRow::find_by_email(conn, &email)? else {
-            return Ok(Granted::NoSuchUser);
+        let org_id = match &grantee {
+            Grantee::Organization(id) => Some(*id),
+            Grantee::PersonalOf(email) => match UserRow::find_by_email(conn, email)? {
+                Some(user) => OrganizationRow::personal_of(conn, user.id)?.map(|org| org.id),
+                None => None,
+            },
         };
-        LedgerRow::grant(conn, user.id, amount, note)
+        match org_id {
+            Some(org_id) => LedgerRow::grant(conn, org_id, None, amount, note),
+            None => Ok(Granted::NoSuchOrganization),
+        }
     })?;
-    match granted {
-        Granted::Applied { balance } => Ok(balance),
-        Granted::NoSuchUser => Err(TaskError::NoSuchUser(email)),
-        Granted::WouldGoNegative => Err(TaskError::WouldGoNegative),
+    match (granted, grantee) {
+        (Granted::Applied { balance }, _) => Ok(balance),
+        (Granted::NoSuchOrganization, Grantee::PersonalOf(email)) => {
+            Err(TaskError::NoSuchUser(email))
+        }
+        (Granted::NoSuchOrganization, Grantee::Organization(id)) => {
+            Err(TaskError::NoSuchOrganization(id))
+        }
+        (Granted::WouldGoNegative, _) => Err(TaskError::WouldGoNegative),
     }
 }
 

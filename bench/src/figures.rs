@@ -162,10 +162,13 @@ pub fn write(out: &mut String, run: &Run, kind: Backend, m: &Measured) {
         Backend::Postgres => "EXPLAIN",
     };
     let page = ledger_page_sql(0, 0)
-        .replace("user_id = 0", "user_id = ?")
+        .replace("organization_id = 0", "organization_id = ?")
         .replace("id < 0", "id < ?");
     let _ = writeln!(out, "\nLedger page plans (`{explain}` of `{page}`):\n\n```");
-    let titles = ["a seeded user (10 rows)", "the hot paid-call user"];
+    let titles = [
+        "a seeded user's personal organisation (10 rows)",
+        "the hot paid-call user's personal organisation",
+    ];
     for (title, plan) in titles.iter().zip(&m.plans) {
         let _ = writeln!(out, "-- {title}");
         for line in plan {

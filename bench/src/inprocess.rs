@@ -7,7 +7,11 @@ use anyhow::{Context, Result, bail};
 use backend::{
     Config,
     db::{AnyConnection, Db, write_transaction},
-    models::{LedgerRow, UserRow, ledger::Posted, user::CreateUser},
+    models::{
+        LedgerRow, OrganizationRow, UserRow,
+        ledger::{Actor, Posted},
+        user::CreateUser,
+    },
 };
 use shared::dto::{LedgerKind, Role};
 
@@ -60,8 +64,9 @@ pub enum Path {
     Raw,
 }
 
-/// Calls `LedgerRow::post(conn, user, -1, "bench", None)` in a write transaction from `threads`
-/// threads on a fresh database, for `warmup` (not counted) then `duration`.
+/// Calls `LedgerRow::post(conn, organization, user, -1, spend, None)` (the user's personal
+/// organisation) in a write transaction from `threads` threads on a fresh database, for `warmup`
+/// (not counted) then `duration`.
 pub fn debit_ceiling(
     database_url: &str,
     path: Path,
@@ -73,23 +78,30 @@ pub fn debit_ceiling(
     let db = Db::connect(&config).context("cannot connect")?;
     db.migrate().context("cannot migrate")?;
     let email = format!("ceiling-{path:?}@bench.invalid").to_lowercase();
-    let user_id = db
+    let (user_id, personal) = db
         .write_blocking(|c| {
             let CreateUser::Created(user) = UserRow::create(c, &email, "not-a-hash", Role::User)?
             else {
                 return Ok(None);
             };
-            let grant = LedgerKind::Grant {
-                note: "bench".to_owned(),
-            };
-            LedgerRow::post(c, user.id, 1_000_000_000_000, &grant, None)?;
-            Ok::<_, diesel::result::Error>(Some(user.id))
+            let personal = OrganizationRow::personal_of(c, user.id)?;
+            Ok::<_, diesel::result::Error>(Some((user.id, personal)))
         })?
         .context("the bench user exists already")?;
+    let organization = personal
+        .context("the bench user has no personal organisation")?
+        .id;
+    let actor = Actor::user(user_id);
+    let grant = LedgerKind::Grant {
+        note: "bench".to_owned(),
+    };
+    db.write_blocking(|c| {
+        LedgerRow::post(c, organization, actor, 1_000_000_000_000, &grant, None)
+    })?;
     let spend = LedgerKind::Spend {
         route: "POST /api/generate-text".to_owned(),
     };
-    let debit = |c: &mut AnyConnection| LedgerRow::post(c, user_id, -1, &spend, None);
+    let debit = |c: &mut AnyConnection| LedgerRow::post(c, organization, actor, -1, &spend, None);
 
     let start = Instant::now();
     let (measure_from, stop_at) = (start + warmup, start + warmup + duration);
@@ -130,13 +142,19 @@ pub fn debit_ceiling(
     })
 }
 
-/// Median time, in microseconds, of `LedgerRow::page(user, 50, before)` on a raw connection.
-pub fn ledger_page_micros(database_url: &str, user_id: i64, before: Option<i64>) -> Result<f64> {
+/// Median time, in microseconds, of `LedgerRow::page(organization, 50, before)` on a raw
+/// connection.
+pub fn ledger_page_micros(
+    database_url: &str,
+    organization_id: i64,
+    before: Option<i64>,
+) -> Result<f64> {
     let mut conn = crate::sql::connect(database_url)?;
-    let mut page = || LedgerRow::page(&mut conn, user_id, 50, before).context("ledger page");
+    let mut page =
+        || LedgerRow::page(&mut conn, organization_id, 50, before).context("ledger page");
     let seconds = median_seconds(200, &mut page)?;
     if page()?.is_empty() {
-        bail!("the ledger page of user {user_id} is empty");
+        bail!("the ledger page of organisation {organization_id} is empty");
     }
     Ok(seconds * 1e6)
 }

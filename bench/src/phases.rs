@@ -282,14 +282,17 @@ async fn scale(r: &mut DatabaseRun) -> Result<()> {
     .await??;
     let newest = "SELECT CAST(MAX(id) AS BIGINT) AS n FROM credit_ledger";
     let before = sql::number(&mut main.conn, newest)? + 1;
+    // A ledger page is an organisation's: the users' personal ones hold their ledgers.
+    let mut organizations = [0; 2];
     let users = [m.seed.sample_user, main.paid.id];
-    for (plan, user) in m.plans.iter_mut().zip(users) {
-        *plan = sql::explain(&mut main.conn, &sql::ledger_page_sql(user, before))?;
+    for ((organization, plan), user) in organizations.iter_mut().zip(&mut m.plans).zip(users) {
+        *organization = sql::personal_organization(&mut main.conn, user)?;
+        *plan = sql::explain(&mut main.conn, &sql::ledger_page_sql(*organization, before))?;
     }
-    let (url, [seeded_user, hot_user]) = (main.db.url().to_owned(), users);
+    let (url, [seeded, hot]) = (main.db.url().to_owned(), organizations);
     m.page_us = tokio::task::spawn_blocking(move || -> Result<_> {
-        let page = |user| inprocess::ledger_page_micros(&url, user, None);
-        Ok([page(seeded_user)?, page(hot_user)?])
+        let page = |organization| inprocess::ledger_page_micros(&url, organization, None);
+        Ok([page(seeded)?, page(hot)?])
     })
     .await??;
     m.scaled = paid_calls(s, main).await?;

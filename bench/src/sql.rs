@@ -7,6 +7,7 @@ use anyhow::{Context, Result};
 use backend::{
     config::DatabaseUrl,
     db::{AnyConnection, ConnectionManager},
+    models::OrganizationRow,
 };
 use diesel::{
     QueryableByName, RunQueryDsl,
@@ -81,7 +82,17 @@ pub fn explain(conn: &mut AnyConnection, select: &str) -> Result<Vec<String>> {
     .with_context(|| format!("EXPLAIN failed: {select}"))
 }
 
-/// One user's balance, the sum of its ledger deltas, and its number of debit rows.
+/// The id of `user_id`'s personal organisation: the one whose balance and ledger their own
+/// keys, and the admin grant route, move.
+pub fn personal_organization(conn: &mut AnyConnection, user_id: i64) -> Result<i64> {
+    let personal = OrganizationRow::personal_of(conn, user_id)
+        .with_context(|| format!("cannot read the personal organisation of user {user_id}"))?;
+    Ok(personal
+        .with_context(|| format!("user {user_id} has no personal organisation"))?
+        .id)
+}
+
+/// One organisation's balance, the sum of its ledger deltas, and its number of debit rows.
 #[derive(Debug, Clone, Copy, QueryableByName)]
 pub struct LedgerCheck {
     #[diesel(sql_type = BigInt)]
@@ -93,11 +104,14 @@ pub struct LedgerCheck {
 }
 
 impl LedgerCheck {
+    /// The check of `user_id`'s personal organisation (where the bench users' credits, keys and
+    /// debits are).
     pub fn read(conn: &mut AnyConnection, user_id: i64) -> Result<Self> {
-        let ledger = format!("FROM credit_ledger WHERE user_id = {user_id}");
+        let ledger = "FROM credit_ledger l WHERE l.organization_id = o.id";
         let sql = format!(
-            "SELECT credits, (SELECT CAST(COALESCE(SUM(delta), 0) AS BIGINT) {ledger}) AS sum, \
-             (SELECT COUNT(*) {ledger} AND delta < 0) AS debits FROM users WHERE id = {user_id}"
+            "SELECT o.credits, (SELECT CAST(COALESCE(SUM(l.delta), 0) AS BIGINT) {ledger}) AS sum, \
+             (SELECT COUNT(*) {ledger} AND l.delta < 0) AS debits \
+             FROM organizations o WHERE o.personal_user_id = {user_id}"
         );
         first_row(conn, &sql)
     }
@@ -114,12 +128,13 @@ pub struct ScaleSeed {
     pub keys: u64,
     pub ledger_rows: u64,
     pub seconds: f64,
-    /// A seeded user (ten ledger rows), for the keyset check.
+    /// A seeded user (ten ledger rows in their personal organisation), for the keyset check.
     pub sample_user: i64,
 }
 
-/// Seeds `users` users with one key each and `per_user` ledger rows each (credits equal to the
-/// sum of their deltas, as the invariant wants), in three multi-row INSERT ... SELECT statements.
+/// Seeds `users` users, each with a personal organisation (owned by them, as sign-up makes it)
+/// holding one key and `per_user` ledger rows (credits equal to the sum of their deltas, as the
+/// invariant wants), in five multi-row INSERT ... SELECT statements.
 pub fn scale_seed(conn: &mut AnyConnection, users: u64, per_user: u64) -> Result<ScaleSeed> {
     let started = Instant::now();
     let after = number(
@@ -142,7 +157,7 @@ pub fn scale_seed(conn: &mut AnyConnection, users: u64, per_user: u64) -> Result
     };
     Ok(ScaleSeed {
         users: count("users", "id")?,
-        keys: count("api_keys", "user_id")?,
+        keys: count("api_keys", "created_by")?,
         ledger_rows: count("credit_ledger", "user_id")?,
         seconds: started.elapsed().as_secs_f64(),
         sample_user: after + i64::try_from(users / 2)?,
@@ -157,11 +172,11 @@ const SEED_HASH: &str = "$2b$04$MJVbunFfj.zAgPdIXKdjtuAmZNy3xJdiem0/zZB4Vsx46gvK
 /// fast.
 fn scale_seed_sql(kind: Backend, after: i64, users: u64, per_user: u64, ts: &str) -> Vec<String> {
     // `1..=count` as rows of `table(column)`: a recursive CTE on SQLite, generate_series on
-    // PostgreSQL; a user's 64-character key hash; then what leaves the database as a long-running
-    // one would be: the WAL folded back (SQLite), the statistics fresh after autovacuum's pass and
-    // the seed's writes checkpointed (PostgreSQL), so the measured phase does not pay for the
-    // seed's I/O (a background checkpoint of the seed's rows competing with the debits' fsyncs
-    // cost up to 19% in one run).
+    // PostgreSQL; a 64-character key hash made of the seeded user's id; then what leaves the
+    // database as a long-running one would be: the WAL folded back (SQLite), the statistics fresh
+    // after autovacuum's pass and the seed's writes checkpointed (PostgreSQL), so the measured
+    // phase does not pay for the seed's I/O (a background checkpoint of the seed's rows competing
+    // with the debits' fsyncs cost up to 19% in one run).
     type Series = fn(&str, &str, u64) -> [String; 2];
     let (series, key_hash, settle): (Series, &str, &[&str]) = match kind {
         Backend::Sqlite => (
@@ -169,7 +184,7 @@ fn scale_seed_sql(kind: Backend, after: i64, users: u64, per_user: u64, ts: &str
                 let cte = format!("SELECT 1 UNION ALL SELECT {c} + 1 FROM {t} WHERE {c} < {count}");
                 [format!("WITH RECURSIVE {t}({c}) AS ({cte}) "), t.to_owned()]
             },
-            "printf('%064d', id)",
+            "printf('%064d', o.personal_user_id)",
             &["PRAGMA wal_checkpoint(TRUNCATE)"],
         ),
         Backend::Postgres => (
@@ -179,40 +194,50 @@ fn scale_seed_sql(kind: Backend, after: i64, users: u64, per_user: u64, ts: &str
                     format!("generate_series(1, {count}) AS {t}({c})"),
                 ]
             },
-            "lpad(id::text, 64, '0')",
+            "lpad(o.personal_user_id::text, 64, '0')",
             &[
-                "VACUUM ANALYZE users, api_keys, credit_ledger",
+                "VACUUM ANALYZE users, organizations, memberships, api_keys, credit_ledger",
                 "CHECKPOINT",
             ],
         ),
     };
     let ([with_n, n], [with_k, k]) = (series("seq", "n", users), series("k", "i", per_user));
-    let user_cols =
-        "email, password_hash, role, credits, is_active, token_version, created_at, updated_at";
-    let ledger_cols = "user_id, delta, kind, note, balance_after, created_at";
+    let user_cols = "email, password_hash, role, is_active, token_version, created_at, updated_at";
+    let ledger_cols = "organization_id, user_id, delta, kind, note, balance_after, created_at";
+    // The seeded users' personal organisations: theirs are the only ones whose user is newer.
+    let seeded = format!("FROM organizations o WHERE o.personal_user_id > {after}");
     let mut sql = vec![
         format!(
             "{with_n}INSERT INTO users ({user_cols}) \
-             SELECT 'scale-' || n || '@bench.invalid', '{SEED_HASH}', 'user', {per_user}, TRUE, 0, '{ts}', '{ts}' FROM {n}"
+             SELECT 'scale-' || n || '@bench.invalid', '{SEED_HASH}', 'user', TRUE, 0, '{ts}', '{ts}' FROM {n}"
         ),
         format!(
-            "INSERT INTO api_keys (user_id, name, prefix, key_hash, created_at) \
-             SELECT id, 'scale', 'sk_scale', {key_hash}, '{ts}' FROM users WHERE id > {after} ORDER BY id"
+            "INSERT INTO organizations (name, personal_user_id, created_at, credits) \
+             SELECT 'Personal', id, '{ts}', {per_user} FROM users WHERE id > {after} ORDER BY id"
+        ),
+        format!(
+            "INSERT INTO memberships (organization_id, user_id, role, created_at) \
+             SELECT o.id, o.personal_user_id, 'owner', '{ts}' {seeded} ORDER BY o.id"
+        ),
+        format!(
+            "INSERT INTO api_keys (organization_id, created_by, name, prefix, key_hash, created_at) \
+             SELECT o.id, o.personal_user_id, 'scale', 'sk_scale', {key_hash}, '{ts}' {seeded} ORDER BY o.id"
         ),
         format!(
             "{with_k}INSERT INTO credit_ledger ({ledger_cols}) \
-             SELECT u.id, 1, 'grant', 'scale seed', k.i, '{ts}' FROM {k} CROSS JOIN users u WHERE u.id > {after} ORDER BY k.i, u.id"
+             SELECT o.id, o.personal_user_id, 1, 'grant', 'scale seed', k.i, '{ts}' FROM {k} CROSS JOIN organizations o \
+             WHERE o.personal_user_id > {after} ORDER BY k.i, o.id"
         ),
     ];
     sql.extend(settle.iter().map(|s| s.to_string()));
     sql
 }
 
-/// The statement `LedgerRow::page` runs (newest first, keyset), for EXPLAIN. Every column, as the
-/// page reads them all: the plan is what is checked.
-pub fn ledger_page_sql(user_id: i64, before: i64) -> String {
+/// The statement `LedgerRow::page` runs (an organisation's, newest first, keyset), for EXPLAIN.
+/// Every column, as the page reads them all: the plan is what is checked.
+pub fn ledger_page_sql(organization_id: i64, before: i64) -> String {
     format!(
-        "SELECT * FROM credit_ledger WHERE user_id = {user_id} AND id < {before} \
+        "SELECT * FROM credit_ledger WHERE organization_id = {organization_id} AND id < {before} \
          ORDER BY id DESC LIMIT 50"
     )
 }
@@ -230,10 +255,30 @@ mod tests {
     fn seeds_with_one_statement_per_table() {
         for kind in [Backend::Sqlite, Backend::Postgres] {
             let sql = scale_seed_sql(kind, 7, 100, 10, "2026-01-01 00:00:00");
+            let tables = [
+                "users",
+                "organizations",
+                "memberships",
+                "api_keys",
+                "credit_ledger",
+            ];
             let inserts: Vec<&String> = sql.iter().filter(|s| s.contains("INSERT INTO")).collect();
-            assert_eq!(inserts.len(), 3);
-            assert!(sql[0].contains("INSERT INTO users"));
-            assert!(sql[2].contains("WHERE u.id > 7"));
+            assert_eq!(inserts.len(), tables.len());
+            for (statement, table) in inserts.iter().zip(tables) {
+                assert!(
+                    statement.contains(&format!("INSERT INTO {table} (")),
+                    "{statement}"
+                );
+            }
+            // Users hold no credits: their personal organisations do.
+            assert!(!sql[0].contains("credits"));
+            assert!(sql[1].contains("WHERE id > 7"));
+            for statement in &sql[2..5] {
+                assert!(statement.contains("o.personal_user_id > 7"), "{statement}");
+            }
+            assert!(sql[4].contains("ORDER BY k.i, o.id"));
         }
+        let settle = scale_seed_sql(Backend::Postgres, 7, 100, 10, "2026-01-01 00:00:00");
+        assert!(settle[5].starts_with("VACUUM ANALYZE users, organizations, memberships"));
     }
 }

@@ -5,22 +5,32 @@
 //!   money, administer);
 //! - `VerifiedSession`: a browser session with a verified address (when required), for buying
 //!   credits and creating keys;
-//! - `Admin`: a browser session of an admin.
+//! - `Admin`: a browser session of an admin;
+//! - `Permitted<P, E>`: extractor `E` (a browser session by default) whose role in the
+//!   organisation it acts in grants permission `P` (`need::ManageKeys`, ...).
+//!
+//! Every caller acts in one organisation: an API key in its own, a browser session in the one
+//! its access token names (switched with `POST /api/orgs/{id}/switch`). The membership is read
+//! with the session, so a removed member's tokens stop at their next request.
 
-use std::collections::BTreeMap;
+use std::{collections::BTreeMap, marker::PhantomData};
 
 use actix_web::{FromRequest, HttpMessage, HttpRequest, dev::Payload};
 use futures_util::future::LocalBoxFuture;
+use shared::dto::{OrgRole, Permission, User};
 use utoipa::openapi::{RefOr, Response};
 
 use super::presented::{Presented, read_key};
 use crate::{
     error::ApiError,
     http::{
-        openapi::{Credentials, guard_responses},
+        openapi::{Credentials, add_permission, guard_responses},
         request_id::RequestUser,
     },
-    models::{ApiKeyRow, KeyOwner, SessionOwner, UserRow, now},
+    models::{
+        ApiKeyRow, KeyOwner, OrganizationRow, SessionOwner, UserRow, ledger::Actor, now,
+        organization::Membership,
+    },
     state::AppState,
 };
 
@@ -39,11 +49,47 @@ pub enum Credential {
 
 #[derive(Debug, Clone)]
 pub struct Caller {
+    /// The session's user, or the key's creator.
     pub user: UserRow,
+    /// The organisation the caller acts in, as read with the credential.
+    pub org: OrganizationRow,
+    /// The caller's role in `org`; `None` for an API key, which acts for the organisation.
+    pub role: Option<OrgRole>,
     pub credential: Credential,
 }
 
 impl Caller {
+    /// Whether the caller may do `permission` in the organisation it acts in.
+    pub fn may(&self, permission: Permission) -> bool {
+        self.role
+            .map_or(permission.for_keys(), |role| role.can(permission))
+    }
+
+    /// 403 unless the caller may do `permission`.
+    pub fn require(&self, permission: Permission) -> Result<(), ApiError> {
+        if self.may(permission) {
+            Ok(())
+        } else {
+            Err(ApiError::NotPermitted(permission))
+        }
+    }
+
+    /// Who a credit movement of this caller is recorded as.
+    pub fn actor(&self) -> Actor {
+        Actor {
+            user_id: Some(self.user.id),
+            api_key_id: match self.credential {
+                Credential::ApiKey { key_id } => Some(key_id),
+                Credential::Session { .. } => None,
+            },
+        }
+    }
+
+    /// The caller as `GET /api/me` shows it: the user, acting in its organisation.
+    pub fn to_dto(&self) -> User {
+        self.user.to_dto(&self.org, self.role)
+    }
+
     pub async fn authenticate(req: &HttpRequest) -> Result<Self, ApiError> {
         let state = AppState::from_request(req)?;
         let presented = Presented::from_request(req)?;
@@ -54,29 +100,38 @@ impl Caller {
             .transpose()?;
         let token_user_id = claims.as_ref().map(|c| c.user_id()).transpose()?;
 
-        let (user, key, signed_in) = match (&claims, presented.api_key) {
+        let (user, org, role, key, signed_in) = match (&claims, presented.api_key) {
             (Some(claims), None) => {
+                // Not found also when the user is no longer a member of the token's
+                // organisation: the SPA refreshes, and lands in its personal one.
                 let SessionOwner {
-                    owner, signed_in, ..
+                    owner,
+                    signed_in,
+                    membership: Membership { organization, role },
+                    ..
                 } = state
                     .sessions
-                    .get(claims.sid)
+                    .get((claims.sid, claims.org))
                     .await?
                     .ok_or(ApiError::Unauthorized)?;
                 if token_user_id != Some(owner.id) {
                     return Err(ApiError::Unauthorized);
                 }
-                (owner, None, signed_in)
+                (owner, organization, Some(role), None, signed_in)
             }
             (_, Some(api_key)) => {
-                let KeyOwner { key, owner } = read_key(&state, req, api_key)
+                let KeyOwner {
+                    key,
+                    creator,
+                    organization,
+                } = read_key(&state, req, api_key)
                     .await?
                     .ok_or(ApiError::Unauthorized)?;
-                if token_user_id.is_some_and(|id| id != owner.id) {
+                if token_user_id.is_some_and(|id| id != creator.id) {
                     // A token and a key of two different users: refuse rather than pick one.
                     return Err(ApiError::Unauthorized);
                 }
-                (owner, Some(key), true)
+                (creator, organization, None, Some(key), true)
             }
             (None, None) => return Err(ApiError::Unauthorized),
         };
@@ -108,7 +163,12 @@ impl Caller {
             },
             (None, None) => return Err(ApiError::Unauthorized),
         };
-        Ok(Self { user, credential })
+        Ok(Self {
+            user,
+            org,
+            role,
+            credential,
+        })
     }
 }
 
@@ -200,7 +260,87 @@ impl FromRequest for Admin {
     }
 }
 
+/// What `Permitted` asks of a caller: one permission, named by a marker type of `need`.
+pub trait Need {
+    const PERMISSION: Permission;
+}
+
+/// The permissions as types, for route signatures: `Permitted<need::ManageKeys>`.
+pub mod need {
+    use shared::dto::Permission;
+
+    macro_rules! needs {
+        ($($name:ident),* $(,)?) => {$(
+            #[doc = concat!("`Permission::", stringify!($name), "`")]
+            #[derive(Debug, Clone, Copy)]
+            pub struct $name;
+            impl super::Need for $name {
+                const PERMISSION: Permission = Permission::$name;
+            }
+        )*};
+    }
+
+    needs!(
+        OwnOrganization,
+        ManageOrganization,
+        ManageMembers,
+        ManageKeys,
+        Purchase,
+        Spend,
+        ReadCredits,
+    );
+}
+
+/// An authenticating extractor whose caller a guard can inspect.
+pub trait Authenticated: FromRequest<Error = ApiError> + utoipa::IntoResponses + 'static {
+    fn caller(&self) -> &Caller;
+}
+
+impl Authenticated for Caller {
+    fn caller(&self) -> &Caller {
+        self
+    }
+}
+
+impl Authenticated for BrowserSession {
+    fn caller(&self) -> &Caller {
+        &self.caller
+    }
+}
+
+impl Authenticated for VerifiedSession {
+    fn caller(&self) -> &Caller {
+        &self.0.caller
+    }
+}
+
+/// `E` (a browser session by default) acting in an organisation where its role grants `P`: 403
+/// `forbidden` naming the roles that do, otherwise.
+pub struct Permitted<P: Need, E: Authenticated = BrowserSession>(pub E, pub PhantomData<P>);
+
+impl<P: Need, E: Authenticated> FromRequest for Permitted<P, E> {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let inner = E::from_request(req, payload);
+        Box::pin(async move {
+            let inner = inner.await?;
+            inner.caller().require(P::PERMISSION)?;
+            Ok(Self(inner, PhantomData))
+        })
+    }
+}
+
 // What each guard answers, for the OpenAPI document (`http::openapi`).
+
+impl<P: Need, E: Authenticated> utoipa::IntoResponses for Permitted<P, E> {
+    fn responses() -> BTreeMap<String, RefOr<Response>> {
+        let mut responses = E::responses();
+        add_permission(P::PERMISSION, &mut responses);
+        responses
+    }
+}
 
 impl utoipa::IntoResponses for Caller {
     fn responses() -> BTreeMap<String, RefOr<Response>> {

@@ -22,6 +22,9 @@ pub struct Claims {
     pub ver: i64,
     /// The refresh session this token was minted from.
     pub sid: i64,
+    /// The organisation the token acts in (the session's active one when it was issued).
+    /// Required: a token from before organisations fails, and the SPA refreshes.
+    pub org: i64,
     /// When the user signed in to that session (seconds since the epoch, as in OpenID Connect):
     /// what `FreshAuth` asks of access-widening actions. Tokens from before it existed read 0.
     #[serde(default)]
@@ -72,12 +75,14 @@ impl JwtKeys {
         token_version: i64,
         session_id: i64,
         auth_time: i64,
+        organization_id: i64,
     ) -> Result<String, ApiError> {
         let now = chrono::Utc::now().timestamp();
         let claims = Claims {
             sub: user_id.to_string(),
             ver: token_version,
             sid: session_id,
+            org: organization_id,
             auth_time,
             iat: now,
             nbf: now,

@@ -56,7 +56,7 @@ pub async fn read_key_ahead(
     api_key: &str,
 ) -> Result<Option<i64>, ApiError> {
     let found = read_key(state, req, api_key).await?;
-    let owner = found.as_ref().map(|k| k.owner.id);
+    let owner = found.as_ref().map(|k| k.creator.id);
     req.extensions_mut().insert(ReadAhead(found));
     Ok(owner)
 }

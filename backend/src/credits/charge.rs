@@ -7,16 +7,19 @@ use tokio::sync::oneshot;
 
 use super::refund::{ChargeRecord, PendingCharge};
 use crate::{
+    auth::Caller,
     db::DbError,
     error::ApiError,
     models::{LedgerRow, ledger::Posted},
     state::AppState,
 };
 
-/// Spends `price` credits of `user_id` for this request and returns the balance left: one
-/// conditional `UPDATE ... WHERE credits >= N RETURNING credits` plus a ledger row, in one
-/// transaction. No check-then-write, so concurrent calls can never overspend.
-pub(super) async fn spend(req: &HttpRequest, user_id: i64, price: i64) -> Result<i64, ApiError> {
+/// Spends `price` credits of the caller's organisation for this request and returns the balance
+/// left: one conditional `UPDATE ... WHERE credits >= N RETURNING credits` plus a ledger row
+/// naming the caller, in one transaction. No check-then-write, so concurrent calls can never
+/// overspend, whichever members and keys make them.
+pub(super) async fn spend(req: &HttpRequest, caller: &Caller, price: i64) -> Result<i64, ApiError> {
+    let (organization_id, actor) = (caller.org.id, caller.actor());
     let state = AppState::from_request(req)?;
     // The refund middleware waits on this channel. The record is sent from inside the blocking
     // task right after the commit, so even if this future is dropped (another extractor of the
@@ -34,10 +37,11 @@ pub(super) async fn spend(req: &HttpRequest, user_id: i64, price: i64) -> Result
             let spend = LedgerKind::Spend {
                 route: route.clone(),
             };
-            let posted = LedgerRow::post(conn, user_id, -price, &spend, None)?;
+            let posted = LedgerRow::post(conn, organization_id, actor, -price, &spend, None)?;
             if let Posted::Applied { entry_id, .. } = posted {
                 let _ = sender.send(ChargeRecord {
-                    user_id,
+                    organization_id,
+                    actor,
                     amount: price,
                     entry_id,
                     route,

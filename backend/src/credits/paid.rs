@@ -1,13 +1,14 @@
 //! `Paid<T, N>`: the extractor of a paid route. It authenticates the caller, reads the JSON body
-//! `T` and checks its rules, and only then spends N credits: input the route refuses costs
-//! nothing and writes nothing.
+//! `T` and checks its rules, and only then spends N credits of the organisation the caller acts
+//! in: input the route refuses costs nothing and writes nothing. A member's role must grant
+//! `spend` (not `billing`); an API key always may.
 
 use std::collections::BTreeMap;
 
 use actix_web::{FromRequest, HttpRequest, dev::Payload};
 use futures_util::future::LocalBoxFuture;
 use serde::de::DeserializeOwned;
-use shared::validate::Validate;
+use shared::{dto::Permission, validate::Validate};
 use utoipa::openapi::{RefOr, Response};
 
 use super::charge;
@@ -16,7 +17,7 @@ use crate::{
     error::ApiError,
     http::{
         json::Json,
-        openapi::{Credentials, guard_responses, price_response},
+        openapi::{Credentials, add_permission, guard_responses, price_response},
     },
 };
 
@@ -52,8 +53,9 @@ where
         let body = Json::<T>::from_request(&req, payload);
         Box::pin(async move {
             let caller = Caller::authenticate(&req).await?;
+            caller.require(Permission::Spend)?;
             let input = body.await?.validate().map_err(ApiError::from)?;
-            let remaining = charge::spend(&req, caller.user.id, Self::PRICE).await?;
+            let remaining = charge::spend(&req, &caller, Self::PRICE).await?;
             Ok(Self {
                 input,
                 caller,
@@ -67,10 +69,12 @@ where
 /// with the route's `request_body`.
 impl<T: Validate, const N: i64> utoipa::IntoResponses for Paid<T, N> {
     fn responses() -> BTreeMap<String, RefOr<Response>> {
-        guard_responses(
+        let mut responses = guard_responses(
             Credentials::BearerOrKey,
             "account_disabled",
             [("402", price_response(Self::PRICE))],
-        )
+        );
+        add_permission(Permission::Spend, &mut responses);
+        responses
     }
 }

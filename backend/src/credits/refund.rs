@@ -11,12 +11,17 @@ use actix_web::{
 use shared::dto::LedgerKind;
 use tokio::sync::oneshot;
 
-use crate::{error::log_error_chain, models::LedgerRow, state::AppState};
+use crate::{
+    error::log_error_chain,
+    models::{LedgerRow, ledger::Actor},
+    state::AppState,
+};
 
 /// A spend that was committed for this request.
 #[derive(Debug)]
 pub(super) struct ChargeRecord {
-    pub user_id: i64,
+    pub organization_id: i64,
+    pub actor: Actor,
     pub amount: i64,
     pub entry_id: i64,
     pub route: String,
@@ -66,7 +71,8 @@ pub async fn refund_failed_charges(
                 let reference = format!("refund:{}", record.entry_id);
                 LedgerRow::post(
                     conn,
-                    record.user_id,
+                    record.organization_id,
+                    record.actor,
                     record.amount,
                     &refund,
                     Some(&reference),

@@ -16,7 +16,9 @@ use crate::{
     db::{AnyConnection, Db, DbError},
     error::ApiError,
     mail::Mail,
-    models::{ApiKeyRow, LedgerRow, UserRow, api_key::CreateKey, user::CreateUser},
+    models::{
+        ApiKeyRow, LedgerRow, OrganizationRow, UserRow, api_key::CreateKey, user::CreateUser,
+    },
     state::AppState,
 };
 
@@ -42,7 +44,7 @@ async fn refund_on(database: &ScratchDatabase) {
     let config = Config::from_lookup(|name| settings.lookup(name)).expect("the test settings");
     let db = Db::connect(&config).expect("the database");
     db.migrate().expect("the migrations");
-    let (user_id, key) = db.write_blocking(customer).expect("a customer");
+    let (org_id, key) = db.write_blocking(customer).expect("a customer");
     let mail = Mail::start(&config, db.clone()).expect("email (to the log)");
     let state = web::Data::new(AppState::new(config, db.clone(), mail).expect("the state"));
     let app = test::init_service(
@@ -62,7 +64,7 @@ async fn refund_on(database: &ScratchDatabase) {
 
     assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
     let newest_first = db
-        .read_blocking(|conn| LedgerRow::page(conn, user_id, 10, None))
+        .read_blocking(|conn| LedgerRow::page(conn, org_id, 10, None))
         .expect("the ledger");
     let moves: Vec<(i64, LedgerKind, i64)> = newest_first
         .iter()
@@ -86,17 +88,18 @@ async fn refund_on(database: &ScratchDatabase) {
     );
 }
 
-/// A user holding `BALANCE` credits, and an API key of theirs.
+/// A user whose personal organisation holds `BALANCE` credits, and an API key of it.
 fn customer(conn: &mut AnyConnection) -> Result<(i64, String), DbError> {
     let CreateUser::Created(user) = UserRow::create(conn, "ada@example.com", "-", Role::User)?
     else {
         unreachable!("a fresh database has no account");
     };
+    let org = OrganizationRow::personal_of(conn, user.id)?.expect("a personal organisation");
     let amount = GrantAmount::parse(BALANCE).expect("a valid amount");
     let note = GrantNote::parse("test").expect("a valid note");
-    LedgerRow::grant(conn, user.id, amount, note)?;
-    let CreateKey::Created(key) = ApiKeyRow::create(conn, user.id, "test", 1)? else {
-        unreachable!("a new user has no key");
+    LedgerRow::grant(conn, org.id, None, amount, note)?;
+    let CreateKey::Created(key) = ApiKeyRow::create(conn, org.id, user.id, "test", 1)? else {
+        unreachable!("a new organisation has no key");
     };
-    Ok((user.id, key.key))
+    Ok((org.id, key.key))
 }

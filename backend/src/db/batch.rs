@@ -103,7 +103,9 @@ mod tests {
 
     use crate::{
         config::Config,
-        models::{SessionOwner, SessionRow, UserRow, session::Lifetime, user::CreateUser},
+        models::{
+            OrganizationRow, SessionOwner, SessionRow, UserRow, session::Lifetime, user::CreateUser,
+        },
     };
 
     /// A migrated SQLite database in `dir`.
@@ -124,20 +126,27 @@ mod tests {
             idle: Duration::from_secs(60),
             max: Duration::from_secs(600),
         };
-        let ids: Vec<i64> = (0..3)
+        // (session, personal organisation) of three users.
+        let keys: Vec<(i64, i64)> = (0..3)
             .map(|i| {
                 let email = format!("user{i}@example.com");
                 db.write_blocking(|c| match UserRow::create(c, &email, "hash", Role::User)? {
-                    CreateUser::Created(user) => SessionRow::start(c, user.id, lifetime),
+                    CreateUser::Created(user) => {
+                        let session = SessionRow::start(c, user.id, lifetime)?;
+                        let personal = OrganizationRow::personal_of(c, user.id)?;
+                        let personal = personal.expect("a personal organisation");
+                        Ok::<_, diesel::result::Error>((session.id, personal.id))
+                    }
                     CreateUser::EmailTaken => panic!("{email} is taken"),
                 })
                 .expect("a session")
-                .id
             })
             .collect();
-        let missing = ids[2] + 1;
-        // Out of order, one key twice, one that matches nothing.
-        let asked = [ids[2], ids[0], missing, ids[2], ids[1]];
+        let missing = (keys[2].0 + 1, keys[2].1);
+        // A session with an organisation its user is not a member of matches nothing either.
+        let stranger = (keys[0].0, keys[1].1);
+        // Out of order, one key twice, two that match nothing.
+        let asked = [keys[2], keys[0], missing, keys[2], stranger, keys[1]];
 
         let (batch, answers): (Vec<_>, Vec<_>) = asked
             .iter()
@@ -150,8 +159,8 @@ mod tests {
 
         for (key, answer) in asked.into_iter().zip(answers) {
             let row = answer.blocking_recv().expect("a reply").expect("a read");
-            let expected = (key != missing).then_some(key);
-            assert_eq!(row.map(|r| r.session_id), expected, "lookup of {key}");
+            let expected = (key != missing && key != stranger).then_some(key);
+            assert_eq!(row.map(|r| r.key()), expected, "lookup of {key:?}");
         }
     }
 }

@@ -6,7 +6,6 @@ diesel::table! {
         email -> Text,
         password_hash -> Text,
         role -> Text,
-        credits -> BigInt,
         is_active -> Bool,
         token_version -> BigInt,
         created_at -> Timestamp,
@@ -18,7 +17,8 @@ diesel::table! {
 diesel::table! {
     api_keys (id) {
         id -> BigInt,
-        user_id -> BigInt,
+        organization_id -> BigInt,
+        created_by -> BigInt,
         name -> Text,
         prefix -> Text,
         key_hash -> Text,
@@ -39,13 +39,16 @@ diesel::table! {
         created_at -> Timestamp,
         ends_at -> Timestamp,
         authenticated_at -> Timestamp,
+        organization_id -> Nullable<BigInt>,
     }
 }
 
 diesel::table! {
     credit_ledger (id) {
         id -> BigInt,
-        user_id -> BigInt,
+        organization_id -> BigInt,
+        user_id -> Nullable<BigInt>,
+        api_key_id -> Nullable<BigInt>,
         delta -> BigInt,
         kind -> Text,
         package_id -> Nullable<Text>,
@@ -94,6 +97,7 @@ diesel::table! {
         name -> Text,
         personal_user_id -> Nullable<BigInt>,
         created_at -> Timestamp,
+        credits -> BigInt,
     }
 }
 
@@ -106,12 +110,30 @@ diesel::table! {
     }
 }
 
-diesel::joinable!(api_keys -> users (user_id));
+diesel::table! {
+    invitations (id) {
+        id -> BigInt,
+        organization_id -> BigInt,
+        email -> Text,
+        role -> Text,
+        token_hash -> Text,
+        invited_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        accepted_at -> Nullable<Timestamp>,
+        cancelled_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(api_keys -> users (created_by));
+diesel::joinable!(invitations -> organizations (organization_id));
+diesel::joinable!(invitations -> users (invited_by));
+diesel::joinable!(api_keys -> organizations (organization_id));
 diesel::joinable!(memberships -> organizations (organization_id));
 diesel::joinable!(memberships -> users (user_id));
 diesel::joinable!(email_tokens -> users (user_id));
 diesel::joinable!(sessions -> users (user_id));
-diesel::joinable!(credit_ledger -> users (user_id));
+diesel::joinable!(credit_ledger -> organizations (organization_id));
 diesel::allow_tables_to_appear_in_same_query!(
     users,
     api_keys,
@@ -120,5 +142,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     email_tokens,
     outbox,
     organizations,
-    memberships
+    memberships,
+    invitations
 );

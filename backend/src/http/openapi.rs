@@ -7,6 +7,7 @@
 
 use std::collections::BTreeMap;
 
+use shared::dto::Permission;
 use utoipa::{
     Modify,
     openapi::{
@@ -17,12 +18,17 @@ use utoipa::{
     },
 };
 
+use crate::error::roles_text;
+
 /// The key of a pseudo-response by which a guard names its credentials (in the description);
 /// `GuardParts` removes it and sets the operation's security instead. A key of its own, so a
 /// route may still describe its 401 in its own words.
 const CREDENTIALS: &str = "x-credentials";
 /// Set by `Paid<T, N>` on its 402 response; read and removed by `GuardParts`.
 const PRICE: &str = "x-price";
+/// The key of the pseudo-response by which a role guard names its permission; `GuardParts` moves
+/// it to the operation's extensions, where clients and the role tests read it.
+const PERMISSION: &str = "x-permission";
 
 /// What a guard accepts as proof of who is calling.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -86,6 +92,31 @@ pub fn guard_responses(
     .collect()
 }
 
+/// What a guard that demands `permission` in the caller's organisation adds to the responses
+/// of the guard it wraps: its 403 (beside what that guard already answers with a 403) and a
+/// pseudo-response naming the permission, which `GuardParts` turns into the operation's
+/// `x-permission` (a route may still describe its 403 in its own words).
+pub fn add_permission(permission: Permission, responses: &mut BTreeMap<String, RefOr<Response>>) {
+    let role = format!("forbidden: needs {}", roles_text(permission));
+    let description = match responses.get("403") {
+        Some(RefOr::T(other)) => format!("{role}; {}", other.description),
+        _ => role,
+    };
+    let marker = ResponseBuilder::new()
+        .description(permission_name(permission))
+        .build();
+    responses.insert("403".to_owned(), RefOr::T(error(description)));
+    responses.insert(PERMISSION.to_owned(), RefOr::T(marker));
+}
+
+/// The permission as the document and the JSON contract spell it (`manage_keys`).
+pub fn permission_name(permission: Permission) -> String {
+    serde_json::to_value(permission)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
 /// The 402 of a route that costs `credits`, carrying the price to the operation's description.
 pub fn price_response(credits: i64) -> Response {
     let mut response = error(format!(
@@ -132,6 +163,15 @@ fn complete(path: &str, operation: &mut Operation) {
             Some(text) => format!("{text}\n\n{cost}"),
             None => cost,
         });
+    }
+    if let Some(RefOr::T(marker)) = responses.remove(PERMISSION) {
+        let mut extensions = operation.extensions.take().unwrap_or_default();
+        extensions.merge(
+            ExtensionsBuilder::new()
+                .add(PERMISSION, marker.description)
+                .build(),
+        );
+        operation.extensions = Some(extensions);
     }
     let reads_query = operation
         .parameters

@@ -39,6 +39,14 @@ pub enum Message<'a> {
         name: &'a str,
         prefix: &'a str,
     },
+    /// To the invited address: the link that joins `organization` as `role`.
+    Invitation {
+        organization: &'a str,
+        inviter: &'a str,
+        role: &'a str,
+        token: &'a str,
+        valid_for: Duration,
+    },
 }
 
 /// Renders messages with the product's name and links to where users reach it.
@@ -180,6 +188,27 @@ impl Letterhead {
                     self.link_base
                 ),
             ),
+            Message::Invitation {
+                organization,
+                inviter,
+                role,
+                token,
+                valid_for,
+            } => (
+                format!("{inviter} invited you to {organization} on {app}"),
+                format!("Join {organization}"),
+                vec![
+                    format!(
+                        "{inviter} invited you to join the organization \"{organization}\" on \
+                         {app} as {role}: you will share its credits and API keys."
+                    ),
+                    "Sign in, or sign up with this email address, to accept.".to_owned(),
+                ],
+                Some(self.action("Accept invitation", "invite", token, valid_for)),
+                "If you do not know the sender, ignore this email: nothing happens without the \
+                 link."
+                    .to_owned(),
+            ),
         };
         Content {
             app_name: app.clone(),
@@ -211,14 +240,17 @@ impl Message<'_> {
             Self::EmailChanged { .. } => "email_changed",
             Self::PasswordChanged => "password_changed",
             Self::ApiKeyCreated { .. } => "api_key_created",
+            Self::Invitation { .. } => "invitation",
         }
     }
 }
 
-/// "30 minutes", "1 hour", "24 hours".
+/// "30 minutes", "1 hour", "24 hours", "7 days".
 fn describe(d: Duration) -> String {
     let minutes = d.as_secs() / 60;
-    let (n, unit) = if minutes.is_multiple_of(60) {
+    let (n, unit) = if minutes.is_multiple_of(60 * 24) && minutes > 60 * 24 {
+        (minutes / (60 * 24), "day")
+    } else if minutes.is_multiple_of(60) {
         (minutes / 60, "hour")
     } else {
         (minutes, "minute")
@@ -281,5 +313,6 @@ mod tests {
         assert_eq!(describe(Duration::from_secs(1800)), "30 minutes");
         assert_eq!(describe(Duration::from_secs(3600)), "1 hour");
         assert_eq!(describe(Duration::from_secs(86_400)), "24 hours");
+        assert_eq!(describe(Duration::from_secs(7 * 86_400)), "7 days");
     }
 }

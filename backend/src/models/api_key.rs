@@ -1,14 +1,16 @@
-//! API keys: stored as a SHA-256 hash with a visible prefix, shown once, revoked at once.
+//! API keys: stored as a SHA-256 hash with a visible prefix, shown once, revoked at once. A key
+//! belongs to an organisation and acts for it; it records the member who created it and keeps
+//! working when they leave (until an owner or admin revokes it).
 
 use chrono::{NaiveDateTime, TimeDelta};
 use diesel::prelude::*;
 use shared::dto::{ApiKey, CreatedKey};
 
-use super::{UserRow, now, to_utc};
+use super::{OrganizationRow, UserRow, now, to_utc};
 use crate::auth::secret::{random_token, sha256_hex};
 use crate::db::{
     AnyConnection, BatchLoad,
-    schema::{api_keys, users},
+    schema::{api_keys, organizations, users},
 };
 
 /// Keys read `sk_` + 43 letters and digits: ~256 bits, recognisable in logs and by secret scanners.
@@ -24,7 +26,8 @@ pub const LAST_USED_RESOLUTION: TimeDelta = TimeDelta::seconds(60);
 #[diesel(table_name = api_keys)]
 pub struct ApiKeyRow {
     pub id: i64,
-    pub user_id: i64,
+    pub organization_id: i64,
+    pub created_by: i64,
     pub name: String,
     pub prefix: String,
     pub key_hash: String,
@@ -36,7 +39,8 @@ pub struct ApiKeyRow {
 #[derive(Insertable)]
 #[diesel(table_name = api_keys)]
 struct NewApiKey<'a> {
-    user_id: i64,
+    organization_id: i64,
+    created_by: i64,
     name: &'a str,
     prefix: &'a str,
     key_hash: &'a str,
@@ -48,24 +52,25 @@ struct NewApiKey<'a> {
 pub enum CreateKey {
     /// The only place the key ever appears.
     Created(CreatedKey),
-    /// The user already holds the most live keys allowed: nothing written.
+    /// The organisation already holds the most live keys allowed: nothing written.
     LimitReached,
 }
 
 impl ApiKeyRow {
-    /// Creates a key unless the user already holds `max` live ones. Run it inside `Db::write`:
-    /// the count and the insert are one transaction, serialised per user, so concurrent
-    /// creations never pass the cap.
+    /// Creates a key of `organization_id`, made by `created_by`, unless the organisation
+    /// already holds `max` live ones. Run it inside `Db::write`: the count and the insert are one
+    /// transaction, serialised per organisation, so concurrent creations never pass the cap.
     pub fn create(
         conn: &mut AnyConnection,
-        user_id: i64,
+        organization_id: i64,
+        created_by: i64,
         name: &str,
         max: u32,
     ) -> QueryResult<CreateKey> {
         // Two creations cannot both count the keys before either inserts.
-        UserRow::lock(conn, user_id)?;
+        OrganizationRow::lock(conn, organization_id)?;
         let live: i64 = api_keys::table
-            .filter(api_keys::user_id.eq(user_id))
+            .filter(api_keys::organization_id.eq(organization_id))
             .filter(api_keys::revoked_at.is_null())
             .count()
             .get_result(conn)?;
@@ -77,7 +82,8 @@ impl ApiKeyRow {
         let created_at = now();
         let id = diesel::insert_into(api_keys::table)
             .values(NewApiKey {
-                user_id,
+                organization_id,
+                created_by,
                 name,
                 prefix,
                 key_hash: &sha256_hex(&key),
@@ -94,16 +100,16 @@ impl ApiKeyRow {
         }))
     }
 
-    /// A page of the user's live keys, newest first; `before` is the id of the last key already
-    /// seen (keyset, never OFFSET).
+    /// A page of the organisation's live keys, newest first; `before` is the id of the last key
+    /// already seen (keyset, never OFFSET).
     pub fn page(
         conn: &mut AnyConnection,
-        user_id: i64,
+        organization_id: i64,
         limit: i64,
         before: Option<i64>,
     ) -> QueryResult<Vec<Self>> {
         api_keys::table
-            .filter(api_keys::user_id.eq(user_id))
+            .filter(api_keys::organization_id.eq(organization_id))
             .filter(api_keys::revoked_at.is_null())
             .filter(api_keys::id.lt(before.unwrap_or(i64::MAX)))
             .order(api_keys::id.desc())
@@ -111,12 +117,13 @@ impl ApiKeyRow {
             .load(conn)
     }
 
-    /// Revokes one of the user's keys; `false` when it is not theirs or already revoked.
-    pub fn revoke(conn: &mut AnyConnection, user_id: i64, id: i64) -> QueryResult<bool> {
+    /// Revokes one of the organisation's keys; `false` when it is not the organisation's or
+    /// already revoked.
+    pub fn revoke(conn: &mut AnyConnection, organization_id: i64, id: i64) -> QueryResult<bool> {
         diesel::update(
             api_keys::table
                 .filter(api_keys::id.eq(id))
-                .filter(api_keys::user_id.eq(user_id))
+                .filter(api_keys::organization_id.eq(organization_id))
                 .filter(api_keys::revoked_at.is_null()),
         )
         .set(api_keys::revoked_at.eq(now()))
@@ -124,18 +131,19 @@ impl ApiKeyRow {
         .map(|n| n == 1)
     }
 
-    /// Revokes every live key of the user (after a suspected leak); returns how many.
-    pub fn revoke_all_for_user(conn: &mut AnyConnection, user_id: i64) -> QueryResult<usize> {
+    /// Revokes every live key the user created, in every organisation (after a suspected leak:
+    /// they have seen those keys); returns how many.
+    pub fn revoke_all_created_by(conn: &mut AnyConnection, user_id: i64) -> QueryResult<usize> {
         diesel::update(
             api_keys::table
-                .filter(api_keys::user_id.eq(user_id))
+                .filter(api_keys::created_by.eq(user_id))
                 .filter(api_keys::revoked_at.is_null()),
         )
         .set(api_keys::revoked_at.eq(now()))
         .execute(conn)
     }
 
-    /// The live key with this value and its owner.
+    /// The live key with this value, its creator and its organisation.
     pub fn authenticate(conn: &mut AnyConnection, key: &str) -> QueryResult<Option<KeyOwner>> {
         match KeyOwner::lookup_hash(key) {
             Some(hash) => Ok(KeyOwner::load(conn, &[hash])?.pop()),
@@ -166,11 +174,13 @@ impl ApiKeyRow {
     }
 }
 
-/// A live key and its owner: what an `X-API-Key` request authenticates as.
+/// A live key, the member who created it and the organisation it acts for: what an `X-API-Key`
+/// request authenticates as.
 #[derive(Debug, Clone)]
 pub struct KeyOwner {
     pub key: ApiKeyRow,
-    pub owner: UserRow,
+    pub creator: UserRow,
+    pub organization: OrganizationRow,
 }
 
 impl KeyOwner {
@@ -194,15 +204,25 @@ impl BatchLoad for KeyOwner {
     fn load(conn: &mut AnyConnection, hashes: &[String]) -> QueryResult<Vec<Self>> {
         let live = api_keys::table
             .inner_join(users::table)
-            .filter(api_keys::revoked_at.is_null());
-        let rows: Vec<(ApiKeyRow, UserRow)> = match hashes {
+            .inner_join(organizations::table)
+            .filter(api_keys::revoked_at.is_null())
+            .select((
+                api_keys::all_columns,
+                users::all_columns,
+                organizations::all_columns,
+            ));
+        let rows: Vec<(ApiKeyRow, UserRow, OrganizationRow)> = match hashes {
             // The common case when idle: a statement the connection has already prepared.
             [hash] => live.filter(api_keys::key_hash.eq(hash)).load(conn)?,
             _ => live.filter(api_keys::key_hash.eq_any(hashes)).load(conn)?,
         };
         Ok(rows
             .into_iter()
-            .map(|(key, owner)| Self { key, owner })
+            .map(|(key, creator, organization)| Self {
+                key,
+                creator,
+                organization,
+            })
             .collect())
     }
 }

@@ -13,14 +13,19 @@ use shared::{
     validate::{GrantAmount, GrantNote},
 };
 
-use super::{UserRow, now, to_utc};
+use super::{OrganizationRow, now, to_utc};
 use crate::db::{AnyConnection, DbError, schema::credit_ledger};
 
 #[derive(Debug, Clone, Queryable)]
 #[diesel(table_name = credit_ledger)]
 pub struct LedgerRow {
     pub id: i64,
-    pub user_id: i64,
+    pub organization_id: i64,
+    /// The member who acted (the key's creator for a key's call); `None` for an operator's
+    /// grant from the command line.
+    pub user_id: Option<i64>,
+    /// The API key that made the call, if one did.
+    pub api_key_id: Option<i64>,
     pub delta: i64,
     pub kind: String,
     pub package_id: Option<String>,
@@ -36,7 +41,9 @@ pub struct LedgerRow {
 #[diesel(table_name = credit_ledger)]
 #[diesel(treat_none_as_default_value = false)]
 struct NewLedgerRow<'a> {
-    user_id: i64,
+    organization_id: i64,
+    user_id: Option<i64>,
+    api_key_id: Option<i64>,
     delta: i64,
     kind: &'static str,
     package_id: Option<&'a str>,
@@ -50,9 +57,17 @@ struct NewLedgerRow<'a> {
 
 impl<'a> NewLedgerRow<'a> {
     /// The row of a movement, its kind split into the kind column and the detail columns.
-    fn new(user_id: i64, delta: i64, kind: &'a LedgerKind, balance_after: i64) -> Self {
+    fn new(
+        organization_id: i64,
+        actor: Actor,
+        delta: i64,
+        kind: &'a LedgerKind,
+        balance_after: i64,
+    ) -> Self {
         let mut row = Self {
-            user_id,
+            organization_id,
+            user_id: actor.user_id,
+            api_key_id: actor.api_key_id,
             delta,
             kind: kind.name(),
             package_id: None,
@@ -79,12 +94,12 @@ impl<'a> NewLedgerRow<'a> {
     }
 }
 
-/// A user's movements per UTC day, kind and sign, summed: `date()` and these placeholders read
+/// An organisation's movements per UTC day, kind and sign, summed: `date()` and these placeholders read
 /// the same on SQLite (where `$1` is a parameter too) and PostgreSQL.
 const DAY_TOTALS: &str = "\
     SELECT date(created_at) AS day, kind, CAST(SUM(delta) AS BIGINT) AS total \
     FROM credit_ledger \
-    WHERE user_id = $1 AND created_at >= $2 AND created_at < $3 \
+    WHERE organization_id = $1 AND created_at >= $2 AND created_at < $3 \
     GROUP BY date(created_at), kind, delta < 0";
 
 /// One row of `DAY_TOTALS`.
@@ -96,6 +111,23 @@ struct DayTotal {
     kind: String,
     #[diesel(sql_type = BigInt)]
     total: i64,
+}
+
+/// Who moved credits, recorded on the ledger row.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Actor {
+    pub user_id: Option<i64>,
+    pub api_key_id: Option<i64>,
+}
+
+impl Actor {
+    /// A member, by hand or through a browser session.
+    pub fn user(user_id: i64) -> Self {
+        Self {
+            user_id: Some(user_id),
+            api_key_id: None,
+        }
+    }
 }
 
 /// What a credit movement did.
@@ -112,11 +144,11 @@ pub enum Posted {
 /// What an operator's grant came to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Granted {
-    /// The user's new balance.
+    /// The organisation's new balance.
     Applied {
         balance: i64,
     },
-    NoSuchUser,
+    NoSuchOrganization,
     /// Taking back more than the balance holds: nothing written.
     WouldGoNegative,
 }
@@ -131,12 +163,13 @@ pub struct UnreadableEntry {
 
 impl LedgerRow {
     /// Moves `delta` credits and records why, atomically with the caller's transaction (run it
-    /// inside `Db::write`). The balance never goes below zero and, for every user, `credits`
-    /// equals the sum of the ledger's deltas. A `reference` makes the movement idempotent (a
+    /// inside `Db::write`). The balance never goes below zero and, for every organisation,
+    /// `credits` equals the sum of the ledger's deltas. A `reference` makes the movement idempotent (a
     /// payment event id, a refunded entry): the unique index turns a replay into `Duplicate`.
     pub fn post(
         conn: &mut AnyConnection,
-        user_id: i64,
+        organization_id: i64,
+        actor: Actor,
         delta: i64,
         kind: &LedgerKind,
         reference: Option<&str>,
@@ -159,7 +192,7 @@ impl LedgerRow {
                 return Ok(Posted::Duplicate);
             }
         }
-        let Some(balance) = UserRow::adjust_credits(conn, user_id, delta)? else {
+        let Some(balance) = OrganizationRow::adjust_credits(conn, organization_id, delta)? else {
             return Ok(Posted::Insufficient);
         };
         // A unique violation here is unreachable through `post` (the lock above); it stays an
@@ -167,28 +200,34 @@ impl LedgerRow {
         let entry_id = diesel::insert_into(credit_ledger::table)
             .values(NewLedgerRow {
                 reference,
-                ..NewLedgerRow::new(user_id, delta, kind, balance)
+                ..NewLedgerRow::new(organization_id, actor, delta, kind, balance)
             })
             .returning(credit_ledger::id)
             .get_result::<i64>(conn)?;
         Ok(Posted::Applied { entry_id, balance })
     }
 
-    /// An operator adds `amount` credits (negative takes back) to a user, with their note.
+    /// An operator (`operator`: a site admin's user id; `None` from the command line) adds
+    /// `amount` credits (negative takes back) to an organisation, with their note.
     pub fn grant(
         conn: &mut AnyConnection,
-        user_id: i64,
+        organization_id: i64,
+        operator: Option<i64>,
         amount: GrantAmount,
         note: GrantNote,
     ) -> QueryResult<Granted> {
-        if UserRow::find(conn, user_id)?.is_none() {
-            return Ok(Granted::NoSuchUser);
+        if OrganizationRow::find(conn, organization_id)?.is_none() {
+            return Ok(Granted::NoSuchOrganization);
         }
+        let actor = Actor {
+            user_id: operator,
+            api_key_id: None,
+        };
         let kind = LedgerKind::Grant {
             note: note.into_inner(),
         };
         Ok(
-            match Self::post(conn, user_id, amount.get(), &kind, None)? {
+            match Self::post(conn, organization_id, actor, amount.get(), &kind, None)? {
                 Posted::Applied { balance, .. } => Granted::Applied { balance },
                 Posted::Insufficient | Posted::Duplicate => Granted::WouldGoNegative,
             },
@@ -198,12 +237,12 @@ impl LedgerRow {
     /// Newest first; `before` is the id of the last entry already seen (keyset, never OFFSET).
     pub fn page(
         conn: &mut AnyConnection,
-        user_id: i64,
+        organization_id: i64,
         limit: i64,
         before: Option<i64>,
     ) -> Result<Vec<LedgerEntry>, DbError> {
         let mut query = credit_ledger::table
-            .filter(credit_ledger::user_id.eq(user_id))
+            .filter(credit_ledger::organization_id.eq(organization_id))
             .into_boxed();
         if let Some(before) = before {
             query = query.filter(credit_ledger::id.lt(before));
@@ -219,13 +258,13 @@ impl LedgerRow {
     /// The database sums the rows: what is read is a few totals per day, however many calls.
     pub fn usage(
         conn: &mut AnyConnection,
-        user_id: i64,
+        organization_id: i64,
         first_day: NaiveDate,
         last_day: NaiveDate,
     ) -> QueryResult<Vec<UsageDay>> {
         let midnight = |day: NaiveDate| day.and_time(NaiveTime::MIN);
         let totals: Vec<DayTotal> = diesel::sql_query(DAY_TOTALS)
-            .bind::<BigInt, _>(user_id)
+            .bind::<BigInt, _>(organization_id)
             .bind::<Timestamp, _>(midnight(first_day))
             .bind::<Timestamp, _>(midnight(last_day + Days::new(1)))
             .load(conn)?;

@@ -2,7 +2,9 @@
 
 pub mod api_key;
 pub mod email_token;
+pub mod invitation;
 pub mod ledger;
+pub mod member;
 pub mod organization;
 pub mod outbox;
 pub mod session;
@@ -11,7 +13,9 @@ pub mod user;
 
 pub use api_key::{ApiKeyRow, KeyOwner};
 pub use email_token::{EmailToken, Purpose};
+pub use invitation::InvitationRow;
 pub use ledger::LedgerRow;
+pub use member::Members;
 pub use organization::OrganizationRow;
 pub use outbox::OutboxRow;
 pub use session::SessionRow;

@@ -37,6 +37,8 @@ pub struct SessionRow {
     pub ends_at: NaiveDateTime,
     /// The family's sign-in: when its user last gave their password.
     pub authenticated_at: NaiveDateTime,
+    /// The organisation the family last switched to; `None`: the user's personal one.
+    pub organization_id: Option<i64>,
 }
 
 #[derive(Insertable)]
@@ -49,6 +51,7 @@ struct NewSession<'a> {
     created_at: NaiveDateTime,
     ends_at: NaiveDateTime,
     authenticated_at: NaiveDateTime,
+    organization_id: Option<i64>,
 }
 
 /// A session just issued: the refresh token (for the cookie; stored only as a hash) and its id.
@@ -58,13 +61,16 @@ pub struct IssuedSession {
     pub refresh_token: String,
     /// The family's sign-in, for the access token's `auth_time`.
     pub authenticated_at: NaiveDateTime,
+    /// The organisation the family last switched to (`None`: the personal one).
+    pub organization_id: Option<i64>,
 }
 
-/// When a family starts and ends: its sign-in, and its absolute end.
+/// What a family's rows share: its sign-in, its absolute end and its organisation.
 #[derive(Clone, Copy)]
 struct Span {
     authenticated_at: NaiveDateTime,
     ends_at: NaiveDateTime,
+    organization_id: Option<i64>,
 }
 
 /// What presenting a refresh token came to.
@@ -90,6 +96,7 @@ impl SessionRow {
         let span = Span {
             authenticated_at: at,
             ends_at: after(at, lifetime.max),
+            organization_id: None,
         };
         Self::issue(conn, user_id, &family_id, lifetime.idle, span)
     }
@@ -104,6 +111,7 @@ impl SessionRow {
         let Span {
             authenticated_at,
             ends_at,
+            organization_id,
         } = span;
         let refresh_token = random_token(TOKEN_LEN);
         let created_at = now();
@@ -116,6 +124,7 @@ impl SessionRow {
                 created_at,
                 ends_at,
                 authenticated_at,
+                organization_id,
             })
             .returning(sessions::id)
             .get_result(conn)?;
@@ -124,6 +133,7 @@ impl SessionRow {
             user_id,
             refresh_token,
             authenticated_at,
+            organization_id,
         })
     }
 
@@ -184,9 +194,31 @@ impl SessionRow {
             Span {
                 authenticated_at: session.authenticated_at,
                 ends_at: session.ends_at,
+                organization_id: session.organization_id,
             },
         )
         .map(Rotation::Rotated)
+    }
+
+    /// Makes `organization_id` the one session `id`'s family acts in from its next refresh on
+    /// (the caller re-issues the access token for the switch itself).
+    pub fn switch_organization(
+        conn: &mut AnyConnection,
+        id: i64,
+        organization_id: i64,
+    ) -> QueryResult<()> {
+        let family: Option<String> = sessions::table
+            .find(id)
+            .select(sessions::family_id)
+            .get_result(conn)
+            .optional()?;
+        let Some(family) = family else {
+            return Ok(());
+        };
+        diesel::update(sessions::table.filter(sessions::family_id.eq(family)))
+            .set(sessions::organization_id.eq(organization_id))
+            .execute(conn)
+            .map(drop)
     }
 
     /// Deletes the sessions whose refresh token has expired, revoked ones included (a replay of an

@@ -1,11 +1,14 @@
-//! Accounts: their credentials, role, state and the balance the credit guard debits.
+//! Accounts: their credentials, site-wide role and state. Their credits live in organisations.
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use shared::dto::{Role, User};
+use shared::dto::{OrgRole, Role, User};
 
-use super::{now, to_utc};
-use crate::db::{AnyConnection, is_unique_violation, schema::users};
+use super::{OrganizationRow, now, to_utc};
+use crate::db::{
+    AnyConnection, is_unique_violation,
+    schema::{organizations, users},
+};
 
 #[derive(Debug, Clone, Queryable, Identifiable)]
 #[diesel(table_name = users)]
@@ -14,7 +17,6 @@ pub struct UserRow {
     pub email: String,
     pub password_hash: String,
     pub role: String,
-    pub credits: i64,
     pub is_active: bool,
     pub token_version: i64,
     pub created_at: NaiveDateTime,
@@ -37,7 +39,6 @@ struct NewUser<'a> {
     email: &'a str,
     password_hash: &'a str,
     role: &'a str,
-    credits: i64,
     is_active: bool,
     token_version: i64,
     created_at: NaiveDateTime,
@@ -53,20 +54,36 @@ impl UserRow {
         self.role() == Role::Admin
     }
 
-    pub fn to_dto(&self) -> User {
+    /// The user as they act in `organization`, whose balance the DTO shows, with their `role`
+    /// there (`None` for an API key).
+    pub fn to_dto(&self, organization: &OrganizationRow, role: Option<OrgRole>) -> User {
         User {
             id: self.id,
             email: self.email.clone(),
             email_verified: self.email_verified_at.is_some(),
             role: self.role(),
-            credits: self.credits,
+            credits: organization.credits,
             is_active: self.is_active,
             created_at: to_utc(self.created_at),
+            organization: organization.to_active(role),
         }
     }
 
     pub fn find(conn: &mut AnyConnection, id: i64) -> QueryResult<Option<Self>> {
         users::table.find(id).get_result(conn).optional()
+    }
+
+    /// The user and their personal organisation.
+    pub fn find_with_personal(
+        conn: &mut AnyConnection,
+        id: i64,
+    ) -> QueryResult<Option<(Self, OrganizationRow)>> {
+        // The newest user at or below `id`, if it is that one.
+        Ok(
+            Self::list_with_personal(conn, 1, Some(id.saturating_add(1)))?
+                .pop()
+                .filter(|(user, _)| user.id == id),
+        )
     }
 
     /// `email` must already be normalised (`shared::validate::Email`).
@@ -77,7 +94,7 @@ impl UserRow {
             .optional()
     }
 
-    /// Creates a user with 0 credits and their personal organisation, of which they are the
+    /// Creates a user and their personal organisation (0 credits), of which they are the
     /// owner; a taken email is `EmailTaken`, decided by the unique index
     /// (no check-then-insert race). On PostgreSQL the failed insert aborts the transaction: write
     /// nothing more in it after `EmailTaken`.
@@ -93,7 +110,6 @@ impl UserRow {
                 email,
                 password_hash,
                 role: role.as_str(),
-                credits: 0,
                 is_active: true,
                 token_version: 0,
                 created_at: at,
@@ -103,7 +119,7 @@ impl UserRow {
             .get_result(conn);
         match inserted {
             Ok(user) => {
-                super::OrganizationRow::create_personal(conn, user.id)?;
+                OrganizationRow::create_personal(conn, user.id)?;
                 Ok(CreateUser::Created(user))
             }
             Err(e) if is_unique_violation(&e) => Ok(CreateUser::EmailTaken),
@@ -111,13 +127,18 @@ impl UserRow {
         }
     }
 
-    /// Newest first; `before` is the id of the last user already seen (keyset pagination).
-    pub fn list(
+    /// Newest first, each with their personal organisation; `before` is the id of the last user
+    /// already seen (keyset pagination).
+    pub fn list_with_personal(
         conn: &mut AnyConnection,
         limit: i64,
         before: Option<i64>,
-    ) -> QueryResult<Vec<Self>> {
+    ) -> QueryResult<Vec<(Self, OrganizationRow)>> {
         users::table
+            .inner_join(
+                organizations::table.on(organizations::personal_user_id.eq(users::id.nullable())),
+            )
+            .select((users::all_columns, organizations::all_columns))
             .filter(users::id.lt(before.unwrap_or(i64::MAX)))
             .order(users::id.desc())
             .limit(limit)
@@ -214,7 +235,7 @@ impl UserRow {
         id: i64,
         is_active: Option<bool>,
         role: Option<Role>,
-    ) -> QueryResult<Option<Self>> {
+    ) -> QueryResult<Option<(Self, OrganizationRow)>> {
         if Self::find(conn, id)?.is_none() {
             return Ok(None);
         }
@@ -230,7 +251,7 @@ impl UserRow {
         if let Some(role) = role {
             Self::set_role(conn, id, role)?;
         }
-        Self::find(conn, id)
+        Self::find_with_personal(conn, id)
     }
 
     pub fn set_role(conn: &mut AnyConnection, id: i64, role: Role) -> QueryResult<()> {
@@ -238,25 +259,5 @@ impl UserRow {
             .set((users::role.eq(role.as_str()), users::updated_at.eq(now())))
             .execute(conn)
             .map(drop)
-    }
-
-    /// Adds `delta` (negative to spend) in ONE statement that also refuses to go below zero:
-    /// `UPDATE users SET credits = credits + delta WHERE id = ? AND credits >= -delta RETURNING credits`.
-    /// `None` means not enough credits (or no such user). Concurrent calls cannot both pass a
-    /// check that only one of them can afford: the row lock decides.
-    pub fn adjust_credits(
-        conn: &mut AnyConnection,
-        id: i64,
-        delta: i64,
-    ) -> QueryResult<Option<i64>> {
-        diesel::update(
-            users::table
-                .filter(users::id.eq(id))
-                .filter(users::credits.ge(-delta)),
-        )
-        .set(users::credits.eq(users::credits + delta))
-        .returning(users::credits)
-        .get_result(conn)
-        .optional()
     }
 }

@@ -10,7 +10,10 @@ use shared::dto::{CreditPackage, LedgerKind, PurchaseResponse};
 use crate::{
     config::Config,
     db::{Db, DbError},
-    models::{LedgerRow, ledger::Posted},
+    models::{
+        LedgerRow, OrganizationRow,
+        ledger::{Actor, Posted},
+    },
 };
 
 /// Why a purchase could not start.
@@ -36,6 +39,9 @@ pub enum Provider {
 
 /// Who buys what, and where the buyer's browser returns to.
 pub struct Purchase<'a> {
+    /// The organisation the credits go to.
+    pub organization_id: i64,
+    /// The member who buys them.
     pub user_id: i64,
     pub email: &'a str,
     pub package: &'a CreditPackage,
@@ -65,7 +71,11 @@ impl Provider {
             }
             Self::Dev => {
                 let reference = format!("dev:{}", uuid::Uuid::new_v4());
-                match credit_purchase(db, purchase.user_id, purchase.package, &reference).await? {
+                let buyer = Buyer {
+                    user_id: purchase.user_id,
+                    organization_id: Some(purchase.organization_id),
+                };
+                match credit_purchase(db, buyer, purchase.package, &reference).await? {
                     Posted::Applied { balance, .. } => {
                         Ok(PurchaseResponse::Credited { credits: balance })
                     }
@@ -76,10 +86,20 @@ impl Provider {
     }
 }
 
-/// Credits a paid package once per `reference` (a payment's id): a replay is `Duplicate`.
+/// Who paid, as a payment records it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Buyer {
+    pub user_id: i64,
+    /// `None` for a payment started before organisations: the user's personal one.
+    pub organization_id: Option<i64>,
+}
+
+/// Credits a paid package once per `reference` (a payment's id): a replay is `Duplicate`. The
+/// credits go to the buyer's organisation or, should it be gone (deleted while the payment was
+/// under way) or unnamed, to the buyer's personal one: money paid is never dropped.
 pub async fn credit_purchase(
     db: &Db,
-    user_id: i64,
+    buyer: Buyer,
     package: &CreditPackage,
     reference: &str,
 ) -> Result<Posted, DbError> {
@@ -87,6 +107,27 @@ pub async fn credit_purchase(
     let purchase = LedgerKind::Purchase {
         package_id: package.id.clone(),
     };
-    db.write(move |c| LedgerRow::post(c, user_id, credits, &purchase, Some(&reference)))
-        .await
+    db.write(move |c| {
+        let named = match buyer.organization_id {
+            Some(id) => OrganizationRow::find(c, id)?,
+            None => None,
+        };
+        let organization = match named {
+            Some(organization) => Some(organization),
+            None => OrganizationRow::personal_of(c, buyer.user_id)?,
+        };
+        let Some(organization) = organization else {
+            return Ok(Posted::Insufficient);
+        };
+        let actor = Actor::user(buyer.user_id);
+        LedgerRow::post(
+            c,
+            organization.id,
+            actor,
+            credits,
+            &purchase,
+            Some(&reference),
+        )
+    })
+    .await
 }

@@ -9,7 +9,7 @@ use serde::Deserialize;
 use sha2::Sha256;
 use shared::dto::CreditPackage;
 
-use super::Purchase;
+use super::{Buyer, Purchase};
 use crate::config::StripeConfig;
 
 /// Events older (or newer) than this are refused: a captured delivery cannot be replayed later.
@@ -45,18 +45,20 @@ impl Client {
     ) -> Result<String, CheckoutError> {
         let package = purchase.package;
         let user_id = purchase.user_id.to_string();
+        let organization_id = purchase.organization_id.to_string();
         let (amount, credits) = (package.price_cents.to_string(), package.credits.to_string());
         let product = format!("{} credits ({})", package.credits, package.id);
         let success = format!("{}/dashboard?checkout=success", purchase.return_base);
         let cancel = format!("{}/dashboard?checkout=cancelled", purchase.return_base);
-        let form: [(&str, &str); 13] = [
+        let form: [(&str, &str); 14] = [
             ("mode", "payment"),
             ("line_items[0][quantity]", "1"),
             ("line_items[0][price_data][currency]", &package.currency),
             ("line_items[0][price_data][unit_amount]", &amount),
             ("line_items[0][price_data][product_data][name]", &product),
-            ("client_reference_id", &user_id),
+            ("client_reference_id", &organization_id),
             ("customer_email", purchase.email),
+            ("metadata[organization_id]", &organization_id),
             ("metadata[user_id]", &user_id),
             ("metadata[package_id]", &package.id),
             ("metadata[credits]", &credits),
@@ -189,10 +191,17 @@ pub struct CheckoutSession {
 }
 
 impl CheckoutSession {
-    /// The user and package this app put in the session's metadata.
-    pub fn purchase(&self) -> Option<(i64, &str)> {
-        let user_id = self.metadata.get("user_id")?.parse().ok()?;
-        Some((user_id, self.metadata.get("package_id")?.as_str()))
+    /// The buyer and package this app put in the session's metadata. Sessions created before
+    /// organisations name only the user.
+    pub fn purchase(&self) -> Option<(Buyer, &str)> {
+        let buyer = Buyer {
+            user_id: self.metadata.get("user_id")?.parse().ok()?,
+            organization_id: match self.metadata.get("organization_id") {
+                Some(id) => Some(id.parse().ok()?),
+                None => None,
+            },
+        };
+        Some((buyer, self.metadata.get("package_id")?.as_str()))
     }
 
     /// Whether what was paid is the package's price as configured now: a session created at

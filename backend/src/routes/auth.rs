@@ -13,7 +13,8 @@ use crate::{
     http::json::{Json, JsonOrEmpty},
     mail::create_account,
     models::{
-        ApiKeyRow, SessionRow, UserRow,
+        ApiKeyRow, OrganizationRow, SessionRow, UserRow,
+        organization::Membership,
         session::{IssuedSession, Rotation},
         user::CreateUser,
     },
@@ -56,13 +57,14 @@ async fn signup(state: State, body: Json<Credentials>) -> Result<HttpResponse, A
                 return Ok(None);
             };
             let session = SessionRow::start(conn, user.id, lifetime)?;
-            Ok::<_, diesel::result::Error>(Some((user, session)))
+            let membership = OrganizationRow::active(conn, user.id, None)?;
+            Ok::<_, diesel::result::Error>(Some((user, session, membership)))
         })
         .await?;
-    let (user, session) = signed_up.ok_or(ApiError::EmailTaken)?;
+    let (user, session, membership) = signed_up.ok_or(ApiError::EmailTaken)?;
     state.mail.wake_sender();
     tracing::info!(user_id = user.id, "signed up; verification email queued");
-    token_response(&state, HttpResponse::Created(), &user, session)
+    token_response(&state, HttpResponse::Created(), &user, session, membership)
 }
 
 #[utoipa::path(
@@ -149,11 +151,15 @@ async fn sign_in(
         );
     }
     let (user_id, lifetime) = (user.id, state.config.session_lifetime());
-    let session = state
+    let (session, membership) = state
         .db
-        .write(move |conn| SessionRow::start(conn, user_id, lifetime))
+        .write(move |conn| {
+            let session = SessionRow::start(conn, user_id, lifetime)?;
+            let membership = OrganizationRow::active(conn, user_id, None)?;
+            Ok::<_, diesel::result::Error>((session, membership))
+        })
         .await?;
-    token_response(state, HttpResponse::Ok(), &user, session)
+    token_response(state, HttpResponse::Ok(), &user, session, membership)
 }
 
 #[utoipa::path(
@@ -185,14 +191,20 @@ async fn refresh(state: State, req: HttpRequest) -> Result<HttpResponse, ApiErro
             }
             // Committed whatever the outcome: a reused token has just revoked its family.
             Ok::<_, diesel::result::Error>(match SessionRow::rotate(conn, &token, idle)? {
-                Rotation::Rotated(session) => Refresh::Rotated(user, session),
+                Rotation::Rotated(session) => {
+                    // The organisation switched to, while still a member; else the personal one.
+                    let membership =
+                        OrganizationRow::active(conn, user.id, session.organization_id)?;
+                    Refresh::Rotated(Box::new((user, session, membership)))
+                }
                 Rotation::Reused | Rotation::Expired | Rotation::Unknown => Refresh::Refused,
             })
         })
         .await?;
     match refreshed {
-        Refresh::Rotated(user, session) => {
-            token_response(&state, HttpResponse::Ok(), &user, session)
+        Refresh::Rotated(rotated) => {
+            let (user, session, membership) = *rotated;
+            token_response(&state, HttpResponse::Ok(), &user, session, membership)
         }
         Refresh::AccountDisabled => Ok(with_cleared_cookie(&state, ApiError::AccountDisabled)),
         Refresh::Refused => Ok(with_cleared_cookie(&state, ApiError::SessionExpired)),
@@ -201,7 +213,7 @@ async fn refresh(state: State, req: HttpRequest) -> Result<HttpResponse, ApiErro
 
 /// What a refresh came to.
 enum Refresh {
-    Rotated(UserRow, IssuedSession),
+    Rotated(Box<(UserRow, IssuedSession, Option<Membership>)>),
     AccountDisabled,
     /// No, expired, revoked or reused token: sign in again.
     Refused,
@@ -251,7 +263,7 @@ async fn logout_all(
         .write(move |conn| {
             SessionRow::revoke_all_for_user(conn, user_id, None)?;
             if revoke_api_keys {
-                ApiKeyRow::revoke_all_for_user(conn, user_id)?;
+                ApiKeyRow::revoke_all_created_by(conn, user_id)?;
             }
             UserRow::revoke_access_tokens(conn, user_id)
         })
@@ -267,21 +279,40 @@ fn token_response(
     mut builder: actix_web::HttpResponseBuilder,
     user: &UserRow,
     session: IssuedSession,
+    membership: Option<Membership>,
 ) -> Result<HttpResponse, ApiError> {
+    // Sign-up makes the personal organisation and the migrations gave every user theirs.
+    let membership =
+        membership.ok_or_else(|| ApiError::internal("a user without a personal organization"))?;
+    let auth_time = session.authenticated_at.and_utc().timestamp();
+    let body = access_token(state, user, session.id, auth_time, &membership)?;
+    Ok(builder
+        .cookie(cookie::issue(&state.config, session.refresh_token))
+        .json(body))
+}
+
+/// A new access token for session `session_id` of `user`, acting in `membership`'s
+/// organisation, and the user as it shows them.
+pub(super) fn access_token(
+    state: &AppState,
+    user: &UserRow,
+    session_id: i64,
+    auth_time: i64,
+    membership: &Membership,
+) -> Result<TokenResponse, ApiError> {
     let access_token = state.jwt.issue(
         user.id,
         user.token_version,
-        session.id,
-        session.authenticated_at.and_utc().timestamp(),
+        session_id,
+        auth_time,
+        membership.organization.id,
     )?;
-    Ok(builder
-        .cookie(cookie::issue(&state.config, session.refresh_token))
-        .json(TokenResponse {
-            access_token,
-            token_type: "Bearer".to_owned(),
-            expires_in: state.jwt.ttl_secs(),
-            user: user.to_dto(),
-        }))
+    Ok(TokenResponse {
+        access_token,
+        token_type: "Bearer".to_owned(),
+        expires_in: state.jwt.ttl_secs(),
+        user: user.to_dto(&membership.organization, Some(membership.role)),
+    })
 }
 
 fn with_cleared_cookie(state: &AppState, err: ApiError) -> HttpResponse {

@@ -1,4 +1,5 @@
-//! Credits: the balance, the ledger, usage per day, the packages on sale and buying them.
+//! Credits of the organisation the caller acts in: the balance, the ledger, usage per day, the
+//! packages on sale and buying them.
 
 use actix_web::{HttpRequest, get, post, web};
 use chrono::{TimeDelta, Utc};
@@ -12,7 +13,7 @@ use shared::{
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::{
-    auth::{Caller, VerifiedSession},
+    auth::{Caller, Permitted, VerifiedSession, need},
     error::ApiError,
     http::json::Json,
     models::LedgerRow,
@@ -32,14 +33,14 @@ pub fn configure(cfg: &mut ServiceConfig) {
     get,
     tag = "credits",
     responses(
-        (status = 200, description = "The balance", body = Balance),
-        Caller,
+        (status = 200, description = "The organisation's balance", body = Balance),
+        Permitted<need::ReadCredits, Caller>,
     )
 )]
 #[get("/credits")]
-async fn balance(caller: Caller) -> web::Json<Balance> {
+async fn balance(Permitted(caller, _): Permitted<need::ReadCredits, Caller>) -> web::Json<Balance> {
     web::Json(Balance {
-        credits: caller.user.credits,
+        credits: caller.org.credits,
     })
 }
 
@@ -48,21 +49,21 @@ async fn balance(caller: Caller) -> web::Json<Balance> {
     tag = "credits",
     params(PageQuery),
     responses(
-        (status = 200, description = "Ledger entries, newest first; pass the last id as `before` for the next page", body = Vec<LedgerEntry>),
-        Caller,
+        (status = 200, description = "The organisation's ledger entries, newest first; pass the last id as `before` for the next page", body = Vec<LedgerEntry>),
+        Permitted<need::ReadCredits, Caller>,
     )
 )]
 #[get("/credits/ledger")]
 async fn ledger(
     state: State,
-    caller: Caller,
+    Permitted(caller, _): Permitted<need::ReadCredits, Caller>,
     query: web::Query<PageQuery>,
 ) -> Result<web::Json<Vec<LedgerEntry>>, ApiError> {
     let limit = PageLimit::parse(query.limit)?.get();
-    let (user_id, before) = (caller.user.id, query.before);
+    let (org_id, before) = (caller.org.id, query.before);
     let entries = state
         .db
-        .read(move |conn| LedgerRow::page(conn, user_id, limit, before))
+        .read(move |conn| LedgerRow::page(conn, org_id, limit, before))
         .await?;
     Ok(web::Json(entries))
 }
@@ -74,23 +75,23 @@ async fn ledger(
     params(UsageQuery),
     responses(
         (status = 200, description = "Credits spent and bought per UTC day, oldest first, empty days included", body = Vec<UsageDay>),
-        Caller,
+        Permitted<need::ReadCredits, Caller>,
     )
 )]
 #[get("/credits/usage")]
 async fn usage(
     state: State,
-    caller: Caller,
+    Permitted(caller, _): Permitted<need::ReadCredits, Caller>,
     query: web::Query<UsageQuery>,
 ) -> Result<web::Json<Vec<UsageDay>>, ApiError> {
     let days = UsageDays::parse(query.days)?.get();
     let today = Utc::now().date_naive();
     let first = today - TimeDelta::days(days - 1);
-    let user_id = caller.user.id;
+    let org_id = caller.org.id;
     Ok(web::Json(
         state
             .db
-            .read(move |conn| LedgerRow::usage(conn, user_id, first, today))
+            .read(move |conn| LedgerRow::usage(conn, org_id, first, today))
             .await?,
     ))
 }
@@ -107,14 +108,15 @@ async fn packages(state: State) -> web::Json<Vec<CreditPackage>> {
     web::Json(state.config.credit_packages.clone())
 }
 
-/// Buying needs a browser session: a leaked API key must not spend the owner's money.
+/// Buying needs a browser session (a leaked API key must not spend the owner's money) whose role
+/// may buy; the credits go to the organisation it acts in.
 #[utoipa::path(
     post,
     tag = "credits",
     request_body = PurchaseRequest,
     responses(
         (status = 200, description = "Dev payments: `{credits}` at once; a payment provider: `{checkout_url}`", body = PurchaseResponse),
-        VerifiedSession,
+        Permitted<need::Purchase, VerifiedSession>,
         (status = 404, description = "not_found: no such package", body = ErrorBody),
         (status = 503, description = "payments_unavailable", body = ErrorBody),
     )
@@ -122,7 +124,7 @@ async fn packages(state: State) -> web::Json<Vec<CreditPackage>> {
 #[post("/credits/purchase")]
 async fn purchase(
     state: State,
-    VerifiedSession(session): VerifiedSession,
+    Permitted(VerifiedSession(session), _): Permitted<need::Purchase, VerifiedSession>,
     req: HttpRequest,
     body: Json<PurchaseRequest>,
 ) -> Result<web::Json<PurchaseResponse>, ApiError> {
@@ -134,10 +136,11 @@ async fn purchase(
         let info = req.connection_info();
         format!("{}://{}", info.scheme(), info.host())
     });
-    let user = &session.caller.user;
+    let caller = &session.caller;
     let purchase = Purchase {
-        user_id: user.id,
-        email: &user.email,
+        organization_id: caller.org.id,
+        user_id: caller.user.id,
+        email: &caller.user.email,
         package,
         return_base: &return_base,
     };

@@ -42,7 +42,7 @@ async fn premium(access: RequireCredits) -> web::Json<PremiumResponse> {
     web::Json(PremiumResponse {
         message: "Welcome to the premium area: a positive balance lets you in without spending."
             .to_owned(),
-        credits: access.caller.user.credits,
+        credits: access.caller.org.credits,
     })
 }
 

@@ -1,4 +1,5 @@
-//! API keys. Managing them needs a browser session: a leaked key must not mint more keys.
+//! API keys of the organisation the caller acts in. Managing them needs a browser session (a
+//! leaked key must not mint more keys) whose role may manage keys.
 
 use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
 use shared::{
@@ -8,7 +9,7 @@ use shared::{
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::{
-    auth::{BrowserSession, VerifiedSession, password::Passwords},
+    auth::{Permitted, VerifiedSession, need, password::Passwords},
     error::ApiError,
     http::json::Json,
     mail::{Message, queue},
@@ -25,21 +26,21 @@ pub fn configure(cfg: &mut ServiceConfig) {
     tag = "keys",
     params(PageQuery),
     responses(
-        (status = 200, description = "The caller's live keys, newest first (never the key itself); pass the last id as `before` for the next page", body = Vec<ApiKey>),
-        BrowserSession,
+        (status = 200, description = "The organisation's live keys, newest first (never the key itself); pass the last id as `before` for the next page", body = Vec<ApiKey>),
+        Permitted<need::ManageKeys>,
     )
 )]
 #[get("/keys")]
 async fn list(
     state: State,
-    session: BrowserSession,
+    Permitted(session, _): Permitted<need::ManageKeys>,
     query: web::Query<PageQuery>,
 ) -> Result<web::Json<Vec<ApiKey>>, ApiError> {
     let limit = PageLimit::parse(query.limit)?.get();
-    let (user_id, before) = (session.caller.user.id, query.before);
+    let (org_id, before) = (session.caller.org.id, query.before);
     let keys = state
         .db
-        .read(move |conn| ApiKeyRow::page(conn, user_id, limit, before))
+        .read(move |conn| ApiKeyRow::page(conn, org_id, limit, before))
         .await?;
     Ok(web::Json(keys.iter().map(ApiKeyRow::to_dto).collect()))
 }
@@ -49,31 +50,31 @@ async fn list(
     tag = "keys",
     request_body = CreateKeyRequest,
     responses(
-        (status = 201, description = "Created: the only time `key` is shown; a notice (name and prefix) is emailed", body = CreatedKey),
-        VerifiedSession,
+        (status = 201, description = "Created for the organisation: the only time `key` is shown; a notice (name and prefix) is emailed to its creator", body = CreatedKey),
+        Permitted<need::ManageKeys, VerifiedSession>,
         (status = 401, description = "unauthorized, or invalid_credentials (a wrong `password`)", body = ErrorBody),
-        (status = 403, description = "reauthentication_required: the session signed in over ten minutes ago; send `password` (or forbidden: an API key; account_disabled; email_not_verified)", body = ErrorBody),
+        (status = 403, description = "reauthentication_required: the session signed in over ten minutes ago; send `password` (or forbidden: an API key, a role without `manage_keys`; account_disabled; email_not_verified)", body = ErrorBody),
         Passwords,
-        (status = 409, description = "key_limit_reached: the caller holds `MAX_API_KEYS` live keys (100 by default); revoke one first", body = ErrorBody),
+        (status = 409, description = "key_limit_reached: the organisation holds `MAX_API_KEYS` live keys (100 by default); revoke one first", body = ErrorBody),
     )
 )]
 #[post("/keys")]
 async fn create(
     state: State,
     req: HttpRequest,
-    VerifiedSession(session): VerifiedSession,
+    Permitted(VerifiedSession(session), _): Permitted<need::ManageKeys, VerifiedSession>,
     body: Json<CreateKeyRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let CreateKeyRequest { name, password } = body.into_inner();
     let name = KeyName::parse(&name)?.into_inner();
     session.confirm_identity(&state, &req, password).await?;
-    let user = session.caller.user;
+    let (user, org_id) = (session.caller.user, session.caller.org.id);
     let (user_id, max) = (user.id, state.config.max_api_keys);
     let letterhead = state.mail.letterhead.clone();
     let CreateKey::Created(created) = state
         .db
         .write(move |conn| {
-            let outcome = ApiKeyRow::create(conn, user_id, &name, max)?;
+            let outcome = ApiKeyRow::create(conn, org_id, user_id, &name, max)?;
             if let CreateKey::Created(key) = &outcome {
                 let notice = Message::ApiKeyCreated {
                     name: &key.name,
@@ -90,6 +91,7 @@ async fn create(
     state.mail.wake_sender();
     tracing::info!(
         user_id,
+        org_id,
         key_id = created.id,
         "API key created; notice queued"
     );
@@ -102,24 +104,28 @@ async fn create(
     params(("id" = i64, Path, description = "The key's id")),
     responses(
         (status = 204, description = "Revoked: the key fails at once"),
-        BrowserSession,
-        (status = 404, description = "not_found: no such key of the caller's", body = ErrorBody),
+        Permitted<need::ManageKeys>,
+        (status = 404, description = "not_found: no such key of the organisation's", body = ErrorBody),
     )
 )]
 #[delete("/keys/{id}")]
 async fn revoke(
     state: State,
-    session: BrowserSession,
+    Permitted(session, _): Permitted<need::ManageKeys>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
-    let (user_id, id) = (session.caller.user.id, id.into_inner());
+    let (user_id, org_id, id) = (
+        session.caller.user.id,
+        session.caller.org.id,
+        id.into_inner(),
+    );
     if !state
         .db
-        .write(move |conn| ApiKeyRow::revoke(conn, user_id, id))
+        .write(move |conn| ApiKeyRow::revoke(conn, org_id, id))
         .await?
     {
         return Err(ApiError::NotFound("API key"));
     }
-    tracing::info!(user_id, key_id = id, "API key revoked");
+    tracing::info!(user_id, org_id, key_id = id, "API key revoked");
     Ok(HttpResponse::NoContent().finish())
 }

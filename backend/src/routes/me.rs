@@ -26,13 +26,13 @@ pub fn configure(cfg: &mut ServiceConfig) {
     get,
     tag = "account",
     responses(
-        (status = 200, description = "The caller", body = User),
+        (status = 200, description = "The caller, acting in its organisation (`credits` is that organisation's balance)", body = User),
         Caller,
     )
 )]
 #[get("/me")]
 async fn me(caller: Caller) -> web::Json<User> {
-    web::Json(caller.user.to_dto())
+    web::Json(caller.to_dto())
 }
 
 /// Changes the password, then revokes every access token (the caller's too: it refreshes with its
@@ -75,7 +75,7 @@ async fn change_password(
             UserRow::set_password_hash(conn, user_id, &hash)?;
             SessionRow::revoke_all_for_user(conn, user_id, Some(keep))?;
             if revoke_api_keys {
-                ApiKeyRow::revoke_all_for_user(conn, user_id)?;
+                ApiKeyRow::revoke_all_created_by(conn, user_id)?;
             }
             queue(conn, &letterhead, &user.email, Message::PasswordChanged)
         })

@@ -9,8 +9,10 @@ pub mod docs;
 mod email;
 mod fallback;
 mod health;
+mod invitations;
 mod keys;
 mod me;
+mod members;
 mod orgs;
 pub mod spa;
 mod webhooks;
@@ -39,6 +41,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .configure(me::configure)
         .configure(keys::configure)
         .configure(orgs::configure)
+        .configure(members::configure)
+        .configure(invitations::configure)
         .configure(credits::configure)
         .configure(admin::configure)
         .configure(demo::configure)

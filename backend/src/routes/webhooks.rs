@@ -73,7 +73,7 @@ async fn stripe_webhook(
     }
     // A session this app did not create, or for a package no longer sold: acknowledged (a retry
     // would not help) and logged for a human.
-    let Some((user_id, package_id)) = session.purchase() else {
+    let Some((buyer, package_id)) = session.purchase() else {
         tracing::error!(session = %session.id, "paid checkout without this app's metadata");
         return Ok(received);
     };
@@ -92,19 +92,15 @@ async fn stripe_webhook(
         );
         return Ok(received);
     }
-    match credit_purchase(
-        &state.db,
-        user_id,
-        package,
-        &format!("stripe:{}", session.id),
-    )
-    .await?
-    {
+    match credit_purchase(&state.db, buyer, package, &format!("stripe:{}", session.id)).await? {
         Posted::Applied { balance, .. } => {
-            tracing::info!(user_id, session = %session.id, balance, "credits purchased")
+            tracing::info!(?buyer, session = %session.id, balance, "credits purchased")
         }
         Posted::Duplicate => tracing::info!(session = %session.id, "checkout already credited"),
-        Posted::Insufficient => return Err(ApiError::internal("a credit was refused")),
+        // No organisation at all: the buyer's account is gone. A retry cannot help either.
+        Posted::Insufficient => {
+            tracing::error!(?buyer, session = %session.id, "paid checkout for a buyer who is gone");
+        }
     }
     Ok(received)
 }

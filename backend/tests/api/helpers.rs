@@ -10,6 +10,7 @@ mod email;
 mod files;
 mod load;
 mod malformed;
+mod openapi;
 mod orgs;
 mod routes;
 mod users;
@@ -27,6 +28,8 @@ pub use email::{CHANGE_SUBJECT, PASSWORD_CHANGED_SUBJECT, RESET_SUBJECT, VERIFY_
 pub use files::{SpaBuild, TempDir};
 pub use load::{Answer, fire, flood_get};
 pub use malformed::{Malformed, assert_rejects_malformed};
+pub use openapi::Operation;
+pub use orgs::INVITATION_SUBJECT;
 pub use routes::Route;
 pub use users::{PASSWORD, TestUser, unique_email};
 

@@ -1,65 +1,9 @@
-//! `/api/orgs`: every account has a personal organisation it owns, and may create others.
+//! Organisations: the unit that pays. Each account owns a personal one and may make or join
+//! others; credits, ledger and keys belong to the organisation a caller acts in.
 
-use reqwest::StatusCode;
-use shared::dto::{OrgMembership, OrgRole};
-
-use crate::helpers::*;
-
-both_backends!(
-    every_account_owns_a_personal_organization,
-    a_created_organization_is_the_creators_and_no_one_elses,
-    bad_names_and_api_keys_are_refused
-);
-
-async fn every_account_owns_a_personal_organization(backend: Backend) {
-    let app = TestApp::spawn(backend).await;
-    let user = app.new_user().await;
-
-    let orgs = app.orgs(user.bearer()).await;
-    assert_eq!(orgs.len(), 1, "{orgs:?}");
-    assert!(orgs[0].organization.personal);
-    assert_eq!(orgs[0].role, OrgRole::Owner);
-}
-
-async fn a_created_organization_is_the_creators_and_no_one_elses(backend: Backend) {
-    let app = TestApp::spawn(backend).await;
-    let founder = app.new_user().await;
-    let stranger = app.new_browser().new_user().await;
-
-    let created: OrgMembership = expect_json(
-        app.try_create_org(founder.bearer(), "  Acme Robotics ")
-            .await,
-        StatusCode::CREATED,
-    )
-    .await;
-    assert_eq!(created.organization.name, "Acme Robotics");
-    assert!(!created.organization.personal);
-    assert_eq!(created.role, OrgRole::Owner);
-
-    let orgs = app.orgs(founder.bearer()).await;
-    assert_eq!(orgs.len(), 2);
-    assert!(orgs[0].organization.personal, "the personal one first");
-    assert_eq!(orgs[1], created);
-    let theirs = app.orgs(stranger.bearer()).await;
-    assert_eq!(theirs.len(), 1);
-    assert_ne!(theirs[0].organization.id, created.organization.id);
-}
-
-async fn bad_names_and_api_keys_are_refused(backend: Backend) {
-    let app = TestApp::spawn(backend).await;
-    let user = app.new_user().await;
-    for bad in ["", "   ", &"n".repeat(101), "a\u{0}b"] {
-        let response = app.try_create_org(user.bearer(), bad).await;
-        expect_validation_error(response, "name").await;
-    }
-    let key = app.create_key(user.bearer(), "script").await;
-    let by_key = app.try_create_org(Auth::Key(&key.key), "Acme").await;
-    expect_error(by_key, StatusCode::FORBIDDEN, "forbidden").await;
-    let list_by_key = app.try_orgs(Auth::Key(&key.key)).await;
-    expect_error(list_by_key, StatusCode::FORBIDDEN, "forbidden").await;
-    assert_eq!(
-        app.orgs(user.bearer()).await.len(),
-        1,
-        "nothing was created"
-    );
-}
+mod basics;
+mod invitations;
+mod members;
+mod roles;
+mod tenancy;
+mod wallet;

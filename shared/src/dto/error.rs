@@ -43,6 +43,9 @@ pub enum ErrorCode {
     MethodNotAllowed,
     EmailTaken,
     KeyLimitReached,
+    /// The action would break a rule of the resource's state (the last owner leaving, deleting
+    /// an organisation that still holds credits).
+    Conflict,
     PayloadTooLarge,
     UnsupportedMediaType,
     RateLimited,
@@ -73,6 +76,7 @@ impl ErrorCode {
             Self::MethodNotAllowed => "method_not_allowed",
             Self::EmailTaken => "email_taken",
             Self::KeyLimitReached => "key_limit_reached",
+            Self::Conflict => "conflict",
             Self::PayloadTooLarge => "payload_too_large",
             Self::UnsupportedMediaType => "unsupported_media_type",
             Self::RateLimited => "rate_limited",

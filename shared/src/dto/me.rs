@@ -3,6 +3,8 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::ActiveOrganization;
+
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -37,9 +39,12 @@ pub struct User {
     /// Whether the address was proven by a link sent to it.
     pub email_verified: bool,
     pub role: Role,
+    /// The balance of `organization`, the one the caller acts in.
     pub credits: i64,
     pub is_active: bool,
     pub created_at: DateTime<Utc>,
+    /// The organisation the caller acts in (in admin lists, the user's personal one).
+    pub organization: ActiveOrganization,
 }
 
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -31,6 +31,65 @@ impl OrgRole {
     pub fn parse(raw: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|role| role.as_str() == raw)
     }
+
+    /// Whether a member with this role may do `permission`: the one table of who may do what,
+    /// read by the API's guards and by the SPA to hide what a role may not use.
+    pub fn can(self, permission: Permission) -> bool {
+        use Permission as P;
+        match self {
+            Self::Owner => true,
+            Self::Admin => permission != P::OwnOrganization,
+            Self::Developer => matches!(permission, P::ManageKeys | P::Spend | P::ReadCredits),
+            Self::Billing => matches!(permission, P::Purchase | P::ReadCredits),
+        }
+    }
+}
+
+/// What an organisation lets a caller do; each role grants a fixed set (`OrgRole::can`).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Permission {
+    /// Delete the organisation, hand it over, make or unmake owners.
+    OwnOrganization,
+    /// Rename it.
+    ManageOrganization,
+    /// Change roles, remove members, invite and cancel invitations.
+    ManageMembers,
+    /// Create, list and revoke API keys.
+    ManageKeys,
+    /// Buy credits.
+    Purchase,
+    /// Call paid routes, spending the organisation's credits.
+    Spend,
+    /// Read the balance, the ledger and usage.
+    ReadCredits,
+}
+
+impl Permission {
+    pub const ALL: [Self; 7] = [
+        Self::OwnOrganization,
+        Self::ManageOrganization,
+        Self::ManageMembers,
+        Self::ManageKeys,
+        Self::Purchase,
+        Self::Spend,
+        Self::ReadCredits,
+    ];
+
+    /// The roles that grant it, for error messages and the OpenAPI document.
+    pub fn roles(self) -> Vec<OrgRole> {
+        OrgRole::ALL
+            .into_iter()
+            .filter(|role| role.can(self))
+            .collect()
+    }
+
+    /// Whether an API key may do it: a key acts for its organisation on paid routes and reads
+    /// its credits, never manages anything.
+    pub fn for_keys(self) -> bool {
+        matches!(self, Self::Spend | Self::ReadCredits)
+    }
 }
 
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -41,6 +100,19 @@ pub struct Organization {
     /// The one every user gets at sign-up, of which they are the owner.
     pub personal: bool,
     pub created_at: DateTime<Utc>,
+}
+
+/// The organisation a caller acts in (`GET /api/me`): a browser session's active one, or an API
+/// key's own.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActiveOrganization {
+    pub id: i64,
+    pub name: String,
+    pub personal: bool,
+    /// The caller's role in it; `null` for an API key, which acts for the organisation rather
+    /// than as a member.
+    pub role: Option<OrgRole>,
 }
 
 /// An organisation the caller belongs to, with their role in it.
@@ -59,6 +131,71 @@ pub struct CreateOrgRequest {
     pub name: String,
 }
 
+/// Body of `PATCH /api/orgs/{id}`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateOrgRequest {
+    pub name: String,
+}
+
+/// A member of an organisation (`GET /api/orgs/{id}/members`).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Member {
+    pub user_id: i64,
+    pub email: String,
+    pub role: OrgRole,
+    pub joined_at: DateTime<Utc>,
+}
+
+/// Body of `PATCH /api/orgs/{id}/members/{user_id}`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateMemberRequest {
+    pub role: OrgRole,
+}
+
+/// A pending invitation to join an organisation (`GET /api/orgs/{id}/invitations`).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Invitation {
+    pub id: i64,
+    pub email: String,
+    pub role: OrgRole,
+    /// The member who sent it, while they have an account.
+    pub invited_by: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// Body of `POST /api/orgs/{id}/invitations`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreateInvitationRequest {
+    pub email: String,
+    pub role: OrgRole,
+}
+
+/// Body of `POST /api/invitations/accept`: the token from the invitation's link.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AcceptInvitationRequest {
+    pub token: String,
+}
+
+/// An organisation with its balance, as site admins see it (`GET /api/admin/orgs`).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrgBalance {
+    pub organization: Organization,
+    pub credits: i64,
+    pub members: i64,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -71,5 +208,24 @@ mod tests {
             assert_eq!(json, format!("\"{}\"", role.as_str()));
         }
         assert_eq!(OrgRole::parse("root"), None);
+    }
+
+    #[test]
+    fn owners_alone_own_and_billing_never_touches_keys() {
+        assert_eq!(Permission::OwnOrganization.roles(), vec![OrgRole::Owner]);
+        assert_eq!(
+            Permission::ManageKeys.roles(),
+            vec![OrgRole::Owner, OrgRole::Admin, OrgRole::Developer]
+        );
+        assert_eq!(
+            Permission::Purchase.roles(),
+            vec![OrgRole::Owner, OrgRole::Admin, OrgRole::Billing]
+        );
+        assert_eq!(Permission::ReadCredits.roles(), OrgRole::ALL.to_vec());
+        let for_keys: Vec<_> = Permission::ALL
+            .into_iter()
+            .filter(|p| p.for_keys())
+            .collect();
+        assert_eq!(for_keys, vec![Permission::Spend, Permission::ReadCredits]);
     }
 }

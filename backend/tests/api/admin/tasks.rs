@@ -3,7 +3,7 @@
 use reqwest::StatusCode;
 use shared::dto::{Role, User};
 
-use backend::tasks::{Admin, IfExists, TaskError, create_admin};
+use backend::tasks::{Admin, Grantee, IfExists, TaskError, create_admin};
 
 use crate::helpers::*;
 
@@ -117,9 +117,33 @@ async fn grant_credits_task_updates_balance_and_ledger(backend: Backend) {
     assert_eq!(app.balance(user.bearer()).await, 10);
     assert_eq!(app.ledger(user.bearer()).await.len(), 2);
     assert_ledger_consistent(&app, user.bearer()).await;
-    let unknown = unique_email();
+    let unknown = Grantee::PersonalOf(unique_email());
     let result = app
         .run_task(move |config| backend::tasks::grant_credits(&config, &unknown, 5, "ghost"))
         .await;
-    assert!(result.is_err(), "granting to an unknown email fails");
+    assert!(
+        matches!(result, Err(TaskError::NoSuchUser(_))),
+        "granting to an unknown email fails: {result:?}"
+    );
+
+    // An organisation by id: a team's wallet.
+    let team = app.create_org(user.bearer(), "Acme").await.organization.id;
+    let to_team = Grantee::Organization(team);
+    let result = app
+        .run_task(move |config| backend::tasks::grant_credits(&config, &to_team, 4, "team"))
+        .await;
+    assert_eq!(result.ok(), Some(4));
+    assert_eq!(
+        app.balance(user.bearer()).await,
+        10,
+        "the personal one is untouched"
+    );
+    let nowhere = Grantee::Organization(team + 1000);
+    let result = app
+        .run_task(move |config| backend::tasks::grant_credits(&config, &nowhere, 4, "ghost"))
+        .await;
+    assert!(
+        matches!(result, Err(TaskError::NoSuchOrganization(_))),
+        "granting to an unknown organisation fails: {result:?}"
+    );
 }

@@ -35,7 +35,7 @@ async fn forged_tokens_are_401_and_spend_nothing(backend: Backend) {
     let victim = app.new_user_with_credits(VICTIM_CREDITS).await;
     let attacker = app.new_browser().new_user().await;
     let minter = Minter::of(&app);
-    let genuine = minter.sign(&claims(victim.id), Algorithm::HS256);
+    let genuine = minter.sign(&claims(&victim), Algorithm::HS256);
     let me: User = expect_json(app.try_me(Auth::Bearer(&genuine)).await, StatusCode::OK).await;
     assert_eq!(
         me.id, victim.id,
@@ -43,14 +43,14 @@ async fn forged_tokens_are_401_and_spend_nothing(backend: Backend) {
     );
 
     let (header, payload, signature) = segments(&genuine);
-    let attackers_own = minter.sign(&claims(attacker.id), Algorithm::HS256);
+    let attackers_own = minter.sign(&claims(&attacker), Algorithm::HS256);
     let with_claim = |name: &str, value: Value| {
-        let mut claims = claims(victim.id);
+        let mut claims = claims(&victim);
         claims[name] = value;
         minter.sign(&claims, Algorithm::HS256)
     };
     let now = chrono::Utc::now().timestamp();
-    let mut without_expiry = claims(victim.id);
+    let mut without_expiry = claims(&victim);
     without_expiry
         .as_object_mut()
         .expect("claims are an object")
@@ -67,11 +67,11 @@ async fn forged_tokens_are_401_and_spend_nothing(backend: Backend) {
         ("no signature", format!("{header}.{payload}.")),
         (
             "HS512 with the server's secret",
-            minter.sign(&claims(victim.id), Algorithm::HS512),
+            minter.sign(&claims(&victim), Algorithm::HS512),
         ),
         (
             "HS384 with the server's secret",
-            minter.sign(&claims(victim.id), Algorithm::HS384),
+            minter.sign(&claims(&victim), Algorithm::HS384),
         ),
         (
             "RS256 header, HMAC-SHA256 signature with the secret (key confusion)",
@@ -83,13 +83,23 @@ async fn forged_tokens_are_401_and_spend_nothing(backend: Backend) {
         ),
         (
             "signed with another secret",
-            Minter::with_secret(FOREIGN_SECRET).sign(&claims(victim.id), Algorithm::HS256),
+            Minter::with_secret(FOREIGN_SECRET).sign(&claims(&victim), Algorithm::HS256),
         ),
         ("expired", with_claim("exp", json!(now - FAR))),
         ("not valid yet", with_claim("nbf", json!(now + FAR))),
         ("another audience", with_claim("aud", json!("another-api"))),
         ("another issuer", with_claim("iss", json!("someone-else"))),
         ("a token version never issued", with_claim("ver", json!(7))),
+        // Signed by the server, but for an organisation the victim is not a member of.
+        (
+            "another organisation's wallet",
+            with_claim("org", json!(attacker.org_id)),
+        ),
+        ("no organisation", {
+            let mut claims = claims(&victim);
+            claims.as_object_mut().expect("an object").remove("org");
+            minter.sign(&claims, Algorithm::HS256)
+        }),
         ("no expiry", minter.sign(&without_expiry, Algorithm::HS256)),
     ];
 
@@ -112,7 +122,7 @@ async fn tokens_naming_no_existing_user_are_401(backend: Backend) {
     // No route deletes a user: a deleted user is an id with no row. A `sub` that is no id at all
     // must not reach the database either.
     for sub in [json!("987654321"), json!("-1"), json!("1 OR 1=1"), json!(1)] {
-        let mut claims = claims(user.id);
+        let mut claims = claims(&user);
         claims["sub"] = sub.clone();
         let token = minter.sign(&claims, Algorithm::HS256);
         assert_refused(&app, &format!("sub {sub}"), &token).await;
@@ -139,13 +149,15 @@ async fn assert_refused(app: &TestApp, case: &str, token: &str) {
     }
 }
 
-/// The claims the server issues for a fresh session of `user_id` (token version 0).
-fn claims(user_id: i64) -> Value {
+/// The claims the server issues for `user`'s first session (token version 0), acting in the
+/// organisation they act in.
+fn claims(user: &TestUser) -> Value {
     let now = chrono::Utc::now().timestamp();
     json!({
-        "sub": user_id.to_string(),
+        "sub": user.id.to_string(),
         "ver": 0,
         "sid": 1,
+        "org": user.org_id,
         "iat": now,
         "nbf": now,
         "exp": now + 900,

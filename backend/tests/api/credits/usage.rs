@@ -1,6 +1,9 @@
 //! Daily usage: one entry per UTC day, oldest first, today last.
 
-use backend::{db::schema::credit_ledger, models::LedgerRow};
+use backend::{
+    db::schema::credit_ledger,
+    models::{LedgerRow, ledger::Actor},
+};
 use chrono::{Days, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use diesel::prelude::*;
 use reqwest::StatusCode;
@@ -71,7 +74,8 @@ async fn usage_sums_each_day_by_kind_across_days(backend: Backend) {
     };
     LedgerRow::post(
         &mut app.connect_to_database(),
-        user.id,
+        user.org_id,
+        Actor::user(user.id),
         1,
         &refund,
         Some("refund:test"),

@@ -162,3 +162,68 @@ fn read_answer(reader: &mut BufReader<TcpStream>) -> StatusCode {
     io::copy(&mut reader.by_ref().take(length), &mut io::sink()).expect("the body is read");
     status
 }
+
+/// Requests in flight at once in a race of paid calls. Enough to race on the pool's every
+/// connection, while keeping the client's sockets under the 256 open files macOS allows by
+/// default.
+const RACE_IN_FLIGHT: usize = 100;
+
+/// What a race of paid calls came to.
+#[derive(Debug)]
+pub struct Race {
+    /// The balance each successful call reported, sorted.
+    pub remaining: Vec<i64>,
+    /// Calls refused with 402 `insufficient_credits`.
+    pub refused: usize,
+}
+
+impl Race {
+    /// Exactly `balance` of the `calls` succeeded, each seeing its own balance; the rest were
+    /// refused for want of credits.
+    pub fn assert_spent_exactly(&self, balance: i64, calls: usize) {
+        assert_eq!(
+            self.remaining,
+            (0..balance).collect::<Vec<_>>(),
+            "each success saw its own balance"
+        );
+        assert_eq!(self.refused, calls - self.remaining.len());
+    }
+}
+
+impl TestApp {
+    /// `calls` paid calls at once, taking turns with the credentials of `auths`. Any answer but
+    /// 200 or 402 `insufficient_credits` fails the test.
+    pub async fn race_paid_calls(&self, auths: &[super::app::Auth<'_>], calls: usize) -> Race {
+        use futures::{StreamExt, stream};
+
+        let outcomes: Vec<(StatusCode, String)> = stream::iter(0..calls)
+            .map(|i| async move {
+                let response = self.try_generate(auths[i % auths.len()], "race").await;
+                let status = response.status();
+                (status, response.text().await.expect("a body"))
+            })
+            .buffer_unordered(RACE_IN_FLIGHT)
+            .collect()
+            .await;
+        let mut race = Race {
+            remaining: Vec::new(),
+            refused: 0,
+        };
+        for (status, body) in outcomes {
+            match status {
+                StatusCode::OK => {
+                    let answer: shared::dto::GenerateTextResponse =
+                        serde_json::from_str(&body).expect(&body);
+                    race.remaining.push(answer.credits);
+                }
+                StatusCode::PAYMENT_REQUIRED => {
+                    assert!(body.contains("insufficient_credits"), "{body}");
+                    race.refused += 1;
+                }
+                other => panic!("a paid call under load answered {other}: {body}"),
+            }
+        }
+        race.remaining.sort_unstable();
+        race
+    }
+}

@@ -2,7 +2,8 @@
 
 use std::time::Duration;
 
-use backend::tasks::{Admin, IfExists, create_admin, grant_credits};
+use backend::tasks::{Admin, Grantee, IfExists, create_admin, grant_credits};
+use shared::dto::TokenResponse;
 
 use super::app::{Auth, TestApp};
 
@@ -20,9 +21,20 @@ pub struct TestUser {
     pub id: i64,
     pub email: String,
     pub token: String,
+    /// The organisation the token acts in: the personal one, unless switched.
+    pub org_id: i64,
 }
 
 impl TestUser {
+    pub fn new(email: &str, tokens: TokenResponse) -> Self {
+        Self {
+            id: tokens.user.id,
+            email: email.to_owned(),
+            token: tokens.access_token,
+            org_id: tokens.user.organization.id,
+        }
+    }
+
     pub fn bearer(&self) -> Auth<'_> {
         Auth::Bearer(&self.token)
     }
@@ -32,12 +44,7 @@ impl TestApp {
     /// Signs a new user up in this browser.
     pub async fn new_user(&self) -> TestUser {
         let email = unique_email();
-        let tokens = self.signup(&email, PASSWORD).await;
-        TestUser {
-            id: tokens.user.id,
-            email,
-            token: tokens.access_token,
-        }
+        TestUser::new(&email, self.signup(&email, PASSWORD).await)
     }
 
     /// Signs a new user up and grants them credits (the `grant-credits` task).
@@ -55,21 +62,12 @@ impl TestApp {
         };
         let tokens = self.login(&email, PASSWORD).await;
         assert_eq!(tokens.user.id, id, "create_admin returns the user id");
-        TestUser {
-            id,
-            email,
-            token: tokens.access_token,
-        }
+        TestUser::new(&email, tokens)
     }
 
     /// Signs an existing account in, in this browser (its password is [`PASSWORD`]).
     pub async fn sign_in_as(&self, email: &str) -> TestUser {
-        let tokens = self.login(email, PASSWORD).await;
-        TestUser {
-            id: tokens.user.id,
-            email: email.to_owned(),
-            token: tokens.access_token,
-        }
+        TestUser::new(email, self.login(email, PASSWORD).await)
     }
 
     /// Signs `user` in again from another browser: the new browser and its access token.
@@ -111,10 +109,19 @@ impl TestApp {
             .unwrap_or_else(|e| panic!("create_admin failed: {e:?}"))
     }
 
-    /// The `grant-credits` task; returns the new balance.
+    /// The `grant-credits` task to `email`'s personal organisation; returns the new balance.
     pub async fn grant_by_task(&self, email: &str, amount: i64) -> i64 {
-        let email = email.to_owned();
-        self.run_task(move |config| grant_credits(&config, &email, amount, "test set-up"))
+        self.grant_to(Grantee::PersonalOf(email.to_owned()), amount)
+            .await
+    }
+
+    /// The `grant-credits` task to organisation `org_id`; returns the new balance.
+    pub async fn grant_by_task_to_org(&self, org_id: i64, amount: i64) -> i64 {
+        self.grant_to(Grantee::Organization(org_id), amount).await
+    }
+
+    async fn grant_to(&self, grantee: Grantee, amount: i64) -> i64 {
+        self.run_task(move |config| grant_credits(&config, &grantee, amount, "test set-up"))
             .await
             .unwrap_or_else(|e| panic!("grant_credits failed: {e:?}"))
     }

@@ -18,7 +18,21 @@ async fn me_describes_the_caller_by_token_and_by_key(backend: Backend) {
     let by_token = app.me(user.bearer()).await;
     let by_key = app.me(Auth::Key(&key.key)).await;
 
-    assert_eq!(by_token, by_key);
+    // The same account and wallet; a key acts for the organisation, not as a member.
+    assert_eq!(
+        by_token.organization.role,
+        Some(shared::dto::OrgRole::Owner)
+    );
+    assert_eq!(by_key.organization.role, None);
+    assert_eq!(
+        shared::dto::User {
+            organization: by_token.organization.clone(),
+            ..by_key
+        },
+        by_token
+    );
+    assert_eq!(by_token.organization.id, user.org_id);
+    assert!(by_token.organization.personal);
     assert_eq!(by_token.id, user.id);
     assert_eq!(by_token.email, user.email);
     assert_eq!(by_token.role, Role::User);

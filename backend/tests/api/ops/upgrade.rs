@@ -36,9 +36,17 @@ INSERT INTO credit_ledger (user_id, delta, reason, reference, balance_after, cre
 SELECT id, 1000, 'purchase:pro', 'dev:5f0c', 1000, '2026-11-25 10:00:00' FROM users WHERE email = 'bob@example.com';
 INSERT INTO credit_ledger (user_id, delta, reason, reference, balance_after, created_at)
 SELECT id, -1, 'POST /api/generate-text', NULL, 999, '2026-11-25 10:05:00' FROM users WHERE email = 'bob@example.com';
+INSERT INTO api_keys (user_id, name, prefix, key_hash, created_at, last_used_at, revoked_at)
+SELECT id, 'deploy', 'sk_firstrele', '{key_hash}', '2026-11-24 09:30:00', NULL, NULL FROM users WHERE email = 'ada@example.com';
+INSERT INTO api_keys (user_id, name, prefix, key_hash, created_at, last_used_at, revoked_at)
+SELECT id, 'old', 'sk_revokedke', '{revoked_hash}', '2026-11-24 09:30:00', NULL, '2026-11-24 09:40:00' FROM users WHERE email = 'bob@example.com';
 INSERT INTO sessions (user_id, token_hash, family_id, expires_at, revoked_at, created_at)
 SELECT id, '{token_hash}', 'family-1', '{in_a_month}', NULL, '{yesterday}' FROM users WHERE email = 'ada@example.com';
 ";
+
+/// Ada's API key of the first release, and a key Bob had revoked.
+const ADA_KEY: &str = "sk_firstreleasekey0000000000000000000000000000";
+const BOB_REVOKED_KEY: &str = "sk_revokedkey000000000000000000000000000000000";
 
 /// A refresh token Ada's browser held when the first release was running.
 const ADA_REFRESH_TOKEN: &str = "a-refresh-token-from-the-first-release";
@@ -54,6 +62,8 @@ fn first_release_database(url: &str) {
     let data = FIRST_RELEASE_DATA
         .replace("{hash}", &hash)
         .replace("{token_hash}", &sha256_hex(ADA_REFRESH_TOKEN))
+        .replace("{key_hash}", &sha256_hex(ADA_KEY))
+        .replace("{revoked_hash}", &sha256_hex(BOB_REVOKED_KEY))
         .replace("{yesterday}", &at(-1))
         .replace("{in_a_month}", &at(29));
     match url.strip_prefix("sqlite://") {
@@ -176,8 +186,21 @@ async fn a_database_of_the_first_release_upgrades_with_every_balance_intact(back
         assert_eq!(orgs[0].role, shared::dto::OrgRole::Owner);
     }
 
-    // The books go on: a paid call after the upgrade is one more typed entry.
+    // Keys moved into their owner's personal organisation: the live one works and spends that
+    // wallet; the revoked one stays revoked.
+    let by_key = app.me(Auth::Key(ADA_KEY)).await;
+    assert_eq!(
+        by_key.organization.id,
+        app.me(ada.bearer()).await.organization.id
+    );
+    assert_eq!(by_key.credits, 120);
+    assert_eq!(app.keys(ada.bearer()).await.len(), 1);
+    let revoked = app.try_me(Auth::Key(BOB_REVOKED_KEY)).await;
+    expect_error(revoked, StatusCode::UNAUTHORIZED, "unauthorized").await;
+
+    // The books go on: paid calls after the upgrade are more typed entries.
     app.spend(ada.bearer(), 1).await;
-    assert_eq!(app.balance(ada.bearer()).await, 119);
+    app.spend(Auth::Key(ADA_KEY), 1).await;
+    assert_eq!(app.balance(ada.bearer()).await, 118);
     assert_ledger_consistent(&app, ada.bearer()).await;
 }

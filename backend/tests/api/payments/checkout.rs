@@ -40,9 +40,14 @@ async fn purchase_creates_a_checkout_session_for_the_package(backend: Backend) {
         Some("usd")
     );
     assert_eq!(session.field("line_items[0][quantity]"), Some("1"));
+    // The credits go to the organisation the buyer acts in; the metadata names both.
     assert_eq!(
         session.field("client_reference_id"),
-        Some(user.id.to_string().as_str())
+        Some(user.org_id.to_string().as_str())
+    );
+    assert_eq!(
+        session.field("metadata[organization_id]"),
+        Some(user.org_id.to_string().as_str())
     );
     assert_eq!(session.field("metadata[package_id]"), Some("pro"));
     assert_eq!(

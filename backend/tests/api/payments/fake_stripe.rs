@@ -102,7 +102,9 @@ pub async fn spawn_with_stripe(backend: Backend, stripe: &FakeStripe) -> TestApp
 }
 
 /// A `checkout.session.completed` event for `user_id` buying `package_id`, paid at the default
-/// price of that package (`CREDIT_PACKAGES`' default: starter $5, pro $40).
+/// price of that package (`CREDIT_PACKAGES`' default: starter $5, pro $40). Its metadata is a
+/// session of a release before organisations: it names no organisation, and the credits go to
+/// the user's personal one.
 pub fn completed_checkout(
     event_id: &str,
     session_id: &str,
@@ -124,6 +126,22 @@ pub fn completed_checkout(
             "metadata": { "user_id": user_id.to_string(), "package_id": package_id, "credits": "100" }
         }}
     })
+}
+
+/// [`completed_checkout`] of a session this release creates: the metadata names the
+/// organisation the credits go to, beside the member who paid.
+pub fn completed_team_checkout(
+    event_id: &str,
+    session_id: &str,
+    user_id: i64,
+    org_id: i64,
+    package_id: &str,
+) -> Value {
+    let mut event = completed_checkout(event_id, session_id, user_id, package_id, "paid");
+    let session = &mut event["data"]["object"];
+    session["client_reference_id"] = json!(org_id.to_string());
+    session["metadata"]["organization_id"] = json!(org_id.to_string());
+    event
 }
 
 /// The `Stripe-Signature` header Stripe would send for `body` at `timestamp`, with `secret`.

@@ -6,12 +6,14 @@ use serde_json::{Value, json};
 use shared::dto::LedgerKind;
 
 use super::fake_stripe::{
-    FakeStripe, WEBHOOK_SECRET, completed_checkout, now, signature, spawn_with_stripe,
+    FakeStripe, WEBHOOK_SECRET, completed_checkout, completed_team_checkout, now, signature,
+    spawn_with_stripe,
 };
 use crate::helpers::*;
 
 both_backends!(
     a_signed_completed_checkout_credits_the_package_once,
+    a_teams_checkout_credits_the_team,
     ten_concurrent_deliveries_credit_once,
     bad_signatures_are_400_and_write_nothing,
     unpaid_and_unknown_events_are_acknowledged_and_ignored,
@@ -42,6 +44,25 @@ async fn a_signed_completed_checkout_credits_the_package_once(backend: Backend) 
             }
         )
     );
+}
+
+async fn a_teams_checkout_credits_the_team(backend: Backend) {
+    let stripe = FakeStripe::start().await;
+    let app = spawn_with_stripe(backend, &stripe).await;
+    let user = app.new_user().await;
+    let team = app.create_org(user.bearer(), "Acme").await.organization;
+    let in_team = app.switch_org(&user, team.id).await;
+    let event = completed_team_checkout("evt_t", "cs_test_t", user.id, team.id, "starter");
+
+    assert_eq!(app.deliver_signed(&event).await.status(), StatusCode::OK);
+
+    assert_eq!(app.balance(in_team.bearer()).await, 100);
+    assert_eq!(
+        app.balance(user.bearer()).await,
+        0,
+        "not the buyer's personal wallet"
+    );
+    assert_ledger_consistent(&app, in_team.bearer()).await;
 }
 
 async fn ten_concurrent_deliveries_credit_once(backend: Backend) {
