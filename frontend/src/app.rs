@@ -1,11 +1,12 @@
 //! The routes (DESIGN section 8) and the root component.
 
+use crate::hooks::use_effect_on;
 use yew::{platform::spawn_local, prelude::*};
 use yew_router::prelude::*;
 
 use crate::{
     api,
-    components::{Layout, RequireAuth},
+    components::{RequireAuth, layout},
     pages,
 };
 
@@ -24,6 +25,9 @@ pub enum Route {
     Dashboard,
     #[at("/keys")]
     Keys,
+    /// The organisation acted in: name, members, invitations; creating another.
+    #[at("/org")]
+    Org,
     #[at("/account")]
     Account,
     #[at("/admin")]
@@ -37,6 +41,9 @@ pub enum Route {
     ResetPassword,
     #[at("/confirm-email")]
     ConfirmEmail,
+    /// The link of an invitation to join an organisation (`?token=`), signed in or not.
+    #[at("/invite")]
+    Invite,
     #[not_found]
     #[at("/404")]
     NotFound,
@@ -47,7 +54,7 @@ impl Route {
     pub fn needs_session(&self) -> bool {
         matches!(
             self,
-            Route::Dashboard | Route::Keys | Route::Account | Route::Admin
+            Route::Dashboard | Route::Keys | Route::Org | Route::Account | Route::Admin
         )
     }
 }
@@ -65,16 +72,18 @@ pub fn to_login(navigator: Option<Navigator>) -> impl FnOnce() {
 fn switch(route: Route) -> Html {
     match route {
         Route::Home => html! { <pages::Home /> },
-        Route::SignUp => html! { <pages::SignUp /> },
-        Route::Login => html! { <pages::Login /> },
+        Route::SignUp => pages::sign_up(),
+        Route::Login => pages::login(),
         Route::Dashboard => html! { <RequireAuth><pages::Dashboard /></RequireAuth> },
         Route::Keys => html! { <RequireAuth><pages::Keys /></RequireAuth> },
+        Route::Org => html! { <RequireAuth><pages::Org /></RequireAuth> },
         Route::Account => html! { <RequireAuth><pages::Account /></RequireAuth> },
         Route::Admin => html! { <RequireAuth admin=true><pages::Admin /></RequireAuth> },
         Route::VerifyEmail => html! { <pages::VerifyEmail /> },
         Route::ForgotPassword => html! { <pages::ForgotPassword /> },
         Route::ResetPassword => html! { <pages::ResetPassword /> },
         Route::ConfirmEmail => html! { <pages::ConfirmEmail /> },
+        Route::Invite => html! { <pages::Invite /> },
         Route::NotFound => html! { <pages::NotFound /> },
     }
 }
@@ -82,12 +91,10 @@ fn switch(route: Route) -> Html {
 #[function_component(App)]
 pub fn app() -> Html {
     // Once per page load: bring back the session from the refresh cookie, if any.
-    use_effect_with((), |_| spawn_local(api::restore_session()));
+    use_effect_on((), Box::new(|_: &()| spawn_local(api::restore_session())));
     html! {
         <BrowserRouter>
-            <Layout>
-                <Switch<Route> render={switch} />
-            </Layout>
+            { layout(html! { <Switch<Route> render={switch} /> }) }
         </BrowserRouter>
     }
 }

@@ -1,7 +1,7 @@
 //! How numbers, prices and dates read on screen.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use shared::dto::LedgerKind;
+use shared::dto::{ActiveOrganization, LedgerKind};
 use wasm_bindgen::JsValue;
 
 /// 12345 -> "12,345".
@@ -37,6 +37,14 @@ pub fn movement(kind: &LedgerKind) -> String {
         LedgerKind::Grant { note } => format!("Admin grant · {note}"),
         LedgerKind::Spend { route } => route.clone(),
         LedgerKind::Refund { route, .. } => format!("Refund · {route}"),
+    }
+}
+
+/// The organisation a page's data belongs to, with the user's role in it: "Acme · owner".
+pub fn organization(org: &ActiveOrganization) -> String {
+    match org.role {
+        Some(role) => format!("{} · {}", org.name, role.as_str()),
+        None => org.name.clone(),
     }
 }
 

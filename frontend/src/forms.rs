@@ -5,10 +5,11 @@
 use shared::{
     ValidationError,
     dto::{
-        ChangeEmailRequest, ChangePasswordRequest, CreateKeyRequest, Credentials,
-        GenerateTextRequest, GrantCreditsRequest, PasswordResetConfirm, PasswordResetRequest,
+        ChangeEmailRequest, ChangePasswordRequest, CreateInvitationRequest, CreateKeyRequest,
+        Credentials, GenerateTextRequest, GrantCreditsRequest, OrgRole, PasswordResetConfirm,
+        PasswordResetRequest,
     },
-    validate::{Email, GrantAmount, GrantNote, KeyName, Password, Prompt},
+    validate::{Email, GrantAmount, GrantNote, KeyName, OrgName, Password, Prompt},
 };
 use yew::AttrValue;
 
@@ -226,6 +227,26 @@ pub fn grant_credits(amount: &str, reason: &str) -> Result<GrantCreditsRequest, 
         Some(GrantCreditsRequest {
             amount: amount?.get(),
             reason: note?.into_inner(),
+        })
+    })
+}
+
+/// An organisation's name, new or changed (the API's field is `name`, in `CreateOrgRequest` and
+/// `UpdateOrgRequest` alike).
+pub fn org_name(name: &str) -> Result<String, FormErrors> {
+    let mut errors = FormErrors::default();
+    let name = OrgName::parse(name).map_err(|e| errors.push(e)).ok();
+    collect(errors, || Some(name?.into_inner()))
+}
+
+/// An invitation: the address to send it to, and the role it gives.
+pub fn invite(email: &str, role: OrgRole) -> Result<CreateInvitationRequest, FormErrors> {
+    let mut errors = FormErrors::default();
+    let email = Email::parse(email).map_err(|e| errors.push(e)).ok();
+    collect(errors, || {
+        Some(CreateInvitationRequest {
+            email: email?.into_inner(),
+            role,
         })
     })
 }

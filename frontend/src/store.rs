@@ -6,7 +6,7 @@
 
 use std::rc::Rc;
 
-use shared::dto::{Role, TokenResponse, User};
+use shared::dto::{ActiveOrganization, Permission, Role, TokenResponse, User};
 use yewdux::{Dispatch, Store};
 
 /// localStorage key of the "a refresh cookie may exist" hint. Holds "1", never a secret.
@@ -55,6 +55,19 @@ impl Session {
     pub fn is_admin(&self) -> bool {
         self.user().is_some_and(|u| u.role == Role::Admin)
     }
+
+    /// The organisation the session acts in (its credits and keys are the ones shown).
+    pub fn organization(&self) -> Option<&ActiveOrganization> {
+        self.user().map(|u| &u.organization)
+    }
+
+    /// Whether the user's role in that organisation allows `permission` (`OrgRole::can`, the
+    /// API's own table): what it does not allow is not shown.
+    pub fn can(&self, permission: Permission) -> bool {
+        self.organization()
+            .and_then(|o| o.role)
+            .is_some_and(|role| role.can(permission))
+    }
 }
 
 /// The app's one yewdux context: the global one in the browser (hooks use it too, there is no
@@ -95,6 +108,15 @@ pub fn signed_out() {
 /// A call reported a new balance (purchase, paid route, GET /api/credits).
 pub fn set_credits(credits: i64) {
     update_user(|user| user.credits = credits);
+}
+
+/// An organisation was renamed: the name shown for it, if the session acts in it.
+pub fn renamed_organization(id: i64, name: &str) {
+    update_user(|user| {
+        if user.organization.id == id {
+            user.organization.name = name.to_owned();
+        }
+    });
 }
 
 /// Replaces the signed-in user's profile (GET /api/me), keeping the token.

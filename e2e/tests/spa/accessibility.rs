@@ -19,6 +19,7 @@ const PUBLIC_PAGES: &[(&str, &str)] = &[
     ("/reset-password", "Set a new password"),
     ("/verify-email", "Verify your email"),
     ("/confirm-email", "Confirm your new email"),
+    ("/invite", "Join an organization"),
     ("/no-such-page", "Page not found"),
 ];
 
@@ -26,6 +27,7 @@ const SIGNED_IN_PAGES: &[(&str, &str)] = &[
     ("/dashboard", "Dashboard"),
     ("/keys", "API keys"),
     ("/account", "Account"),
+    ("/org", "Organization"),
     ("/admin", "Admin"),
 ];
 

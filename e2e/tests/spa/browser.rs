@@ -96,6 +96,11 @@ impl Browser {
         panic!("no WebDriver session from {CHROMEDRIVER}: {last_error}");
     }
 
+    /// Where this browser's screenshots go.
+    pub fn artifacts(&self) -> &std::path::Path {
+        &self.artifacts
+    }
+
     pub async fn goto(&self, url: &str) -> Result {
         self.client
             .goto(url)
@@ -178,6 +183,31 @@ impl Browser {
             .send_keys(value)
             .await
             .map_err(|e| format!("type into {label}: {e}"))
+    }
+
+    /// Picks the option whose text is `option` in the select whose label is `label` (its
+    /// accessible name, shown or visually hidden).
+    pub async fn choose(&self, label: &str, option: &str) -> Result {
+        self.click(&format!(
+            "//select[@id=//label[normalize-space()='{label}']/@for]/option[normalize-space()='{option}']"
+        ))
+        .await
+    }
+
+    /// The text of the option shown in the select whose label is `label`.
+    pub async fn selected_text(&self, label: &str) -> Result<String> {
+        let select = format!("//select[@id=//label[normalize-space()='{label}']/@for]");
+        self.wait_for(&select).await?;
+        let shown = self
+            .client
+            .execute(
+                "const s = document.evaluate(arguments[0], document, null, 9, null).singleNodeValue; \
+                 return s.options[s.selectedIndex].text;",
+                vec![serde_json::json!(select)],
+            )
+            .await
+            .map_err(|e| format!("selected option of {label}: {e}"))?;
+        Ok(shown.as_str().unwrap_or_default().trim().to_owned())
     }
 
     /// Clicks the first enabled button whose text is exactly `name`.

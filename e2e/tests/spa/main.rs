@@ -72,3 +72,4 @@ mod journey;
 mod ledger;
 mod reauth;
 mod server;
+mod team;

@@ -1,6 +1,9 @@
 //! The request machinery: JSON in and out, same-origin credentials (the refresh cookie), the
 //! Bearer token from the session store, and one transparent refresh-and-retry on a 401.
 
+use std::future::Future;
+
+use futures::future::LocalBoxFuture;
 use gloo_net::http::{Method, RequestBuilder, Response};
 use serde::{Serialize, de::DeserializeOwned};
 use shared::dto::ErrorCode;
@@ -16,32 +19,44 @@ pub enum Auth {
     Session,
 }
 
-pub async fn get<T: DeserializeOwned>(path: &str, auth: Auth) -> Result<T, ApiError> {
-    send(Method::GET, path, None, auth).await
+// The wrappers are plain functions around one generic `send` per response type: no async layer
+// of their own, so each response type costs one small state machine.
+
+pub fn get<T: DeserializeOwned + 'static>(
+    path: &str,
+    auth: Auth,
+) -> impl Future<Output = Result<T, ApiError>> + '_ {
+    send(Method::GET, path, Ok(None), auth)
 }
 
-pub async fn post<B: Serialize + ?Sized, T: DeserializeOwned>(
-    path: &str,
+pub fn post<'a, B: Serialize + ?Sized, T: DeserializeOwned + 'static>(
+    path: &'a str,
     body: &B,
     auth: Auth,
-) -> Result<T, ApiError> {
-    send(Method::POST, path, Some(to_json(body)?), auth).await
+) -> impl Future<Output = Result<T, ApiError>> + 'a {
+    send(Method::POST, path, to_json(body), auth)
 }
 
-pub async fn post_empty<T: DeserializeOwned>(path: &str, auth: Auth) -> Result<T, ApiError> {
-    send(Method::POST, path, None, auth).await
-}
-
-pub async fn patch<B: Serialize + ?Sized, T: DeserializeOwned>(
+pub fn post_empty<T: DeserializeOwned + 'static>(
     path: &str,
+    auth: Auth,
+) -> impl Future<Output = Result<T, ApiError>> + '_ {
+    send(Method::POST, path, Ok(None), auth)
+}
+
+pub fn patch<'a, B: Serialize + ?Sized, T: DeserializeOwned + 'static>(
+    path: &'a str,
     body: &B,
     auth: Auth,
-) -> Result<T, ApiError> {
-    send(Method::PATCH, path, Some(to_json(body)?), auth).await
+) -> impl Future<Output = Result<T, ApiError>> + 'a {
+    send(Method::PATCH, path, to_json(body), auth)
 }
 
-pub async fn delete<T: DeserializeOwned>(path: &str, auth: Auth) -> Result<T, ApiError> {
-    send(Method::DELETE, path, None, auth).await
+pub fn delete<T: DeserializeOwned + 'static>(
+    path: &str,
+    auth: Auth,
+) -> impl Future<Output = Result<T, ApiError>> + '_ {
+    send(Method::DELETE, path, Ok(None), auth)
 }
 
 /// `path?query`, the query string serialised from one of the API's shared query types (`None`
@@ -55,25 +70,38 @@ pub fn with_query<Q: Serialize>(path: &str, query: &Q) -> Result<String, ApiErro
     })
 }
 
-fn to_json<B: Serialize + ?Sized>(body: &B) -> Result<String, ApiError> {
-    serde_json::to_string(body).map_err(ApiError::unexpected)
+/// The request body, serialised when the call is made.
+fn to_json<B: Serialize + ?Sized>(body: &B) -> Result<Option<String>, ApiError> {
+    serde_json::to_string(body)
+        .map(Some)
+        .map_err(ApiError::unexpected)
 }
 
 /// Sends the call and decodes the 2xx body as `T`. Only the decoding is generic: the request
-/// machinery below is compiled once, not once per response type (that saves tens of KB of wasm).
-async fn send<T: DeserializeOwned>(
+/// machinery below is compiled once (and boxed, so each response type's state machine stays
+/// small), not once per response type (that saves tens of KB of wasm).
+async fn send<T: DeserializeOwned + 'static>(
+    method: Method,
+    path: &str,
+    body: Result<Option<String>, ApiError>,
+    auth: Auth,
+) -> Result<T, ApiError> {
+    let text = send_text(method, path, body?, auth).await?;
+    decode(&text)
+}
+
+fn send_text(
     method: Method,
     path: &str,
     body: Option<String>,
     auth: Auth,
-) -> Result<T, ApiError> {
-    let text = send_raw(method, path, body.as_deref(), auth).await?;
+) -> LocalBoxFuture<'_, Result<String, ApiError>> {
+    Box::pin(async move { send_raw(method, path, body.as_deref(), auth).await })
+}
+
+fn decode<T: DeserializeOwned + 'static>(text: &str) -> Result<T, ApiError> {
     // 204 and empty bodies decode as JSON `null`, i.e. `()`.
-    let text = if text.trim().is_empty() {
-        "null"
-    } else {
-        &text
-    };
+    let text = if text.trim().is_empty() { "null" } else { text };
     serde_json::from_str(text).map_err(ApiError::unexpected)
 }
 

@@ -4,6 +4,7 @@
 mod client;
 mod email;
 mod error;
+mod orgs;
 mod refresh;
 
 pub use email::{
@@ -11,6 +12,10 @@ pub use email::{
     resend_verification, verify_email,
 };
 pub use error::ApiError;
+pub use orgs::{
+    accept_invitation, cancel_invitation, create_org, delete_org, invitations, invite, members,
+    orgs, remove_member, rename_org, switch_org, update_member,
+};
 pub use refresh::refresh;
 
 use client::Auth::{Public, Session};

@@ -1,10 +1,11 @@
 //! The sign-up and sign-in form. On success the session store changes and the page around the
 //! form moves on; the form itself needs no router, so it renders alone in the browser tests.
 
+use crate::components::ui;
 use shared::dto::ErrorCode;
 use yew::prelude::*;
 
-use super::ui::{Alert, AlertKind, Button, Field, FieldKind};
+use super::ui::{AlertKind, FieldKind};
 use crate::{
     api, forms,
     forms::FormErrors,
@@ -58,17 +59,12 @@ pub fn auth_form(props: &AuthFormProps) -> Html {
     };
     html! {
         <form ref={form} {onsubmit} novalidate=true class="space-y-5">
-            <Field id="email" label="Email" kind={FieldKind::Email} autocomplete="email"
-                value={email.value()} oninput={email.oninput()}
-                error={errors.field("email")} required=true />
-            <Field id="password" label="Password" kind={FieldKind::Password}
-                autocomplete={password_autocomplete} hint={password_hint.map(AttrValue::from)}
-                value={password.value()} oninput={password.oninput()}
-                error={errors.field("password")} required=true />
+            { ui::field(yew::props!(ui::FieldProps { id: "email", label: "Email", kind: FieldKind::Email, autocomplete: "email", value: email.value(), oninput: email.oninput(), error: errors.field("email"), required: true })) }
+            { ui::field(yew::props!(ui::FieldProps { id: "password", label: "Password", kind: FieldKind::Password, autocomplete: password_autocomplete, hint: password_hint.map(AttrValue::from), value: password.value(), oninput: password.oninput(), error: errors.field("password"), required: true })) }
             if let Some(message) = errors.general() {
-                <Alert kind={AlertKind::Error}>{ message }</Alert>
+                { ui::alert(yew::props!(ui::AlertProps { kind: AlertKind::Error, children: html! { { message } } })) }
             }
-            <Button submit=true busy={submit.busy()} class="w-full">{ label }</Button>
+            { ui::button(yew::props!(ui::ButtonProps { submit: true, busy: submit.busy(), class: "w-full", children: html! { { label } } })) }
         </form>
     }
 }

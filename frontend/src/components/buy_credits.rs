@@ -1,10 +1,12 @@
 //! The credit packages with a "Buy" button each. In dev mode the purchase credits at once; with
 //! Stripe the browser goes to the checkout page.
 
+use crate::components::ui;
+use crate::hooks::use_value;
 use shared::dto::{CreditPackage, PurchaseResponse};
 use yew::prelude::*;
 
-use super::ui::{Alert, AlertKind, Button, ButtonKind, Loading};
+use super::ui::{AlertKind, ButtonKind};
 use crate::{
     api,
     api::ApiError,
@@ -22,8 +24,8 @@ pub struct BuyCreditsProps {
 pub fn buy_credits(props: &BuyCreditsProps) -> Html {
     let (packages, reload) = use_load((), |_| api::packages());
     // The package being bought (its button shows the spinner), and what the last purchase added.
-    let chosen = use_state(|| None::<String>);
-    let bought = use_state(|| None::<String>);
+    let chosen = use_value(None::<String>);
+    let bought = use_value(None::<String>);
     let purchase = use_submit(
         (bought.clone(), props.on_bought.clone()),
         |(bought, on_bought), package: CreditPackage| async move {
@@ -58,12 +60,12 @@ pub fn buy_credits(props: &BuyCreditsProps) -> Html {
     };
 
     let body = match packages.as_ref() {
-        Load::Loading => html! { <Loading label="Loading packages…" /> },
+        Load::Loading => {
+            html! { { ui::loading(yew::props!(ui::LoadingProps { label: "Loading packages…" })) } }
+        }
         Load::Failed(e) => html! {
-            <Alert kind={AlertKind::Error}>
-                { format!("Could not load the packages: {e}") }
-                <button type="button" class="ml-2 font-semibold underline" onclick={reload.reform(|_| ())}>{ "Retry" }</button>
-            </Alert>
+            { ui::alert(yew::props!(ui::AlertProps { kind: AlertKind::Error, children: html! { <>{ format!("Could not load the packages: {e}") }
+                <button type="button" class="ml-2 font-semibold underline" onclick={reload.reform(|_| ())}>{ "Retry" }</button></> } })) }
         },
         Load::Ready(list) if list.is_empty() => html! {
             <p class="text-sm text-slate-500">{ "No credit packages are on sale right now." }</p>
@@ -84,10 +86,7 @@ pub fn buy_credits(props: &BuyCreditsProps) -> Html {
                                 { format::price(p.price_cents, &p.currency) }
                             </p>
                             <p class="text-xs text-slate-500">{ format::unit_price(p.price_cents, p.credits, &p.currency) }</p>
-                            <Button kind={ButtonKind::Secondary} class="mt-4" {onclick} {busy}
-                                disabled={purchase.busy()} describedby={AttrValue::from(title_id)}>
-                                { "Buy" }
-                            </Button>
+                            { ui::button(yew::props!(ui::ButtonProps { kind: ButtonKind::Secondary, class: "mt-4", onclick, busy, disabled: purchase.busy(), describedby: AttrValue::from(title_id), children: html! { { "Buy" } } })) }
                         </li>
                     }
                 }) }
@@ -98,10 +97,10 @@ pub fn buy_credits(props: &BuyCreditsProps) -> Html {
         <div class="space-y-3">
             { body }
             if let Some(message) = bought.as_ref() {
-                <Alert kind={AlertKind::Success}>{ message }</Alert>
+                { ui::alert(yew::props!(ui::AlertProps { kind: AlertKind::Success, children: html! { { message } } })) }
             }
             if let Some(e) = purchase.error() {
-                <Alert kind={AlertKind::Error}>{ e.to_string() }</Alert>
+                { ui::alert(yew::props!(ui::AlertProps { kind: AlertKind::Error, children: html! { { e.to_string() } } })) }
             }
         </div>
     }

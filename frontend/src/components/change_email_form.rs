@@ -1,9 +1,11 @@
 //! "Change email": the new address and the password; the change is made when the link sent to
 //! the new address is followed (/confirm-email).
 
+use crate::components::ui;
+use crate::hooks::use_value;
 use yew::prelude::*;
 
-use super::ui::{Alert, AlertKind, Button, Field, FieldKind};
+use super::ui::{AlertKind, FieldKind};
 use crate::{
     api, forms,
     forms::FormErrors,
@@ -22,7 +24,7 @@ const FIELDS: &[&str] = &["new_email", "current_password"];
 pub fn change_email_form(props: &ChangeEmailFormProps) -> Html {
     let new_email = use_input();
     let password = use_input();
-    let sent = use_state(|| None::<String>);
+    let sent = use_value(None::<String>);
     let submit = use_submit(
         (new_email.clone(), password.clone(), sent.clone()),
         |(new_email, password, sent), request| async move {
@@ -45,19 +47,15 @@ pub fn change_email_form(props: &ChangeEmailFormProps) -> Html {
     };
     html! {
         <form ref={form} {onsubmit} novalidate=true class="max-w-md space-y-4">
-            <Field id="new_email" label="New email" kind={FieldKind::Email} autocomplete="email"
-                value={new_email.value()} oninput={new_email.oninput()}
-                error={errors.field("new_email")} />
-            <Field id="email_password" label="Your password" kind={FieldKind::Password}
-                autocomplete="current-password" value={password.value()} oninput={password.oninput()}
-                error={errors.field("current_password")} />
+            { ui::field(yew::props!(ui::FieldProps { id: "new_email", label: "New email", kind: FieldKind::Email, autocomplete: "email", value: new_email.value(), oninput: new_email.oninput(), error: errors.field("new_email") })) }
+            { ui::field(yew::props!(ui::FieldProps { id: "email_password", label: "Your password", kind: FieldKind::Password, autocomplete: "current-password", value: password.value(), oninput: password.oninput(), error: errors.field("current_password") })) }
             if let Some(message) = errors.general() {
-                <Alert kind={AlertKind::Error}>{ message }</Alert>
+                { ui::alert(yew::props!(ui::AlertProps { kind: AlertKind::Error, children: html! { { message } } })) }
             }
             if let Some(message) = sent.as_ref() {
-                <Alert kind={AlertKind::Success} testid="change-email-sent">{ message.clone() }</Alert>
+                { ui::alert(yew::props!(ui::AlertProps { kind: AlertKind::Success, testid: "change-email-sent", children: html! { { message.clone() } } })) }
             }
-            <Button submit=true busy={submit.busy()}>{ "Change email" }</Button>
+            { ui::button(yew::props!(ui::ButtonProps { submit: true, busy: submit.busy(), children: html! { { "Change email" } } })) }
         </form>
     }
 }

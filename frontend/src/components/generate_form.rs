@@ -1,9 +1,11 @@
 //! The demo paid route: a prompt in, generated text out, 1 credit per call.
 
+use crate::components::ui;
+use crate::hooks::use_value;
 use shared::dto::GenerateTextResponse;
 use yew::prelude::*;
 
-use super::ui::{Alert, AlertKind, Button, Field, FieldKind};
+use super::ui::{AlertKind, FieldKind};
 use crate::{
     api, format, forms,
     forms::FormErrors,
@@ -19,7 +21,7 @@ pub struct GenerateFormProps {
 #[function_component(GenerateForm)]
 pub fn generate_form(props: &GenerateFormProps) -> Html {
     let prompt = use_input();
-    let result = use_state(|| None::<GenerateTextResponse>);
+    let result = use_value(None::<GenerateTextResponse>);
     let submit = use_submit(
         (result.clone(), props.on_generated.clone()),
         |(result, on_generated), request| async move {
@@ -41,14 +43,11 @@ pub fn generate_form(props: &GenerateFormProps) -> Html {
     html! {
         <div class="space-y-4">
             <form ref={form} {onsubmit} novalidate=true class="space-y-3">
-                <Field id="prompt" label="Prompt" kind={FieldKind::TextArea} rows={3}
-                    placeholder="Write a tagline for a bakery that only sells croissants"
-                    value={prompt.value()} oninput={prompt.oninput()}
-                    error={errors.field("prompt")} hint="Each call costs 1 credit." />
+                { ui::field(yew::props!(ui::FieldProps { id: "prompt", label: "Prompt", kind: FieldKind::TextArea, rows: 3, placeholder: "Write a tagline for a bakery that only sells croissants", value: prompt.value(), oninput: prompt.oninput(), error: errors.field("prompt"), hint: "Each call costs 1 credit." })) }
                 if let Some(message) = errors.general() {
-                    <Alert kind={AlertKind::Error}>{ message }</Alert>
+                    { ui::alert(yew::props!(ui::AlertProps { kind: AlertKind::Error, children: html! { { message } } })) }
                 }
-                <Button submit=true busy={submit.busy()}>{ "Generate" }</Button>
+                { ui::button(yew::props!(ui::ButtonProps { submit: true, busy: submit.busy(), children: html! { { "Generate" } } })) }
             </form>
             if let Some(response) = result.as_ref() {
                 <div role="status" class="rounded-lg bg-slate-50 p-4 ring-1 ring-inset ring-slate-200">

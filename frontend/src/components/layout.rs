@@ -1,4 +1,4 @@
-//! `Layout`: skip link, navigation bar, the page (under the banner of an unverified address),
+//! `layout`: skip link, navigation bar, the page (under the banner of an unverified address),
 //! footer.
 
 use yew::prelude::*;
@@ -7,14 +7,8 @@ use yew_router::prelude::*;
 use super::{Nav, VerifyBanner};
 use crate::app::{PRODUCT_NAME, Route};
 
-#[derive(Properties, PartialEq)]
-pub struct LayoutProps {
-    pub children: Html,
-}
-
 /// Skip link, navigation bar, the page, footer.
-#[function_component(Layout)]
-pub fn layout(props: &LayoutProps) -> Html {
+pub fn layout(children: Html) -> Html {
     html! {
         <div class="flex min-h-screen flex-col bg-slate-50 text-slate-900 antialiased">
             <a href="#main"
@@ -24,7 +18,7 @@ pub fn layout(props: &LayoutProps) -> Html {
             <Nav />
             <main id="main" tabindex="-1" class="mx-auto w-full max-w-6xl flex-1 px-4 py-8 sm:px-6 focus:outline-none">
                 <VerifyBanner />
-                { props.children.clone() }
+                { children }
             </main>
             <footer class="border-t border-slate-200 bg-white">
                 <div class="mx-auto flex max-w-6xl flex-wrap items-center justify-between gap-2 px-4 py-5 text-sm text-slate-500 sm:px-6">

@@ -1,9 +1,10 @@
 //! The credit ledger: every purchase, grant, refund and spend, newest first, a page at a time.
 
+use crate::components::ui;
 use shared::dto::PageQuery;
 use yew::prelude::*;
 
-use super::ui::{Alert, AlertKind, Loading, ShowMore};
+use super::ui::AlertKind;
 use crate::{
     api, format,
     hooks::{Load, use_pages},
@@ -28,8 +29,12 @@ pub fn ledger(props: &LedgerProps) -> Html {
         })
     });
     match pages.state() {
-        Load::Loading => html! { <Loading label="Loading the ledger…" /> },
-        Load::Failed(e) => html! { <Alert kind={AlertKind::Error}>{ e.to_string() }</Alert> },
+        Load::Loading => {
+            html! { { ui::loading(yew::props!(ui::LoadingProps { label: "Loading the ledger…" })) } }
+        }
+        Load::Failed(e) => {
+            html! { { ui::alert(yew::props!(ui::AlertProps { kind: AlertKind::Error, children: html! { { e.to_string() } } })) } }
+        }
         Load::Ready(rows) if rows.items.is_empty() => html! {
             <p class="text-sm text-slate-500">{ "Nothing yet: buy a package to get started." }</p>
         },
@@ -51,8 +56,7 @@ pub fn ledger(props: &LedgerProps) -> Html {
                                 <tr>
                                     <td class="px-5 py-2 text-slate-500 sm:whitespace-nowrap sm:px-3">{ format::datetime(&entry.created_at) }</td>
                                     <td class="px-3 py-2 text-slate-800">{ format::movement(&entry.kind) }</td>
-                                    <td class={classes!("whitespace-nowrap", "px-5", "sm:px-3", "py-2", "text-right", "font-medium", "tabular-nums",
-                                        if entry.delta > 0 { "text-emerald-700" } else { "text-slate-700" })}>
+                                    <td class={classes!("whitespace-nowrap", "px-5", "sm:px-3", "py-2", "text-right", "font-medium", "tabular-nums", if entry.delta > 0 { "text-emerald-700" } else { "text-slate-700" })}>
                                         { format::delta(entry.delta) }
                                     </td>
                                     <td class="hidden whitespace-nowrap px-5 py-2 text-right tabular-nums text-slate-700 sm:table-cell sm:px-3">{ format::int(entry.balance_after) }</td>
@@ -62,7 +66,7 @@ pub fn ledger(props: &LedgerProps) -> Html {
                     </table>
                 </div>
                 if !rows.complete {
-                    <ShowMore onclick={pages.show_more()} busy={rows.loading_more()} error={rows.more_error.clone()} />
+                    { ui::show_more(yew::props!(ui::ShowMoreProps { onclick: pages.show_more(), busy: rows.loading_more(), error: rows.more_error.clone() })) }
                 }
             </div>
         },

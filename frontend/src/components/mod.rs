@@ -5,6 +5,7 @@ pub mod ui;
 
 mod layout;
 mod nav;
+mod org_switcher;
 mod require_auth;
 mod resend_verification;
 mod session_known;
@@ -17,9 +18,10 @@ pub mod generate_form;
 pub mod ledger;
 pub mod usage_chart;
 
-pub use layout::Layout;
+pub use layout::layout;
 pub use nav::Nav;
+pub use org_switcher::OrgSwitcher;
 pub use require_auth::RequireAuth;
 pub use resend_verification::ResendVerification;
-pub use session_known::SessionKnown;
+pub use session_known::session_known;
 pub use verify_banner::VerifyBanner;

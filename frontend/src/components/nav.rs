@@ -1,9 +1,12 @@
-//! `Nav`: the top bar, with the signed-in pages, the balance and "Sign out".
+//! `Nav`: the top bar, with the signed-in pages, the organisation switcher, the balance and
+//! "Sign out".
 
+use crate::components::ui;
+use shared::dto::Permission;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use super::ui::ButtonLink;
+use super::OrgSwitcher;
 use crate::{
     api,
     api::ApiError,
@@ -14,26 +17,28 @@ use crate::{
     store::Session,
 };
 
-/// The top bar: brand, the signed-in pages, the balance and "Sign out" (or sign in / sign up).
+/// The top bar: brand, the signed-in pages, the organisation acted in, its balance and "Sign out"
+/// (or sign in / sign up).
 #[function_component(Nav)]
 pub fn nav() -> Html {
     let session = use_session();
     let route = use_route::<Route>();
     // Signing out always ends here (the store is cleared even when the server is unreachable).
     let navigator = use_navigator();
-    let sign_out = use_submit(navigator, |navigator, ()| async move {
+    let sign_out = use_submit(navigator.clone(), |navigator, ()| async move {
         let _ = api::sign_out(app::to_login(navigator)).await;
         Ok::<_, ApiError>(())
     });
 
     let link = |to: Route, label: &'static str| {
         let current = route.as_ref() == Some(&to);
-        html! { <NavLink {to} {current} {label} /> }
+        nav_link(&navigator, to, current, label)
     };
 
     let right = match session.as_ref() {
         Session::SignedIn(s) => html! {
-            <div class="flex items-center gap-2 sm:gap-3">
+            <div class="flex flex-wrap items-center justify-end gap-2 sm:gap-3">
+                <OrgSwitcher />
                 <Link<Route> to={Route::Dashboard}
                     classes="inline-flex items-center gap-1.5 rounded-full bg-brand-50 px-3 py-1 text-sm font-semibold text-brand-700 ring-1 ring-inset ring-brand-100 hover:bg-brand-100">
                     <span class="sr-only">{ "Balance: " }</span>
@@ -52,7 +57,7 @@ pub fn nav() -> Html {
                     classes="rounded-md px-3 py-2 text-sm font-medium text-slate-700 hover:bg-slate-100">
                     { "Sign in" }
                 </Link<Route>>
-                <ButtonLink to={Route::SignUp}>{ "Sign up" }</ButtonLink>
+                { ui::button_link(yew::props!(ui::ButtonLinkProps { to: Route::SignUp, children: html! { { "Sign up" } } })) }
             </div>
         },
         Session::Restoring => html! {},
@@ -62,7 +67,10 @@ pub fn nav() -> Html {
         html! {
             <nav aria-label="Main" class="-mx-1 flex gap-1 overflow-x-auto px-1 sm:mx-0 sm:px-0">
                 { link(Route::Dashboard, "Dashboard") }
-                { link(Route::Keys, "API keys") }
+                if session.can(Permission::ManageKeys) {
+                    { link(Route::Keys, "API keys") }
+                }
+                { link(Route::Org, "Organization") }
                 { link(Route::Account, "Account") }
                 if session.is_admin() {
                     { link(Route::Admin, "Admin") }
@@ -87,20 +95,12 @@ pub fn nav() -> Html {
     }
 }
 
-#[derive(Properties, PartialEq)]
-struct NavLinkProps {
-    to: Route,
-    current: bool,
-    label: &'static str,
-}
-
 /// A link of the main navigation; the current page is marked with aria-current (yew-router's
 /// `Link` cannot carry that attribute). Modified clicks (new tab, ...) are left to the browser.
-#[function_component(NavLink)]
-fn nav_link(props: &NavLinkProps) -> Html {
-    let navigator = use_navigator();
+fn nav_link(navigator: &Option<Navigator>, to: Route, current: bool, label: &'static str) -> Html {
+    let href = to.to_path();
     let onclick = {
-        let to = props.to.clone();
+        let navigator = navigator.clone();
         Callback::from(move |e: MouseEvent| {
             if e.ctrl_key() || e.meta_key() || e.shift_key() || e.alt_key() || e.button() != 0 {
                 return;
@@ -112,16 +112,13 @@ fn nav_link(props: &NavLinkProps) -> Html {
         })
     };
     html! {
-        <a href={props.to.to_path()} {onclick} aria-current={props.current.then_some("page")}
-            class={classes!(
-                "whitespace-nowrap", "rounded-md", "px-3", "py-2", "text-sm", "font-medium",
-                if props.current {
+        <a {href} {onclick} aria-current={current.then_some("page")}
+            class={classes!("whitespace-nowrap", "rounded-md", "px-3", "py-2", "text-sm", "font-medium", if current {
                     "bg-slate-100 text-slate-900"
                 } else {
                     "text-slate-600 hover:bg-slate-50 hover:text-slate-900"
-                }
-            )}>
-            { props.label }
+                })}>
+            { label }
         </a>
     }
 }

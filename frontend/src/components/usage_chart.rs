@@ -1,10 +1,11 @@
 //! Credits bought and spent per UTC day over the last 30 days, as two small inline-SVG bar
 //! charts. Each has its own scale: a 1,000-credit purchase would flatten a day of 3 calls.
 
+use crate::components::ui;
 use shared::dto::{UsageDay, UsageQuery};
 use yew::prelude::*;
 
-use super::ui::{Alert, AlertKind, Loading};
+use super::ui::AlertKind;
 use crate::{
     api, format,
     hooks::{Load, use_load},
@@ -12,21 +13,19 @@ use crate::{
 
 pub const DAYS: i64 = 30;
 
-#[derive(Properties, PartialEq)]
-pub struct UsageProps {
-    /// Changes when the balance changed on this page, to load again.
-    pub version: u32,
-}
-
-/// Loads `/api/credits/usage?days=30` and draws it.
-#[function_component(Usage)]
-pub fn usage(props: &UsageProps) -> Html {
-    let (days, _) = use_load(props.version, |_| {
-        api::usage(UsageQuery { days: Some(DAYS) })
-    });
+/// Loads `/api/credits/usage?days=30` and draws it; loads again when `version` (bumped when the
+/// balance changed on the page) changes. A hook of the dashboard rather than a component of its
+/// own: less wasm.
+#[hook]
+pub fn use_usage(version: u32) -> Html {
+    let (days, _) = use_load(version, |_| api::usage(UsageQuery { days: Some(DAYS) }));
     match days.as_ref() {
-        Load::Loading => html! { <Loading label="Loading usage…" /> },
-        Load::Failed(e) => html! { <Alert kind={AlertKind::Error}>{ e.to_string() }</Alert> },
+        Load::Loading => {
+            html! { { ui::loading(yew::props!(ui::LoadingProps { label: "Loading usage…" })) } }
+        }
+        Load::Failed(e) => {
+            html! { { ui::alert(yew::props!(ui::AlertProps { kind: AlertKind::Error, children: html! { { e.to_string() } } })) } }
+        }
         Load::Ready(days) => html! { <UsageChart days={days.clone()} /> },
     }
 }

@@ -1,5 +1,6 @@
 //! The banner over every page of a signed-in user whose address is not verified yet.
 
+use crate::hooks::use_value;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
@@ -12,7 +13,7 @@ use crate::{app::Route, hooks::use_session};
 pub fn verify_banner() -> Html {
     let session = use_session();
     let route = use_route::<Route>();
-    let dismissed_for = use_state(|| None::<i64>);
+    let dismissed_for = use_value(None::<i64>);
     let Some(user) = session.user() else {
         return html! {};
     };

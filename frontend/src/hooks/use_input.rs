@@ -1,21 +1,23 @@
-//! `use_input`: the value of a text field and the callback that keeps it, for `Field`'s `value`
+//! `use_input`: the value of a text field and the callback that keeps it, for `field`'s `value`
 //! and `oninput`.
 
 use std::ops::Deref;
 
 use yew::prelude::*;
 
+use super::use_value;
+
 /// A text field's state. Derefs to the text, so `forms::create_key(&name)` reads it directly.
 #[derive(Clone, PartialEq)]
 pub struct UseInputHandle(UseStateHandle<String>);
 
 impl UseInputHandle {
-    /// The text, for `Field`'s `value`.
+    /// The text, for `field`'s `value`.
     pub fn value(&self) -> AttrValue {
         AttrValue::from((*self.0).clone())
     }
 
-    /// Keeps what the user types, for `Field`'s `oninput`.
+    /// Keeps what the user types, for `field`'s `oninput`.
     pub fn oninput(&self) -> Callback<String> {
         let state = self.0.clone();
         Callback::from(move |value| state.set(value))
@@ -37,5 +39,5 @@ impl Deref for UseInputHandle {
 
 #[hook]
 pub fn use_input() -> UseInputHandle {
-    UseInputHandle(use_state(String::new))
+    UseInputHandle(use_value(String::new()))
 }

@@ -1,14 +1,17 @@
 //! `use_link_token`: the secret of an emailed link (`?token=`), taken out of the address bar.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use yew::prelude::*;
+
+use super::use_effect_on;
 use yew_router::prelude::*;
 
 use crate::app::Route;
 
-#[derive(Deserialize)]
-struct LinkQuery {
-    token: Option<String>,
+/// The query of an emailed link: `?token=`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct LinkQuery {
+    pub token: Option<String>,
 }
 
 /// The token of the emailed link that opened this page, read once. The page's history entry is
@@ -28,10 +31,13 @@ pub fn use_link_token() -> Option<AttrValue> {
     });
     let navigator = use_navigator();
     let route = use_route::<Route>();
-    use_effect_with(in_address_bar, move |in_address_bar| {
-        if let (true, Some(navigator), Some(route)) = (*in_address_bar, navigator, route) {
-            navigator.replace(&route);
-        }
-    });
+    use_effect_on(
+        in_address_bar,
+        Box::new(move |in_address_bar: &bool| {
+            if let (true, Some(navigator), Some(route)) = (*in_address_bar, navigator, route) {
+                navigator.replace(&route);
+            }
+        }),
+    );
     (*token).clone()
 }

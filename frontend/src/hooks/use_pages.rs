@@ -8,6 +8,8 @@ use futures::{FutureExt, future::LocalBoxFuture};
 use shared::dto::{ApiKey, LedgerEntry, User};
 use yew::{platform::spawn_local, prelude::*};
 
+use super::use_effect_on;
+
 use super::Load;
 use crate::api::ApiError;
 
@@ -158,22 +160,25 @@ where
 {
     let state = use_reducer(|| Pages(Load::Loading));
     // Numbers every request; a first page is dropped on arrival when `deps` changed again since.
-    let requests = use_mut_ref(|| 0u32);
-    let latest_first = use_mut_ref(|| 0u32);
+    let requests = use_counter();
+    let latest_first = use_counter();
     let fetch: Fetch<T> = Rc::new(move |limit, before| fetch(limit, before).boxed_local());
     {
         let (state, fetch) = (state.dispatcher(), fetch.clone());
         let (requests, latest_first) = (requests.clone(), latest_first.clone());
-        use_effect_with(deps, move |_| {
-            let request = next(&requests);
-            *latest_first.borrow_mut() = request;
-            spawn_local(async move {
-                let page = fetch(first, None).await;
-                if *latest_first.borrow() == request {
-                    state.dispatch(Change::FirstPage(page, first));
-                }
-            });
-        });
+        use_effect_on(
+            deps,
+            Box::new(move |_: &D| {
+                let request = next(&requests);
+                *latest_first.borrow_mut() = request;
+                spawn_local(async move {
+                    let page = fetch(first, None).await;
+                    if *latest_first.borrow() == request {
+                        state.dispatch(Change::FirstPage(page, first));
+                    }
+                });
+            }),
+        );
     }
     let show_more = {
         let state = state.clone();
@@ -195,4 +200,10 @@ fn next(counter: &RefCell<u32>) -> u32 {
     let mut counter = counter.borrow_mut();
     *counter = counter.wrapping_add(1);
     *counter
+}
+
+/// A request counter: one compiled copy, not one per closure type and page type.
+#[hook]
+fn use_counter() -> Rc<RefCell<u32>> {
+    use_mut_ref(|| 0u32)
 }

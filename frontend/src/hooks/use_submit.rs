@@ -7,6 +7,8 @@ use std::{future::Future, rc::Rc};
 use futures::{FutureExt, future::LocalBoxFuture};
 use yew::{platform::spawn_local, prelude::*};
 
+use super::use_value;
+
 /// What the action's caller sees.
 struct Status<E> {
     busy: bool,
@@ -38,15 +40,7 @@ impl<I: 'static, E: 'static> UseSubmitHandle<I, E> {
         if self.status.busy {
             return;
         }
-        self.status.set(Status {
-            busy: true,
-            error: None,
-        });
-        let (future, status) = ((self.action)(input), self.status.clone());
-        spawn_local(async move {
-            let error = future.await.err();
-            status.set(Status { busy: false, error });
-        });
+        start(&self.status, (self.action)(input));
     }
 
     /// A callback (a button's `onclick`) that runs the action with the input `input` makes from
@@ -59,20 +53,12 @@ impl<I: 'static, E: 'static> UseSubmitHandle<I, E> {
     /// A form's `onsubmit`: `check` reads and validates the input, then the action runs with
     /// what it built, or its refusal is shown and no request leaves the browser.
     pub fn onsubmit(&self, check: impl Fn() -> Result<I, E> + 'static) -> Callback<SubmitEvent> {
-        let submit = self.clone();
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
-            if submit.busy() {
-                return;
-            }
-            match check() {
-                Ok(input) => submit.run(input),
-                Err(refused) => submit.status.set(Status {
-                    busy: false,
-                    error: Some(refused),
-                }),
-            }
-        })
+        let action = self.action.clone();
+        // The input type ends here: what follows is compiled once per error type.
+        submit_callback(
+            self.status.clone(),
+            Rc::new(move || check().map(|input| action(input))),
+        )
     }
 
     /// Whether the action is running: its button shows a spinner and ignores clicks.
@@ -84,6 +70,54 @@ impl<I: 'static, E: 'static> UseSubmitHandle<I, E> {
     pub fn error(&self) -> Option<&E> {
         self.status.error.as_ref()
     }
+}
+
+type Checked<E> = Rc<dyn Fn() -> Result<LocalBoxFuture<'static, Result<(), E>>, E>>;
+
+/// The `onsubmit` of `UseSubmitHandle::onsubmit`: `checked` validates the input and makes the
+/// run's future, or says why not.
+fn submit_callback<E: 'static>(
+    status: UseStateHandle<Status<E>>,
+    checked: Checked<E>,
+) -> Callback<SubmitEvent> {
+    Callback::from(move |e: SubmitEvent| {
+        e.prevent_default();
+        if status.busy {
+            return;
+        }
+        match checked() {
+            Ok(future) => start(&status, future),
+            Err(refused) => refuse(&status, refused),
+        }
+    })
+}
+
+/// Marks the action running and runs `future` to its end. Generic over the error type only, so
+/// it is compiled once per error type rather than once per form.
+#[inline(never)]
+fn start<E: 'static>(
+    status: &UseStateHandle<Status<E>>,
+    future: LocalBoxFuture<'static, Result<(), E>>,
+) {
+    // The previous error is cleared; the action's own error, if any, replaces it when it ends.
+    status.set(Status {
+        busy: true,
+        error: None,
+    });
+    let status = status.clone();
+    spawn_local(async move {
+        let error = future.await.err();
+        status.set(Status { busy: false, error });
+    });
+}
+
+/// Shows why the input was refused; nothing was sent.
+#[inline(never)]
+fn refuse<E: 'static>(status: &UseStateHandle<Status<E>>, refused: E) {
+    status.set(Status {
+        busy: false,
+        error: Some(refused),
+    });
 }
 
 /// `action` is what a run does: the request and, on success, whatever follows (clear the form,
@@ -99,7 +133,7 @@ where
     F: Fn(C, I) -> Fut + 'static,
     Fut: Future<Output = Result<(), E>> + 'static,
 {
-    let status = use_state(|| Status {
+    let status = use_value(Status {
         busy: false,
         error: None,
     });

@@ -1,5 +1,8 @@
 //! /account: who you are, change email, change password, sign out everywhere.
 
+use crate::components::ui;
+use crate::hooks::use_effect_on;
+use crate::hooks::use_value;
 use shared::dto::LogoutAllRequest;
 use yew::{platform::spawn_local, prelude::*};
 use yew_router::prelude::*;
@@ -8,7 +11,7 @@ use crate::{
     api, app,
     components::{
         change_email_form::ChangeEmailForm,
-        ui::{Alert, AlertKind, Button, ButtonKind, Card, Checkbox, Field, FieldKind, PageHeader},
+        ui::{AlertKind, ButtonKind, FieldKind},
     },
     format, forms,
     forms::FormErrors,
@@ -19,57 +22,53 @@ use crate::{
 pub fn account() -> Html {
     use_title("Account");
     let session = use_session();
+    // The forms' state lives here (hooks rather than components of their own: less wasm).
+    let change_password_form = use_change_password_form();
+    let sign_out_everywhere = use_sign_out_everywhere();
     // The profile as the server has it now (an admin may have changed the role).
-    use_effect_with((), |_| {
-        spawn_local(async {
-            let _ = api::me().await;
-        })
-    });
+    use_effect_on(
+        (),
+        Box::new(|_: &()| {
+            spawn_local(async {
+                let _ = api::me().await;
+            })
+        }),
+    );
     let Some(user) = session.user() else {
         return html! {};
     };
     html! {
         <div class="space-y-6">
-            <PageHeader title="Account" />
-            <Card id="profile" title="Profile">
-                <dl class="grid gap-4 text-sm sm:grid-cols-3">
+            { ui::page_header(yew::props!(ui::PageHeaderProps { title: "Account" })) }
+            { ui::card(yew::props!(ui::CardProps { id: "profile", title: "Profile", children: html! { <><dl class="grid gap-4 text-sm sm:grid-cols-3">
                     <div>
                         <dt class="text-slate-500">{ "Email" }</dt>
                         <dd class="mt-0.5 break-all font-medium">
                             { &user.email }{ " " }
-                            <span data-testid="email-status" class={classes!("whitespace-nowrap", "rounded-full", "px-2", "py-0.5", "text-xs", "font-medium",
-                                if user.email_verified { "bg-emerald-50 text-emerald-700" } else { "bg-amber-50 text-amber-800" })}>
+                            <span data-testid="email-status" class={classes!("whitespace-nowrap", "rounded-full", "px-2", "py-0.5", "text-xs", "font-medium", if user.email_verified { "bg-emerald-50 text-emerald-700" } else { "bg-amber-50 text-amber-800" })}>
                                 { if user.email_verified { "verified" } else { "not verified" } }
                             </span>
                         </dd>
                     </div>
                     <div><dt class="text-slate-500">{ "Role" }</dt><dd class="mt-0.5 font-medium capitalize">{ user.role.as_str() }</dd></div>
                     <div><dt class="text-slate-500">{ "Member since" }</dt><dd class="mt-0.5 font-medium">{ format::date(&user.created_at) }</dd></div>
-                </dl>
-            </Card>
-            <Card id="email" title="Change email" subtitle="We send a link to the new address: your email changes when you follow it.">
-                <ChangeEmailForm current={user.email.clone()} />
-            </Card>
-            <Card id="password" title="Change password" subtitle="Your other sessions are signed out when you change it.">
-                <ChangePasswordForm />
-            </Card>
-            <Card id="sessions" title="Sign out everywhere"
-                subtitle="Ends every session on every device, this one included. API keys keep working unless you revoke them too.">
-                <SignOutEverywhere />
-            </Card>
+                </dl></> } })) }
+            { ui::card(yew::props!(ui::CardProps { id: "email", title: "Change email", subtitle: "We send a link to the new address: your email changes when you follow it.", children: html! { <><ChangeEmailForm current={user.email.clone()} /></> } })) }
+            { ui::card(yew::props!(ui::CardProps { id: "password", title: "Change password", subtitle: "Your other sessions are signed out when you change it.", children: change_password_form })) }
+            { ui::card(yew::props!(ui::CardProps { id: "sessions", title: "Sign out everywhere", subtitle: "Ends every session on every device, this one included. API keys keep working unless you revoke them too.", children: sign_out_everywhere })) }
         </div>
     }
 }
 
 const FIELDS: &[&str] = &["current_password", "new_password", "confirm_password"];
 
-#[function_component(ChangePasswordForm)]
-fn change_password_form() -> Html {
+#[hook]
+fn use_change_password_form() -> Html {
     let current = use_input();
     let new = use_input();
     let confirm = use_input();
-    let revoke_keys = use_state(|| false);
-    let done = use_state(|| false);
+    let revoke_keys = use_value(false);
+    let done = use_value(false);
     let submit = use_submit(
         (current.clone(), new.clone(), confirm.clone(), done.clone()),
         |(current, new, confirm, done), request| async move {
@@ -100,31 +99,25 @@ fn change_password_form() -> Html {
     };
     html! {
         <form ref={form} {onsubmit} novalidate=true class="max-w-md space-y-4">
-            <Field id="current_password" label="Current password" kind={FieldKind::Password}
-                autocomplete="current-password" value={current.value()} oninput={current.oninput()}
-                error={errors.field("current_password")} />
-            <Field id="new_password" label="New password" kind={FieldKind::Password}
-                autocomplete="new-password" value={new.value()} oninput={new.oninput()}
-                hint="At least 8 characters." error={errors.field("new_password")} />
-            <Field id="confirm_password" label="Confirm new password" kind={FieldKind::Password}
-                autocomplete="new-password" value={confirm.value()} oninput={confirm.oninput()}
-                error={errors.field("confirm_password")} />
-            <RevokeKeysCheckbox id="password-revoke-keys" state={revoke_keys.clone()} />
+            { ui::field(yew::props!(ui::FieldProps { id: "current_password", label: "Current password", kind: FieldKind::Password, autocomplete: "current-password", value: current.value(), oninput: current.oninput(), error: errors.field("current_password") })) }
+            { ui::field(yew::props!(ui::FieldProps { id: "new_password", label: "New password", kind: FieldKind::Password, autocomplete: "new-password", value: new.value(), oninput: new.oninput(), hint: "At least 8 characters.", error: errors.field("new_password") })) }
+            { ui::field(yew::props!(ui::FieldProps { id: "confirm_password", label: "Confirm new password", kind: FieldKind::Password, autocomplete: "new-password", value: confirm.value(), oninput: confirm.oninput(), error: errors.field("confirm_password") })) }
+            { revoke_keys_checkbox("password-revoke-keys", &revoke_keys) }
             if let Some(message) = errors.general() {
-                <Alert kind={AlertKind::Error}>{ message }</Alert>
+                { ui::alert(yew::props!(ui::AlertProps { kind: AlertKind::Error, children: html! { { message } } })) }
             }
             if *done {
-                <Alert kind={AlertKind::Success}>{ "Password changed. Your other sessions were signed out." }</Alert>
+                { ui::alert(yew::props!(ui::AlertProps { kind: AlertKind::Success, children: html! { { "Password changed. Your other sessions were signed out." } } })) }
             }
-            <Button submit=true busy={submit.busy()}>{ "Change password" }</Button>
+            { ui::button(yew::props!(ui::ButtonProps { submit: true, busy: submit.busy(), children: html! { { "Change password" } } })) }
         </form>
     }
 }
 
-#[function_component(SignOutEverywhere)]
-fn sign_out_everywhere() -> Html {
+#[hook]
+fn use_sign_out_everywhere() -> Html {
     let navigator = use_navigator();
-    let revoke_keys = use_state(|| false);
+    let revoke_keys = use_value(false);
     let sign_out = use_submit(
         navigator,
         |navigator, request: LogoutAllRequest| async move {
@@ -139,27 +132,20 @@ fn sign_out_everywhere() -> Html {
     };
     html! {
         <div class="space-y-3">
-            <RevokeKeysCheckbox id="sign-out-revoke-keys" state={revoke_keys.clone()} />
+            { revoke_keys_checkbox("sign-out-revoke-keys", &revoke_keys) }
             if let Some(e) = sign_out.error() {
-                <Alert kind={AlertKind::Error}>{ e.to_string() }</Alert>
+                { ui::alert(yew::props!(ui::AlertProps { kind: AlertKind::Error, children: html! { { e.to_string() } } })) }
             }
-            <Button kind={ButtonKind::Danger} busy={sign_out.busy()} {onclick}>{ "Sign out everywhere" }</Button>
+            { ui::button(yew::props!(ui::ButtonProps { kind: ButtonKind::Danger, busy: sign_out.busy(), onclick, children: html! { { "Sign out everywhere" } } })) }
         </div>
     }
 }
 
-#[derive(Properties, PartialEq)]
-struct RevokeKeysCheckboxProps {
-    id: AttrValue,
-    state: UseStateHandle<bool>,
-}
-
 /// After a suspected leak, the keys a thief made are what would outlast the password.
-#[function_component(RevokeKeysCheckbox)]
-fn revoke_keys_checkbox(props: &RevokeKeysCheckboxProps) -> Html {
-    let state = props.state.clone();
+fn revoke_keys_checkbox(id: &'static str, state: &UseStateHandle<bool>) -> Html {
+    let checked = **state;
+    let state = state.clone();
     html! {
-        <Checkbox id={props.id.clone()} label="Also revoke all my API keys"
-            checked={*props.state} onchange={Callback::from(move |on| state.set(on))} />
+        { ui::checkbox(yew::props!(ui::CheckboxProps { id, label: "Also revoke all my API keys", checked, onchange: Callback::from(move |on| state.set(on)) })) }
     }
 }

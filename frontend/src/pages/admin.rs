@@ -1,14 +1,14 @@
 //! /admin (admins only): users, granting credits, disabling and enabling accounts.
 
+use crate::components::ui;
+use crate::hooks::use_value;
 use shared::dto::{PageQuery, Role, UpdateUserRequest, User};
 use yew::prelude::*;
 
 use crate::{
     api,
     api::ApiError,
-    components::ui::{
-        Alert, AlertKind, Button, ButtonKind, Card, Field, FieldKind, Loading, PageHeader, ShowMore,
-    },
+    components::ui::{AlertKind, ButtonKind, FieldKind},
     format, forms,
     forms::FormErrors,
     hooks::{Load, use_input, use_pages, use_session, use_submit, use_title},
@@ -33,8 +33,12 @@ pub fn admin() -> Html {
         Callback::from(move |user: User| pages.replace(user))
     };
     let body = match pages.state() {
-        Load::Loading => html! { <Loading label="Loading users…" /> },
-        Load::Failed(e) => html! { <Alert kind={AlertKind::Error}>{ e.to_string() }</Alert> },
+        Load::Loading => {
+            html! { { ui::loading(yew::props!(ui::LoadingProps { label: "Loading users…" })) } }
+        }
+        Load::Failed(e) => {
+            html! { { ui::alert(yew::props!(ui::AlertProps { kind: AlertKind::Error, children: html! { { e.to_string() } } })) } }
+        }
         Load::Ready(rows) => html! {
             <>
                 <ul class="divide-y divide-slate-100" data-testid="admin-users">
@@ -43,17 +47,15 @@ pub fn admin() -> Html {
                     }) }
                 </ul>
                 if !rows.complete {
-                    <ShowMore onclick={pages.show_more()} busy={rows.loading_more()} error={rows.more_error.clone()} />
+                    { ui::show_more(yew::props!(ui::ShowMoreProps { onclick: pages.show_more(), busy: rows.loading_more(), error: rows.more_error.clone() })) }
                 }
             </>
         },
     };
     html! {
         <div class="space-y-6">
-            <PageHeader title="Admin">
-                { "Newest users first. Disabling an account signs it out everywhere at once." }
-            </PageHeader>
-            <Card id="users" title="Users">{ body }</Card>
+            { ui::page_header(yew::props!(ui::PageHeaderProps { title: "Admin", children: html! { { "Newest users first. Disabling an account signs it out everywhere at once." } } })) }
+            { ui::card(yew::props!(ui::CardProps { id: "users", title: "Users", children: html! { { body } } })) }
         </div>
     }
 }
@@ -68,9 +70,14 @@ struct UserRowProps {
 #[function_component(UserRow)]
 fn user_row(props: &UserRowProps) -> Html {
     let session = use_session();
-    let granting = use_state(|| false);
+    let granting = use_value(false);
     let user = &props.user;
     let is_me = session.user().is_some_and(|me| me.id == user.id);
+    // A grant goes to the user's personal organisation: the balance on screen when it is the one
+    // this session acts in.
+    let acted_in = session
+        .organization()
+        .is_some_and(|org| org.id == user.organization.id);
 
     let update = use_submit(
         (user.id, props.on_changed.clone()),
@@ -111,12 +118,10 @@ fn user_row(props: &UserRowProps) -> Html {
                         }
                     </p>
                     <p class="mt-0.5 flex flex-wrap items-center gap-x-3 gap-y-1 text-xs text-slate-500">
-                        <span class={classes!("rounded-full", "px-2", "py-0.5", "font-medium",
-                            if user.role == Role::Admin { "bg-brand-50 text-brand-700" } else { "bg-slate-100 text-slate-700" })}>
+                        <span class={classes!("rounded-full", "px-2", "py-0.5", "font-medium", if user.role == Role::Admin { "bg-brand-50 text-brand-700" } else { "bg-slate-100 text-slate-700" })}>
                             { user.role.as_str() }
                         </span>
-                        <span class={classes!("rounded-full", "px-2", "py-0.5", "font-medium",
-                            if user.is_active { "bg-emerald-50 text-emerald-700" } else { "bg-red-50 text-red-700" })}>
+                        <span class={classes!("rounded-full", "px-2", "py-0.5", "font-medium", if user.is_active { "bg-emerald-50 text-emerald-700" } else { "bg-red-50 text-red-700" })}>
                             { if user.is_active { "active" } else { "disabled" } }
                         </span>
                         <span class="tabular-nums">{ format!("{} credits", format::int(user.credits)) }</span>
@@ -124,14 +129,9 @@ fn user_row(props: &UserRowProps) -> Html {
                     </p>
                 </div>
                 <div class="flex gap-2">
-                    <Button kind={ButtonKind::Secondary} onclick={open_grant} describedby={AttrValue::from(name_id.clone())}>
-                        { "Grant credits" }
-                    </Button>
+                    { ui::button(yew::props!(ui::ButtonProps { kind: ButtonKind::Secondary, onclick: open_grant, describedby: AttrValue::from(name_id.clone()), children: html! { { "Grant credits" } } })) }
                     if !is_me {
-                        <Button kind={if user.is_active { ButtonKind::Danger } else { ButtonKind::Secondary }}
-                            busy={update.busy()} onclick={toggle_active} describedby={AttrValue::from(name_id)}>
-                            { if user.is_active { "Disable" } else { "Enable" } }
-                        </Button>
+                        { ui::button(yew::props!(ui::ButtonProps { kind: if user.is_active { ButtonKind::Danger } else { ButtonKind::Secondary }, busy: update.busy(), onclick: toggle_active, describedby: AttrValue::from(name_id), children: html! { { if user.is_active { "Disable" } else { "Enable" } } } })) }
                     }
                 </div>
             </div>
@@ -139,7 +139,7 @@ fn user_row(props: &UserRowProps) -> Html {
                 <p role="alert" class="mt-2 text-sm text-red-700">{ e.to_string() }</p>
             }
             if *granting {
-                <GrantForm user_id={user.id} {is_me} on_granted={on_granted} />
+                <GrantForm user_id={user.id} {acted_in} on_granted={on_granted} />
             }
         </li>
     }
@@ -148,7 +148,8 @@ fn user_row(props: &UserRowProps) -> Html {
 #[derive(Properties, PartialEq)]
 struct GrantFormProps {
     user_id: i64,
-    is_me: bool,
+    /// The grant changes the balance this session shows.
+    acted_in: bool,
     /// The user's new balance.
     on_granted: Callback<i64>,
 }
@@ -161,12 +162,12 @@ fn grant_form(props: &GrantFormProps) -> Html {
     let amount = use_input();
     let reason = use_input();
     let submit = use_submit(
-        (props.user_id, props.is_me, props.on_granted.clone()),
-        |(user_id, is_me, on_granted), request| async move {
+        (props.user_id, props.acted_in, props.on_granted.clone()),
+        |(user_id, acted_in, on_granted), request| async move {
             let balance = api::admin_grant(user_id, &request)
                 .await
                 .map_err(|e| FormErrors::from_api(&e, GRANT_FIELDS))?;
-            if is_me {
+            if acted_in {
                 store::set_credits(balance.credits);
             }
             on_granted.emit(balance.credits);
@@ -181,13 +182,11 @@ fn grant_form(props: &GrantFormProps) -> Html {
     let id = |f: &str| format!("grant-{}-{f}", props.user_id);
     html! {
         <form {onsubmit} novalidate=true class="mt-3 grid gap-3 rounded-lg bg-slate-50 p-4 sm:grid-cols-[8rem_1fr_auto] sm:items-start">
-            <Field id={id("amount")} label="Amount" kind={FieldKind::Number} value={amount.value()}
-                oninput={amount.oninput()} error={errors.field("amount")} placeholder="100" />
-            <Field id={id("reason")} label="Reason" value={reason.value()}
-                oninput={reason.oninput()} error={errors.field("reason")} placeholder="Goodwill credit" />
-            <Button submit=true busy={submit.busy()} class="sm:mt-7">{ "Grant" }</Button>
+            { ui::field(yew::props!(ui::FieldProps { id: id("amount"), label: "Amount", kind: FieldKind::Number, value: amount.value(), oninput: amount.oninput(), error: errors.field("amount"), placeholder: "100" })) }
+            { ui::field(yew::props!(ui::FieldProps { id: id("reason"), label: "Reason", value: reason.value(), oninput: reason.oninput(), error: errors.field("reason"), placeholder: "Goodwill credit" })) }
+            { ui::button(yew::props!(ui::ButtonProps { submit: true, busy: submit.busy(), class: "sm:mt-7", children: html! { { "Grant" } } })) }
             if let Some(message) = errors.general() {
-                <div class="sm:col-span-3"><Alert kind={AlertKind::Error}>{ message }</Alert></div>
+                <div class="sm:col-span-3">{ ui::alert(yew::props!(ui::AlertProps { kind: AlertKind::Error, children: html! { { message } } })) }</div>
             }
         </form>
     }

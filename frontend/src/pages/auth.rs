@@ -1,44 +1,93 @@
 //! /signup and /login: the form, and once signed in, on to where the visitor was going.
 
+use crate::components::ui;
+use crate::hooks::use_effect_on;
+use crate::hooks::use_value;
 use serde::{Deserialize, Serialize};
 use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::{
     app::Route,
-    components::{
-        auth_form::{AuthForm, AuthMode},
-        ui::PageHeader,
-    },
-    hooks::{use_session, use_title},
+    components::auth_form::{AuthForm, AuthMode},
+    hooks::{LinkQuery, use_session, use_title},
     store::Session,
 };
 
-/// `?next=/keys`: the signed-in page a visitor was sent away from.
+/// `?next=/keys`: the signed-in page a visitor was sent away from, or the invitation link they
+/// opened signed out (`/invite?token=...`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct NextQuery {
     pub next: Option<String>,
 }
 
-/// Where to go after signing in: `next` when it is one of our signed-in pages (never another
-/// site: "//evil.example" is refused), else the dashboard.
-pub fn next_route(next: Option<&str>) -> Route {
-    next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\"))
-        .and_then(Route::recognize)
-        .filter(Route::needs_session)
-        .unwrap_or(Route::Dashboard)
+impl NextQuery {
+    /// Back to the invitation link with `token`, once signed in.
+    pub fn invitation(token: &str) -> Self {
+        let link = LinkQuery {
+            token: Some(token.to_owned()),
+        };
+        // Percent-encoded, so the token reads back whole from `next`.
+        let query = serde_urlencoded::to_string(&link).unwrap_or_default();
+        Self {
+            next: Some(format!("{}?{query}", Route::Invite.to_path())),
+        }
+    }
 }
 
-#[function_component(SignUp)]
+/// Where a visitor goes once signed in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Next {
+    /// One of our signed-in pages.
+    Page(Route),
+    /// The invitation link (`/invite?token=`), to accept it now.
+    Invitation(String),
+}
+
+impl Next {
+    /// Goes there, in place of the sign-in page in the history.
+    pub fn go(&self, navigator: &Navigator) {
+        match self {
+            Next::Page(route) => navigator.replace(route),
+            Next::Invitation(token) => {
+                let link = LinkQuery {
+                    token: Some(token.clone()),
+                };
+                let _ = navigator.replace_with_query(&Route::Invite, &link);
+            }
+        }
+    }
+}
+
+/// Where to go after signing in: `next` when it is one of our signed-in pages or an invitation
+/// link with its token (never another site: "//evil.example" is refused), else the dashboard.
+pub fn next_route(next: Option<&str>) -> Next {
+    let dashboard = Next::Page(Route::Dashboard);
+    let Some(next) =
+        next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\"))
+    else {
+        return dashboard;
+    };
+    let (path, query) = next.split_once('?').unwrap_or((next, ""));
+    match Route::recognize(path) {
+        Some(Route::Invite) => serde_urlencoded::from_str::<LinkQuery>(query)
+            .ok()
+            .and_then(|q| q.token)
+            .filter(|t| !t.is_empty())
+            .map_or(dashboard, Next::Invitation),
+        Some(route) if route.needs_session() => Next::Page(route),
+        _ => dashboard,
+    }
+}
+
+/// /signup (keyed, so going to /login mounts that page afresh).
 pub fn sign_up() -> Html {
-    use_title("Sign up");
-    html! { <AuthPage mode={AuthMode::SignUp} /> }
+    html! { <AuthPage key="signup" mode={AuthMode::SignUp} /> }
 }
 
-#[function_component(Login)]
+/// /login.
 pub fn login() -> Html {
-    use_title("Sign in");
-    html! { <AuthPage mode={AuthMode::SignIn} /> }
+    html! { <AuthPage key="login" mode={AuthMode::SignIn} /> }
 }
 
 #[derive(Properties, PartialEq)]
@@ -48,6 +97,10 @@ struct AuthPageProps {
 
 #[function_component(AuthPage)]
 fn auth_page(props: &AuthPageProps) -> Html {
+    use_title(match props.mode {
+        AuthMode::SignUp => "Sign up",
+        AuthMode::SignIn => "Sign in",
+    });
     let session = use_session();
     let navigator = use_navigator();
     let query = use_location()
@@ -58,12 +111,15 @@ fn auth_page(props: &AuthPageProps) -> Html {
     // Move on once this form (or the session restored at page load) signs in. A session that was
     // already there when the page opened is left alone: that is someone signing out, or
     // choosing to sign in as someone else.
-    let signed_in_at_open = *use_state(|| signed_in);
-    use_effect_with(signed_in, move |signed_in| {
-        if let (true, false, Some(navigator)) = (*signed_in, signed_in_at_open, navigator) {
-            navigator.replace(&target);
-        }
-    });
+    let signed_in_at_open = *use_value(signed_in);
+    use_effect_on(
+        signed_in,
+        Box::new(move |signed_in: &bool| {
+            if let (true, false, Some(navigator)) = (*signed_in, signed_in_at_open, navigator) {
+                target.go(&navigator);
+            }
+        }),
+    );
 
     let (title, lead, other_prompt, other_label, other_route) = match props.mode {
         AuthMode::SignUp => (
@@ -83,7 +139,7 @@ fn auth_page(props: &AuthPageProps) -> Html {
     };
     html! {
         <div class="mx-auto w-full max-w-sm py-6 sm:py-12">
-            <PageHeader {title}>{ lead }</PageHeader>
+            { ui::page_header(yew::props!(ui::PageHeaderProps { title, children: html! { { lead } } })) }
             <div class="mt-6 rounded-xl bg-white p-6 shadow-sm ring-1 ring-slate-200">
                 <AuthForm mode={props.mode} />
                 if props.mode == AuthMode::SignIn {

@@ -1,5 +1,6 @@
 //! /confirm-email?token=: the link sent to a new address makes it the account's.
 
+use crate::components::ui;
 use shared::dto::ErrorCode;
 use yew::prelude::*;
 
@@ -9,8 +10,8 @@ use crate::{
     api::ApiError,
     app::Route,
     components::{
-        SessionKnown,
-        ui::{Alert, AlertKind, ButtonKind, ButtonLink, Loading, NarrowPage},
+        session_known,
+        ui::{AlertKind, ButtonKind},
     },
     forms::capitalise,
     hooks::{Load, use_link_token, use_load, use_session, use_title},
@@ -20,10 +21,9 @@ use crate::{
 pub fn confirm_email() -> Html {
     use_title("Confirm your new email");
     let token = use_link_token();
+    let session = use_session();
     html! {
-        <NarrowPage title="Confirm your new email">
-            <SessionKnown><Confirm {token} /></SessionKnown>
-        </NarrowPage>
+        { ui::narrow_page(yew::props!(ui::NarrowPageProps { title: "Confirm your new email", children: session_known(&session, html! { <Confirm {token} /> }) })) }
     }
 }
 
@@ -40,21 +40,19 @@ fn confirm(props: &LinkProps) -> Html {
         (Route::Login, "Sign in")
     };
     let message = match outcome.as_ref() {
-        Load::Loading => return html! { <Loading label="Checking your link…" /> },
+        Load::Loading => {
+            return html! { { ui::loading(yew::props!(ui::LoadingProps { label: "Checking your link…" })) } };
+        }
         Load::Ready(()) => html! {
-            <Alert kind={AlertKind::Success} testid="link-outcome">
-                { "Your email address is changed: sign in with the new one from now on." }
-            </Alert>
+            { ui::alert(yew::props!(ui::AlertProps { kind: AlertKind::Success, testid: "link-outcome", children: html! { { "Your email address is changed: sign in with the new one from now on." } } })) }
         },
         // 409: someone signed up with the address after the change was asked for.
         Load::Failed(e) if e.code == ErrorCode::EmailTaken => html! {
-            <Alert kind={AlertKind::Error}>
-                { "Another account uses this address now, so yours was not changed. You can ask for a change to another address on your account page." }
-            </Alert>
+            { ui::alert(yew::props!(ui::AlertProps { kind: AlertKind::Error, children: html! { { "Another account uses this address now, so yours was not changed. You can ask for a change to another address on your account page." } } })) }
         },
         // Used, expired or superseded: a new change can be asked for on the account page.
         Load::Failed(e) => {
-            html! { <Alert kind={AlertKind::Error}>{ capitalise(&e.message) }</Alert> }
+            html! { { ui::alert(yew::props!(ui::AlertProps { kind: AlertKind::Error, children: html! { { capitalise(&e.message) } } })) } }
         }
     };
     let kind = if matches!(outcome.as_ref(), Load::Ready(())) {
@@ -65,7 +63,7 @@ fn confirm(props: &LinkProps) -> Html {
     html! {
         <>
             { message }
-            <ButtonLink {to} {kind}>{ label }</ButtonLink>
+            { ui::button_link(yew::props!(ui::ButtonLinkProps { to, kind, children: html! { { label } } })) }
         </>
     }
 }

@@ -1,11 +1,12 @@
 //! The landing page: what the product is, how it is paid for, and the credit packages.
 
+use crate::components::ui;
 use yew::prelude::*;
 
 use crate::{
     api,
     app::Route,
-    components::ui::{Alert, AlertKind, ButtonKind, ButtonLink, Loading},
+    components::ui::{AlertKind, ButtonKind},
     format,
     hooks::{Load, use_load, use_session, use_title},
     store::Session,
@@ -16,6 +17,7 @@ pub fn home() -> Html {
     use_title("Text generation, paid by the call");
     let session = use_session();
     let signed_in = matches!(*session, Session::SignedIn(_));
+    let pricing = use_pricing(signed_in);
     let (primary_label, primary_to) = if signed_in {
         ("Open the dashboard", Route::Dashboard)
     } else {
@@ -33,9 +35,9 @@ pub fn home() -> Html {
                             { "Buy a pack of credits, then generate text from the dashboard or from your own scripts with an API key. One credit per call, a clear ledger of every one." }
                         </p>
                         <div class="mt-8 flex flex-wrap gap-3">
-                            <ButtonLink to={primary_to}>{ primary_label }</ButtonLink>
+                            { ui::button_link(yew::props!(ui::ButtonLinkProps { to: primary_to, children: html! { { primary_label } } })) }
                             if !signed_in {
-                                <ButtonLink to={Route::Login} kind={ButtonKind::Secondary}>{ "Sign in" }</ButtonLink>
+                                { ui::button_link(yew::props!(ui::ButtonLinkProps { to: Route::Login, kind: ButtonKind::Secondary, children: html! { { "Sign in" } } })) }
                             }
                         </div>
                     </div>
@@ -63,7 +65,7 @@ pub fn home() -> Html {
                 <section aria-labelledby="pricing-title">
                     <h2 id="pricing-title" class="text-2xl font-bold tracking-tight text-slate-900">{ "Pricing" }</h2>
                     <p class="mt-1 text-slate-600">{ "Credit packs never expire. Bigger packs cost less per credit." }</p>
-                    <div class="mt-6"><Pricing signed_in={signed_in} /></div>
+                    <div class="mt-6">{ pricing }</div>
                 </section>
             </div>
         }
@@ -78,25 +80,23 @@ fn feature(title: &'static str, text: &'static str) -> Html {
     }
 }
 
-#[derive(Properties, PartialEq)]
-struct PricingProps {
-    signed_in: bool,
-}
-
-/// The packages from `GET /api/credits/packages`, the best value one highlighted.
-#[function_component(Pricing)]
-fn pricing(props: &PricingProps) -> Html {
+/// The packages from `GET /api/credits/packages`, the best value one highlighted (a hook of
+/// `Home`, which always shows them, rather than a component of its own: less wasm).
+#[hook]
+fn use_pricing(signed_in: bool) -> Html {
     let (packages, _) = use_load((), |_| api::packages());
     let list = match packages.as_ref() {
-        Load::Loading => return html! { <Loading label="Loading prices…" /> },
+        Load::Loading => {
+            return html! { { ui::loading(yew::props!(ui::LoadingProps { label: "Loading prices…" })) } };
+        }
         Load::Failed(e) => {
-            return html! { <Alert kind={AlertKind::Error}>{ format!("Prices are unavailable right now: {e}") }</Alert> };
+            return html! { { ui::alert(yew::props!(ui::AlertProps { kind: AlertKind::Error, children: html! { { format!("Prices are unavailable right now: {e}") } } })) } };
         }
         Load::Ready(list) => list,
     };
     // The middle pack is the one most buyers want: highlight it.
     let featured = list.len() / 2;
-    let to = if props.signed_in {
+    let to = if signed_in {
         Route::Dashboard
     } else {
         Route::SignUp
@@ -106,8 +106,7 @@ fn pricing(props: &PricingProps) -> Html {
             { for list.iter().enumerate().map(|(i, p)| {
                 let hot = i == featured && list.len() > 2;
                 html! {
-                    <li class={classes!("relative", "flex", "flex-col", "rounded-xl", "bg-white", "p-6", "shadow-sm",
-                        if hot { "ring-2 ring-brand-600" } else { "ring-1 ring-slate-200" })}>
+                    <li class={classes!("relative", "flex", "flex-col", "rounded-xl", "bg-white", "p-6", "shadow-sm", if hot { "ring-2 ring-brand-600" } else { "ring-1 ring-slate-200" })}>
                         if hot {
                             <p class="absolute -top-3 left-6 rounded-full bg-brand-600 px-2.5 py-0.5 text-xs font-semibold text-white">{ "Most popular" }</p>
                         }
@@ -115,10 +114,7 @@ fn pricing(props: &PricingProps) -> Html {
                         <p class="mt-3 text-3xl font-bold tracking-tight text-slate-900">{ format::price(p.price_cents, &p.currency) }</p>
                         <p class="mt-1 text-sm text-slate-600">{ format!("{} credits", format::int(p.credits)) }</p>
                         <p class="text-xs text-slate-500">{ format::unit_price(p.price_cents, p.credits, &p.currency) }</p>
-                        <ButtonLink to={to.clone()} class="mt-6"
-                            kind={if hot { ButtonKind::Primary } else { ButtonKind::Secondary }}>
-                            { if props.signed_in { "Buy from the dashboard" } else { "Get started" } }
-                        </ButtonLink>
+                        { ui::button_link(yew::props!(ui::ButtonLinkProps { to: to.clone(), class: "mt-6", kind: if hot { ButtonKind::Primary } else { ButtonKind::Secondary }, children: html! { { if signed_in { "Buy from the dashboard" } else { "Get started" } } } })) }
                     </li>
                 }
             }) }

@@ -1,18 +1,20 @@
 //! /keys: create an API key (shown once, with a ready curl line), list and revoke keys.
 
-use shared::dto::{ApiKey, CreatedKey, ErrorCode, PageQuery};
+use crate::components::ui;
+use crate::hooks::use_effect_on;
+use crate::hooks::use_value;
+use shared::dto::{ApiKey, CreatedKey, ErrorCode, PageQuery, Permission};
 use yew::prelude::*;
 
 use crate::{
     api,
     api::ApiError,
-    components::ui::{
-        Alert, AlertKind, Button, ButtonKind, Card, CopyButton, Field, FieldKind, Loading,
-        PageHeader, ShowMore,
-    },
+    components::ui::{AlertKind, ButtonKind, CopyButton, FieldKind},
     format, forms,
     forms::FormErrors,
-    hooks::{Load, use_focus_first_invalid, use_input, use_pages, use_submit, use_title},
+    hooks::{
+        Load, use_focus_first_invalid, use_input, use_pages, use_session, use_submit, use_title,
+    },
 };
 
 /// Keys per page.
@@ -21,8 +23,29 @@ const PAGE: i64 = 20;
 #[function_component(Keys)]
 pub fn keys() -> Html {
     use_title("API keys");
+    let session = use_session();
+    let Some(org) = session.organization() else {
+        return html! {};
+    };
+    html! {
+        <div class="space-y-6">
+            { ui::page_header(yew::props!(ui::PageHeaderProps { title: "API keys", context: format::organization(org), children: html! { <>{ "Keys let your scripts call paid routes with an " }
+                <code class="rounded bg-slate-100 px-1 py-0.5 text-xs">{ "X-API-Key" }</code>
+                { " header, spending the organization's credits. They cannot create keys, buy credits or change an account." }</> } })) }
+            if session.can(Permission::ManageKeys) {
+                <KeyManager />
+            } else {
+                { ui::alert(yew::props!(ui::AlertProps { kind: AlertKind::Info, children: html! { { format!("Your role in {} does not manage API keys: ask one of its owners or admins.", org.name) } } })) }
+            }
+        </div>
+    }
+}
+
+/// Creating a key, and the organisation's keys.
+#[function_component(KeyManager)]
+fn key_manager() -> Html {
     // Changes when a key is created or revoked, to list again from the newest.
-    let version = use_state(|| 0u32);
+    let version = use_value(0u32);
     let pages = use_pages(*version, PAGE, PAGE, |limit, before| {
         api::keys(PageQuery {
             limit: Some(limit),
@@ -33,7 +56,7 @@ pub fn keys() -> Html {
         let version = version.clone();
         Callback::from(move |()| version.set(version.wrapping_add(1)))
     };
-    let created = use_state(|| None::<CreatedKey>);
+    let created = use_value(None::<CreatedKey>);
     let on_created = {
         let (created, reload) = (created.clone(), reload.clone());
         Callback::from(move |key: CreatedKey| {
@@ -42,35 +65,32 @@ pub fn keys() -> Html {
         })
     };
     let list = match pages.state() {
-        Load::Loading => html! { <Loading label="Loading keys…" /> },
-        Load::Failed(e) => html! { <Alert kind={AlertKind::Error}>{ e.to_string() }</Alert> },
+        Load::Loading => {
+            html! { { ui::loading(yew::props!(ui::LoadingProps { label: "Loading keys…" })) } }
+        }
+        Load::Failed(e) => {
+            html! { { ui::alert(yew::props!(ui::AlertProps { kind: AlertKind::Error, children: html! { { e.to_string() } } })) } }
+        }
         Load::Ready(rows) if rows.items.is_empty() => html! {
             <p class="text-sm text-slate-500">{ "No keys yet. Create one above to call the API from a script." }</p>
         },
         Load::Ready(rows) => html! {
             <>
-                <KeyList keys={rows.items.clone()} on_revoked={reload} />
+                { key_list(&rows.items, &reload) }
                 if !rows.complete {
-                    <ShowMore onclick={pages.show_more()} busy={rows.loading_more()} error={rows.more_error.clone()} />
+                    { ui::show_more(yew::props!(ui::ShowMoreProps { onclick: pages.show_more(), busy: rows.loading_more(), error: rows.more_error.clone() })) }
                 }
             </>
         },
     };
     html! {
-        <div class="space-y-6">
-            <PageHeader title="API keys">
-                { "Keys let your scripts call paid routes with an " }
-                <code class="rounded bg-slate-100 px-1 py-0.5 text-xs">{ "X-API-Key" }</code>
-                { " header. They cannot create keys, buy credits or change your account." }
-            </PageHeader>
-            <Card id="create-key" title="Create a key">
-                <CreateKeyForm on_created={on_created} />
+        <>
+            { ui::card(yew::props!(ui::CardProps { id: "create-key", title: "Create a key", children: html! { <><CreateKeyForm on_created={on_created} />
                 if let Some(key) = created.as_ref() {
-                    <NewKey created={key.clone()} />
-                }
-            </Card>
-            <Card id="key-list" title="Your keys">{ list }</Card>
-        </div>
+                    { new_key(key) }
+                }</> } })) }
+            { ui::card(yew::props!(ui::CardProps { id: "key-list", title: "The organization's keys", children: html! { { list } } })) }
+        </>
     }
 }
 
@@ -85,7 +105,7 @@ struct CreateKeyFormProps {
 fn create_key_form(props: &CreateKeyFormProps) -> Html {
     let name = use_input();
     let password = use_input();
-    let asked = use_state(|| false);
+    let asked = use_value(false);
     let submit = use_submit(
         (
             name.clone(),
@@ -120,18 +140,13 @@ fn create_key_form(props: &CreateKeyFormProps) -> Html {
     };
     html! {
         <form ref={form} {onsubmit} novalidate=true class="flex flex-col gap-3 sm:flex-row sm:flex-wrap sm:items-start">
-            <Field id="name" label="Key name" class="sm:w-80" placeholder="e.g. nightly-report"
-                value={name.value()} oninput={name.oninput()}
-                error={errors.field("name")} hint="A label to recognise it by, up to 64 characters." />
+            { ui::field(yew::props!(ui::FieldProps { id: "name", label: "Key name", class: "sm:w-80", placeholder: "e.g. nightly-report", value: name.value(), oninput: name.oninput(), error: errors.field("name"), hint: "A label to recognise it by, up to 64 characters." })) }
             if *asked {
-                <Field id="password" label="Your password" kind={FieldKind::Password} class="sm:w-80"
-                    autocomplete="current-password" value={password.value()} oninput={password.oninput()}
-                    error={errors.field("password")}
-                    hint="You signed in a while ago: confirm it is you before making a key." />
+                { ui::field(yew::props!(ui::FieldProps { id: "password", label: "Your password", kind: FieldKind::Password, class: "sm:w-80", autocomplete: "current-password", value: password.value(), oninput: password.oninput(), error: errors.field("password"), hint: "You signed in a while ago: confirm it is you before making a key." })) }
             }
-            <Button submit=true busy={submit.busy()} class="sm:mt-7">{ "Create key" }</Button>
+            { ui::button(yew::props!(ui::ButtonProps { submit: true, busy: submit.busy(), class: "sm:mt-7", children: html! { { "Create key" } } })) }
             if let Some(message) = errors.general() {
-                <Alert kind={AlertKind::Error}>{ message }</Alert>
+                { ui::alert(yew::props!(ui::AlertProps { kind: AlertKind::Error, children: html! { { message } } })) }
             }
         </form>
     }
@@ -139,33 +154,27 @@ fn create_key_form(props: &CreateKeyFormProps) -> Html {
 
 const FIELDS: &[&str] = &["name", "password"];
 
-#[derive(Properties, PartialEq)]
-struct NewKeyProps {
-    created: CreatedKey,
-}
-
 /// The key, once: copy it now, it is never shown again. With a curl line for this very site.
-#[function_component(NewKey)]
-fn new_key(props: &NewKeyProps) -> Html {
+fn new_key(created: &CreatedKey) -> Html {
     let origin = web_sys::window()
         .and_then(|w| w.location().origin().ok())
         .unwrap_or_default();
     let curl = format!(
         "curl -s {origin}/api/generate-text -H 'X-API-Key: {}' -H 'Content-Type: application/json' -d '{{\"prompt\":\"Hello\"}}'",
-        props.created.key
+        created.key
     );
     html! {
         <div role="status" class="mt-5 space-y-4 rounded-lg border border-amber-200 bg-amber-50 p-4">
             <div>
                 <p class="text-sm font-semibold text-amber-900">
-                    { format!("Your new key “{}”. Copy it now: it will not be shown again.", props.created.name) }
+                    { format!("Your new key “{}”. Copy it now: it will not be shown again.", created.name) }
                 </p>
                 <div class="mt-2 flex flex-wrap items-center gap-2">
                     <code data-testid="new-api-key"
                         class="break-all rounded-md bg-white px-2.5 py-1.5 font-mono text-sm text-slate-900 ring-1 ring-inset ring-amber-200">
-                        { &props.created.key }
+                        { &created.key }
                     </code>
-                    <CopyButton text={props.created.key.clone()} label="Copy key" />
+                    <CopyButton text={created.key.clone()} label="Copy key" />
                 </div>
             </div>
             <div>
@@ -178,18 +187,11 @@ fn new_key(props: &NewKeyProps) -> Html {
     }
 }
 
-#[derive(Properties, PartialEq)]
-struct KeyListProps {
-    keys: Vec<ApiKey>,
-    on_revoked: Callback<()>,
-}
-
-#[function_component(KeyList)]
-fn key_list(props: &KeyListProps) -> Html {
+fn key_list(keys: &[ApiKey], on_revoked: &Callback<()>) -> Html {
     html! {
         <ul class="divide-y divide-slate-100" data-testid="key-list">
-            { for props.keys.iter().map(|key| html! {
-                <KeyRow key={key.id.to_string()} api_key={key.clone()} on_revoked={props.on_revoked.clone()} />
+            { for keys.iter().map(|key| html! {
+                <KeyRow key={key.id.to_string()} api_key={key.clone()} on_revoked={on_revoked.clone()} />
             }) }
         </ul>
     }
@@ -204,7 +206,7 @@ struct KeyRowProps {
 /// One key; "Revoke" asks for confirmation in place before anything happens.
 #[function_component(KeyRow)]
 fn key_row(props: &KeyRowProps) -> Html {
-    let confirming = use_state(|| false);
+    let confirming = use_value(false);
     let revoke = use_submit(
         (props.api_key.id, props.on_revoked.clone()),
         |(id, on_revoked), ()| async move {
@@ -217,11 +219,14 @@ fn key_row(props: &KeyRowProps) -> Html {
     {
         // Move focus to the confirmation, so a keyboard user answers it next.
         let confirm_ref = confirm_ref.clone();
-        use_effect_with(*confirming, move |confirming| {
-            if *confirming && let Some(button) = confirm_ref.cast::<web_sys::HtmlElement>() {
-                let _ = button.focus();
-            }
-        });
+        use_effect_on(
+            *confirming,
+            Box::new(move |confirming: &bool| {
+                if *confirming && let Some(button) = confirm_ref.cast::<web_sys::HtmlElement>() {
+                    let _ = button.focus();
+                }
+            }),
+        );
     }
     let key = &props.api_key;
     let ask = {
@@ -254,12 +259,11 @@ fn key_row(props: &KeyRowProps) -> Html {
             if *confirming {
                 <div class="flex flex-wrap items-center gap-2" role="group" aria-label={format!("Revoke {}?", key.name)}>
                     <span class="text-sm text-slate-700">{ "Scripts using it stop working at once." }</span>
-                    <Button kind={ButtonKind::Danger} node_ref={confirm_ref} busy={revoke.busy()} onclick={revoke.reform(|_| ())}>{ "Yes, revoke" }</Button>
-                    <Button kind={ButtonKind::Ghost} onclick={cancel} disabled={revoke.busy()}>{ "Cancel" }</Button>
+                    { ui::button(yew::props!(ui::ButtonProps { kind: ButtonKind::Danger, node_ref: confirm_ref, busy: revoke.busy(), onclick: revoke.reform(|_| ()), children: html! { { "Yes, revoke" } } })) }
+                    { ui::button(yew::props!(ui::ButtonProps { kind: ButtonKind::Ghost, onclick: cancel, disabled: revoke.busy(), children: html! { { "Cancel" } } })) }
                 </div>
             } else {
-                <Button kind={ButtonKind::Secondary} onclick={ask}
-                    describedby={AttrValue::from(format!("key-{}-name", key.id))}>{ "Revoke" }</Button>
+                { ui::button(yew::props!(ui::ButtonProps { kind: ButtonKind::Secondary, onclick: ask, describedby: AttrValue::from(format!("key-{}-name", key.id)), children: html! { { "Revoke" } } })) }
             }
         </li>
     }

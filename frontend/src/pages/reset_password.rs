@@ -1,6 +1,8 @@
 //! /reset-password?token=: the emailed link sets a new password; every session of the account
 //! ends, so the user signs in again with it.
 
+use crate::components::ui;
+use crate::hooks::use_value;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
@@ -8,7 +10,7 @@ use crate::{
     api,
     api::ApiError,
     app::Route,
-    components::ui::{Alert, AlertKind, Button, ButtonLink, Field, FieldKind, NarrowPage},
+    components::ui::{AlertKind, FieldKind},
     forms,
     forms::{FormErrors, capitalise},
     hooks::{use_focus_first_invalid, use_input, use_link_token, use_submit, use_title},
@@ -18,14 +20,12 @@ use crate::{
 pub fn reset_password() -> Html {
     use_title("Set a new password");
     let token = use_link_token();
-    let done = use_state(|| false);
+    let done = use_value(false);
     let body = match (&token, *done) {
         (_, true) => html! {
             <>
-                <Alert kind={AlertKind::Success} testid="password-set">
-                    { "Your new password is set, and every device that was signed in is signed out. Sign in with it." }
-                </Alert>
-                <ButtonLink to={Route::Login}>{ "Sign in" }</ButtonLink>
+                { ui::alert(yew::props!(ui::AlertProps { kind: AlertKind::Success, testid: "password-set", children: html! { { "Your new password is set, and every device that was signed in is signed out. Sign in with it." } } })) }
+                { ui::button_link(yew::props!(ui::ButtonLinkProps { to: Route::Login, children: html! { { "Sign in" } } })) }
             </>
         },
         (Some(token), false) => {
@@ -34,12 +34,11 @@ pub fn reset_password() -> Html {
             html! { <ResetForm token={token.clone()} {on_done} /> }
         }
         (None, false) => html! {
-            <Alert kind={AlertKind::Error}>{ capitalise(&ApiError::missing_token().message) }</Alert>
+            { ui::alert(yew::props!(ui::AlertProps { kind: AlertKind::Error, children: html! { { capitalise(&ApiError::missing_token().message) } } })) }
         },
     };
     html! {
-        <NarrowPage title="Set a new password">
-            { body }
+        { ui::narrow_page(yew::props!(ui::NarrowPageProps { title: "Set a new password", children: html! { <>{ body }
             if !*done {
                 <p class="text-center text-sm">
                     { "Link expired? " }
@@ -47,8 +46,7 @@ pub fn reset_password() -> Html {
                         { "Ask for a new one" }
                     </Link<Route>>
                 </p>
-            }
-        </NarrowPage>
+            }</> } })) }
     }
 }
 
@@ -79,16 +77,12 @@ fn reset_form(props: &ResetFormProps) -> Html {
     };
     html! {
         <form ref={form} {onsubmit} novalidate=true class="space-y-5">
-            <Field id="new_password" label="New password" kind={FieldKind::Password}
-                autocomplete="new-password" value={new.value()} oninput={new.oninput()}
-                hint="At least 8 characters." error={errors.field("new_password")} required=true />
-            <Field id="confirm_password" label="Confirm new password" kind={FieldKind::Password}
-                autocomplete="new-password" value={confirm.value()} oninput={confirm.oninput()}
-                error={errors.field("confirm_password")} required=true />
+            { ui::field(yew::props!(ui::FieldProps { id: "new_password", label: "New password", kind: FieldKind::Password, autocomplete: "new-password", value: new.value(), oninput: new.oninput(), hint: "At least 8 characters.", error: errors.field("new_password"), required: true })) }
+            { ui::field(yew::props!(ui::FieldProps { id: "confirm_password", label: "Confirm new password", kind: FieldKind::Password, autocomplete: "new-password", value: confirm.value(), oninput: confirm.oninput(), error: errors.field("confirm_password"), required: true })) }
             if let Some(message) = errors.general() {
-                <Alert kind={AlertKind::Error}>{ message }</Alert>
+                { ui::alert(yew::props!(ui::AlertProps { kind: AlertKind::Error, children: html! { { message } } })) }
             }
-            <Button submit=true busy={submit.busy()} class="w-full">{ "Set new password" }</Button>
+            { ui::button(yew::props!(ui::ButtonProps { submit: true, busy: submit.busy(), class: "w-full", children: html! { { "Set new password" } } })) }
         </form>
     }
 }

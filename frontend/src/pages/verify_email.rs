@@ -1,15 +1,13 @@
 //! /verify-email?token=: the link sent at sign-up (or by "Resend email") proves the address.
 
+use crate::components::ui;
 use yew::prelude::*;
 
 use crate::{
     api,
     api::ApiError,
     app::Route,
-    components::{
-        ResendVerification, SessionKnown,
-        ui::{Alert, AlertKind, ButtonLink, Loading, NarrowPage},
-    },
+    components::{ResendVerification, session_known, ui::AlertKind},
     forms::capitalise,
     hooks::{Load, use_link_token, use_load, use_session, use_title},
 };
@@ -18,10 +16,9 @@ use crate::{
 pub fn verify_email() -> Html {
     use_title("Verify your email");
     let token = use_link_token();
+    let session = use_session();
     html! {
-        <NarrowPage title="Verify your email">
-            <SessionKnown><Verify {token} /></SessionKnown>
-        </NarrowPage>
+        { ui::narrow_page(yew::props!(ui::NarrowPageProps { title: "Verify your email", children: session_known(&session, html! { <Verify {token} /> }) })) }
     }
 }
 
@@ -40,29 +37,31 @@ fn verify(props: &LinkProps) -> Html {
     });
     let user = session.user();
     match outcome.as_ref() {
-        Load::Loading => html! { <Loading label="Checking your link…" /> },
+        Load::Loading => {
+            html! { { ui::loading(yew::props!(ui::LoadingProps { label: "Checking your link…" })) } }
+        }
         Load::Ready(()) => html! {
             <>
-                <Alert kind={AlertKind::Success} testid="link-outcome">{ "Your email is verified." }</Alert>
+                { ui::alert(yew::props!(ui::AlertProps { kind: AlertKind::Success, testid: "link-outcome", children: html! { { "Your email is verified." } } })) }
                 { continue_link(user.is_some()) }
             </>
         },
         // A link followed twice: the address was verified the first time.
         Load::Failed(_) if user.is_some_and(|u| u.email_verified) => html! {
             <>
-                <Alert kind={AlertKind::Info} testid="link-outcome">{ "Your email is verified already." }</Alert>
+                { ui::alert(yew::props!(ui::AlertProps { kind: AlertKind::Info, testid: "link-outcome", children: html! { { "Your email is verified already." } } })) }
                 { continue_link(true) }
             </>
         },
         Load::Failed(e) => html! {
             <>
-                <Alert kind={AlertKind::Error}>{ capitalise(&e.message) }</Alert>
+                { ui::alert(yew::props!(ui::AlertProps { kind: AlertKind::Error, children: html! { { capitalise(&e.message) } } })) }
                 if user.is_some() {
                     <p class="text-sm text-slate-600">{ "We can send you a new link:" }</p>
                     <ResendVerification />
                 } else {
                     <p class="text-sm text-slate-600">{ "Sign in to ask for a new link." }</p>
-                    <ButtonLink to={Route::Login}>{ "Sign in" }</ButtonLink>
+                    { ui::button_link(yew::props!(ui::ButtonLinkProps { to: Route::Login, children: html! { { "Sign in" } } })) }
                 }
             </>
         },
@@ -76,5 +75,5 @@ fn continue_link(signed_in: bool) -> Html {
     } else {
         (Route::Login, "Sign in")
     };
-    html! { <ButtonLink {to}>{ label }</ButtonLink> }
+    html! { { ui::button_link(yew::props!(ui::ButtonLinkProps { to, children: html! { { label } } })) } }
 }

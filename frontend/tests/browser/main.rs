@@ -1,6 +1,6 @@
 //! The SPA's tests, in headless Chromium (wasm-bindgen-test): the session store, the forms'
 //! validation (as functions and as rendered forms), the API client's refresh-and-retry, the chart,
-//! the paginated lists, the email flows.
+//! the paginated lists, the email flows, organisations.
 //! One test binary, so one browser start. Browser-only: empty on native targets.
 
 #![cfg(target_arch = "wasm32")]
@@ -15,5 +15,6 @@ mod api_client;
 mod components;
 mod email;
 mod forms;
+mod orgs;
 mod pagination;
 mod store;

@@ -11,10 +11,11 @@ use frontend::{
 use serde::Serialize;
 use shared::dto::{ApiKey, LedgerEntry, LedgerKind, User};
 use wasm_bindgen_test::wasm_bindgen_test;
-use web_sys::Element;
 use yew::BaseComponent;
 
-use super::support::{button, fake_fetch, fetch_calls, find, render, settle, text, token, user};
+use super::support::{
+    Mounted, button, fake_fetch, fetch_calls, find, mount, render, settle, text, token, user,
+};
 
 /// Ids `entries` (the newest) down to 1; each entry's balance after it equals its id.
 fn ledger_of(entries: i64) -> Vec<LedgerEntry> {
@@ -139,20 +140,20 @@ async fn the_key_list_shows_more_with_the_cursor_too() {
 
 /// Renders the page `P` over `rows` (newest first) and checks that it shows `first` of them as
 /// `row_selector`, then every one after one "Show more", which then goes away, having asked for
-/// the two pages `calls`.
+/// the two pages `calls`. The page is unmounted once the caller is done with it.
 async fn show_more_once<P, T>(
     rows: &[T],
     row_selector: &str,
     first: u32,
     calls: [&str; 2],
-) -> Element
+) -> Mounted<P>
 where
     P: BaseComponent<Properties = ()>,
     T: Serialize,
 {
     serve_pages(rows);
     store::signed_in(token("t", 0));
-    let root = render::<P>(()).await;
+    let root = mount::<P>(()).await;
     let shown = || root.query_selector_all(row_selector).unwrap().length();
     assert_eq!(shown(), first);
     button(&root, "Show more").click();

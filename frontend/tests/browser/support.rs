@@ -1,11 +1,17 @@
-//! Helpers: a user and a token, rendering a component into the page, typing and clicking the
-//! way a browser does (events that bubble), and a fake `fetch`.
+//! Helpers: a user and a token, rendering a component into the page (in a router, for pages
+//! with links), typing, choosing and clicking the way a browser does (events that bubble), and a
+//! fake `fetch`.
+
+use std::ops::Deref;
 
 use chrono::{TimeZone, Utc};
-use shared::dto::{Role, TokenResponse, User};
+use shared::dto::{ActiveOrganization, OrgRole, Role, TokenResponse, User};
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{Element, HtmlElement, HtmlInputElement};
-use yew::{BaseComponent, platform::time::sleep};
+use web_sys::{Element, HtmlElement, HtmlInputElement, HtmlSelectElement};
+use yew::{
+    AppHandle, BaseComponent, Html, Properties, function_component, html, platform::time::sleep,
+};
+use yew_router::BrowserRouter;
 
 pub fn user(credits: i64) -> User {
     User {
@@ -16,7 +22,30 @@ pub fn user(credits: i64) -> User {
         credits,
         is_active: true,
         created_at: Utc.with_ymd_and_hms(2026, 1, 2, 3, 4, 5).unwrap(),
+        organization: personal_org(),
     }
+}
+
+/// The user's personal organisation (id 1), of which they are the owner.
+pub fn personal_org() -> ActiveOrganization {
+    ActiveOrganization {
+        id: 1,
+        name: "Ada".into(),
+        personal: true,
+        role: Some(OrgRole::Owner),
+    }
+}
+
+/// A session acting in the organisation "Acme" (id 2) with `role`.
+pub fn token_in_acme(access_token: &str, role: OrgRole, credits: i64) -> TokenResponse {
+    let mut token = token(access_token, credits);
+    token.user.organization = ActiveOrganization {
+        id: 2,
+        name: "Acme".into(),
+        personal: false,
+        role: Some(role),
+    };
+    token
 }
 
 pub fn token(access_token: &str, credits: i64) -> TokenResponse {
@@ -44,6 +73,89 @@ where
     root
 }
 
+/// A component rendered by `mount`: unmounted and taken out of the page when dropped, so it stops
+/// reacting to the session store and to navigation once its test is over. Derefs to its root.
+pub struct Mounted<C: BaseComponent> {
+    root: Element,
+    handle: Option<AppHandle<C>>,
+}
+
+impl<C: BaseComponent> Deref for Mounted<C> {
+    type Target = Element;
+
+    fn deref(&self) -> &Element {
+        &self.root
+    }
+}
+
+impl<C: BaseComponent> Drop for Mounted<C> {
+    fn drop(&mut self) {
+        if let Some(handle) = self.handle.take() {
+            handle.destroy();
+        }
+        self.root.remove();
+    }
+}
+
+/// Like `render`, for a component that reads the session or the address: unmounted at the end of
+/// the test.
+pub async fn mount<C>(props: C::Properties) -> Mounted<C>
+where
+    C: BaseComponent,
+{
+    let root = document().create_element("div").unwrap();
+    document().body().unwrap().append_child(&root).unwrap();
+    let handle = yew::Renderer::<C>::with_root_and_props(root.clone(), props).render();
+    settle().await;
+    Mounted {
+        root,
+        handle: Some(handle),
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct RoutedProps {
+    pub children: Html,
+}
+
+/// A page inside the browser router, as the app renders it (links, the address bar).
+#[function_component(Routed)]
+pub fn routed(props: &RoutedProps) -> Html {
+    html! { <BrowserRouter>{ props.children.clone() }</BrowserRouter> }
+}
+
+/// Mounts `page` inside the browser router.
+pub async fn mount_routed(page: Html) -> Mounted<Routed> {
+    mount::<Routed>(RoutedProps { children: page }).await
+}
+
+/// Puts `path` (with its query) in the address bar without loading it; returns what was there.
+pub fn set_address(path: &str) -> String {
+    let window = web_sys::window().unwrap();
+    let location = window.location();
+    let before = format!(
+        "{}{}",
+        location.pathname().unwrap(),
+        location.search().unwrap()
+    );
+    window
+        .history()
+        .unwrap()
+        .replace_state_with_url(&JsValue::NULL, "", Some(path))
+        .unwrap();
+    before
+}
+
+/// The address bar's path and query.
+pub fn address() -> String {
+    let location = web_sys::window().unwrap().location();
+    format!(
+        "{}{}",
+        location.pathname().unwrap(),
+        location.search().unwrap()
+    )
+}
+
 /// Lets Yew run its scheduled renders and effects.
 pub async fn settle() {
     for _ in 0..3 {
@@ -68,6 +180,35 @@ pub fn type_into(root: &Element, id: &str, value: &str) {
     let event =
         web_sys::InputEvent::new_with_event_init_dict("input", &init.unchecked_into()).unwrap();
     input.dispatch_event(&event).unwrap();
+}
+
+/// Chooses `value` in the select with id `id`, firing the `change` event Yew listens to.
+pub fn choose(root: &Element, id: &str, value: &str) {
+    let select: HtmlSelectElement = find(root, &format!("#{id}")).dyn_into().unwrap();
+    select.set_value(value);
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    let event = web_sys::Event::new_with_event_init_dict("change", &init).unwrap();
+    select.dispatch_event(&event).unwrap();
+}
+
+/// The value chosen in the select with id `id`, and the text of each of its options.
+pub fn select_state(root: &Element, id: &str) -> (String, Vec<String>) {
+    let select: HtmlSelectElement = find(root, &format!("#{id}")).dyn_into().unwrap();
+    let options = select.query_selector_all("option").unwrap();
+    let texts = (0..options.length())
+        .filter_map(|i| options.item(i))
+        .map(|o| o.text_content().unwrap_or_default())
+        .collect();
+    (select.value(), texts)
+}
+
+/// Whether a button whose text is exactly `label` is on the page.
+pub fn has_button(root: &Element, label: &str) -> bool {
+    let buttons = root.query_selector_all("button").unwrap();
+    (0..buttons.length())
+        .filter_map(|i| buttons.item(i))
+        .any(|b| b.text_content().unwrap_or_default().trim() == label)
 }
 
 /// The button whose text is exactly `label`.

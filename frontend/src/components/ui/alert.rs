@@ -1,4 +1,4 @@
-//! `Alert`: a message about an action (error, success, information).
+//! `alert`: a message about an action (error, success, information).
 
 use yew::prelude::*;
 
@@ -19,8 +19,7 @@ pub struct AlertProps {
 
 /// A message about an action. Errors use role="alert" so screen readers announce them at once;
 /// confirmations are polite.
-#[function_component(Alert)]
-pub fn alert(props: &AlertProps) -> Html {
+pub fn alert(props: AlertProps) -> Html {
     let (role, look) = match props.kind {
         AlertKind::Error => ("alert", "border-red-200 bg-red-50 text-red-800"),
         AlertKind::Success => (

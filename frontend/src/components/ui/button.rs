@@ -1,4 +1,4 @@
-//! `Button`: the app's one button, in four looks, with a busy state for requests in flight.
+//! `button`: the app's one button, in four looks, with a busy state for requests in flight.
 
 use yew::prelude::*;
 
@@ -12,7 +12,7 @@ pub enum ButtonKind {
 }
 
 impl ButtonKind {
-    /// Shape and colours, shared with `ButtonLink` so a link that acts as a button looks like one.
+    /// Shape and colours, shared with `button_link` so a link that acts as a button looks like one.
     pub fn classes(self) -> Classes {
         let look = match self {
             ButtonKind::Primary => "bg-brand-600 text-white shadow-sm hover:bg-brand-700",
@@ -63,15 +63,11 @@ pub struct ButtonProps {
     pub testid: Option<AttrValue>,
 }
 
-#[function_component(Button)]
-pub fn button(props: &ButtonProps) -> Html {
+pub fn button(props: ButtonProps) -> Html {
     let kind = if props.submit { "submit" } else { "button" };
     html! {
         <button type={kind} ref={props.node_ref.clone()}
-            class={classes!(
-                props.kind.classes(), "disabled:opacity-60", "disabled:cursor-not-allowed",
-                props.class.clone()
-            )}
+            class={classes!(props.kind.classes(), "disabled:opacity-60", "disabled:cursor-not-allowed", props.class.clone())}
             disabled={props.disabled || props.busy}
             aria-busy={props.busy.then_some("true")}
             aria-describedby={props.describedby.clone()}

@@ -1,4 +1,4 @@
-//! `ButtonLink`: a link to one of the app's pages that looks like a `Button`.
+//! `button_link`: a link to one of the app's pages that looks like a `button`.
 
 use yew::prelude::*;
 use yew_router::prelude::*;
@@ -17,8 +17,7 @@ pub struct ButtonLinkProps {
 }
 
 /// A link (it navigates, so it is an `<a>`, not a `<button>`) in a button's shape.
-#[function_component(ButtonLink)]
-pub fn button_link(props: &ButtonLinkProps) -> Html {
+pub fn button_link(props: ButtonLinkProps) -> Html {
     html! {
         <Link<Route> to={props.to.clone()} classes={classes!(props.kind.classes(), props.class.clone())}>
             { props.children.clone() }

@@ -1,4 +1,4 @@
-//! `Card`: the white panel with a heading that pages are made of.
+//! `card`: the white panel with a heading that pages are made of.
 
 use yew::prelude::*;
 
@@ -20,16 +20,14 @@ pub struct CardProps {
 }
 
 /// A white panel with an optional heading: the unit every page is made of.
-#[function_component(Card)]
-pub fn card(props: &CardProps) -> Html {
+pub fn card(props: CardProps) -> Html {
     let heading_id = props
         .id
         .as_ref()
         .map(|id| AttrValue::from(format!("{id}-title")));
     html! {
         <section id={props.id.clone()} aria-labelledby={heading_id.clone()}
-            class={classes!("min-w-0", "rounded-xl", "bg-white", "p-5", "shadow-sm", "ring-1", "ring-slate-200",
-                "sm:p-6", props.class.clone())}>
+            class={classes!("min-w-0", "rounded-xl", "bg-white", "p-5", "shadow-sm", "ring-1", "ring-slate-200", "sm:p-6", props.class.clone())}>
             if let Some(title) = &props.title {
                 <div class="mb-4 flex flex-wrap items-start justify-between gap-2">
                     <div>

@@ -11,8 +11,7 @@ pub struct CheckboxProps {
     pub onchange: Callback<bool>,
 }
 
-#[function_component(Checkbox)]
-pub fn checkbox(props: &CheckboxProps) -> Html {
+pub fn checkbox(props: CheckboxProps) -> Html {
     let onchange = props
         .onchange
         .reform(|e: Event| e.target_unchecked_into::<HtmlInputElement>().checked());

@@ -1,5 +1,6 @@
 //! `CopyButton`: copies a text to the clipboard and says so.
 
+use crate::hooks::use_value;
 use wasm_bindgen_futures::JsFuture;
 use yew::{platform::spawn_local, prelude::*};
 
@@ -14,7 +15,7 @@ pub struct CopyButtonProps {
 /// Copies `text` to the clipboard and says so ("Copied") for two seconds, politely announced.
 #[function_component(CopyButton)]
 pub fn copy_button(props: &CopyButtonProps) -> Html {
-    let state = use_state(|| None::<bool>);
+    let state = use_value(None::<bool>);
     let onclick = {
         let (state, text) = (state.clone(), props.text.clone());
         Callback::from(move |_| {

@@ -1,4 +1,4 @@
-//! `Field`: a labelled input or text area with its hint and error.
+//! `field`: a labelled input or text area with its hint and error.
 
 use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
@@ -44,19 +44,15 @@ pub struct FieldProps {
 
 /// A labelled input with its hint and error, wired for screen readers (aria-invalid,
 /// aria-describedby).
-#[function_component(Field)]
-pub fn field(props: &FieldProps) -> Html {
+pub fn field(props: FieldProps) -> Html {
     let hint_id = format!("{}-hint", props.id);
     let error_id = format!("{}-error", props.id);
-    let describedby = [
-        props.hint.as_ref().map(|_| hint_id.clone()),
-        props.error.as_ref().map(|_| error_id.clone()),
-    ]
-    .into_iter()
-    .flatten()
-    .collect::<Vec<_>>()
-    .join(" ");
-    let describedby = (!describedby.is_empty()).then_some(describedby);
+    let describedby = match (&props.hint, &props.error) {
+        (Some(_), Some(_)) => Some(format!("{hint_id} {error_id}")),
+        (Some(_), None) => Some(hint_id.clone()),
+        (None, Some(_)) => Some(error_id.clone()),
+        (None, None) => None,
+    };
     let invalid = props.error.is_some();
     let look = classes!(
         "block",

@@ -1,5 +1,6 @@
-//! `Loading` and `PageLoading`: what shows while data is on its way.
+//! `loading` and `page_loading`: what shows while data is on its way.
 
+use crate::components::ui;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -9,8 +10,7 @@ pub struct LoadingProps {
 }
 
 /// An inline "loading" line, announced politely.
-#[function_component(Loading)]
-pub fn loading(props: &LoadingProps) -> Html {
+pub fn loading(props: LoadingProps) -> Html {
     html! {
         <p role="status" class="flex items-center gap-2 py-4 text-sm text-slate-500">
             <span aria-hidden="true"
@@ -21,11 +21,10 @@ pub fn loading(props: &LoadingProps) -> Html {
 }
 
 /// A whole page waiting (the session being restored).
-#[function_component(PageLoading)]
 pub fn page_loading() -> Html {
     html! {
         <div class="flex min-h-[40vh] items-center justify-center">
-            <Loading />
+            { ui::loading(yew::props!(ui::LoadingProps {  })) }
         </div>
     }
 }

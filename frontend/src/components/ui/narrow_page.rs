@@ -1,9 +1,8 @@
-//! `NarrowPage`: a page of one short task (follow an emailed link, ask for one), its heading
+//! `narrow_page`: a page of one short task (follow an emailed link, ask for one), its heading
 //! over a single panel in the middle of the screen.
 
+use crate::components::ui;
 use yew::prelude::*;
-
-use super::PageHeader;
 
 #[derive(Properties, PartialEq)]
 pub struct NarrowPageProps {
@@ -16,14 +15,13 @@ pub struct NarrowPageProps {
     pub children: Html,
 }
 
-#[function_component(NarrowPage)]
-pub fn narrow_page(props: &NarrowPageProps) -> Html {
+pub fn narrow_page(props: NarrowPageProps) -> Html {
     html! {
         <div class="mx-auto w-full max-w-md py-6 sm:py-12">
             if let Some(lead) = &props.lead {
-                <PageHeader title={props.title.clone()}>{ lead.clone() }</PageHeader>
+                { ui::page_header(yew::props!(ui::PageHeaderProps { title: props.title.clone(), children: html! { { lead.clone() } } })) }
             } else {
-                <PageHeader title={props.title.clone()} />
+                { ui::page_header(yew::props!(ui::PageHeaderProps { title: props.title.clone() })) }
             }
             <div class="mt-6 space-y-4 rounded-xl bg-white p-6 shadow-sm ring-1 ring-slate-200">
                 { props.children.clone() }

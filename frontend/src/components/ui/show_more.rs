@@ -1,8 +1,9 @@
-//! `ShowMore`: the button under a paginated list, with the error of its last attempt.
+//! `show_more`: the button under a paginated list, with the error of its last attempt.
 
+use crate::components::ui;
 use yew::prelude::*;
 
-use super::{Alert, AlertKind, Button, ButtonKind};
+use super::{AlertKind, ButtonKind};
 use crate::api::ApiError;
 
 #[derive(Properties, PartialEq)]
@@ -15,16 +16,13 @@ pub struct ShowMoreProps {
     pub error: Option<ApiError>,
 }
 
-#[function_component(ShowMore)]
-pub fn show_more(props: &ShowMoreProps) -> Html {
+pub fn show_more(props: ShowMoreProps) -> Html {
     html! {
         <div class="mt-3 space-y-2">
             if let Some(e) = &props.error {
-                <Alert kind={AlertKind::Error}>{ e.to_string() }</Alert>
+                { ui::alert(yew::props!(ui::AlertProps { kind: AlertKind::Error, children: html! { { e.to_string() } } })) }
             }
-            <Button kind={ButtonKind::Ghost} busy={props.busy} onclick={props.onclick.reform(|_| ())}>
-                { "Show more" }
-            </Button>
+            { ui::button(yew::props!(ui::ButtonProps { kind: ButtonKind::Ghost, busy: props.busy, onclick: props.onclick.reform(|_| ()), children: html! { { "Show more" } } })) }
         </div>
     }
 }
