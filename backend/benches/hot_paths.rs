@@ -9,7 +9,10 @@ use backend::{
     auth::jwt::JwtKeys,
     auth::secret::sha256_hex,
     db::Db,
-    models::{ApiKeyRow, LedgerRow, UserRow, api_key::CreateKey, user::CreateUser},
+    models::{
+        ApiKeyRow, LedgerRow, OrganizationRow, UserRow, api_key::CreateKey, ledger::Actor,
+        user::CreateUser,
+    },
 };
 use criterion::{Criterion, criterion_group, criterion_main};
 use shared::dto::{LedgerKind, Role};
@@ -32,7 +35,8 @@ impl TempDb {
         Self { scratch, db }
     }
 
-    fn user(&self, email: &str, credits: i64) -> i64 {
+    /// A new user whose personal organisation holds `credits`: (user id, organisation id).
+    fn user(&self, email: &str, credits: i64) -> (i64, i64) {
         self.db
             .write_blocking(|c| {
                 let CreateUser::Created(user) =
@@ -40,11 +44,12 @@ impl TempDb {
                 else {
                     panic!("a fresh email");
                 };
+                let org = OrganizationRow::personal_of(c, user.id)?.expect("a personal one");
                 let grant = LedgerKind::Grant {
                     note: "bench".to_owned(),
                 };
-                LedgerRow::post(c, user.id, credits, &grant, None)?;
-                Ok::<_, diesel::result::Error>(user.id)
+                LedgerRow::post(c, org.id, Actor::user(user.id), credits, &grant, None)?;
+                Ok::<_, diesel::result::Error>((user.id, org.id))
             })
             .expect("user")
     }
@@ -56,9 +61,9 @@ fn key_lookup(c: &mut Criterion) {
     let t = TempDb::new();
     let mut keys = Vec::new();
     for i in 0..1_000 {
-        let user_id = t.user(&format!("user{i}@bench.invalid"), 1);
+        let (user_id, org_id) = t.user(&format!("user{i}@bench.invalid"), 1);
         let created =
-            t.db.write_blocking(|c| ApiKeyRow::create(c, user_id, "bench", 1))
+            t.db.write_blocking(|c| ApiKeyRow::create(c, org_id, user_id, "bench", 1))
                 .expect("key");
         let CreateKey::Created(key) = created else {
             panic!("a new user has no key yet");
@@ -95,7 +100,7 @@ fn jwt_verify(c: &mut Criterion) {
     })
     .expect("configuration");
     let keys = JwtKeys::new(&config.jwt_secret, Duration::from_secs(900));
-    let token = keys.issue(42, 0, 7, 1_700_000_000).expect("token");
+    let token = keys.issue(42, 0, 7, 1_700_000_000, 9).expect("token");
     c.bench_function("JwtKeys::verify", |b| {
         b.iter(|| keys.verify(std::hint::black_box(&token)).expect("valid"))
     });
@@ -105,13 +110,14 @@ fn jwt_verify(c: &mut Criterion) {
 /// plus the ledger INSERT), through the server's write pool.
 fn debit(c: &mut Criterion) {
     let t = TempDb::new();
-    let user_id = t.user("debit@bench.invalid", 1_000_000_000_000);
+    let (user_id, org_id) = t.user("debit@bench.invalid", 1_000_000_000_000);
+    let actor = Actor::user(user_id);
     let spend = LedgerKind::Spend {
         route: "POST /api/generate-text".to_owned(),
     };
     c.bench_function("debit: Db::write_blocking(LedgerRow::post) (SQLite)", |b| {
         b.iter(|| {
-            t.db.write_blocking(|c| LedgerRow::post(c, user_id, -1, &spend, None))
+            t.db.write_blocking(|c| LedgerRow::post(c, org_id, actor, -1, &spend, None))
                 .expect("debit")
         })
     });
