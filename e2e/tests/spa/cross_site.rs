@@ -10,7 +10,7 @@ use std::{
 
 use crate::{
     browser::{Browser, Result},
-    check, run,
+    run,
     server::Server,
 };
 
@@ -22,13 +22,7 @@ async fn a_cross_site_form_cannot_sign_the_visitor_in() {
 }
 
 async fn login_csrf(b: &mut Browser, server: &Server) -> Result {
-    let signup = reqwest::Client::new()
-        .post(server.url("/api/auth/signup"))
-        .json(&serde_json::json!({ "email": ATTACKER.0, "password": ATTACKER.1 }))
-        .send()
-        .await
-        .map_err(|e| format!("signup: {e}"))?;
-    check(signup.status().is_success(), "the attacker signs up")?;
+    server.sign_up(ATTACKER.0, ATTACKER.1).await?;
 
     let evil = serve_elsewhere(&format!(
         r#"<!doctype html><html><body>

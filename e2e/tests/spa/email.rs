@@ -50,25 +50,6 @@ fn link_to(email: &Email, server: &Server, page: &str) -> Result<String> {
     Ok(link)
 }
 
-/// An account made through the API, as if signed up elsewhere; its access token.
-async fn sign_up_by_api(server: &Server, email: &str, password: &str) -> Result<String> {
-    let response = reqwest::Client::new()
-        .post(server.url("/api/auth/signup"))
-        .json(&serde_json::json!({ "email": email, "password": password }))
-        .send()
-        .await
-        .map_err(|e| format!("sign-up of {email}: {e}"))?;
-    check(
-        response.status() == 201,
-        format!("sign-up of {email} answered {}", response.status()),
-    )?;
-    let body: serde_json::Value = response.json().await.map_err(|e| e.to_string())?;
-    body["access_token"]
-        .as_str()
-        .map(str::to_owned)
-        .ok_or_else(|| format!("no access token in {body}"))
-}
-
 /// Signs in with the form on /login and waits for the dashboard.
 async fn sign_in(b: &Browser, server: &Server, email: &str, password: &str) -> Result {
     b.goto(&server.url("/login")).await?;

@@ -1,13 +1,13 @@
 //! A long ledger: "Show more" follows the API's keyset cursor down to a customer's oldest entry
 //! (a growing `limit` would stop at the API's cap of 200 rows).
 
-use serde_json::{Value, json};
-use shared::dto::{TokenResponse, User};
+use serde_json::json;
+use shared::dto::User;
 
 use crate::{
     browser::{Browser, Result},
     check, run,
-    server::Server,
+    server::{Server, token},
 };
 
 const ADMIN: (&str, &str) = ("admin@example.com", "admin password 1");
@@ -73,30 +73,15 @@ async fn long_ledger(b: &mut Browser, server: &Server) -> Result {
 /// A customer with `ENTRIES` ledger entries: admin grants of 1 credit each, "gift 001" first.
 async fn seed_ledger(server: &Server) -> Result<User> {
     server.create_admin(ADMIN.0, ADMIN.1).await;
-    let http = reqwest::Client::new();
-    // POSTs `body` (with `bearer`'s rights, if any) and reads the 2xx answer.
-    let post = async |path: &str, bearer: Option<&str>, body: Value| -> Result<Value> {
-        let mut request = http.post(server.url(path)).json(&body);
-        if let Some(bearer) = bearer {
-            request = request.bearer_auth(bearer);
-        }
-        let response = request.send().await.map_err(|e| format!("{path}: {e}"))?;
-        let status = response.status();
-        check(status.is_success(), format!("{path}: {status}"))?;
-        response.json().await.map_err(|e| format!("{path}: {e}"))
-    };
-    let credentials =
-        |(email, password): (&str, &str)| json!({ "email": email, "password": password });
-    let customer = token(post("/api/auth/signup", None, credentials(CUSTOMER)).await?)?;
-    let admin = token(post("/api/auth/login", None, credentials(ADMIN)).await?)?;
+    let customer = server.sign_up(CUSTOMER.0, CUSTOMER.1).await?;
+    let credentials = json!({ "email": ADMIN.0, "password": ADMIN.1 });
+    let admin = token(server.post("/api/auth/login", None, credentials).await?)?;
     let grants = format!("/api/admin/users/{}/credits", customer.user.id);
     for n in 1..=ENTRIES {
         let grant = json!({ "amount": 1, "reason": format!("gift {n:03}") });
-        post(&grants, Some(&admin.access_token), grant).await?;
+        server
+            .post(&grants, Some(&admin.access_token), grant)
+            .await?;
     }
     Ok(customer.user)
-}
-
-fn token(answer: Value) -> Result<TokenResponse> {
-    serde_json::from_value(answer).map_err(|e| format!("a token answer: {e}"))
 }

@@ -2,7 +2,11 @@
 
 use std::path::PathBuf;
 
+use serde_json::{Value, json};
+use shared::dto::TokenResponse;
 use test_support::{Backend, MailDev, ScratchDatabase, ServerSettings, free_port};
+
+use crate::{browser::Result, check};
 
 /// The repository's `dist/`, built by `trunk build --release` (`make dist`).
 pub fn dist_dir() -> PathBuf {
@@ -84,6 +88,25 @@ impl Server {
         format!("{}{path}", self.origin)
     }
 
+    /// POSTs `body` to the API (with `bearer`'s rights, if any), as a script would, and reads
+    /// the 2xx answer.
+    pub async fn post(&self, path: &str, bearer: Option<&str>, body: Value) -> Result<Value> {
+        let mut request = reqwest::Client::new().post(self.url(path)).json(&body);
+        if let Some(bearer) = bearer {
+            request = request.bearer_auth(bearer);
+        }
+        let response = request.send().await.map_err(|e| format!("{path}: {e}"))?;
+        let status = response.status();
+        check(status.is_success(), format!("{path}: {status}"))?;
+        response.json().await.map_err(|e| format!("{path}: {e}"))
+    }
+
+    /// An account made through the API, as if signed up elsewhere.
+    pub async fn sign_up(&self, email: &str, password: &str) -> Result<TokenResponse> {
+        let body = json!({ "email": email, "password": password });
+        token(self.post("/api/auth/signup", None, body).await?)
+    }
+
     /// `backend create-admin`, as an operator would run it.
     pub async fn create_admin(&self, email: &str, password: &str) {
         let (config, email, password) =
@@ -109,4 +132,9 @@ impl Server {
             eprintln!("the in-process server did not report stopping within {bound:?}");
         }
     }
+}
+
+/// A sign-in's or sign-up's answer.
+pub fn token(answer: Value) -> Result<TokenResponse> {
+    serde_json::from_value(answer).map_err(|e| format!("a token answer: {e}"))
 }

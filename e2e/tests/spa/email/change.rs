@@ -3,7 +3,7 @@
 
 use test_support::MailDev;
 
-use super::{CHANGE_SUBJECT, follow_link, sign_in, sign_up_by_api};
+use super::{CHANGE_SUBJECT, follow_link, sign_in};
 use crate::{
     browser::{Browser, Result},
     check, run_with_mail,
@@ -19,7 +19,7 @@ async fn the_address_changes_once_the_link_sent_to_it_is_followed() {
 }
 
 async fn change(b: &mut Browser, server: &Server) -> Result {
-    sign_up_by_api(server, CUSTOMER.0, CUSTOMER.1).await?;
+    server.sign_up(CUSTOMER.0, CUSTOMER.1).await?;
     sign_in(b, server, CUSTOMER.0, CUSTOMER.1).await?;
     b.follow("Account").await?;
     b.wait_for_path("/account").await?;
@@ -58,7 +58,10 @@ async fn change(b: &mut Browser, server: &Server) -> Result {
 /// 409 at confirmation, explained.
 async fn taken_meanwhile(b: &mut Browser, server: &Server) -> Result {
     const TAKEN: &str = "taken@example.com";
-    let token = sign_up_by_api(server, "joan@example.com", "joan's password 1").await?;
+    let token = server
+        .sign_up("joan@example.com", "joan's password 1")
+        .await?
+        .access_token;
     let asked = reqwest::Client::new()
         .post(server.url("/api/me/email"))
         .bearer_auth(token)
@@ -71,7 +74,7 @@ async fn taken_meanwhile(b: &mut Browser, server: &Server) -> Result {
         format!("the change was answered {}", asked.status()),
     )?;
     MailDev::shared().wait_for(TAKEN, CHANGE_SUBJECT).await;
-    sign_up_by_api(server, TAKEN, "a password of the taker").await?;
+    server.sign_up(TAKEN, "a password of the taker").await?;
 
     let explained = "//*[@role='alert' and contains(., 'Another account uses this address now')]";
     follow_link(

@@ -1,7 +1,7 @@
 //! A forgotten password: from the sign-in page to the link in MailDev, a new password, and a
 //! sign-in with it while the old one is refused.
 
-use super::{BANNER, RESET_SUBJECT, follow_link, sign_up_by_api};
+use super::{BANNER, RESET_SUBJECT, follow_link};
 use crate::{
     browser::{Browser, Result},
     check, run_with_mail,
@@ -18,7 +18,7 @@ async fn a_forgotten_password_is_reset_from_the_emailed_link() {
 }
 
 async fn reset(b: &mut Browser, server: &Server) -> Result {
-    sign_up_by_api(server, EMAIL, OLD_PASSWORD).await?;
+    server.sign_up(EMAIL, OLD_PASSWORD).await?;
 
     b.goto(&server.url("/login")).await?;
     b.follow("Forgot your password?").await?;
