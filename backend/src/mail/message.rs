@@ -34,10 +34,12 @@ pub enum Message<'a> {
         new_email: &'a str,
     },
     PasswordChanged,
-    /// A new API key: its name and prefix, never the key.
+    /// A new API key: its name and prefix, never the key, and the organisation it spends for
+    /// (`None`: the user's personal one).
     ApiKeyCreated {
         name: &'a str,
         prefix: &'a str,
+        organization: Option<&'a str>,
     },
     /// To the invited address: the link that joins `organization` as `role`.
     Invitation {
@@ -175,11 +177,19 @@ impl Letterhead {
                 None,
                 not_you,
             ),
-            Message::ApiKeyCreated { name, prefix } => (
+            Message::ApiKeyCreated {
+                name,
+                prefix,
+                organization,
+            } => (
                 format!("A new API key was created on {app}"),
                 "New API key".to_owned(),
                 vec![format!(
-                    "An API key named \"{name}\" ({prefix}...) was created on your account."
+                    "An API key named \"{name}\" ({prefix}...) was created with your account, \
+                     for {}.",
+                    organization.map_or("your personal organization".to_owned(), |o| {
+                        format!("the organization {o}")
+                    })
                 )],
                 None,
                 format!(
@@ -301,10 +311,12 @@ mod tests {
                 Message::ApiKeyCreated {
                     name: "ci",
                     prefix: "sk_abc",
+                    organization: Some("Acme"),
                 },
             )
             .expect("renders");
         assert!(email.text.contains("\"ci\" (sk_abc...)"));
+        assert!(email.text.contains("for the organization Acme."));
         assert!(!email.text.contains("expires"));
     }
 

@@ -68,7 +68,8 @@ async fn create(
     let CreateKeyRequest { name, password } = body.into_inner();
     let name = KeyName::parse(&name)?.into_inner();
     session.confirm_identity(&state, &req, password).await?;
-    let (user, org_id) = (session.caller.user, session.caller.org.id);
+    let (user, org) = (session.caller.user, session.caller.org);
+    let org_id = org.id;
     let (user_id, max) = (user.id, state.config.max_api_keys);
     let letterhead = state.mail.letterhead.clone();
     let CreateKey::Created(created) = state
@@ -79,6 +80,7 @@ async fn create(
                 let notice = Message::ApiKeyCreated {
                     name: &key.name,
                     prefix: &key.prefix,
+                    organization: org.personal_user_id.is_none().then_some(org.name.as_str()),
                 };
                 queue(conn, &letterhead, &user.email, notice)?;
             }

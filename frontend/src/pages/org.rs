@@ -213,6 +213,8 @@ fn members(props: &MembersProps) -> Html {
         })
     };
     let options = role_options(&grantable(role));
+    // The API refuses to let the last owner go: they hand over first.
+    let sole_owner = list.iter().filter(|m| m.role == OrgRole::Owner).count() == 1;
     let row = |member: &Member| {
         let user_id = member.user_id;
         let me = user_id == props.me;
@@ -244,7 +246,9 @@ fn members(props: &MembersProps) -> Html {
                 </td>
                 <td class="hidden whitespace-nowrap px-3 py-2 text-slate-500 sm:table-cell">{ format::date(&member.joined_at) }</td>
                 <td class="px-5 py-2 text-right sm:px-3">
-                    if me && !props.org.personal {
+                    if me && member.role == OrgRole::Owner && sole_owner && !props.org.personal {
+                        <span class="text-xs text-slate-500">{ "Make another member owner to leave" }</span>
+                    } else if me && !props.org.personal {
                         <Confirm label="Leave" question="You lose access to its credits and keys until invited again."
                             confirm="Yes, leave" dismiss="Stay" busy={busy && this} onconfirm={remove} />
                     } else if manage && !me {
