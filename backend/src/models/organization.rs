@@ -9,7 +9,7 @@ use shared::dto::{ActiveOrganization, OrgBalance, OrgMembership, OrgRole, Organi
 use super::{member::Members, now, to_utc};
 use crate::db::{
     AnyConnection,
-    schema::{memberships, organizations},
+    schema::{memberships, organizations, users},
 };
 
 /// The name a personal organisation starts with.
@@ -195,18 +195,27 @@ impl OrganizationRow {
             .filter(memberships::organization_id.eq(organizations::id))
             .count()
             .single_value();
-        let rows: Vec<(Self, Option<i64>)> = organizations::table
+        let owner_email = memberships::table
+            .inner_join(users::table)
+            .filter(memberships::organization_id.eq(organizations::id))
+            .filter(memberships::role.eq(OrgRole::Owner.as_str()))
+            .order((memberships::created_at, memberships::user_id))
+            .select(users::email)
+            .limit(1)
+            .single_value();
+        let rows: Vec<(Self, Option<i64>, Option<String>)> = organizations::table
             .filter(organizations::id.lt(before.unwrap_or(i64::MAX)))
             .order(organizations::id.desc())
             .limit(limit)
-            .select((organizations::all_columns, members))
+            .select((organizations::all_columns, members, owner_email))
             .load(conn)?;
         Ok(rows
             .into_iter()
-            .map(|(organization, members)| OrgBalance {
+            .map(|(organization, members, owner_email)| OrgBalance {
                 organization: organization.to_dto(),
                 credits: organization.credits,
                 members: members.unwrap_or(0),
+                owner_email,
             })
             .collect())
     }

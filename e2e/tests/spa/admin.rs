@@ -1,5 +1,5 @@
-//! An admin's session: the admin page (grant credits, disable an account), then the account
-//! page (change password and stay signed in, sign out everywhere).
+//! An admin's session: the admin page (grant credits to a user and to a team, disable an
+//! account), then the account page (change password and stay signed in, sign out everywhere).
 
 use crate::{
     browser::{Browser, Result},
@@ -9,6 +9,7 @@ use crate::{
 
 const ADMIN: (&str, &str) = ("admin@example.com", "admin password 1");
 const CUSTOMER: (&str, &str) = ("bob@example.com", "bob's password");
+const TEAM: &str = "Bob's team";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_admin_grants_credits_disables_a_user_and_changes_password() {
@@ -18,16 +19,11 @@ async fn an_admin_grants_credits_disables_a_user_and_changes_password() {
 async fn admin_session(b: &mut Browser, server: &Server) -> Result {
     let http = reqwest::Client::new();
     server.create_admin(ADMIN.0, ADMIN.1).await;
-    let signup = http
-        .post(server.url("/api/auth/signup"))
-        .json(&serde_json::json!({ "email": CUSTOMER.0, "password": CUSTOMER.1 }))
-        .send()
-        .await
-        .map_err(|e| e.to_string())?;
-    check(
-        signup.status() == 201,
-        format!("customer sign-up: {}", signup.status()),
-    )?;
+    let customer = server.sign_up(CUSTOMER.0, CUSTOMER.1).await?;
+    let team = serde_json::json!({ "name": TEAM });
+    server
+        .post("/api/orgs", Some(&customer.access_token), team)
+        .await?;
 
     // Sign in as the admin: the navigation offers the admin page.
     b.goto(&server.url("/login")).await?;
@@ -50,10 +46,26 @@ async fn admin_session(b: &mut Browser, server: &Server) -> Result {
     b.press("Grant").await?;
     b.wait_for("//*[@data-testid='field-error' and contains(., 'whole number')]")
         .await?;
-    b.fill("Amount", "50").await?;
-    b.fill("Reason", "welcome gift").await?;
-    b.press("Grant").await?;
+    grant(b, "50", "welcome gift").await?;
     b.wait_for(&format!("{bob}//span[normalize-space()='50 credits']"))
+        .await?;
+    // The organisation list shows it too, on the customer's personal organisation...
+    let personal = format!(
+        "//*[@data-testid='admin-org-row'][.//span[normalize-space()='owner {}']][.//span[normalize-space()='personal']]",
+        CUSTOMER.0
+    );
+    b.wait_for(&format!("{personal}//span[normalize-space()='50 credits']"))
+        .await?;
+    // ...and credits granted to their team land in the team's wallet.
+    let team = format!("//*[@data-testid='admin-org-row'][.//span[normalize-space()=\"{TEAM}\"]]");
+    b.click(&format!(
+        "{team}//button[normalize-space()='Grant credits']"
+    ))
+    .await?;
+    grant(b, "20", "pilot").await?;
+    b.wait_for(&format!("{team}//span[normalize-space()='20 credits']"))
+        .await?;
+    b.wait_for(&format!("{personal}//span[normalize-space()='50 credits']"))
         .await?;
 
     // Disable the account: its sign-in is refused from then on.
@@ -116,4 +128,11 @@ async fn admin_session(b: &mut Browser, server: &Server) -> Result {
         format!("old password sign-in: {}", old.status()),
     )?;
     Ok(())
+}
+
+/// Fills the one grant form open and sends it; the caller waits for the row's new balance.
+async fn grant(b: &Browser, amount: &str, reason: &str) -> Result {
+    b.fill("Amount", amount).await?;
+    b.fill("Reason", reason).await?;
+    b.press("Grant").await
 }

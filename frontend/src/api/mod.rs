@@ -22,7 +22,7 @@ use client::Auth::{Public, Session};
 use shared::dto::{
     ApiKey, Balance, ChangePasswordRequest, CreateKeyRequest, CreatedKey, Credentials,
     CreditPackage, GenerateTextRequest, GenerateTextResponse, GrantCreditsRequest, LedgerEntry,
-    LogoutAllRequest, PageQuery, PurchaseRequest, PurchaseResponse, TokenResponse,
+    LogoutAllRequest, OrgBalance, PageQuery, PurchaseRequest, PurchaseResponse, TokenResponse,
     UpdateUserRequest, UsageDay, UsageQuery, User,
 };
 
@@ -159,9 +159,17 @@ pub async fn admin_users(query: PageQuery) -> Result<Vec<User>, ApiError> {
     client::get(&path, Session).await
 }
 
-pub async fn admin_grant(user_id: i64, request: &GrantCreditsRequest) -> Result<Balance, ApiError> {
+/// A page of the organisations with their balances, newest first.
+pub async fn admin_orgs(query: PageQuery) -> Result<Vec<OrgBalance>, ApiError> {
+    let path = client::with_query("/api/admin/orgs", &query)?;
+    client::get(&path, Session).await
+}
+
+/// Adds (or, negative, takes back) credits to organisation `org_id` (a user's personal one for
+/// a grant to that user).
+pub async fn admin_grant(org_id: i64, request: &GrantCreditsRequest) -> Result<Balance, ApiError> {
     client::post(
-        &format!("/api/admin/users/{user_id}/credits"),
+        &format!("/api/admin/orgs/{org_id}/credits"),
         request,
         Session,
     )

@@ -1,14 +1,9 @@
 //! The credit ledger: every purchase, grant, refund and spend, newest first, a page at a time.
 
-use crate::components::ui;
 use shared::dto::PageQuery;
 use yew::prelude::*;
 
-use super::ui::AlertKind;
-use crate::{
-    api, format,
-    hooks::{Load, use_pages},
-};
+use crate::{api, format, hooks::use_pages};
 
 /// Rows on first load, then per "Show more".
 const FIRST: i64 = 10;
@@ -28,18 +23,14 @@ pub fn ledger(props: &LedgerProps) -> Html {
             before,
         })
     });
-    match pages.state() {
-        Load::Loading => {
-            html! { { ui::loading(yew::props!(ui::LoadingProps { label: "Loading the ledger…" })) } }
-        }
-        Load::Failed(e) => {
-            html! { { ui::alert(yew::props!(ui::AlertProps { kind: AlertKind::Error, children: html! { { e.to_string() } } })) } }
-        }
-        Load::Ready(rows) if rows.items.is_empty() => html! {
-            <p class="text-sm text-slate-500">{ "Nothing yet: buy a package to get started." }</p>
+    super::paged_list(
+        &pages,
+        super::ListText {
+            loading: "Loading the ledger…",
+            empty: "Nothing yet: buy a package to get started.",
         },
-        Load::Ready(rows) => html! {
-            <div>
+        |rows| {
+            html! {
                 <div class="-mx-5 overflow-x-auto sm:mx-0">
                     <table class="min-w-full text-left text-sm">
                         <caption class="sr-only">{ "Credit ledger, newest first" }</caption>
@@ -52,7 +43,7 @@ pub fn ledger(props: &LedgerProps) -> Html {
                             </tr>
                         </thead>
                         <tbody class="divide-y divide-slate-100" data-testid="ledger">
-                            { for rows.items.iter().map(|entry| html! {
+                            { for rows.iter().map(|entry| html! {
                                 <tr>
                                     <td class="px-5 py-2 text-slate-500 sm:whitespace-nowrap sm:px-3">{ format::datetime(&entry.created_at) }</td>
                                     <td class="px-3 py-2 text-slate-800">{ format::movement(&entry.kind) }</td>
@@ -65,10 +56,7 @@ pub fn ledger(props: &LedgerProps) -> Html {
                         </tbody>
                     </table>
                 </div>
-                if !rows.complete {
-                    { ui::show_more(yew::props!(ui::ShowMoreProps { onclick: pages.show_more(), busy: rows.loading_more(), error: rows.more_error.clone() })) }
-                }
-            </div>
+            }
         },
-    }
+    )
 }

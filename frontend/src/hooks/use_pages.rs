@@ -5,7 +5,7 @@
 use std::{cell::RefCell, future::Future, rc::Rc};
 
 use futures::{FutureExt, future::LocalBoxFuture};
-use shared::dto::{ApiKey, LedgerEntry, User};
+use shared::dto::{ApiKey, LedgerEntry, OrgBalance, User};
 use yew::{platform::spawn_local, prelude::*};
 
 use super::use_effect_on;
@@ -36,6 +36,12 @@ impl Cursor for ApiKey {
     }
 }
 
+impl Cursor for OrgBalance {
+    fn cursor(&self) -> i64 {
+        self.organization.id
+    }
+}
+
 /// The rows shown so far and the state of "Show more".
 #[derive(Debug, Clone, PartialEq)]
 pub struct Rows<T> {
@@ -63,7 +69,7 @@ enum Change<T> {
     FirstPage(Result<Vec<T>, ApiError>, i64),
     MoreStarted(u32),
     NextPage(u32, Result<Vec<T>, ApiError>, i64),
-    Replace(T),
+    Update(Rc<dyn Fn(&mut T)>),
 }
 
 impl<T: Cursor + Clone> Reducible for Pages<T> {
@@ -101,10 +107,10 @@ impl<T: Cursor + Clone> Reducible for Pages<T> {
                 }
                 Load::Ready(rows)
             }
-            (Change::Replace(item), Load::Ready(rows)) => {
+            (Change::Update(change), Load::Ready(rows)) => {
                 let mut rows = rows.clone();
-                if let Some(slot) = rows.items.iter_mut().find(|i| i.cursor() == item.cursor()) {
-                    *slot = item;
+                for row in &mut rows.items {
+                    change(row);
                 }
                 Load::Ready(rows)
             }
@@ -145,7 +151,17 @@ impl<T: Cursor + Clone + 'static> UsePagesHandle<T> {
 
     /// Puts `item` in place of the row with the same id (an edit the API answered with).
     pub fn replace(&self, item: T) {
-        self.state.dispatch(Change::Replace(item));
+        let id = item.cursor();
+        self.update(move |row| {
+            if row.cursor() == id {
+                *row = item.clone();
+            }
+        });
+    }
+
+    /// Applies `change` to every row shown (say, a new balance to the rows it concerns).
+    pub fn update(&self, change: impl Fn(&mut T) + 'static) {
+        self.state.dispatch(Change::Update(Rc::new(change)));
     }
 }
 

@@ -1,19 +1,20 @@
 //! /keys: create an API key (shown once, with a ready curl line), list and revoke keys.
 
-use crate::components::ui;
-use crate::hooks::use_effect_on;
-use crate::hooks::use_value;
 use shared::dto::{ApiKey, CreatedKey, ErrorCode, PageQuery, Permission};
 use yew::prelude::*;
 
 use crate::{
     api,
     api::ApiError,
-    components::ui::{AlertKind, ButtonKind, CopyButton, FieldKind},
+    components::{
+        self,
+        ui::{self, AlertKind, ButtonKind, CopyButton, FieldKind},
+    },
     format, forms,
     forms::FormErrors,
     hooks::{
-        Load, use_focus_first_invalid, use_input, use_pages, use_session, use_submit, use_title,
+        use_effect_on, use_focus_first_invalid, use_input, use_pages, use_session, use_submit,
+        use_title, use_value,
     },
 };
 
@@ -64,25 +65,14 @@ fn key_manager() -> Html {
             reload.emit(());
         })
     };
-    let list = match pages.state() {
-        Load::Loading => {
-            html! { { ui::loading(yew::props!(ui::LoadingProps { label: "Loading keys…" })) } }
-        }
-        Load::Failed(e) => {
-            html! { { ui::alert(yew::props!(ui::AlertProps { kind: AlertKind::Error, children: html! { { e.to_string() } } })) } }
-        }
-        Load::Ready(rows) if rows.items.is_empty() => html! {
-            <p class="text-sm text-slate-500">{ "No keys yet. Create one above to call the API from a script." }</p>
+    let list = components::paged_list(
+        &pages,
+        components::ListText {
+            loading: "Loading keys…",
+            empty: "No keys yet. Create one above to call the API from a script.",
         },
-        Load::Ready(rows) => html! {
-            <>
-                { key_list(&rows.items, &reload) }
-                if !rows.complete {
-                    { ui::show_more(yew::props!(ui::ShowMoreProps { onclick: pages.show_more(), busy: rows.loading_more(), error: rows.more_error.clone() })) }
-                }
-            </>
-        },
-    };
+        |keys| key_list(keys, &reload),
+    );
     html! {
         <>
             { ui::card(yew::props!(ui::CardProps { id: "create-key", title: "Create a key", children: html! { <><CreateKeyForm on_created={on_created} />

@@ -194,6 +194,9 @@ pub struct OrgBalance {
     pub organization: Organization,
     pub credits: i64,
     pub members: i64,
+    /// The email of its earliest owner (of a personal organisation: its user), to tell the
+    /// organisations apart and know whom to contact.
+    pub owner_email: Option<String>,
 }
 
 #[cfg(test)]

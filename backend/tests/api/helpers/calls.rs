@@ -286,12 +286,31 @@ impl TestApp {
         amount: i64,
         reason: &str,
     ) -> Response {
+        let path = format!("/api/admin/users/{user_id}/credits");
+        self.post_grant(&path, auth, amount, reason).await
+    }
+
+    pub async fn try_admin_orgs(&self, auth: Auth<'_>, query: &str) -> Response {
+        self.get(&format!("/api/admin/orgs{query}"), auth).await
+    }
+
+    pub async fn try_admin_grant_org(
+        &self,
+        auth: Auth<'_>,
+        org_id: i64,
+        amount: i64,
+        reason: &str,
+    ) -> Response {
+        let path = format!("/api/admin/orgs/{org_id}/credits");
+        self.post_grant(&path, auth, amount, reason).await
+    }
+
+    async fn post_grant(&self, path: &str, auth: Auth<'_>, amount: i64, reason: &str) -> Response {
         let body = GrantCreditsRequest {
             amount,
             reason: reason.into(),
         };
-        self.post_json(&format!("/api/admin/users/{user_id}/credits"), &body, auth)
-            .await
+        self.post_json(path, &body, auth).await
     }
 
     pub async fn try_admin_update(&self, auth: Auth<'_>, user_id: i64, update: &Value) -> Response {
