@@ -5,6 +5,7 @@ use crate::{
     browser::{Browser, Result},
     run,
     server::Server,
+    sign_in,
 };
 
 const ADMIN: (&str, &str) = ("root@example.com", "root's password 1");
@@ -39,11 +40,7 @@ async fn axe_finds_no_serious_violation_on_any_page() {
 async fn every_page(b: &mut Browser, server: &Server) -> Result {
     check_pages(b, server, PUBLIC_PAGES).await?;
     server.create_admin(ADMIN.0, ADMIN.1).await;
-    b.goto(&server.url("/login")).await?;
-    b.fill("Email", ADMIN.0).await?;
-    b.fill("Password", ADMIN.1).await?;
-    b.press("Sign in").await?;
-    b.wait_for_path("/dashboard").await?;
+    sign_in(b, server, ADMIN.0, ADMIN.1).await?;
     check_pages(b, server, SIGNED_IN_PAGES).await
 }
 

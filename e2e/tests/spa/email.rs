@@ -50,14 +50,5 @@ fn link_to(email: &Email, server: &Server, page: &str) -> Result<String> {
     Ok(link)
 }
 
-/// Signs in with the form on /login and waits for the dashboard.
-async fn sign_in(b: &Browser, server: &Server, email: &str, password: &str) -> Result {
-    b.goto(&server.url("/login")).await?;
-    b.fill("Email", email).await?;
-    b.fill("Password", password).await?;
-    b.press("Sign in").await?;
-    b.wait_for_path("/dashboard").await
-}
-
 /// The verification banner's XPath.
 const BANNER: &str = "//section[@data-testid='verify-banner']";

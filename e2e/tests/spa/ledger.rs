@@ -8,6 +8,7 @@ use crate::{
     browser::{Browser, Result},
     check, run,
     server::{Server, token},
+    sign_in,
 };
 
 const ADMIN: (&str, &str) = ("admin@example.com", "admin password 1");
@@ -24,11 +25,7 @@ async fn the_ledger_reaches_the_oldest_of_500_entries() {
 async fn long_ledger(b: &mut Browser, server: &Server) -> Result {
     let customer = seed_ledger(server).await?;
 
-    b.goto(&server.url("/login")).await?;
-    b.fill("Email", CUSTOMER.0).await?;
-    b.fill("Password", CUSTOMER.1).await?;
-    b.press("Sign in").await?;
-    b.wait_for_path("/dashboard").await?;
+    sign_in(b, server, CUSTOMER.0, CUSTOMER.1).await?;
     b.wait_for_testid_text("credit-balance", &ENTRIES.to_string())
         .await?;
     b.wait_for(ROWS).await?;

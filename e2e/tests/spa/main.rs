@@ -63,6 +63,15 @@ fn check(ok: bool, what: impl Into<String>) -> Result {
     if ok { Ok(()) } else { Err(what.into()) }
 }
 
+/// Signs in with the form on /login and waits for the dashboard.
+async fn sign_in(b: &Browser, server: &Server, email: &str, password: &str) -> Result {
+    b.goto(&server.url("/login")).await?;
+    b.fill("Email", email).await?;
+    b.fill("Password", password).await?;
+    b.press("Sign in").await?;
+    b.wait_for_path("/dashboard").await
+}
+
 mod accessibility;
 mod admin;
 mod browser;

@@ -3,11 +3,12 @@
 
 use test_support::MailDev;
 
-use super::{CHANGE_SUBJECT, follow_link, sign_in};
+use super::{CHANGE_SUBJECT, follow_link};
 use crate::{
     browser::{Browser, Result},
     check, run_with_mail,
     server::Server,
+    sign_in,
 };
 
 const CUSTOMER: (&str, &str) = ("ida@example.com", "ida's password 1");
