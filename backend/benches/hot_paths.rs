@@ -10,8 +10,8 @@ use backend::{
     auth::secret::sha256_hex,
     db::Db,
     models::{
-        ApiKeyRow, LedgerRow, OrganizationRow, UserRow, api_key::CreateKey, ledger::Actor,
-        user::CreateUser,
+        ApiKeyRow, KeySpec, LedgerRow, OrganizationRow, UserRow, api_key::CreateKey, ledger::Actor,
+        now, user::CreateUser,
     },
 };
 use criterion::{Criterion, criterion_group, criterion_main};
@@ -63,8 +63,17 @@ fn key_lookup(c: &mut Criterion) {
     for i in 0..1_000 {
         let (user_id, org_id) = t.user(&format!("user{i}@bench.invalid"), 1);
         let created =
-            t.db.write_blocking(|c| ApiKeyRow::create(c, org_id, user_id, "bench", 1))
-                .expect("key");
+            t.db.write_blocking(|c| {
+                ApiKeyRow::create(
+                    c,
+                    org_id,
+                    user_id,
+                    &KeySpec::unrestricted("bench"),
+                    1,
+                    now(),
+                )
+            })
+            .expect("key");
         let CreateKey::Created(key) = created else {
             panic!("a new user has no key yet");
         };

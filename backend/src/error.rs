@@ -12,7 +12,7 @@ use actix_web::{
 };
 use shared::{
     ValidationError,
-    dto::{ErrorBody, ErrorCode, ErrorDetail, OrgRole, Permission},
+    dto::{ErrorBody, ErrorCode, ErrorDetail, OrgRole, Permission, Scope},
 };
 
 use crate::{db::DbError, payments::PaymentError};
@@ -32,6 +32,8 @@ pub enum ApiError {
     InvalidCredentials,
     #[error("your session has expired or was signed out: sign in again")]
     SessionExpired,
+    #[error("API key expired")]
+    KeyExpired,
     #[error("not enough credits: buy more to continue")]
     InsufficientCredits,
     #[error("{0}")]
@@ -39,6 +41,9 @@ pub enum ApiError {
     /// The caller's role in the organisation does not grant the permission.
     #[error("your role in this organization cannot do this: it takes {}", roles_text(*.0))]
     NotPermitted(Permission),
+    /// An API key without the scope the route needs.
+    #[error("this API key lacks the scope {}", .0.as_str())]
+    InsufficientScope(Scope),
     #[error("this account is disabled")]
     AccountDisabled,
     #[error(
@@ -98,10 +103,11 @@ impl ApiError {
         match self {
             Self::Validation { .. } => ErrorCode::ValidationError,
             Self::BadRequest(_) => ErrorCode::BadRequest,
-            Self::Unauthorized | Self::SessionExpired => ErrorCode::Unauthorized,
+            Self::Unauthorized | Self::SessionExpired | Self::KeyExpired => ErrorCode::Unauthorized,
             Self::InvalidCredentials => ErrorCode::InvalidCredentials,
             Self::InsufficientCredits => ErrorCode::InsufficientCredits,
             Self::Forbidden(_) | Self::NotPermitted(_) => ErrorCode::Forbidden,
+            Self::InsufficientScope(_) => ErrorCode::InsufficientScope,
             Self::AccountDisabled => ErrorCode::AccountDisabled,
             Self::ReauthenticationRequired { .. } => ErrorCode::ReauthenticationRequired,
             Self::EmailNotVerified => ErrorCode::EmailNotVerified,
@@ -235,12 +241,14 @@ impl ResponseError for ApiError {
             Self::Validation { .. } | Self::BadRequest(_) | Self::InvalidToken => {
                 StatusCode::BAD_REQUEST
             }
-            Self::Unauthorized | Self::InvalidCredentials | Self::SessionExpired => {
-                StatusCode::UNAUTHORIZED
-            }
+            Self::Unauthorized
+            | Self::InvalidCredentials
+            | Self::SessionExpired
+            | Self::KeyExpired => StatusCode::UNAUTHORIZED,
             Self::InsufficientCredits => StatusCode::PAYMENT_REQUIRED,
             Self::Forbidden(_)
             | Self::NotPermitted(_)
+            | Self::InsufficientScope(_)
             | Self::AccountDisabled
             | Self::ReauthenticationRequired { .. }
             | Self::EmailNotVerified => StatusCode::FORBIDDEN,

@@ -2,6 +2,7 @@
 //! with `Application::build` on port 0 against a fresh database.
 
 pub mod auth;
+pub mod clock;
 pub mod config;
 pub mod credits;
 pub mod db;
@@ -24,6 +25,7 @@ use utoipa_actix_web::AppExt;
 
 use http::{request_id, security_headers};
 
+use clock::Clock;
 pub use config::Config;
 use db::{Db, DbError};
 use state::AppState;
@@ -60,6 +62,11 @@ impl Application {
     /// Connects to the database, applies migrations and binds `config.bind_addr` (port 0 picks a
     /// free one).
     pub async fn build(config: Config) -> Result<Self, StartupError> {
+        Self::build_with_clock(config, Clock::default()).await
+    }
+
+    /// `build` with a clock the caller can move forward (tests: key expiry, grace periods).
+    pub async fn build_with_clock(config: Config, clock: Clock) -> Result<Self, StartupError> {
         let db = web::block({
             let config = config.clone();
             move || -> Result<Db, StartupError> {
@@ -79,7 +86,8 @@ impl Application {
             .port();
         tokio::spawn(housekeeping::purge_expired(db.clone()));
         let mail = mail::Mail::start(&config, db.clone()).map_err(StartupError::Mail)?;
-        let state = web::Data::new(AppState::new(config, db, mail).map_err(StartupError::Thread)?);
+        let state =
+            web::Data::new(AppState::new(config, db, mail, clock).map_err(StartupError::Thread)?);
         tokio::spawn(housekeeping::evict_idle_buckets(state.rate_limits.clone()));
         let api = routes::docs::document();
         let api_document = web::Data::from(routes::docs::ApiDocument::new(&api));

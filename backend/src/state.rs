@@ -7,6 +7,7 @@ use actix_web::{HttpRequest, web};
 
 use crate::{
     auth::{jwt::JwtKeys, password::Passwords},
+    clock::Clock,
     config::Config,
     db::{BatchReader, Db},
     error::ApiError,
@@ -31,12 +32,14 @@ pub struct AppState {
     pub readiness: Readiness,
     pub payments: Provider,
     pub mail: Mail,
+    /// What key expiry and grace periods are judged by.
+    pub clock: Clock,
 }
 
 pub type State = web::Data<AppState>;
 
 impl AppState {
-    pub fn new(config: Config, db: Db, mail: Mail) -> std::io::Result<Self> {
+    pub fn new(config: Config, db: Db, mail: Mail, clock: Clock) -> std::io::Result<Self> {
         let jwt = JwtKeys::new(&config.jwt_secret, config.access_token_ttl);
         let passwords = Passwords::new(config.bcrypt_cost, config.bcrypt_queue);
         let rate_limits = Arc::new(RateLimits::new(&config));
@@ -54,6 +57,7 @@ impl AppState {
             readiness: Readiness::default(),
             payments,
             mail,
+            clock,
         })
     }
 

@@ -6,7 +6,9 @@ use std::time::Duration;
 use anyhow::{Context, Result, bail};
 use reqwest::StatusCode;
 use serde::{Serialize, de::DeserializeOwned};
-use shared::dto::{CreateKeyRequest, CreatedKey, Credentials, GrantCreditsRequest, TokenResponse};
+use shared::dto::{
+    CreateKeyRequest, CreatedKey, Credentials, GrantCreditsRequest, Scope, TokenResponse,
+};
 
 /// Every bench user's password.
 pub const PASSWORD: &str = "bench password 12345";
@@ -70,8 +72,11 @@ impl Api {
 
     /// The signed-in user, with a new API key.
     pub async fn with_key(&self, user: &TokenResponse) -> Result<User> {
+        // Scoped and expiring, as a careful customer's key is: both checks ride on the key read.
         let body = CreateKeyRequest {
             name: "bench".to_owned(),
+            scopes: Some(Scope::ALL.to_vec()),
+            expires_in_days: Some(365),
             password: None,
         };
         let token = Some(user.access_token.as_str());

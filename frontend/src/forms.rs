@@ -7,9 +7,11 @@ use shared::{
     dto::{
         ChangeEmailRequest, ChangePasswordRequest, CreateInvitationRequest, CreateKeyRequest,
         Credentials, GenerateTextRequest, GrantCreditsRequest, OrgRole, PasswordResetConfirm,
-        PasswordResetRequest,
+        PasswordResetRequest, Scope,
     },
-    validate::{Email, GrantAmount, GrantNote, KeyName, OrgName, Password, Prompt},
+    validate::{
+        Email, GrantAmount, GrantNote, KeyLifetime, KeyName, KeyScopes, OrgName, Password, Prompt,
+    },
 };
 use yew::AttrValue;
 
@@ -191,16 +193,34 @@ pub fn change_email(
     })
 }
 
-/// A key's name, and the password when the server asked for it again (`Some`).
-pub fn create_key(name: &str, password: Option<&str>) -> Result<CreateKeyRequest, FormErrors> {
+/// A key's name, scopes and lifetime (`expires_in_days`: empty for never), and the password
+/// when the server asked for it again (`Some`).
+pub fn create_key(
+    name: &str,
+    scopes: &[Scope],
+    expires_in_days: &str,
+    password: Option<&str>,
+) -> Result<CreateKeyRequest, FormErrors> {
     let mut errors = FormErrors::default();
     let name = KeyName::parse(name).map_err(|e| errors.push(e)).ok();
+    let scopes = KeyScopes::parse(Some(scopes))
+        .map_err(|e| errors.push(e))
+        .ok();
+    let days = match expires_in_days {
+        "" => Some(None),
+        days => KeyLifetime::parse(days.parse().ok().or(Some(0)))
+            .map(KeyLifetime::days)
+            .map_err(|e| errors.push(e))
+            .ok(),
+    };
     if let Some(password) = password {
         require_password(&mut errors, "password", password);
     }
     collect(errors, || {
         Some(CreateKeyRequest {
             name: name?.into_inner(),
+            scopes: Some(scopes?.into_inner()),
+            expires_in_days: days?,
             password: password.map(str::to_owned),
         })
     })

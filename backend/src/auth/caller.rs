@@ -28,7 +28,7 @@ use crate::{
         request_id::RequestUser,
     },
     models::{
-        ApiKeyRow, KeyOwner, OrganizationRow, SessionOwner, UserRow, ledger::Actor, now,
+        ApiKeyRow, KeyOwner, OrganizationRow, ScopeSet, SessionOwner, UserRow, ledger::Actor, now,
         organization::Membership,
     },
     state::AppState,
@@ -38,13 +38,9 @@ use crate::{
 pub enum Credential {
     /// An access token minted from refresh session `session_id`, whose user signed in at
     /// `auth_time` (seconds since the epoch).
-    Session {
-        session_id: i64,
-        auth_time: i64,
-    },
-    ApiKey {
-        key_id: i64,
-    },
+    Session { session_id: i64, auth_time: i64 },
+    /// An `X-API-Key`, which may do what its scopes allow.
+    ApiKey { key_id: i64, scopes: ScopeSet },
 }
 
 #[derive(Debug, Clone)]
@@ -59,18 +55,27 @@ pub struct Caller {
 }
 
 impl Caller {
-    /// Whether the caller may do `permission` in the organisation it acts in.
+    /// Whether the caller may do `permission` in the organisation it acts in: a member as their
+    /// role allows, a key as its scopes do.
     pub fn may(&self, permission: Permission) -> bool {
-        self.role
-            .map_or(permission.for_keys(), |role| role.can(permission))
+        match (self.role, self.credential) {
+            (Some(role), _) => role.can(permission),
+            (None, Credential::ApiKey { scopes, .. }) => permission
+                .scope()
+                .is_some_and(|scope| scopes.contains(scope)),
+            (None, Credential::Session { .. }) => false,
+        }
     }
 
-    /// 403 unless the caller may do `permission`.
+    /// 403 unless the caller may do `permission`: `insufficient_scope` naming the scope a key
+    /// lacks, `forbidden` naming the roles that may otherwise.
     pub fn require(&self, permission: Permission) -> Result<(), ApiError> {
-        if self.may(permission) {
-            Ok(())
-        } else {
-            Err(ApiError::NotPermitted(permission))
+        match (self.may(permission), self.credential, permission.scope()) {
+            (true, ..) => Ok(()),
+            (false, Credential::ApiKey { .. }, Some(scope)) => {
+                Err(ApiError::InsufficientScope(scope))
+            }
+            (false, ..) => Err(ApiError::NotPermitted(permission)),
         }
     }
 
@@ -79,7 +84,7 @@ impl Caller {
         Actor {
             user_id: Some(self.user.id),
             api_key_id: match self.credential {
-                Credential::ApiKey { key_id } => Some(key_id),
+                Credential::ApiKey { key_id, .. } => Some(key_id),
                 Credential::Session { .. } => None,
             },
         }
@@ -127,6 +132,9 @@ impl Caller {
                 } = read_key(&state, req, api_key)
                     .await?
                     .ok_or(ApiError::Unauthorized)?;
+                if key.is_expired(state.clock.now()) {
+                    return Err(ApiError::KeyExpired);
+                }
                 if token_user_id.is_some_and(|id| id != creator.id) {
                     // A token and a key of two different users: refuse rather than pick one.
                     return Err(ApiError::Unauthorized);
@@ -156,7 +164,10 @@ impl Caller {
         // A key beside a token acts as the key: only the key's row was read, so the token's
         // session was not checked and must not lend its rights.
         let credential = match (key, claims) {
-            (Some(k), _) => Credential::ApiKey { key_id: k.id },
+            (Some(k), _) => Credential::ApiKey {
+                key_id: k.id,
+                scopes: k.scope_set(),
+            },
             (None, Some(c)) => Credential::Session {
                 session_id: c.sid,
                 auth_time: c.auth_time,

@@ -17,7 +17,8 @@ use crate::{
     error::ApiError,
     mail::Mail,
     models::{
-        ApiKeyRow, LedgerRow, OrganizationRow, UserRow, api_key::CreateKey, user::CreateUser,
+        ApiKeyRow, KeySpec, LedgerRow, OrganizationRow, UserRow, api_key::CreateKey, now,
+        user::CreateUser,
     },
     state::AppState,
 };
@@ -46,7 +47,9 @@ async fn refund_on(database: &ScratchDatabase) {
     db.migrate().expect("the migrations");
     let (org_id, key) = db.write_blocking(customer).expect("a customer");
     let mail = Mail::start(&config, db.clone()).expect("email (to the log)");
-    let state = web::Data::new(AppState::new(config, db.clone(), mail).expect("the state"));
+    let state = web::Data::new(
+        AppState::new(config, db.clone(), mail, Default::default()).expect("the state"),
+    );
     let app = test::init_service(
         App::new()
             .app_data(state)
@@ -98,7 +101,15 @@ fn customer(conn: &mut AnyConnection) -> Result<(i64, String), DbError> {
     let amount = GrantAmount::parse(BALANCE).expect("a valid amount");
     let note = GrantNote::parse("test").expect("a valid note");
     LedgerRow::grant(conn, org.id, None, amount, note)?;
-    let CreateKey::Created(key) = ApiKeyRow::create(conn, org.id, user.id, "test", 1)? else {
+    let CreateKey::Created(key) = ApiKeyRow::create(
+        conn,
+        org.id,
+        user.id,
+        &KeySpec::unrestricted("test"),
+        1,
+        now(),
+    )?
+    else {
         unreachable!("a new organisation has no key");
     };
     Ok((org.id, key.key))

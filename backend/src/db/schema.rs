@@ -25,6 +25,8 @@ diesel::table! {
         created_at -> Timestamp,
         last_used_at -> Nullable<Timestamp>,
         revoked_at -> Nullable<Timestamp>,
+        scopes -> Text,
+        expires_at -> Nullable<Timestamp>,
     }
 }
 

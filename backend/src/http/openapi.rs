@@ -7,7 +7,7 @@
 
 use std::collections::BTreeMap;
 
-use shared::dto::Permission;
+use shared::dto::{Permission, Scope};
 use utoipa::{
     Modify,
     openapi::{
@@ -47,9 +47,10 @@ impl Credentials {
         }
     }
 
-    fn security(name: &str) -> Option<Vec<SecurityRequirement>> {
+    /// The security requirement of credentials `name`; an API key must hold `key_scopes`.
+    fn security(name: &str, key_scopes: &[&str]) -> Option<Vec<SecurityRequirement>> {
         let bearer = || SecurityRequirement::new("bearer", Vec::<String>::new());
-        let key = || SecurityRequirement::new("api_key", Vec::<String>::new());
+        let key = || SecurityRequirement::new("api_key", key_scopes.to_vec());
         match name {
             "bearer_or_key" => Some(vec![bearer(), key()]),
             "bearer" => Some(vec![bearer()]),
@@ -97,7 +98,13 @@ pub fn guard_responses(
 /// pseudo-response naming the permission, which `GuardParts` turns into the operation's
 /// `x-permission` (a route may still describe its 403 in its own words).
 pub fn add_permission(permission: Permission, responses: &mut BTreeMap<String, RefOr<Response>>) {
-    let role = format!("forbidden: needs {}", roles_text(permission));
+    let mut role = format!("forbidden: needs {}", roles_text(permission));
+    if let Some(scope) = permission.scope() {
+        role.push_str(&format!(
+            "; insufficient_scope: an API key without `{}`",
+            scope.as_str()
+        ));
+    }
     let description = match responses.get("403") {
         Some(RefOr::T(other)) => format!("{role}; {}", other.description),
         _ => role,
@@ -149,8 +156,17 @@ impl Modify for GuardParts {
 
 fn complete(path: &str, operation: &mut Operation) {
     let responses = &mut operation.responses.responses;
+    let permission = match responses.get(PERMISSION) {
+        Some(RefOr::T(marker)) => Permission::ALL
+            .into_iter()
+            .find(|p| permission_name(*p) == marker.description),
+        _ => None,
+    };
     if let Some(RefOr::T(marker)) = responses.remove(CREDENTIALS) {
-        operation.security = Credentials::security(&marker.description);
+        // What a key needs to call the route: the scope of the permission it demands.
+        let scope = permission.and_then(Permission::scope).map(Scope::as_str);
+        let key_scopes: Vec<&str> = scope.into_iter().collect();
+        operation.security = Credentials::security(&marker.description, &key_scopes);
     }
     if let Some(price) = take_extension(responses, "402", PRICE).and_then(|p| p.as_i64()) {
         let cost = format!(

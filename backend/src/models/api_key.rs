@@ -4,7 +4,7 @@
 
 use chrono::{NaiveDateTime, TimeDelta};
 use diesel::prelude::*;
-use shared::dto::{ApiKey, CreatedKey};
+use shared::dto::{ApiKey, CreatedKey, Scope};
 
 use super::{OrganizationRow, UserRow, now, to_utc};
 use crate::auth::secret::{random_token, sha256_hex};
@@ -34,6 +34,10 @@ pub struct ApiKeyRow {
     pub created_at: NaiveDateTime,
     pub last_used_at: Option<NaiveDateTime>,
     pub revoked_at: Option<NaiveDateTime>,
+    /// What the key may do, as stored (`ScopeSet::to_column`).
+    pub scopes: String,
+    /// When it stops working; `None`: never.
+    pub expires_at: Option<NaiveDateTime>,
 }
 
 #[derive(Insertable)]
@@ -45,6 +49,72 @@ struct NewApiKey<'a> {
     prefix: &'a str,
     key_hash: &'a str,
     created_at: NaiveDateTime,
+    scopes: String,
+    expires_at: Option<NaiveDateTime>,
+}
+
+/// What a new key is: its name, what it may do and when it stops working.
+#[derive(Debug, Clone)]
+pub struct KeySpec {
+    pub name: String,
+    pub scopes: ScopeSet,
+    pub expires_at: Option<NaiveDateTime>,
+}
+
+impl KeySpec {
+    /// Every scope, no expiry: what a key creation that names neither gets.
+    pub fn unrestricted(name: &str) -> Self {
+        Self {
+            name: name.to_owned(),
+            scopes: Scope::ALL.into_iter().collect(),
+            expires_at: None,
+        }
+    }
+}
+
+/// A key's scopes as a set: copied into every caller a key authenticates, tested per route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ScopeSet(u8);
+
+impl ScopeSet {
+    fn bit(scope: Scope) -> u8 {
+        1 << scope as u8
+    }
+
+    pub fn contains(self, scope: Scope) -> bool {
+        self.0 & Self::bit(scope) != 0
+    }
+
+    /// From the stored space-separated names; a name this version does not know grants nothing.
+    pub fn from_column(stored: &str) -> Self {
+        stored.split_whitespace().filter_map(Scope::parse).collect()
+    }
+
+    pub fn to_column(self) -> String {
+        self.to_vec()
+            .into_iter()
+            .map(Scope::as_str)
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    /// In `Scope::ALL` order.
+    pub fn to_vec(self) -> Vec<Scope> {
+        Scope::ALL
+            .into_iter()
+            .filter(|scope| self.contains(*scope))
+            .collect()
+    }
+}
+
+impl FromIterator<Scope> for ScopeSet {
+    fn from_iter<I: IntoIterator<Item = Scope>>(scopes: I) -> Self {
+        Self(
+            scopes
+                .into_iter()
+                .fold(0, |set, scope| set | Self::bit(scope)),
+        )
+    }
 }
 
 /// What a key creation came to.
@@ -57,21 +127,28 @@ pub enum CreateKey {
 }
 
 impl ApiKeyRow {
-    /// Creates a key of `organization_id`, made by `created_by`, unless the organisation
-    /// already holds `max` live ones. Run it inside `Db::write`: the count and the insert are one
-    /// transaction, serialised per organisation, so concurrent creations never pass the cap.
+    /// Creates a key of `organization_id` as `spec` says, made by `created_by` at `at`, unless
+    /// the organisation already holds `max` live (unrevoked, unexpired) ones. Run it inside
+    /// `Db::write`: the count and the insert are one transaction, serialised per organisation, so
+    /// concurrent creations never pass the cap.
     pub fn create(
         conn: &mut AnyConnection,
         organization_id: i64,
         created_by: i64,
-        name: &str,
+        spec: &KeySpec,
         max: u32,
+        at: NaiveDateTime,
     ) -> QueryResult<CreateKey> {
         // Two creations cannot both count the keys before either inserts.
         OrganizationRow::lock(conn, organization_id)?;
         let live: i64 = api_keys::table
             .filter(api_keys::organization_id.eq(organization_id))
             .filter(api_keys::revoked_at.is_null())
+            .filter(
+                api_keys::expires_at
+                    .is_null()
+                    .or(api_keys::expires_at.gt(at)),
+            )
             .count()
             .get_result(conn)?;
         if live >= i64::from(max) {
@@ -79,24 +156,27 @@ impl ApiKeyRow {
         }
         let key = format!("{KEY_PREFIX}{}", random_token(KEY_RANDOM_LEN));
         let prefix = &key[..DISPLAY_PREFIX_LEN];
-        let created_at = now();
         let id = diesel::insert_into(api_keys::table)
             .values(NewApiKey {
                 organization_id,
                 created_by,
-                name,
+                name: &spec.name,
                 prefix,
                 key_hash: &sha256_hex(&key),
-                created_at,
+                created_at: at,
+                scopes: spec.scopes.to_column(),
+                expires_at: spec.expires_at,
             })
             .returning(api_keys::id)
             .get_result(conn)?;
         Ok(CreateKey::Created(CreatedKey {
             id,
-            name: name.to_owned(),
+            name: spec.name.clone(),
             prefix: prefix.to_owned(),
             key,
-            created_at: to_utc(created_at),
+            scopes: spec.scopes.to_vec(),
+            expires_at: spec.expires_at.map(to_utc),
+            created_at: to_utc(at),
         }))
     }
 
@@ -151,6 +231,15 @@ impl ApiKeyRow {
         }
     }
 
+    pub fn scope_set(&self) -> ScopeSet {
+        ScopeSet::from_column(&self.scopes)
+    }
+
+    /// Whether the key has stopped working at `at` (its expiry is the first instant it fails).
+    pub fn is_expired(&self, at: NaiveDateTime) -> bool {
+        self.expires_at.is_some_and(|expiry| expiry <= at)
+    }
+
     pub fn needs_touch(&self, at: NaiveDateTime) -> bool {
         self.last_used_at
             .is_none_or(|last| at - last >= LAST_USED_RESOLUTION)
@@ -168,6 +257,8 @@ impl ApiKeyRow {
             id: self.id,
             name: self.name.clone(),
             prefix: self.prefix.clone(),
+            scopes: self.scope_set().to_vec(),
+            expires_at: self.expires_at.map(to_utc),
             created_at: to_utc(self.created_at),
             last_used_at: self.last_used_at.map(to_utc),
         }
@@ -224,5 +315,21 @@ impl BatchLoad for KeyOwner {
                 organization,
             })
             .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scope_sets_read_back_as_stored_and_ignore_unknown_names() {
+        let all: ScopeSet = Scope::ALL.into_iter().collect();
+        assert_eq!(all.to_column(), "paid:call credits:read");
+        assert_eq!(ScopeSet::from_column(&all.to_column()), all);
+        let read = ScopeSet::from_column("credits:read keys:manage");
+        assert_eq!(read.to_vec(), [Scope::CreditsRead]);
+        assert!(!read.contains(Scope::PaidCall));
+        assert_eq!(ScopeSet::from_column("").to_vec(), []);
     }
 }

@@ -11,7 +11,7 @@ pub mod session;
 pub mod session_owner;
 pub mod user;
 
-pub use api_key::{ApiKeyRow, KeyOwner};
+pub use api_key::{ApiKeyRow, KeyOwner, KeySpec, ScopeSet};
 pub use email_token::{EmailToken, Purpose};
 pub use invitation::InvitationRow;
 pub use ledger::LedgerRow;

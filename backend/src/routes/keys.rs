@@ -4,7 +4,7 @@
 use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
 use shared::{
     dto::{ApiKey, CreateKeyRequest, CreatedKey, ErrorBody, PageQuery},
-    validate::{KeyName, PageLimit},
+    validate::{KeyLifetime, KeyName, KeyScopes, PageLimit},
 };
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -13,7 +13,7 @@ use crate::{
     error::ApiError,
     http::json::Json,
     mail::{Message, queue},
-    models::{ApiKeyRow, api_key::CreateKey},
+    models::{ApiKeyRow, KeySpec, after, api_key::CreateKey},
     state::State,
 };
 
@@ -65,9 +65,22 @@ async fn create(
     Permitted(VerifiedSession(session), _): Permitted<need::ManageKeys, VerifiedSession>,
     body: Json<CreateKeyRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let CreateKeyRequest { name, password } = body.into_inner();
+    let CreateKeyRequest {
+        name,
+        scopes,
+        expires_in_days,
+        password,
+    } = body.into_inner();
     let name = KeyName::parse(&name)?.into_inner();
+    let scopes = KeyScopes::parse(scopes.as_deref())?.into_inner();
+    let lifetime = KeyLifetime::parse(expires_in_days)?;
     session.confirm_identity(&state, &req, password).await?;
+    let at = state.clock.now();
+    let spec = KeySpec {
+        name,
+        scopes: scopes.into_iter().collect(),
+        expires_at: lifetime.duration().map(|lifetime| after(at, lifetime)),
+    };
     let (user, org) = (session.caller.user, session.caller.org);
     let org_id = org.id;
     let (user_id, max) = (user.id, state.config.max_api_keys);
@@ -75,7 +88,7 @@ async fn create(
     let CreateKey::Created(created) = state
         .db
         .write(move |conn| {
-            let outcome = ApiKeyRow::create(conn, org_id, user_id, &name, max)?;
+            let outcome = ApiKeyRow::create(conn, org_id, user_id, &spec, max, at)?;
             if let CreateKey::Created(key) = &outcome {
                 let notice = Message::ApiKeyCreated {
                     name: &key.name,

@@ -1,4 +1,6 @@
-//! `/api/keys`: create, list, use and revoke API keys.
+//! `/api/keys`: create, list, use and revoke API keys; their scopes and expiry.
 
+mod expiry;
 mod refused;
+mod scopes;
 mod succeeds;

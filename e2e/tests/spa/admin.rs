@@ -5,6 +5,7 @@ use crate::{
     browser::{Browser, Result},
     check, run,
     server::Server,
+    sign_in,
 };
 
 const ADMIN: (&str, &str) = ("admin@example.com", "admin password 1");
@@ -26,11 +27,7 @@ async fn admin_session(b: &mut Browser, server: &Server) -> Result {
         .await?;
 
     // Sign in as the admin: the navigation offers the admin page.
-    b.goto(&server.url("/login")).await?;
-    b.fill("Email", ADMIN.0).await?;
-    b.fill("Password", ADMIN.1).await?;
-    b.press("Sign in").await?;
-    b.wait_for_path("/dashboard").await?;
+    sign_in(b, server, ADMIN.0, ADMIN.1).await?;
     b.follow("Admin").await?;
     b.wait_for_path("/admin").await?;
     let bob = format!(

@@ -1,6 +1,7 @@
 //! /keys: create an API key (shown once, with a ready curl line), list and revoke keys.
 
-use shared::dto::{ApiKey, CreatedKey, ErrorCode, PageQuery, Permission};
+use chrono::{DateTime, Utc};
+use shared::dto::{ApiKey, CreatedKey, ErrorCode, PageQuery, Permission, Scope};
 use yew::prelude::*;
 
 use crate::{
@@ -8,7 +9,7 @@ use crate::{
     api::ApiError,
     components::{
         self,
-        ui::{self, AlertKind, ButtonKind, CopyButton, FieldKind},
+        ui::{self, AlertKind, ButtonKind, CopyButton, FieldKind, Select},
     },
     format, forms,
     forms::FormErrors,
@@ -89,12 +90,14 @@ struct CreateKeyFormProps {
     on_created: Callback<CreatedKey>,
 }
 
-/// The name, and the password once the server asks for it again (a sign-in over ten minutes
-/// old: a key outlives the session that makes it).
+/// The name, scopes and lifetime, and the password once the server asks for it again (a
+/// sign-in over ten minutes old: a key outlives the session that makes it).
 #[function_component(CreateKeyForm)]
 fn create_key_form(props: &CreateKeyFormProps) -> Html {
     let name = use_input();
     let password = use_input();
+    let scopes = use_value(Scope::ALL.to_vec());
+    let lifetime = use_value(AttrValue::default());
     let asked = use_value(false);
     let submit = use_submit(
         (
@@ -111,7 +114,7 @@ fn create_key_form(props: &CreateKeyFormProps) -> Html {
                         e.field = Some("password".to_owned());
                     }
                     ErrorCode::InvalidCredentials => e = e.at_password_field("password"),
-                    _ => return FormErrors::from_api(&e, &["name"]),
+                    _ => return FormErrors::from_api(&e, FIELDS),
                 }
                 FormErrors::from_api(&e, FIELDS)
             })?;
@@ -126,15 +129,51 @@ fn create_key_form(props: &CreateKeyFormProps) -> Html {
     let form = use_focus_first_invalid(errors.clone());
     let onsubmit = {
         let (name, password, asked) = (name.clone(), password.clone(), asked.clone());
-        submit.onsubmit(move || forms::create_key(&name, asked.then_some(&*password)))
+        let (scopes, lifetime) = (scopes.clone(), lifetime.clone());
+        submit.onsubmit(move || {
+            forms::create_key(&name, &scopes, &lifetime, asked.then_some(&*password))
+        })
+    };
+    let scope_box = |scope: Scope, what: &str| {
+        let checked = scopes.contains(&scope);
+        let onchange = {
+            let scopes = scopes.clone();
+            Callback::from(move |on: bool| {
+                let others = scopes.iter().copied().filter(|s| *s != scope);
+                scopes.set(others.chain(on.then_some(scope)).collect());
+            })
+        };
+        let id = format!("scope-{}", scope.as_str().replace(':', "-"));
+        let label = format!("{}: {what}", scope.as_str());
+        ui::checkbox(yew::props!(ui::CheckboxProps {
+            id,
+            label,
+            checked,
+            onchange
+        }))
+    };
+    let pick_lifetime = {
+        let lifetime = lifetime.clone();
+        Callback::from(move |days: String| lifetime.set(AttrValue::from(days)))
     };
     html! {
-        <form ref={form} {onsubmit} novalidate=true class="flex flex-col gap-3 sm:flex-row sm:flex-wrap sm:items-start">
-            { ui::field(yew::props!(ui::FieldProps { id: "name", label: "Key name", class: "sm:w-80", placeholder: "e.g. nightly-report", value: name.value(), oninput: name.oninput(), error: errors.field("name"), hint: "A label to recognise it by, up to 64 characters." })) }
+        <form ref={form} {onsubmit} novalidate=true class="flex flex-col gap-4">
+            <div class="flex flex-col gap-3 sm:flex-row sm:flex-wrap sm:items-start">
+                { ui::field(yew::props!(ui::FieldProps { id: "name", label: "Key name", class: "sm:w-80", placeholder: "e.g. nightly-report", value: name.value(), oninput: name.oninput(), error: errors.field("name"), hint: "A label to recognise it by, up to 64 characters." })) }
+                <Select id="expires_in_days" label="Expires" options={lifetimes()} value={(*lifetime).clone()} onchange={pick_lifetime} class="sm:w-44" />
+            </div>
+            <fieldset id="scopes" class="space-y-2">
+                <legend class="mb-1.5 text-sm font-medium text-slate-800">{ "Scopes" }</legend>
+                { scope_box(Scope::PaidCall, "call paid routes, spending credits") }
+                { scope_box(Scope::CreditsRead, "read the balance, ledger and usage") }
+                if let Some(e) = errors.field("scopes") {
+                    <p role="alert" class="text-sm text-red-700">{ e }</p>
+                }
+            </fieldset>
             if *asked {
                 { ui::field(yew::props!(ui::FieldProps { id: "password", label: "Your password", kind: FieldKind::Password, class: "sm:w-80", autocomplete: "current-password", value: password.value(), oninput: password.oninput(), error: errors.field("password"), hint: "You signed in a while ago: confirm it is you before making a key." })) }
             }
-            { ui::button(yew::props!(ui::ButtonProps { submit: true, busy: submit.busy(), class: "sm:mt-7", children: html! { { "Create key" } } })) }
+            { ui::button(yew::props!(ui::ButtonProps { submit: true, busy: submit.busy(), class: "self-start", children: html! { { "Create key" } } })) }
             if let Some(message) = errors.general() {
                 { ui::alert(yew::props!(ui::AlertProps { kind: AlertKind::Error, children: html! { { message } } })) }
             }
@@ -142,17 +181,40 @@ fn create_key_form(props: &CreateKeyFormProps) -> Html {
     }
 }
 
-const FIELDS: &[&str] = &["name", "password"];
+/// The lifetimes offered, as (days, text); empty: the key never expires.
+fn lifetimes() -> Vec<(AttrValue, AttrValue)> {
+    [
+        ("", "Never"),
+        ("7", "In 7 days"),
+        ("30", "In 30 days"),
+        ("90", "In 90 days"),
+        ("365", "In a year"),
+    ]
+    .into_iter()
+    .map(|(days, text)| (AttrValue::Static(days), AttrValue::Static(text)))
+    .collect()
+}
+
+/// The fields an API error can name here (any other error shows above the form).
+const FIELDS: &[&str] = &["name", "password", "scopes"];
 
 /// The key, once: copy it now, it is never shown again. With a curl line for this very site.
 fn new_key(created: &CreatedKey) -> Html {
     let origin = web_sys::window()
         .and_then(|w| w.location().origin().ok())
         .unwrap_or_default();
-    let curl = format!(
-        "curl -s {origin}/api/generate-text -H 'X-API-Key: {}' -H 'Content-Type: application/json' -d '{{\"prompt\":\"Hello\"}}'",
-        created.key
-    );
+    // A call the key may make: a paid one, else reading the balance.
+    let curl = if created.scopes.contains(&Scope::PaidCall) {
+        format!(
+            "curl -s {origin}/api/generate-text -H 'X-API-Key: {}' -H 'Content-Type: application/json' -d '{{\"prompt\":\"Hello\"}}'",
+            created.key
+        )
+    } else {
+        format!(
+            "curl -s {origin}/api/credits -H 'X-API-Key: {}'",
+            created.key
+        )
+    };
     html! {
         <div role="status" class="mt-5 space-y-4 rounded-lg border border-amber-200 bg-amber-50 p-4">
             <div>
@@ -239,8 +301,10 @@ fn key_row(props: &KeyRowProps) -> Html {
                 <p class="mt-0.5 flex flex-wrap gap-x-4 gap-y-1 text-xs text-slate-500">
                     <span><span class="sr-only">{ "Prefix: " }</span>
                         <code class="rounded bg-slate-100 px-1 py-0.5 font-mono text-slate-700">{ format!("{}…", key.prefix) }</code></span>
+                    <span>{ key.scopes.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(" · ") }</span>
                     <span>{ format!("Created {}", format::date(&key.created_at)) }</span>
                     <span>{ format!("Last used {last_used}") }</span>
+                    { expiry(key.expires_at.as_ref()) }
                 </p>
                 if let Some(e) = revoke.error() {
                     <p role="alert" class="mt-1 text-sm text-red-700">{ e.to_string() }</p>
@@ -257,4 +321,33 @@ fn key_row(props: &KeyRowProps) -> Html {
             }
         </li>
     }
+}
+
+/// When the key stops working: a warning in its last week, and once it has.
+fn expiry(at: Option<&DateTime<Utc>>) -> Html {
+    let Some(at) = at else {
+        return html! { <span>{ "Never expires" }</span> };
+    };
+    let left = at.timestamp_millis() - js_sys::Date::now() as i64;
+    // Whole days left, rounded up: "in 1 day" until the last millisecond.
+    let days = (left + 86_399_999).div_euclid(86_400_000);
+    let (text, look) = if left <= 0 {
+        (
+            format!("Expired {}", format::date(at)),
+            "font-medium text-red-700",
+        )
+    } else if days <= 7 {
+        let when = if days <= 1 {
+            "within a day".to_owned()
+        } else {
+            format!("in {days} days")
+        };
+        (
+            format!("Expires {when}, {}", format::date(at)),
+            "font-medium text-amber-800",
+        )
+    } else {
+        (format!("Expires {}", format::date(at)), "")
+    };
+    html! { <span class={look} data-testid="key-expiry">{ text }</span> }
 }

@@ -2,7 +2,7 @@
 //! and the API's own errors placed next to the field they name.
 
 use frontend::{api::ApiError, forms};
-use shared::dto::{ErrorCode, LedgerKind};
+use shared::dto::{ErrorCode, LedgerKind, Scope};
 use wasm_bindgen_test::wasm_bindgen_test;
 
 #[wasm_bindgen_test]
@@ -103,19 +103,36 @@ fn the_email_forms_apply_the_api_rules() {
 }
 
 #[wasm_bindgen_test]
-fn key_names_prompts_and_grants_follow_the_api_rules() {
-    assert!(
-        forms::create_key("   ", None)
-            .unwrap_err()
-            .field("name")
-            .is_some()
+fn key_names_scopes_lifetimes_prompts_and_grants_follow_the_api_rules() {
+    let all = Scope::ALL;
+    let key = |name: &str, password: Option<&str>| forms::create_key(name, &all, "", password);
+    assert!(key("   ", None).unwrap_err().field("name").is_some());
+    assert!(key(&"k".repeat(65), None).is_err());
+    let made = key("  ci  ", None).unwrap();
+    assert_eq!(
+        (
+            made.name.as_str(),
+            made.scopes.as_deref(),
+            made.expires_in_days
+        ),
+        ("ci", Some(&all[..]), None)
     );
-    assert!(forms::create_key(&"k".repeat(65), None).is_err());
-    assert_eq!(forms::create_key("  ci  ", None).unwrap().name, "ci");
+    // At least one scope; a lifetime of 1 to 365 days.
+    let unscoped = forms::create_key("ci", &[], "", None).unwrap_err();
+    assert!(unscoped.field("scopes").is_some());
+    let weekly = forms::create_key("ci", &[Scope::CreditsRead], "7", None).unwrap();
+    assert_eq!(
+        (weekly.scopes, weekly.expires_in_days),
+        (Some(vec![Scope::CreditsRead]), Some(7))
+    );
+    for days in ["0", "366", "soon"] {
+        let refused = forms::create_key("ci", &all, days, None).unwrap_err();
+        assert!(refused.field("expires_in_days").is_some(), "{days}");
+    }
     // Asked for again, the password must be given.
-    let refused = forms::create_key("ci", Some("")).unwrap_err();
+    let refused = key("ci", Some("")).unwrap_err();
     assert!(refused.field("password").is_some());
-    let again = forms::create_key("ci", Some("pw")).unwrap();
+    let again = key("ci", Some("pw")).unwrap();
     assert_eq!(again.password.as_deref(), Some("pw"));
 
     assert!(

@@ -9,7 +9,7 @@ use frontend::{
     store,
 };
 use serde::Serialize;
-use shared::dto::{ApiKey, LedgerEntry, LedgerKind, User};
+use shared::dto::{ApiKey, LedgerEntry, LedgerKind, Scope, User};
 use wasm_bindgen_test::wasm_bindgen_test;
 use yew::BaseComponent;
 
@@ -119,6 +119,8 @@ async fn the_key_list_shows_more_with_the_cursor_too() {
             id,
             name: format!("key {id}"),
             prefix: "sk_abcdefghi".to_owned(),
+            scopes: Scope::ALL.to_vec(),
+            expires_at: None,
             created_at: Utc.with_ymd_and_hms(2026, 11, 23, 10, 0, 0).unwrap(),
             last_used_at: None,
         })

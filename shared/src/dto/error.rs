@@ -32,6 +32,8 @@ pub enum ErrorCode {
     InvalidCredentials,
     InsufficientCredits,
     Forbidden,
+    /// An API key without the scope the route needs (the message names it).
+    InsufficientScope,
     AccountDisabled,
     /// The action widens access (a new API key): give the password again, or sign in anew.
     ReauthenticationRequired,
@@ -68,6 +70,7 @@ impl ErrorCode {
             Self::InvalidCredentials => "invalid_credentials",
             Self::InsufficientCredits => "insufficient_credits",
             Self::Forbidden => "forbidden",
+            Self::InsufficientScope => "insufficient_scope",
             Self::AccountDisabled => "account_disabled",
             Self::ReauthenticationRequired => "reauthentication_required",
             Self::EmailNotVerified => "email_not_verified",

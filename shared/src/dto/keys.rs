@@ -1,13 +1,58 @@
-//! API keys as listed and as created (`/api/keys`).
+//! API keys as listed and as created (`/api/keys`), and what a key may be used for.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+
+use super::Permission;
+
+/// What an API key may be used for, a closed set. Managing keys, members, purchases or the
+/// account is never grantable to a key: those need a signed-in member.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Scope {
+    /// Call paid routes, spending the organisation's credits.
+    #[serde(rename = "paid:call")]
+    PaidCall,
+    /// Read the balance, the ledger and usage.
+    #[serde(rename = "credits:read")]
+    CreditsRead,
+}
+
+impl Scope {
+    /// Every scope, which a key gets when its creation names none.
+    pub const ALL: [Self; 2] = [Self::PaidCall, Self::CreditsRead];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::PaidCall => "paid:call",
+            Self::CreditsRead => "credits:read",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|scope| scope.as_str() == raw)
+    }
+
+    /// What the scope lets a key do in its organisation.
+    pub fn permission(self) -> Permission {
+        match self {
+            Self::PaidCall => Permission::Spend,
+            Self::CreditsRead => Permission::ReadCredits,
+        }
+    }
+}
 
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CreateKeyRequest {
     pub name: String,
+    /// What the key may do; omitted: every scope (`paid:call`, `credits:read`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scopes: Option<Vec<Scope>>,
+    /// Days until the key stops working, 1 to 365; omitted: it never expires.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_in_days: Option<i64>,
     /// The account's password, needed when the session signed in more than ten minutes ago
     /// (else 403 `reauthentication_required`): a briefly stolen token cannot mint a lasting key.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -22,6 +67,9 @@ pub struct ApiKey {
     pub name: String,
     /// The first characters of the key, to recognise it.
     pub prefix: String,
+    pub scopes: Vec<Scope>,
+    /// When the key stops working (401 "API key expired"); `null`: never.
+    pub expires_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub last_used_at: Option<DateTime<Utc>>,
 }
@@ -34,5 +82,33 @@ pub struct CreatedKey {
     pub name: String,
     pub prefix: String,
     pub key: String,
+    pub scopes: Vec<Scope>,
+    pub expires_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scopes_read_back_as_written() {
+        for scope in Scope::ALL {
+            assert_eq!(Scope::parse(scope.as_str()), Some(scope));
+            let json = serde_json::to_string(&scope).unwrap();
+            assert_eq!(json, format!("\"{}\"", scope.as_str()));
+        }
+    }
+
+    #[test]
+    fn only_spending_and_reading_credits_are_grantable() {
+        let grantable: Vec<Permission> = Permission::ALL
+            .into_iter()
+            .filter(|p| p.scope().is_some())
+            .collect();
+        assert_eq!(grantable, [Permission::Spend, Permission::ReadCredits]);
+        for scope in Scope::ALL {
+            assert_eq!(scope.permission().scope(), Some(scope));
+        }
+    }
 }

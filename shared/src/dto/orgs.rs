@@ -3,6 +3,8 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::Scope;
+
 /// What a member may do in an organisation, a closed set: `owner` (everything, including
 /// deleting it and handing it over), `admin` (members, invitations, keys, purchases),
 /// `developer` (keys, paid routes, reading the ledger), `billing` (purchases, ledger, usage).
@@ -85,10 +87,12 @@ impl Permission {
             .collect()
     }
 
-    /// Whether an API key may do it: a key acts for its organisation on paid routes and reads
-    /// its credits, never manages anything.
-    pub fn for_keys(self) -> bool {
-        matches!(self, Self::Spend | Self::ReadCredits)
+    /// The scope that lets an API key do it; `None`: no key may (a key acts for its
+    /// organisation on paid routes and reads its credits, never manages anything).
+    pub fn scope(self) -> Option<Scope> {
+        Scope::ALL
+            .into_iter()
+            .find(|scope| scope.permission() == self)
     }
 }
 
@@ -225,10 +229,5 @@ mod tests {
             vec![OrgRole::Owner, OrgRole::Admin, OrgRole::Billing]
         );
         assert_eq!(Permission::ReadCredits.roles(), OrgRole::ALL.to_vec());
-        let for_keys: Vec<_> = Permission::ALL
-            .into_iter()
-            .filter(|p| p.for_keys())
-            .collect();
-        assert_eq!(for_keys, vec![Permission::Spend, Permission::ReadCredits]);
     }
 }

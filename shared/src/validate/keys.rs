@@ -1,8 +1,13 @@
 //! API key rules.
 
-use super::{ValidationError, name_text};
+use std::time::Duration;
+
+use super::{ValidationError, count_up_to, name_text};
+use crate::dto::Scope;
 
 pub const KEY_NAME_MAX_LEN: usize = 64;
+/// The longest a key may be given to live, in days.
+pub const KEY_LIFETIME_MAX_DAYS: i64 = 365;
 
 /// An API key's label: 1 to 64 characters after trimming, no control characters.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -14,6 +19,55 @@ impl KeyName {
     }
 
     pub fn into_inner(self) -> String {
+        self.0
+    }
+}
+
+/// How long a new key lives: 1 to 365 days, or for ever (`None`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KeyLifetime(Option<i64>);
+
+impl KeyLifetime {
+    pub fn parse(days: Option<i64>) -> Result<Self, ValidationError> {
+        days.map(|days| count_up_to(Some(days), "expires_in_days", days, KEY_LIFETIME_MAX_DAYS))
+            .transpose()
+            .map(Self)
+    }
+
+    pub fn days(self) -> Option<i64> {
+        self.0
+    }
+
+    pub fn duration(self) -> Option<Duration> {
+        self.0
+            .map(|days| Duration::from_secs(days.unsigned_abs() * 86_400))
+    }
+}
+
+/// A new key's scopes: at least one, each once, in `Scope::ALL` order; omitted, all of them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyScopes(Vec<Scope>);
+
+impl KeyScopes {
+    pub fn parse(asked: Option<&[Scope]>) -> Result<Self, ValidationError> {
+        let Some(asked) = asked else {
+            return Ok(Self(Scope::ALL.to_vec()));
+        };
+        if asked.is_empty() {
+            return Err(ValidationError::new(
+                "scopes",
+                "a key needs at least one scope",
+            ));
+        }
+        Ok(Self(
+            Scope::ALL
+                .into_iter()
+                .filter(|scope| asked.contains(scope))
+                .collect(),
+        ))
+    }
+
+    pub fn into_inner(self) -> Vec<Scope> {
         self.0
     }
 }
@@ -35,5 +89,37 @@ mod tests {
         );
         assert!(KeyName::parse("bad\nname").is_err());
         assert!(KeyName::parse(&"k".repeat(64)).is_ok());
+    }
+
+    #[test]
+    fn key_lifetime_rules() {
+        assert_eq!(KeyLifetime::parse(None).unwrap().days(), None);
+        assert_eq!(KeyLifetime::parse(Some(1)).unwrap().days(), Some(1));
+        assert_eq!(KeyLifetime::parse(Some(365)).unwrap().days(), Some(365));
+        for days in [0, -1, 366] {
+            let e = KeyLifetime::parse(Some(days)).unwrap_err();
+            assert_eq!(
+                (e.field, e.message.as_str()),
+                (
+                    "expires_in_days",
+                    "expires_in_days must be between 1 and 365"
+                )
+            );
+        }
+    }
+
+    #[test]
+    fn key_scope_rules() {
+        let all = Scope::ALL.to_vec();
+        assert_eq!(KeyScopes::parse(None).unwrap().into_inner(), all);
+        let asked = [Scope::CreditsRead, Scope::PaidCall, Scope::CreditsRead];
+        assert_eq!(KeyScopes::parse(Some(&asked)).unwrap().into_inner(), all);
+        assert_eq!(
+            KeyScopes::parse(Some(&[Scope::CreditsRead]))
+                .unwrap()
+                .into_inner(),
+            [Scope::CreditsRead]
+        );
+        assert_eq!(KeyScopes::parse(Some(&[])).unwrap_err().field, "scopes");
     }
 }

@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use backend::clock::Clock;
 use reqwest::{Client, Method, RequestBuilder, Response, header};
 use serde::Serialize;
 use test_support::{MailDev, ScratchDatabase, ServerSettings};
@@ -43,6 +44,8 @@ pub struct TestApp {
     pub client: Client,
     settings: Settings,
     db: Arc<ScratchDatabase>,
+    /// The server's clock, which a test moves forward (key expiry, grace periods).
+    clock: Clock,
 }
 
 /// A server's settings, shared by its browsers.
@@ -84,12 +87,16 @@ impl TestApp {
     /// Another server on the same database with the same settings (a second replica), and a
     /// browser talking to it.
     pub async fn replica(&self) -> Self {
-        let app = backend::Application::build(config_from(&self.settings))
+        let config = config_from(&self.settings);
+        let app = backend::Application::build_with_clock(config, self.clock.clone())
             .await
             .unwrap_or_else(|e| panic!("the replica did not start: {e:?}"));
         let address = format!("http://127.0.0.1:{}", app.port());
         tokio::spawn(app.run_until_stopped());
-        Self::at(address, Arc::clone(&self.settings), Arc::clone(&self.db))
+        Self {
+            clock: self.clock.clone(),
+            ..Self::at(address, Arc::clone(&self.settings), Arc::clone(&self.db))
+        }
     }
 
     /// The inbox of the server's SMTP server (see [`TestApp::spawn_with_mail`]).
@@ -116,22 +123,33 @@ impl TestApp {
         tokio::task::spawn_blocking(move || before(&url))
             .await
             .expect("the database set-up panicked");
-        let app = backend::Application::build(config_from(&settings))
+        let clock = Clock::default();
+        let app = backend::Application::build_with_clock(config_from(&settings), clock.clone())
             .await
             .unwrap_or_else(|e| panic!("the server did not start on {backend:?}: {e:?}"));
         let address = format!("http://127.0.0.1:{}", app.port());
         tokio::spawn(app.run_until_stopped());
-        Self::at(address, settings, db)
+        Self {
+            clock,
+            ..Self::at(address, settings, db)
+        }
     }
 
-    /// A browser talking to a server at `address` that runs with `settings` on `db`.
+    /// A browser talking to a server at `address` that runs with `settings` on `db` (and a
+    /// clock of its own: one in another process cannot be moved).
     pub(crate) fn at(address: String, settings: Settings, db: Arc<ScratchDatabase>) -> Self {
         Self {
             address,
             client: browser_client(),
             settings,
             db,
+            clock: Clock::default(),
         }
+    }
+
+    /// Moves the server's clock (and its replicas') `by` forward.
+    pub fn advance_clock(&self, by: std::time::Duration) {
+        self.clock.advance(by);
     }
 
     /// The server's configuration, for the command-line tasks (`create_admin`, ...).
@@ -173,11 +191,14 @@ impl TestApp {
 
     /// A second browser on the same server: same database, its own cookie jar.
     pub fn new_browser(&self) -> Self {
-        Self::at(
-            self.address.clone(),
-            Arc::clone(&self.settings),
-            Arc::clone(&self.db),
-        )
+        Self {
+            clock: self.clock.clone(),
+            ..Self::at(
+                self.address.clone(),
+                Arc::clone(&self.settings),
+                Arc::clone(&self.db),
+            )
+        }
     }
 
     /// A browser on another machine: same server, its requests coming from `ip` (a loopback

@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use shared::dto::{
     ApiKey, Balance, ChangePasswordRequest, CreateKeyRequest, CreatedKey, Credentials,
     GenerateTextRequest, GenerateTextResponse, GrantCreditsRequest, LedgerEntry, LogoutAllRequest,
-    PurchaseRequest, TokenForm, TokenResponse, User,
+    PurchaseRequest, Scope, TokenForm, TokenResponse, User,
 };
 
 use super::app::{Auth, TestApp, send};
@@ -162,9 +162,26 @@ impl TestApp {
     ) -> Response {
         let body = CreateKeyRequest {
             name: name.into(),
+            scopes: None,
+            expires_in_days: None,
             password: password.map(str::to_owned),
         };
         self.post_json("/api/keys", &body, auth).await
+    }
+
+    /// Creates a key from the JSON `body` as given (scopes, expiry, ...).
+    pub async fn try_create_key_json(&self, auth: Auth<'_>, body: &Value) -> Response {
+        self.post_json("/api/keys", body, auth).await
+    }
+
+    /// A key with only `scopes`.
+    pub async fn create_scoped_key(&self, auth: Auth<'_>, scopes: &[Scope]) -> CreatedKey {
+        let body = json!({ "name": "scoped", "scopes": scopes });
+        expect_json(
+            self.try_create_key_json(auth, &body).await,
+            StatusCode::CREATED,
+        )
+        .await
     }
 
     pub async fn create_key(&self, auth: Auth<'_>, name: &str) -> CreatedKey {

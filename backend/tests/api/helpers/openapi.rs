@@ -11,6 +11,8 @@ pub struct Operation {
     pub body: Option<Value>,
     /// The permission its role guard needs in the caller's organisation (`x-permission`).
     pub permission: Option<String>,
+    /// When an API key may call it, the scopes the key needs.
+    pub key_scopes: Option<Vec<String>>,
 }
 
 impl Operation {
@@ -31,6 +33,15 @@ impl Operation {
                     .and_then(Value::as_array);
                 let declares_security =
                     requirements.is_some_and(|r| !r.is_empty() && !r.contains(&json!({})));
+                let key_scopes = requirements
+                    .and_then(|r| r.iter().find_map(|alternative| alternative.get("api_key")))
+                    .and_then(Value::as_array)
+                    .map(|scopes| {
+                        scopes
+                            .iter()
+                            .filter_map(|s| s.as_str().map(str::to_owned))
+                            .collect()
+                    });
                 let body = operation["requestBody"]["content"]
                     .as_object()
                     .and_then(|content| content.get("application/json"))
@@ -41,6 +52,7 @@ impl Operation {
                     declares_security,
                     body,
                     permission: operation["x-permission"].as_str().map(str::to_owned),
+                    key_scopes,
                 });
             }
         }

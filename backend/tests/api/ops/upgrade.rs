@@ -194,7 +194,13 @@ async fn a_database_of_the_first_release_upgrades_with_every_balance_intact(back
         app.me(ada.bearer()).await.organization.id
     );
     assert_eq!(by_key.credits, 120);
-    assert_eq!(app.keys(ada.bearer()).await.len(), 1);
+    // It keeps what it could do: every scope, no expiry.
+    let listed = app.keys(ada.bearer()).await;
+    assert_eq!(listed.len(), 1);
+    assert_eq!(
+        (listed[0].scopes.as_slice(), listed[0].expires_at),
+        (&shared::dto::Scope::ALL[..], None)
+    );
     let revoked = app.try_me(Auth::Key(BOB_REVOKED_KEY)).await;
     expect_error(revoked, StatusCode::UNAUTHORIZED, "unauthorized").await;
 
