@@ -65,7 +65,10 @@ impl FormErrors {
 pub fn capitalise(message: &str) -> String {
     let mut chars = message.chars();
     match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
+        // The messages are English: ASCII case, without Unicode's tables in the wasm.
+        Some(first) => std::iter::once(first.to_ascii_uppercase())
+            .chain(chars)
+            .collect(),
         None => String::new(),
     }
 }
