@@ -27,6 +27,7 @@ diesel::table! {
         revoked_at -> Nullable<Timestamp>,
         scopes -> Text,
         expires_at -> Nullable<Timestamp>,
+        replaced_by -> Nullable<BigInt>,
     }
 }
 

@@ -38,6 +38,8 @@ pub struct ApiKeyRow {
     pub scopes: String,
     /// When it stops working; `None`: never.
     pub expires_at: Option<NaiveDateTime>,
+    /// The key that replaced it in a rotation.
+    pub replaced_by: Option<i64>,
 }
 
 #[derive(Insertable)]
@@ -117,6 +119,17 @@ impl FromIterator<Scope> for ScopeSet {
     }
 }
 
+/// What a rotation came to.
+#[derive(Debug)]
+pub enum Rotation {
+    /// The new key, shown this once; the old one works until the grace period ends.
+    Rotated(CreatedKey),
+    /// No live key of the organisation's with that id: nothing written.
+    NotFound,
+    /// The key was rotated already: rotate its replacement. Nothing written.
+    AlreadyReplaced,
+}
+
 /// What a key creation came to.
 #[derive(Debug)]
 pub enum CreateKey {
@@ -154,6 +167,17 @@ impl ApiKeyRow {
         if live >= i64::from(max) {
             return Ok(CreateKey::LimitReached);
         }
+        Self::insert(conn, organization_id, created_by, spec, at).map(CreateKey::Created)
+    }
+
+    /// Writes a new key as `spec` says and returns it, the secret shown this once.
+    fn insert(
+        conn: &mut AnyConnection,
+        organization_id: i64,
+        created_by: i64,
+        spec: &KeySpec,
+        at: NaiveDateTime,
+    ) -> QueryResult<CreatedKey> {
         let key = format!("{KEY_PREFIX}{}", random_token(KEY_RANDOM_LEN));
         let prefix = &key[..DISPLAY_PREFIX_LEN];
         let id = diesel::insert_into(api_keys::table)
@@ -169,7 +193,7 @@ impl ApiKeyRow {
             })
             .returning(api_keys::id)
             .get_result(conn)?;
-        Ok(CreateKey::Created(CreatedKey {
+        Ok(CreatedKey {
             id,
             name: spec.name.clone(),
             prefix: prefix.to_owned(),
@@ -177,20 +201,69 @@ impl ApiKeyRow {
             scopes: spec.scopes.to_vec(),
             expires_at: spec.expires_at.map(to_utc),
             created_at: to_utc(at),
-        }))
+        })
     }
 
-    /// A page of the organisation's live keys, newest first; `before` is the id of the last key
-    /// already seen (keyset, never OFFSET).
+    /// Replaces the organisation's live key `id` with a new secret of the same name, scopes and
+    /// expiry, made by `by` at `at`; the old secret works for `grace` more (never past its own
+    /// expiry), then answers 401. Run it inside `Db::write`. A rotation never meets the key cap:
+    /// the old key is on its way out.
+    pub fn rotate(
+        conn: &mut AnyConnection,
+        organization_id: i64,
+        id: i64,
+        by: i64,
+        grace: std::time::Duration,
+        at: NaiveDateTime,
+    ) -> QueryResult<Rotation> {
+        OrganizationRow::lock(conn, organization_id)?;
+        let old: Option<Self> = api_keys::table
+            .filter(api_keys::id.eq(id))
+            .filter(api_keys::organization_id.eq(organization_id))
+            .filter(api_keys::revoked_at.is_null())
+            .first(conn)
+            .optional()?;
+        let Some(old) = old.filter(|k| !k.is_expired(at)) else {
+            return Ok(Rotation::NotFound);
+        };
+        if old.replaced_by.is_some() {
+            return Ok(Rotation::AlreadyReplaced);
+        }
+        let spec = KeySpec {
+            name: old.name.clone(),
+            scopes: old.scope_set(),
+            expires_at: old.expires_at,
+        };
+        let created = Self::insert(conn, organization_id, by, &spec, at)?;
+        let grace_ends = super::after(at, grace);
+        let old_expiry = old.expires_at.map_or(grace_ends, |e| e.min(grace_ends));
+        diesel::update(api_keys::table.find(old.id))
+            .set((
+                api_keys::replaced_by.eq(created.id),
+                api_keys::expires_at.eq(old_expiry),
+            ))
+            .execute(conn)?;
+        Ok(Rotation::Rotated(created))
+    }
+
+    /// A page of the organisation's keys, newest first: unrevoked ones, but not a rotated key
+    /// once its grace period has ended at `at`; `before` is the id of the last key already seen
+    /// (keyset, never OFFSET).
     pub fn page(
         conn: &mut AnyConnection,
         organization_id: i64,
         limit: i64,
         before: Option<i64>,
+        at: NaiveDateTime,
     ) -> QueryResult<Vec<Self>> {
         api_keys::table
             .filter(api_keys::organization_id.eq(organization_id))
             .filter(api_keys::revoked_at.is_null())
+            .filter(
+                api_keys::replaced_by
+                    .is_null()
+                    .or(api_keys::expires_at.gt(at)),
+            )
             .filter(api_keys::id.lt(before.unwrap_or(i64::MAX)))
             .order(api_keys::id.desc())
             .limit(limit)
@@ -259,6 +332,7 @@ impl ApiKeyRow {
             prefix: self.prefix.clone(),
             scopes: self.scope_set().to_vec(),
             expires_at: self.expires_at.map(to_utc),
+            replaced_by: self.replaced_by,
             created_at: to_utc(self.created_at),
             last_used_at: self.last_used_at.map(to_utc),
         }

@@ -3,22 +3,46 @@
 
 use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
 use shared::{
-    dto::{ApiKey, CreateKeyRequest, CreatedKey, ErrorBody, PageQuery},
-    validate::{KeyLifetime, KeyName, KeyScopes, PageLimit},
+    dto::{ApiKey, CreateKeyRequest, CreatedKey, ErrorBody, PageQuery, RotateKeyRequest},
+    validate::{KeyGrace, KeyLifetime, KeyName, KeyScopes, PageLimit},
 };
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::{
     auth::{Permitted, VerifiedSession, need, password::Passwords},
+    db::AnyConnection,
     error::ApiError,
     http::json::Json,
-    mail::{Message, queue},
-    models::{ApiKeyRow, KeySpec, after, api_key::CreateKey},
+    mail::{Letterhead, Message, queue},
+    models::{
+        ApiKeyRow, KeySpec, OrganizationRow, after,
+        api_key::{CreateKey, Rotation},
+    },
     state::State,
 };
 
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(list).service(create).service(revoke);
+    cfg.service(list)
+        .service(create)
+        .service(rotate)
+        .service(revoke);
+}
+
+/// Queues the notice of a new key (made or rotated) to the member who made it, in the same
+/// transaction as the key.
+fn queue_notice(
+    conn: &mut AnyConnection,
+    letterhead: &Letterhead,
+    to: &str,
+    key: &CreatedKey,
+    org: &OrganizationRow,
+) -> diesel::QueryResult<()> {
+    let notice = Message::ApiKeyCreated {
+        name: &key.name,
+        prefix: &key.prefix,
+        organization: org.personal_user_id.is_none().then_some(org.name.as_str()),
+    };
+    queue(conn, letterhead, to, notice)
 }
 
 #[utoipa::path(
@@ -37,10 +61,10 @@ async fn list(
     query: web::Query<PageQuery>,
 ) -> Result<web::Json<Vec<ApiKey>>, ApiError> {
     let limit = PageLimit::parse(query.limit)?.get();
-    let (org_id, before) = (session.caller.org.id, query.before);
+    let (org_id, before, at) = (session.caller.org.id, query.before, state.clock.now());
     let keys = state
         .db
-        .read(move |conn| ApiKeyRow::page(conn, org_id, limit, before))
+        .read(move |conn| ApiKeyRow::page(conn, org_id, limit, before, at))
         .await?;
     Ok(web::Json(keys.iter().map(ApiKeyRow::to_dto).collect()))
 }
@@ -90,12 +114,7 @@ async fn create(
         .write(move |conn| {
             let outcome = ApiKeyRow::create(conn, org_id, user_id, &spec, max, at)?;
             if let CreateKey::Created(key) = &outcome {
-                let notice = Message::ApiKeyCreated {
-                    name: &key.name,
-                    prefix: &key.prefix,
-                    organization: org.personal_user_id.is_none().then_some(org.name.as_str()),
-                };
-                queue(conn, &letterhead, &user.email, notice)?;
+                queue_notice(conn, &letterhead, &user.email, key, &org)?;
             }
             Ok::<_, diesel::result::Error>(outcome)
         })
@@ -109,6 +128,69 @@ async fn create(
         org_id,
         key_id = created.id,
         "API key created; notice queued"
+    );
+    Ok(HttpResponse::Created().json(created))
+}
+
+#[utoipa::path(
+    post,
+    tag = "keys",
+    params(("id" = i64, Path, description = "The key's id")),
+    request_body = RotateKeyRequest,
+    responses(
+        (status = 201, description = "The new key, with the old one's name, scopes and expiry: the only time `key` is shown. The old secret works for `grace_seconds` more (never past its own expiry), then answers 401; both are listed until then. A notice is emailed as for a new key", body = CreatedKey),
+        Permitted<need::ManageKeys, VerifiedSession>,
+        (status = 401, description = "unauthorized, or invalid_credentials (a wrong `password`)", body = ErrorBody),
+        (status = 403, description = "reauthentication_required: the session signed in over ten minutes ago; send `password` (or forbidden: an API key, a role without `manage_keys`; account_disabled; email_not_verified)", body = ErrorBody),
+        Passwords,
+        (status = 404, description = "not_found: no live key of the organisation's with this id", body = ErrorBody),
+        (status = 409, description = "conflict: the key was rotated already; rotate its replacement", body = ErrorBody),
+    )
+)]
+#[post("/keys/{id}/rotate")]
+async fn rotate(
+    state: State,
+    req: HttpRequest,
+    Permitted(VerifiedSession(session), _): Permitted<need::ManageKeys, VerifiedSession>,
+    id: web::Path<i64>,
+    body: Json<RotateKeyRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let RotateKeyRequest {
+        grace_seconds,
+        password,
+    } = body.into_inner();
+    let grace = KeyGrace::parse(grace_seconds)?.get();
+    session.confirm_identity(&state, &req, password).await?;
+    let (user, org, id) = (session.caller.user, session.caller.org, id.into_inner());
+    let (user_id, org_id, at) = (user.id, org.id, state.clock.now());
+    let letterhead = state.mail.letterhead.clone();
+    let rotation = state
+        .db
+        .write(move |conn| {
+            let rotation = ApiKeyRow::rotate(conn, org_id, id, user_id, grace, at)?;
+            if let Rotation::Rotated(key) = &rotation {
+                queue_notice(conn, &letterhead, &user.email, key, &org)?;
+            }
+            Ok::<_, diesel::result::Error>(rotation)
+        })
+        .await?;
+    let created = match rotation {
+        Rotation::Rotated(created) => created,
+        Rotation::NotFound => return Err(ApiError::NotFound("API key")),
+        Rotation::AlreadyReplaced => {
+            return Err(ApiError::Conflict(
+                "this key was rotated already: rotate its replacement",
+            ));
+        }
+    };
+    state.mail.wake_sender();
+    tracing::info!(
+        user_id,
+        org_id,
+        key_id = id,
+        new_key_id = created.id,
+        grace_seconds,
+        "API key rotated; notice queued"
     );
     Ok(HttpResponse::Created().json(created))
 }

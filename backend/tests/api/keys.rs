@@ -2,5 +2,6 @@
 
 mod expiry;
 mod refused;
+mod rotation;
 mod scopes;
 mod succeeds;

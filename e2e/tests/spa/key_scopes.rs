@@ -1,6 +1,6 @@
 //! A key made for one job: read-only, expiring in a week. The form's scopes and expiry reach the
 //! API, the list shows both (the expiry as a warning in its last week), and the key does what its
-//! scope allows and nothing else.
+//! scope allows and nothing else. Rotated at once, its old secret stops and the new one reads.
 
 use crate::{
     browser::{Browser, Result},
@@ -12,7 +12,7 @@ use crate::{
 const CUSTOMER: (&str, &str) = ("dana@example.com", "dana's password");
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_read_only_key_expiring_in_a_week_reads_but_cannot_spend() {
+async fn a_read_only_key_expiring_in_a_week_reads_cannot_spend_and_rotates() {
     run("key-scopes", read_only_key).await;
 }
 
@@ -46,16 +46,16 @@ async fn read_only_key(b: &mut Browser, server: &Server) -> Result {
     b.screenshot("listed").await?;
 
     let http = reqwest::Client::new();
-    let read = http
-        .get(server.url("/api/credits"))
-        .header("X-API-Key", &key)
-        .send()
-        .await
-        .map_err(|e| e.to_string())?;
-    check(
-        read.status() == 200,
-        format!("reading answered {}", read.status()),
-    )?;
+    // What reading the balance with `key` answers.
+    let status = |key: String| {
+        let request = http
+            .get(server.url("/api/credits"))
+            .header("X-API-Key", key)
+            .send();
+        async move { request.await.map(|r| r.status()).map_err(|e| e.to_string()) }
+    };
+    let read = status(key.clone()).await?;
+    check(read == 200, format!("reading answered {read}"))?;
     let spend = http
         .post(server.url("/api/generate-text"))
         .header("X-API-Key", &key)
@@ -72,5 +72,22 @@ async fn read_only_key(b: &mut Browser, server: &Server) -> Result {
         body["error"]["code"] == "insufficient_scope",
         format!("spending answered {body}"),
     )?;
+
+    // Rotate, the old secret stopping at once: the new one is shown, the old one refused.
+    b.click(&format!("{row}//button[normalize-space()='Rotate']"))
+        .await?;
+    b.choose("Old key works", "Not at all").await?;
+    b.screenshot("rotate").await?;
+    b.press("Yes, rotate").await?;
+    b.wait_for(&format!(
+        "//*[@data-testid='new-api-key'][normalize-space()!='{key}']"
+    ))
+    .await?;
+    let rotated = b.testid_text("new-api-key").await?;
+    let old = status(key.clone()).await?;
+    check(old == 401, format!("the old secret answered {old}"))?;
+    let new = status(rotated).await?;
+    check(new == 200, format!("the new secret answered {new}"))?;
+    b.screenshot("rotated").await?;
     Ok(())
 }

@@ -22,8 +22,8 @@ use client::Auth::{Public, Session};
 use shared::dto::{
     ApiKey, Balance, ChangePasswordRequest, CreateKeyRequest, CreatedKey, Credentials,
     CreditPackage, GenerateTextRequest, GenerateTextResponse, GrantCreditsRequest, LedgerEntry,
-    LogoutAllRequest, OrgBalance, PageQuery, PurchaseRequest, PurchaseResponse, TokenResponse,
-    UpdateUserRequest, UsageDay, UsageQuery, User,
+    LogoutAllRequest, OrgBalance, PageQuery, PurchaseRequest, PurchaseResponse, RotateKeyRequest,
+    TokenResponse, UpdateUserRequest, UsageDay, UsageQuery, User,
 };
 
 use crate::store;
@@ -145,6 +145,11 @@ pub async fn keys(query: PageQuery) -> Result<Vec<ApiKey>, ApiError> {
 
 pub async fn create_key(request: &CreateKeyRequest) -> Result<CreatedKey, ApiError> {
     client::post("/api/keys", request, Session).await
+}
+
+/// A new secret for key `id`; the old one works `grace_seconds` more.
+pub async fn rotate_key(id: i64, request: &RotateKeyRequest) -> Result<CreatedKey, ApiError> {
+    client::post(&format!("/api/keys/{id}/rotate"), request, Session).await
 }
 
 pub async fn revoke_key(id: i64) -> Result<(), ApiError> {

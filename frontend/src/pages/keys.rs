@@ -1,7 +1,7 @@
 //! /keys: create an API key (shown once, with a ready curl line), list and revoke keys.
 
 use chrono::{DateTime, Utc};
-use shared::dto::{ApiKey, CreatedKey, ErrorCode, PageQuery, Permission, Scope};
+use shared::dto::{ApiKey, CreatedKey, ErrorCode, PageQuery, Permission, RotateKeyRequest, Scope};
 use yew::prelude::*;
 
 use crate::{
@@ -72,7 +72,7 @@ fn key_manager() -> Html {
             loading: "Loading keys…",
             empty: "No keys yet. Create one above to call the API from a script.",
         },
-        |keys| key_list(keys, &reload),
+        |keys| key_list(keys, &reload, &on_created),
     );
     html! {
         <>
@@ -239,11 +239,12 @@ fn new_key(created: &CreatedKey) -> Html {
     }
 }
 
-fn key_list(keys: &[ApiKey], on_revoked: &Callback<()>) -> Html {
+/// `on_revoked` hears a revocation, `on_rotated` the new key of a rotation.
+fn key_list(keys: &[ApiKey], on_revoked: &Callback<()>, on_rotated: &Callback<CreatedKey>) -> Html {
     html! {
         <ul class="divide-y divide-slate-100" data-testid="key-list">
             { for keys.iter().map(|key| html! {
-                <KeyRow key={key.id.to_string()} api_key={key.clone()} on_revoked={on_revoked.clone()} />
+                <KeyRow key={key.id.to_string()} api_key={key.clone()} on_revoked={on_revoked.clone()} on_rotated={on_rotated.clone()} />
             }) }
         </ul>
     }
@@ -253,17 +254,42 @@ fn key_list(keys: &[ApiKey], on_revoked: &Callback<()>) -> Html {
 struct KeyRowProps {
     api_key: ApiKey,
     on_revoked: Callback<()>,
+    on_rotated: Callback<CreatedKey>,
 }
 
-/// One key; "Revoke" asks for confirmation in place before anything happens.
+/// What a row asks to confirm, in place, before anything happens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Confirming {
+    Revoke,
+    /// A new secret; the old one works for the grace period chosen.
+    Rotate,
+}
+
+/// One key: "Rotate" and "Revoke", each confirmed in place.
 #[function_component(KeyRow)]
 fn key_row(props: &KeyRowProps) -> Html {
-    let confirming = use_value(false);
+    let confirming = use_value(None::<Confirming>);
+    let grace = use_value(AttrValue::Static("3600"));
+    let password = use_input();
+    let asked = use_value(false);
     let revoke = use_submit(
         (props.api_key.id, props.on_revoked.clone()),
         |(id, on_revoked), ()| async move {
             api::revoke_key(id).await?;
             on_revoked.emit(());
+            Ok::<_, ApiError>(())
+        },
+    );
+    let rotate = use_submit(
+        (props.api_key.id, props.on_rotated.clone(), asked.clone()),
+        |(id, on_rotated, asked), request: RotateKeyRequest| async move {
+            let key = api::rotate_key(id, &request).await.inspect_err(|e| {
+                // A sign-in over ten minutes old: the password, then "Yes, rotate" again.
+                if e.code == ErrorCode::ReauthenticationRequired {
+                    asked.set(true);
+                }
+            })?;
+            on_rotated.emit(key);
             Ok::<_, ApiError>(())
         },
     );
@@ -273,54 +299,92 @@ fn key_row(props: &KeyRowProps) -> Html {
         let confirm_ref = confirm_ref.clone();
         use_effect_on(
             *confirming,
-            Box::new(move |confirming: &bool| {
-                if *confirming && let Some(button) = confirm_ref.cast::<web_sys::HtmlElement>() {
+            Box::new(move |confirming: &Option<Confirming>| {
+                if confirming.is_some()
+                    && let Some(button) = confirm_ref.cast::<web_sys::HtmlElement>()
+                {
                     let _ = button.focus();
                 }
             }),
         );
     }
     let key = &props.api_key;
-    let ask = {
+    let ask = |what: Option<Confirming>| {
         let confirming = confirming.clone();
-        Callback::from(move |_| confirming.set(true))
+        Callback::from(move |_| confirming.set(what))
     };
-    let cancel = {
-        let confirming = confirming.clone();
-        Callback::from(move |_| confirming.set(false))
+    let send_rotation = {
+        let (grace, password, asked) = (grace.clone(), password.clone(), asked.clone());
+        rotate.reform(move |_| RotateKeyRequest {
+            grace_seconds: grace.parse().unwrap_or(0),
+            password: asked.then(|| password.to_string()),
+        })
+    };
+    let pick_grace = {
+        let grace = grace.clone();
+        Callback::from(move |seconds: String| grace.set(AttrValue::from(seconds)))
     };
     let last_used = key
         .last_used_at
         .as_ref()
         .map(format::datetime)
         .unwrap_or_else(|| "never".to_owned());
+    let name_id = AttrValue::from(format!("key-{}-name", key.id));
+    let busy = revoke.busy() || rotate.busy();
     html! {
         <li class="flex flex-col gap-3 py-4 sm:flex-row sm:items-center sm:justify-between" data-testid="key-row">
             <div class="min-w-0">
-                <p id={format!("key-{}-name", key.id)} class="truncate font-medium text-slate-900">{ &key.name }</p>
+                <p id={name_id.clone()} class="truncate font-medium text-slate-900">{ &key.name }</p>
                 <p class="mt-0.5 flex flex-wrap gap-x-4 gap-y-1 text-xs text-slate-500">
                     <span><span class="sr-only">{ "Prefix: " }</span>
                         <code class="rounded bg-slate-100 px-1 py-0.5 font-mono text-slate-700">{ format!("{}…", key.prefix) }</code></span>
                     <span>{ key.scopes.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(" · ") }</span>
                     <span>{ format!("Created {}", format::date(&key.created_at)) }</span>
                     <span>{ format!("Last used {last_used}") }</span>
+                    if key.replaced_by.is_some() {
+                        <span class="font-medium text-amber-800">{ "Rotated" }</span>
+                    }
                     { expiry(key.expires_at.as_ref()) }
                 </p>
-                if let Some(e) = revoke.error() {
+                if let Some(e) = revoke.error().or(rotate.error()) {
                     <p role="alert" class="mt-1 text-sm text-red-700">{ e.to_string() }</p>
                 }
             </div>
-            if *confirming {
-                <div class="flex flex-wrap items-center gap-2" role="group" aria-label={format!("Revoke {}?", key.name)}>
+            <div class="flex flex-wrap items-end gap-2">
+                if *confirming == Some(Confirming::Rotate) {
+                    <Select id={format!("key-{}-grace", key.id)} label="Old key works" options={graces()} value={(*grace).clone()} onchange={pick_grace} class="w-36" />
+                    if *asked {
+                        { ui::field(yew::props!(ui::FieldProps { id: format!("key-{}-password", key.id), label: "Your password", kind: FieldKind::Password, class: "w-44", autocomplete: "current-password", value: password.value(), oninput: password.oninput() })) }
+                    }
+                    { ui::button(yew::props!(ui::ButtonProps { node_ref: confirm_ref, busy, onclick: send_rotation, describedby: name_id.clone(), children: html! { { "Yes, rotate" } } })) }
+                } else if *confirming == Some(Confirming::Revoke) {
                     <span class="text-sm text-slate-700">{ "Scripts using it stop working at once." }</span>
-                    { ui::button(yew::props!(ui::ButtonProps { kind: ButtonKind::Danger, node_ref: confirm_ref, busy: revoke.busy(), onclick: revoke.reform(|_| ()), children: html! { { "Yes, revoke" } } })) }
-                    { ui::button(yew::props!(ui::ButtonProps { kind: ButtonKind::Ghost, onclick: cancel, disabled: revoke.busy(), children: html! { { "Cancel" } } })) }
-                </div>
-            } else {
-                { ui::button(yew::props!(ui::ButtonProps { kind: ButtonKind::Secondary, onclick: ask, describedby: AttrValue::from(format!("key-{}-name", key.id)), children: html! { { "Revoke" } } })) }
-            }
+                    { ui::button(yew::props!(ui::ButtonProps { kind: ButtonKind::Danger, node_ref: confirm_ref, busy, onclick: revoke.reform(|_| ()), describedby: name_id.clone(), children: html! { { "Yes, revoke" } } })) }
+                } else {
+                    if key.replaced_by.is_none() {
+                        { ui::button(yew::props!(ui::ButtonProps { kind: ButtonKind::Secondary, onclick: ask(Some(Confirming::Rotate)), describedby: name_id.clone(), children: html! { { "Rotate" } } })) }
+                    }
+                    { ui::button(yew::props!(ui::ButtonProps { kind: ButtonKind::Secondary, onclick: ask(Some(Confirming::Revoke)), describedby: name_id, children: html! { { "Revoke" } } })) }
+                }
+                if confirming.is_some() {
+                    { ui::button(yew::props!(ui::ButtonProps { kind: ButtonKind::Ghost, onclick: ask(None), disabled: busy, children: html! { { "Cancel" } } })) }
+                }
+            </div>
         </li>
     }
+}
+
+/// How long the old secret of a rotated key keeps working, as (seconds, text).
+fn graces() -> Vec<(AttrValue, AttrValue)> {
+    [
+        ("0", "Not at all"),
+        ("3600", "1 hour"),
+        ("86400", "1 day"),
+        ("604800", "7 days"),
+    ]
+    .into_iter()
+    .map(|(seconds, text)| (AttrValue::Static(seconds), AttrValue::Static(text)))
+    .collect()
 }
 
 /// When the key stops working: a warning in its last week, and once it has.

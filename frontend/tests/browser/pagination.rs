@@ -121,6 +121,7 @@ async fn the_key_list_shows_more_with_the_cursor_too() {
             prefix: "sk_abcdefghi".to_owned(),
             scopes: Scope::ALL.to_vec(),
             expires_at: None,
+            replaced_by: None,
             created_at: Utc.with_ymd_and_hms(2026, 11, 23, 10, 0, 0).unwrap(),
             last_used_at: None,
         })

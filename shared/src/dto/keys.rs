@@ -59,6 +59,19 @@ pub struct CreateKeyRequest {
     pub password: Option<String>,
 }
 
+/// Rotating a key (`POST /api/keys/{id}/rotate`): how long the old secret keeps working.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RotateKeyRequest {
+    /// 0 (the old secret stops at once) to 604800 (7 days).
+    pub grace_seconds: i64,
+    /// The account's password, when the session signed in more than ten minutes ago: a new
+    /// secret is a new key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password: Option<String>,
+}
+
 /// An API key as listed: never the key itself.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -70,6 +83,9 @@ pub struct ApiKey {
     pub scopes: Vec<Scope>,
     /// When the key stops working (401 "API key expired"); `null`: never.
     pub expires_at: Option<DateTime<Utc>>,
+    /// The key that replaced this one in a rotation: this one works until `expires_at`, the end
+    /// of the grace period, and then leaves the list.
+    pub replaced_by: Option<i64>,
     pub created_at: DateTime<Utc>,
     pub last_used_at: Option<DateTime<Utc>>,
 }

@@ -44,6 +44,30 @@ impl KeyLifetime {
     }
 }
 
+/// The longest a rotated key's old secret may keep working, in seconds (7 days).
+pub const KEY_GRACE_MAX_SECONDS: i64 = 7 * 86_400;
+
+/// How long the old secret of a rotated key keeps working: 0 to 7 days.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KeyGrace(Duration);
+
+impl KeyGrace {
+    pub fn parse(seconds: i64) -> Result<Self, ValidationError> {
+        if (0..=KEY_GRACE_MAX_SECONDS).contains(&seconds) {
+            Ok(Self(Duration::from_secs(seconds.unsigned_abs())))
+        } else {
+            Err(ValidationError::new(
+                "grace_seconds",
+                format!("grace_seconds must be between 0 and {KEY_GRACE_MAX_SECONDS}"),
+            ))
+        }
+    }
+
+    pub fn get(self) -> Duration {
+        self.0
+    }
+}
+
 /// A new key's scopes: at least one, each once, in `Scope::ALL` order; omitted, all of them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KeyScopes(Vec<Scope>);
@@ -103,6 +127,23 @@ mod tests {
                 (
                     "expires_in_days",
                     "expires_in_days must be between 1 and 365"
+                )
+            );
+        }
+    }
+
+    #[test]
+    fn key_grace_rules() {
+        assert_eq!(KeyGrace::parse(0).unwrap().get(), Duration::ZERO);
+        let week = KeyGrace::parse(604_800).unwrap().get();
+        assert_eq!(week, Duration::from_secs(604_800));
+        for seconds in [-1, 604_801] {
+            let e = KeyGrace::parse(seconds).unwrap_err();
+            assert_eq!(
+                (e.field, e.message.as_str()),
+                (
+                    "grace_seconds",
+                    "grace_seconds must be between 0 and 604800"
                 )
             );
         }

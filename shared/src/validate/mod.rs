@@ -17,7 +17,10 @@ pub use credits::{
     GRANT_MAX_ABS, GRANT_NOTE_MAX_LEN, GrantAmount, GrantNote, USAGE_DEFAULT_DAYS, USAGE_MAX_DAYS,
     UsageDays,
 };
-pub use keys::{KEY_LIFETIME_MAX_DAYS, KEY_NAME_MAX_LEN, KeyLifetime, KeyName, KeyScopes};
+pub use keys::{
+    KEY_GRACE_MAX_SECONDS, KEY_LIFETIME_MAX_DAYS, KEY_NAME_MAX_LEN, KeyGrace, KeyLifetime, KeyName,
+    KeyScopes,
+};
 pub use orgs::{ORG_NAME_MAX_LEN, OrgName};
 pub use paging::{PAGE_DEFAULT_LIMIT, PAGE_MAX_LIMIT, PageLimit};
 pub use prompt::{PROMPT_MAX_LEN, Prompt};

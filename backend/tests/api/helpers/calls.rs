@@ -188,6 +188,13 @@ impl TestApp {
         expect_json(self.try_create_key(auth, name).await, StatusCode::CREATED).await
     }
 
+    /// Rotates key `id`; the old secret works `grace_seconds` more.
+    pub async fn try_rotate_key(&self, auth: Auth<'_>, id: i64, grace_seconds: i64) -> Response {
+        let body = json!({ "grace_seconds": grace_seconds });
+        self.post_json(&format!("/api/keys/{id}/rotate"), &body, auth)
+            .await
+    }
+
     /// One page of the live keys; `query` is e.g. `"limit=2&before=7"`.
     pub async fn try_keys_page(&self, auth: Auth<'_>, query: &str) -> Response {
         self.get(&format!("/api/keys?{query}"), auth).await

@@ -49,6 +49,11 @@ impl Route {
             Route::new(Method::DELETE, format!("/api/keys/{key_id}"), None),
             Route::new(
                 Method::POST,
+                format!("/api/keys/{key_id}/rotate"),
+                Some(json!({ "grace_seconds": 0 })),
+            ),
+            Route::new(
+                Method::POST,
                 "/api/credits/purchase",
                 Some(json!({ "package_id": "starter" })),
             ),

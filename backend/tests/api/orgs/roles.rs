@@ -20,6 +20,7 @@ const GUARDED: &[(&str, &str, Permission)] = &[
     ("GET", "/api/keys", Permission::ManageKeys),
     ("POST", "/api/keys", Permission::ManageKeys),
     ("DELETE", "/api/keys/{id}", Permission::ManageKeys),
+    ("POST", "/api/keys/{id}/rotate", Permission::ManageKeys),
     ("POST", "/api/generate-text", Permission::Spend),
     ("GET", "/api/demo/premium", Permission::Spend),
     ("PATCH", "/api/orgs/{id}", Permission::ManageOrganization),
