@@ -59,7 +59,18 @@ pg_database=
 # shellcheck disable=SC2329 # run by the EXIT trap
 cleanup() {
   if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
+    # A graceful stop, as an orchestrator would ask; past Actix's 30 s shutdown timeout, a kill:
+    # a worker holding a keep-alive connection was seen to never finish its graceful shutdown
+    # (actix/actix-web#3169), and the fuzz results are in by now.
     kill "$server_pid" 2>/dev/null || true
+    for _ in $(seq 35); do
+      kill -0 "$server_pid" 2>/dev/null || break
+      sleep 1
+    done
+    if kill -0 "$server_pid" 2>/dev/null; then
+      say "the server did not stop within 35 s of SIGTERM; killing it"
+      kill -9 "$server_pid" 2>/dev/null || true
+    fi
     wait "$server_pid" 2>/dev/null || true
   fi
   if [ -n "$pg_database" ]; then
