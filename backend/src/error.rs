@@ -36,6 +36,16 @@ pub enum ApiError {
     KeyExpired,
     #[error("not enough credits: buy more to continue")]
     InsufficientCredits,
+    /// An API key's spend limit for the window is reached.
+    #[error(
+        "this API key's {window} spend limit of {limit} credits is reached: it resets at {}",
+        resets_at.format("%Y-%m-%dT%H:%M:%SZ")
+    )]
+    KeySpendLimit {
+        window: &'static str,
+        limit: i64,
+        resets_at: chrono::NaiveDateTime,
+    },
     #[error("{0}")]
     Forbidden(&'static str),
     /// The caller's role in the organisation does not grant the permission.
@@ -106,6 +116,7 @@ impl ApiError {
             Self::Unauthorized | Self::SessionExpired | Self::KeyExpired => ErrorCode::Unauthorized,
             Self::InvalidCredentials => ErrorCode::InvalidCredentials,
             Self::InsufficientCredits => ErrorCode::InsufficientCredits,
+            Self::KeySpendLimit { .. } => ErrorCode::KeySpendLimit,
             Self::Forbidden(_) | Self::NotPermitted(_) => ErrorCode::Forbidden,
             Self::InsufficientScope(_) => ErrorCode::InsufficientScope,
             Self::AccountDisabled => ErrorCode::AccountDisabled,
@@ -245,7 +256,7 @@ impl ResponseError for ApiError {
             | Self::InvalidCredentials
             | Self::SessionExpired
             | Self::KeyExpired => StatusCode::UNAUTHORIZED,
-            Self::InsufficientCredits => StatusCode::PAYMENT_REQUIRED,
+            Self::InsufficientCredits | Self::KeySpendLimit { .. } => StatusCode::PAYMENT_REQUIRED,
             Self::Forbidden(_)
             | Self::NotPermitted(_)
             | Self::InsufficientScope(_)

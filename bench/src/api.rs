@@ -77,6 +77,8 @@ impl Api {
             name: "bench".to_owned(),
             scopes: Some(Scope::ALL.to_vec()),
             expires_in_days: Some(365),
+            spend_limit_daily: None,
+            spend_limit_monthly: None,
             password: None,
         };
         let token = Some(user.access_token.as_str());

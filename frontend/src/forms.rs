@@ -11,6 +11,7 @@ use shared::{
     },
     validate::{
         Email, GrantAmount, GrantNote, KeyLifetime, KeyName, KeyScopes, OrgName, Password, Prompt,
+        spend_limit,
     },
 };
 use yew::AttrValue;
@@ -196,27 +197,38 @@ pub fn change_email(
     })
 }
 
-/// A key's name, scopes and lifetime (`expires_in_days`: empty for never), and the password
-/// when the server asked for it again (`Some`).
-pub fn create_key(
-    name: &str,
-    scopes: &[Scope],
-    expires_in_days: &str,
-    password: Option<&str>,
-) -> Result<CreateKeyRequest, FormErrors> {
+/// The create-key form as typed: the lifetime in days and the limits in credits are text,
+/// empty for none.
+#[derive(Debug, Clone, Copy)]
+pub struct NewKey<'a> {
+    pub name: &'a str,
+    pub scopes: &'a [Scope],
+    pub expires_in_days: &'a str,
+    pub spend_limit_daily: &'a str,
+    pub spend_limit_monthly: &'a str,
+    /// When the server asked for it again.
+    pub password: Option<&'a str>,
+}
+
+pub fn create_key(form: &NewKey) -> Result<CreateKeyRequest, FormErrors> {
     let mut errors = FormErrors::default();
-    let name = KeyName::parse(name).map_err(|e| errors.push(e)).ok();
-    let scopes = KeyScopes::parse(Some(scopes))
+    let name = KeyName::parse(form.name).map_err(|e| errors.push(e)).ok();
+    let scopes = KeyScopes::parse(Some(form.scopes))
         .map_err(|e| errors.push(e))
         .ok();
-    let days = match expires_in_days {
-        "" => Some(None),
-        days => KeyLifetime::parse(days.parse().ok().or(Some(0)))
-            .map(KeyLifetime::days)
+    let days = optional_number(form.expires_in_days, "expires_in_days")
+        .and_then(|days| KeyLifetime::parse(days).map(KeyLifetime::days))
+        .map_err(|e| errors.push(e))
+        .ok();
+    let mut limit = |text: &str, field| {
+        optional_number(text, field)
+            .and_then(|credits| spend_limit(credits, field))
             .map_err(|e| errors.push(e))
-            .ok(),
+            .ok()
     };
-    if let Some(password) = password {
+    let daily = limit(form.spend_limit_daily, "spend_limit_daily");
+    let monthly = limit(form.spend_limit_monthly, "spend_limit_monthly");
+    if let Some(password) = form.password {
         require_password(&mut errors, "password", password);
     }
     collect(errors, || {
@@ -224,9 +236,22 @@ pub fn create_key(
             name: name?.into_inner(),
             scopes: Some(scopes?.into_inner()),
             expires_in_days: days?,
-            password: password.map(str::to_owned),
+            spend_limit_daily: daily?,
+            spend_limit_monthly: monthly?,
+            password: form.password.map(str::to_owned),
         })
     })
+}
+
+/// A whole number typed in a form, `None` when left empty.
+fn optional_number(text: &str, field: &'static str) -> Result<Option<i64>, ValidationError> {
+    match text.trim() {
+        "" => Ok(None),
+        number => number
+            .parse()
+            .map(Some)
+            .map_err(|_| ValidationError::new(field, format!("{field} must be a whole number"))),
+    }
 }
 
 pub fn generate_text(prompt: &str) -> Result<GenerateTextRequest, FormErrors> {

@@ -39,8 +39,13 @@ pub enum Credential {
     /// An access token minted from refresh session `session_id`, whose user signed in at
     /// `auth_time` (seconds since the epoch).
     Session { session_id: i64, auth_time: i64 },
-    /// An `X-API-Key`, which may do what its scopes allow.
-    ApiKey { key_id: i64, scopes: ScopeSet },
+    /// An `X-API-Key`, which may do what its scopes allow; `limited`: its paid calls count
+    /// against a spend limit.
+    ApiKey {
+        key_id: i64,
+        scopes: ScopeSet,
+        limited: bool,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -76,6 +81,18 @@ impl Caller {
                 Err(ApiError::InsufficientScope(scope))
             }
             (false, ..) => Err(ApiError::NotPermitted(permission)),
+        }
+    }
+
+    /// The caller's key when its spending counts against a limit.
+    pub fn limited_key(&self) -> Option<i64> {
+        match self.credential {
+            Credential::ApiKey {
+                key_id,
+                limited: true,
+                ..
+            } => Some(key_id),
+            _ => None,
         }
     }
 
@@ -167,6 +184,7 @@ impl Caller {
             (Some(k), _) => Credential::ApiKey {
                 key_id: k.id,
                 scopes: k.scope_set(),
+                limited: k.is_limited(),
             },
             (None, Some(c)) => Credential::Session {
                 session_id: c.sid,

@@ -13,7 +13,11 @@ use tokio::sync::oneshot;
 
 use crate::{
     error::log_error_chain,
-    models::{LedgerRow, ledger::Actor},
+    models::{
+        LedgerRow,
+        key_spend::KeyWindows,
+        ledger::{Actor, Posted},
+    },
     state::AppState,
 };
 
@@ -25,6 +29,8 @@ pub(super) struct ChargeRecord {
     pub amount: i64,
     pub entry_id: i64,
     pub route: String,
+    /// The key and the time of the spend, when it counted against the key's limit.
+    pub limited_key: Option<(i64, chrono::NaiveDateTime)>,
 }
 
 /// Put in the request's extensions by `charge::spend`; resolves when the debit has committed (or
@@ -69,14 +75,21 @@ pub async fn refund_failed_charges(
                     route: record.route,
                 };
                 let reference = format!("refund:{}", record.entry_id);
-                LedgerRow::post(
+                let posted = LedgerRow::post(
                     conn,
                     record.organization_id,
                     record.actor,
                     record.amount,
                     &refund,
                     Some(&reference),
-                )
+                )?;
+                // The key's window gets the credits back too (once: a duplicate posts nothing).
+                if let (Posted::Applied { .. }, Some((key_id, spent_at))) =
+                    (&posted, record.limited_key)
+                {
+                    KeyWindows::give_back(conn, key_id, record.amount, spent_at)?;
+                }
+                Ok::<_, diesel::result::Error>(posted)
             })
             .await;
         if let Err(e) = result {

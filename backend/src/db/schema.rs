@@ -28,6 +28,12 @@ diesel::table! {
         scopes -> Text,
         expires_at -> Nullable<Timestamp>,
         replaced_by -> Nullable<BigInt>,
+        spend_limit_daily -> Nullable<BigInt>,
+        spend_limit_monthly -> Nullable<BigInt>,
+        spent_day -> BigInt,
+        spent_day_start -> Nullable<Timestamp>,
+        spent_month -> BigInt,
+        spent_month_start -> Nullable<Timestamp>,
     }
 }
 

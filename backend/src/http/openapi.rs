@@ -127,7 +127,8 @@ pub fn permission_name(permission: Permission) -> String {
 /// The 402 of a route that costs `credits`, carrying the price to the operation's description.
 pub fn price_response(credits: i64) -> Response {
     let mut response = error(format!(
-        "insufficient_credits: the call costs {credits} credit{}",
+        "insufficient_credits: the call costs {credits} credit{}; or key_spend_limit: the API \
+         key's daily or monthly spend limit is reached (the message says when it resets)",
         if credits == 1 { "" } else { "s" }
     ));
     response.extensions = Some(ExtensionsBuilder::new().add(PRICE, credits).build());

@@ -6,7 +6,7 @@ use chrono::{NaiveDateTime, TimeDelta};
 use diesel::prelude::*;
 use shared::dto::{ApiKey, CreatedKey, Scope};
 
-use super::{OrganizationRow, UserRow, now, to_utc};
+use super::{OrganizationRow, UserRow, key_spend::Window, now, to_utc};
 use crate::auth::secret::{random_token, sha256_hex};
 use crate::db::{
     AnyConnection, BatchLoad,
@@ -40,6 +40,13 @@ pub struct ApiKeyRow {
     pub expires_at: Option<NaiveDateTime>,
     /// The key that replaced it in a rotation.
     pub replaced_by: Option<i64>,
+    pub spend_limit_daily: Option<i64>,
+    pub spend_limit_monthly: Option<i64>,
+    /// What it spent in the window starting at `spent_day_start` (kept for keys with a limit).
+    pub spent_day: i64,
+    pub spent_day_start: Option<NaiveDateTime>,
+    pub spent_month: i64,
+    pub spent_month_start: Option<NaiveDateTime>,
 }
 
 #[derive(Insertable)]
@@ -53,14 +60,19 @@ struct NewApiKey<'a> {
     created_at: NaiveDateTime,
     scopes: String,
     expires_at: Option<NaiveDateTime>,
+    spend_limit_daily: Option<i64>,
+    spend_limit_monthly: Option<i64>,
 }
 
-/// What a new key is: its name, what it may do and when it stops working.
+/// What a new key is: its name, what it may do, when it stops working and how much it may
+/// spend per UTC day and month.
 #[derive(Debug, Clone)]
 pub struct KeySpec {
     pub name: String,
     pub scopes: ScopeSet,
     pub expires_at: Option<NaiveDateTime>,
+    pub spend_limit_daily: Option<i64>,
+    pub spend_limit_monthly: Option<i64>,
 }
 
 impl KeySpec {
@@ -70,6 +82,8 @@ impl KeySpec {
             name: name.to_owned(),
             scopes: Scope::ALL.into_iter().collect(),
             expires_at: None,
+            spend_limit_daily: None,
+            spend_limit_monthly: None,
         }
     }
 }
@@ -190,6 +204,8 @@ impl ApiKeyRow {
                 created_at: at,
                 scopes: spec.scopes.to_column(),
                 expires_at: spec.expires_at,
+                spend_limit_daily: spec.spend_limit_daily,
+                spend_limit_monthly: spec.spend_limit_monthly,
             })
             .returning(api_keys::id)
             .get_result(conn)?;
@@ -200,6 +216,8 @@ impl ApiKeyRow {
             key,
             scopes: spec.scopes.to_vec(),
             expires_at: spec.expires_at.map(to_utc),
+            spend_limit_daily: spec.spend_limit_daily,
+            spend_limit_monthly: spec.spend_limit_monthly,
             created_at: to_utc(at),
         })
     }
@@ -216,13 +234,17 @@ impl ApiKeyRow {
         grace: std::time::Duration,
         at: NaiveDateTime,
     ) -> QueryResult<Rotation> {
-        OrganizationRow::lock(conn, organization_id)?;
-        let old: Option<Self> = api_keys::table
+        // The key's row, not the organisation's, is what rotations of it serialise on: a paid
+        // call locks the key before the organisation, and the same order here cannot deadlock.
+        let live = api_keys::table
             .filter(api_keys::id.eq(id))
             .filter(api_keys::organization_id.eq(organization_id))
-            .filter(api_keys::revoked_at.is_null())
-            .first(conn)
-            .optional()?;
+            .filter(api_keys::revoked_at.is_null());
+        let old: Option<Self> = if let AnyConnection::Postgresql(pg) = conn {
+            live.for_update().first(pg).optional()?
+        } else {
+            live.first(conn).optional()?
+        };
         let Some(old) = old.filter(|k| !k.is_expired(at)) else {
             return Ok(Rotation::NotFound);
         };
@@ -233,8 +255,19 @@ impl ApiKeyRow {
             name: old.name.clone(),
             scopes: old.scope_set(),
             expires_at: old.expires_at,
+            spend_limit_daily: old.spend_limit_daily,
+            spend_limit_monthly: old.spend_limit_monthly,
         };
         let created = Self::insert(conn, organization_id, by, &spec, at)?;
+        // The new secret goes on counting the old one's windows: a rotation resets no limit.
+        diesel::update(api_keys::table.find(created.id))
+            .set((
+                api_keys::spent_day.eq(old.spent_day),
+                api_keys::spent_day_start.eq(old.spent_day_start),
+                api_keys::spent_month.eq(old.spent_month),
+                api_keys::spent_month_start.eq(old.spent_month_start),
+            ))
+            .execute(conn)?;
         let grace_ends = super::after(at, grace);
         let old_expiry = old.expires_at.map_or(grace_ends, |e| e.min(grace_ends));
         diesel::update(api_keys::table.find(old.id))
@@ -304,6 +337,11 @@ impl ApiKeyRow {
         }
     }
 
+    /// Whether paid calls with it count against a spend limit.
+    pub fn is_limited(&self) -> bool {
+        self.spend_limit_daily.is_some() || self.spend_limit_monthly.is_some()
+    }
+
     pub fn scope_set(&self) -> ScopeSet {
         ScopeSet::from_column(&self.scopes)
     }
@@ -325,7 +363,8 @@ impl ApiKeyRow {
             .map(drop)
     }
 
-    pub fn to_dto(&self) -> ApiKey {
+    /// As listed at `at`: what a limited key spent in the windows holding `at`.
+    pub fn to_dto(&self, at: NaiveDateTime) -> ApiKey {
         ApiKey {
             id: self.id,
             name: self.name.clone(),
@@ -333,6 +372,10 @@ impl ApiKeyRow {
             scopes: self.scope_set().to_vec(),
             expires_at: self.expires_at.map(to_utc),
             replaced_by: self.replaced_by,
+            spend_limit_daily: self.spend_limit_daily,
+            spend_limit_monthly: self.spend_limit_monthly,
+            spent_today: Window::Day.current(self.spent_day, self.spent_day_start, at),
+            spent_this_month: Window::Month.current(self.spent_month, self.spent_month_start, at),
             created_at: to_utc(self.created_at),
             last_used_at: self.last_used_at.map(to_utc),
         }

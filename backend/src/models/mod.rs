@@ -3,6 +3,7 @@
 pub mod api_key;
 pub mod email_token;
 pub mod invitation;
+pub mod key_spend;
 pub mod ledger;
 pub mod member;
 pub mod organization;

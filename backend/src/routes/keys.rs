@@ -4,7 +4,7 @@
 use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
 use shared::{
     dto::{ApiKey, CreateKeyRequest, CreatedKey, ErrorBody, PageQuery, RotateKeyRequest},
-    validate::{KeyGrace, KeyLifetime, KeyName, KeyScopes, PageLimit},
+    validate::{KeyGrace, KeyLifetime, KeyName, KeyScopes, PageLimit, spend_limit},
 };
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -66,7 +66,7 @@ async fn list(
         .db
         .read(move |conn| ApiKeyRow::page(conn, org_id, limit, before, at))
         .await?;
-    Ok(web::Json(keys.iter().map(ApiKeyRow::to_dto).collect()))
+    Ok(web::Json(keys.iter().map(|key| key.to_dto(at)).collect()))
 }
 
 #[utoipa::path(
@@ -93,17 +93,23 @@ async fn create(
         name,
         scopes,
         expires_in_days,
+        spend_limit_daily,
+        spend_limit_monthly,
         password,
     } = body.into_inner();
     let name = KeyName::parse(&name)?.into_inner();
     let scopes = KeyScopes::parse(scopes.as_deref())?.into_inner();
     let lifetime = KeyLifetime::parse(expires_in_days)?;
+    let spend_limit_daily = spend_limit(spend_limit_daily, "spend_limit_daily")?;
+    let spend_limit_monthly = spend_limit(spend_limit_monthly, "spend_limit_monthly")?;
     session.confirm_identity(&state, &req, password).await?;
     let at = state.clock.now();
     let spec = KeySpec {
         name,
         scopes: scopes.into_iter().collect(),
         expires_at: lifetime.duration().map(|lifetime| after(at, lifetime)),
+        spend_limit_daily,
+        spend_limit_monthly,
     };
     let (user, org) = (session.caller.user, session.caller.org);
     let org_id = org.id;

@@ -47,13 +47,8 @@ async fn read_only_key(b: &mut Browser, server: &Server) -> Result {
 
     let http = reqwest::Client::new();
     // What reading the balance with `key` answers.
-    let status = |key: String| {
-        let request = http
-            .get(server.url("/api/credits"))
-            .header("X-API-Key", key)
-            .send();
-        async move { request.await.map(|r| r.status()).map_err(|e| e.to_string()) }
-    };
+    let status =
+        |key: String| async move { server.status_with_key("/api/credits", &key, None).await };
     let read = status(key.clone()).await?;
     check(read == 200, format!("reading answered {read}"))?;
     let spend = http

@@ -78,6 +78,7 @@ mod browser;
 mod cross_site;
 mod email;
 mod journey;
+mod key_limits;
 mod key_scopes;
 mod ledger;
 mod reauth;

@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use backend::clock::Clock;
 use serde_json::{Value, json};
 use shared::dto::TokenResponse;
 use test_support::{Backend, MailDev, ScratchDatabase, ServerSettings, free_port};
@@ -37,6 +38,8 @@ pub struct Server {
     pub origin: String,
     pub config: backend::Config,
     handle: actix_web::dev::ServerHandle,
+    /// The server's clock, which a test moves forward (a key's grace period).
+    clock: Clock,
     // Deleted when the server is dropped.
     _db: ScratchDatabase,
 }
@@ -70,7 +73,8 @@ impl Server {
         );
         let config = backend::Config::from_lookup(|name| settings.lookup(name))
             .expect("the e2e settings are valid");
-        let app = backend::Application::build(config.clone())
+        let clock = Clock::default();
+        let app = backend::Application::build_with_clock(config.clone(), clock.clone())
             .await
             .expect("the backend starts");
         let origin = format!("http://127.0.0.1:{}", app.port());
@@ -80,6 +84,7 @@ impl Server {
             origin,
             config,
             handle,
+            clock,
             _db: db,
         }
     }
@@ -101,10 +106,49 @@ impl Server {
         response.json().await.map_err(|e| format!("{path}: {e}"))
     }
 
+    /// What the API answers a script calling `path` with API key `key`: a POST of `body`, or a
+    /// GET without one.
+    pub async fn status_with_key(
+        &self,
+        path: &str,
+        key: &str,
+        body: Option<Value>,
+    ) -> Result<reqwest::StatusCode> {
+        let http = reqwest::Client::new();
+        let request = match body {
+            Some(body) => http.post(self.url(path)).json(&body),
+            None => http.get(self.url(path)),
+        };
+        let response = request.header("X-API-Key", key).send().await;
+        response
+            .map(|r| r.status())
+            .map_err(|e| format!("{path}: {e}"))
+    }
+
     /// An account made through the API, as if signed up elsewhere.
     pub async fn sign_up(&self, email: &str, password: &str) -> Result<TokenResponse> {
         let body = json!({ "email": email, "password": password });
         token(self.post("/api/auth/signup", None, body).await?)
+    }
+
+    /// Moves the server's clock `by` forward.
+    pub fn advance_clock(&self, by: std::time::Duration) {
+        self.clock.advance(by);
+    }
+
+    /// `backend grant-credits --email`, as an operator would run it: `credits` to the personal
+    /// organisation of the account with this email.
+    pub async fn grant(&self, email: &str, credits: i64) {
+        let (config, grantee) = (
+            self.config.clone(),
+            backend::tasks::Grantee::PersonalOf(email.to_owned()),
+        );
+        tokio::task::spawn_blocking(move || {
+            backend::tasks::grant_credits(&config, &grantee, credits, "e2e")
+        })
+        .await
+        .expect("grant-credits ran")
+        .expect("grant-credits succeeded");
     }
 
     /// `backend create-admin`, as an operator would run it.

@@ -12,7 +12,7 @@ use crate::{
         ui::{self, AlertKind, ButtonKind, CopyButton, FieldKind, Select},
     },
     format, forms,
-    forms::FormErrors,
+    forms::{FormErrors, NewKey},
     hooks::{
         use_effect_on, use_focus_first_invalid, use_input, use_pages, use_session, use_submit,
         use_title, use_value,
@@ -98,6 +98,8 @@ fn create_key_form(props: &CreateKeyFormProps) -> Html {
     let password = use_input();
     let scopes = use_value(Scope::ALL.to_vec());
     let lifetime = use_value(AttrValue::default());
+    let daily = use_input();
+    let monthly = use_input();
     let asked = use_value(false);
     let submit = use_submit(
         (
@@ -130,8 +132,16 @@ fn create_key_form(props: &CreateKeyFormProps) -> Html {
     let onsubmit = {
         let (name, password, asked) = (name.clone(), password.clone(), asked.clone());
         let (scopes, lifetime) = (scopes.clone(), lifetime.clone());
+        let (daily, monthly) = (daily.clone(), monthly.clone());
         submit.onsubmit(move || {
-            forms::create_key(&name, &scopes, &lifetime, asked.then_some(&*password))
+            forms::create_key(&NewKey {
+                name: &name,
+                scopes: &scopes,
+                expires_in_days: &lifetime,
+                spend_limit_daily: &daily,
+                spend_limit_monthly: &monthly,
+                password: asked.then_some(&*password),
+            })
         })
     };
     let scope_box = |scope: Scope, what: &str| {
@@ -161,6 +171,8 @@ fn create_key_form(props: &CreateKeyFormProps) -> Html {
             <div class="flex flex-col gap-3 sm:flex-row sm:flex-wrap sm:items-start">
                 { ui::field(yew::props!(ui::FieldProps { id: "name", label: "Key name", class: "sm:w-80", placeholder: "e.g. nightly-report", value: name.value(), oninput: name.oninput(), error: errors.field("name"), hint: "A label to recognise it by, up to 64 characters." })) }
                 <Select id="expires_in_days" label="Expires" options={lifetimes()} value={(*lifetime).clone()} onchange={pick_lifetime} class="sm:w-44" />
+                { ui::field(yew::props!(ui::FieldProps { id: "spend_limit_daily", label: "Daily limit", kind: FieldKind::Number, class: "sm:w-36", placeholder: "No limit", value: daily.value(), oninput: daily.oninput(), error: errors.field("spend_limit_daily") })) }
+                { ui::field(yew::props!(ui::FieldProps { id: "spend_limit_monthly", label: "Monthly limit", kind: FieldKind::Number, class: "sm:w-36", placeholder: "No limit", value: monthly.value(), oninput: monthly.oninput(), error: errors.field("spend_limit_monthly") })) }
             </div>
             <fieldset id="scopes" class="space-y-2">
                 <legend class="mb-1.5 text-sm font-medium text-slate-800">{ "Scopes" }</legend>
@@ -196,7 +208,13 @@ fn lifetimes() -> Vec<(AttrValue, AttrValue)> {
 }
 
 /// The fields an API error can name here (any other error shows above the form).
-const FIELDS: &[&str] = &["name", "password", "scopes"];
+const FIELDS: &[&str] = &[
+    "name",
+    "password",
+    "scopes",
+    "spend_limit_daily",
+    "spend_limit_monthly",
+];
 
 /// The key, once: copy it now, it is never shown again. With a curl line for this very site.
 fn new_key(created: &CreatedKey) -> Html {
@@ -281,14 +299,20 @@ fn key_row(props: &KeyRowProps) -> Html {
         },
     );
     let rotate = use_submit(
-        (props.api_key.id, props.on_rotated.clone(), asked.clone()),
-        |(id, on_rotated, asked), request: RotateKeyRequest| async move {
+        (
+            props.api_key.id,
+            props.on_rotated.clone(),
+            (asked.clone(), confirming.clone()),
+        ),
+        |(id, on_rotated, (asked, confirming)), request: RotateKeyRequest| async move {
             let key = api::rotate_key(id, &request).await.inspect_err(|e| {
                 // A sign-in over ten minutes old: the password, then "Yes, rotate" again.
                 if e.code == ErrorCode::ReauthenticationRequired {
                     asked.set(true);
                 }
             })?;
+            // The row stays (the old secret works through its grace period): close its question.
+            confirming.set(None);
             on_rotated.emit(key);
             Ok::<_, ApiError>(())
         },
@@ -341,6 +365,12 @@ fn key_row(props: &KeyRowProps) -> Html {
                     <span>{ key.scopes.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(" · ") }</span>
                     <span>{ format!("Created {}", format::date(&key.created_at)) }</span>
                     <span>{ format!("Last used {last_used}") }</span>
+                    if let Some(limit) = key.spend_limit_daily {
+                        <span>{ format!("Today {} of {}", format::int(key.spent_today), format::int(limit)) }</span>
+                    }
+                    if let Some(limit) = key.spend_limit_monthly {
+                        <span>{ format!("This month {} of {}", format::int(key.spent_this_month), format::int(limit)) }</span>
+                    }
                     if key.replaced_by.is_some() {
                         <span class="font-medium text-amber-800">{ "Rotated" }</span>
                     }

@@ -1,7 +1,10 @@
 //! The forms' validation: the rules of `shared::validate`, applied before any request is sent,
 //! and the API's own errors placed next to the field they name.
 
-use frontend::{api::ApiError, forms};
+use frontend::{
+    api::ApiError,
+    forms::{self, NewKey},
+};
 use shared::dto::{ErrorCode, LedgerKind, Scope};
 use wasm_bindgen_test::wasm_bindgen_test;
 
@@ -103,12 +106,17 @@ fn the_email_forms_apply_the_api_rules() {
 }
 
 #[wasm_bindgen_test]
-fn key_names_scopes_lifetimes_prompts_and_grants_follow_the_api_rules() {
+fn key_names_scopes_lifetimes_limits_prompts_and_grants_follow_the_api_rules() {
     let all = Scope::ALL;
-    let key = |name: &str, password: Option<&str>| forms::create_key(name, &all, "", password);
-    assert!(key("   ", None).unwrap_err().field("name").is_some());
-    assert!(key(&"k".repeat(65), None).is_err());
-    let made = key("  ci  ", None).unwrap();
+    let form = NewKey {
+        name: "  ci  ",
+        scopes: &all,
+        expires_in_days: "",
+        spend_limit_daily: "",
+        spend_limit_monthly: "",
+        password: None,
+    };
+    let made = forms::create_key(&form).unwrap();
     assert_eq!(
         (
             made.name.as_str(),
@@ -117,22 +125,76 @@ fn key_names_scopes_lifetimes_prompts_and_grants_follow_the_api_rules() {
         ),
         ("ci", Some(&all[..]), None)
     );
-    // At least one scope; a lifetime of 1 to 365 days.
-    let unscoped = forms::create_key("ci", &[], "", None).unwrap_err();
-    assert!(unscoped.field("scopes").is_some());
-    let weekly = forms::create_key("ci", &[Scope::CreditsRead], "7", None).unwrap();
+    assert_eq!(
+        (made.spend_limit_daily, made.spend_limit_monthly),
+        (None, None)
+    );
+    let refused = |form: NewKey| forms::create_key(&form).unwrap_err();
+    assert!(
+        refused(NewKey {
+            name: "   ",
+            ..form
+        })
+        .field("name")
+        .is_some()
+    );
+    assert!(
+        forms::create_key(&NewKey {
+            name: &"k".repeat(65),
+            ..form
+        })
+        .is_err()
+    );
+    // At least one scope; a lifetime of 1 to 365 days; limits of at least one credit.
+    assert!(
+        refused(NewKey {
+            scopes: &[],
+            ..form
+        })
+        .field("scopes")
+        .is_some()
+    );
+    let limited = NewKey {
+        scopes: &[Scope::CreditsRead],
+        expires_in_days: "7",
+        spend_limit_daily: "30",
+        spend_limit_monthly: " 500 ",
+        ..form
+    };
+    let weekly = forms::create_key(&limited).unwrap();
     assert_eq!(
         (weekly.scopes, weekly.expires_in_days),
         (Some(vec![Scope::CreditsRead]), Some(7))
     );
+    assert_eq!(
+        (weekly.spend_limit_daily, weekly.spend_limit_monthly),
+        (Some(30), Some(500))
+    );
     for days in ["0", "366", "soon"] {
-        let refused = forms::create_key("ci", &all, days, None).unwrap_err();
-        assert!(refused.field("expires_in_days").is_some(), "{days}");
+        let errors = refused(NewKey {
+            expires_in_days: days,
+            ..form
+        });
+        assert!(errors.field("expires_in_days").is_some(), "{days}");
+    }
+    for credits in ["0", "-1", "lots"] {
+        let errors = refused(NewKey {
+            spend_limit_daily: credits,
+            ..form
+        });
+        assert!(errors.field("spend_limit_daily").is_some(), "{credits}");
     }
     // Asked for again, the password must be given.
-    let refused = key("ci", Some("")).unwrap_err();
-    assert!(refused.field("password").is_some());
-    let again = key("ci", Some("pw")).unwrap();
+    let asked = refused(NewKey {
+        password: Some(""),
+        ..form
+    });
+    assert!(asked.field("password").is_some());
+    let again = forms::create_key(&NewKey {
+        password: Some("pw"),
+        ..form
+    })
+    .unwrap();
     assert_eq!(again.password.as_deref(), Some("pw"));
 
     assert!(

@@ -122,6 +122,10 @@ async fn the_key_list_shows_more_with_the_cursor_too() {
             scopes: Scope::ALL.to_vec(),
             expires_at: None,
             replaced_by: None,
+            spend_limit_daily: None,
+            spend_limit_monthly: None,
+            spent_today: 0,
+            spent_this_month: 0,
             created_at: Utc.with_ymd_and_hms(2026, 11, 23, 10, 0, 0).unwrap(),
             last_used_at: None,
         })

@@ -31,6 +31,8 @@ pub enum ErrorCode {
     Unauthorized,
     InvalidCredentials,
     InsufficientCredits,
+    /// The API key's daily or monthly spend limit is reached (the message says when it resets).
+    KeySpendLimit,
     Forbidden,
     /// An API key without the scope the route needs (the message names it).
     InsufficientScope,
@@ -69,6 +71,7 @@ impl ErrorCode {
             Self::Unauthorized => "unauthorized",
             Self::InvalidCredentials => "invalid_credentials",
             Self::InsufficientCredits => "insufficient_credits",
+            Self::KeySpendLimit => "key_spend_limit",
             Self::Forbidden => "forbidden",
             Self::InsufficientScope => "insufficient_scope",
             Self::AccountDisabled => "account_disabled",

@@ -53,6 +53,12 @@ pub struct CreateKeyRequest {
     /// Days until the key stops working, 1 to 365; omitted: it never expires.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_in_days: Option<i64>,
+    /// The most credits the key may spend per UTC day; omitted: no limit but the balance.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spend_limit_daily: Option<i64>,
+    /// The most credits the key may spend per UTC calendar month; omitted: no limit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spend_limit_monthly: Option<i64>,
     /// The account's password, needed when the session signed in more than ten minutes ago
     /// (else 403 `reauthentication_required`): a briefly stolen token cannot mint a lasting key.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -86,6 +92,12 @@ pub struct ApiKey {
     /// The key that replaced this one in a rotation: this one works until `expires_at`, the end
     /// of the grace period, and then leaves the list.
     pub replaced_by: Option<i64>,
+    pub spend_limit_daily: Option<i64>,
+    pub spend_limit_monthly: Option<i64>,
+    /// Credits it spent in the current UTC day and month, refunds given back (counted for keys
+    /// with a spend limit; 0 for the others).
+    pub spent_today: i64,
+    pub spent_this_month: i64,
     pub created_at: DateTime<Utc>,
     pub last_used_at: Option<DateTime<Utc>>,
 }
@@ -100,6 +112,8 @@ pub struct CreatedKey {
     pub key: String,
     pub scopes: Vec<Scope>,
     pub expires_at: Option<DateTime<Utc>>,
+    pub spend_limit_daily: Option<i64>,
+    pub spend_limit_monthly: Option<i64>,
     pub created_at: DateTime<Utc>,
 }
 

@@ -23,6 +23,20 @@ impl KeyName {
     }
 }
 
+/// The largest spend limit a key may be given, in credits.
+pub const KEY_SPEND_LIMIT_MAX: i64 = 1_000_000_000_000;
+
+/// A key's spend limit for one window (`field`: `spend_limit_daily`, `spend_limit_monthly`): 1
+/// to 10^12 credits, or none.
+pub fn spend_limit(
+    limit: Option<i64>,
+    field: &'static str,
+) -> Result<Option<i64>, ValidationError> {
+    limit
+        .map(|credits| count_up_to(Some(credits), field, credits, KEY_SPEND_LIMIT_MAX))
+        .transpose()
+}
+
 /// How long a new key lives: 1 to 365 days, or for ever (`None`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct KeyLifetime(Option<i64>);
@@ -129,6 +143,16 @@ mod tests {
                     "expires_in_days must be between 1 and 365"
                 )
             );
+        }
+    }
+
+    #[test]
+    fn spend_limit_rules() {
+        assert_eq!(spend_limit(None, "spend_limit_daily"), Ok(None));
+        assert_eq!(spend_limit(Some(30), "spend_limit_daily"), Ok(Some(30)));
+        for credits in [0, -5, KEY_SPEND_LIMIT_MAX + 1] {
+            let e = spend_limit(Some(credits), "spend_limit_monthly").unwrap_err();
+            assert_eq!(e.field, "spend_limit_monthly");
         }
     }
 

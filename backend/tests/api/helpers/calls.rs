@@ -164,6 +164,8 @@ impl TestApp {
             name: name.into(),
             scopes: None,
             expires_in_days: None,
+            spend_limit_daily: None,
+            spend_limit_monthly: None,
             password: password.map(str::to_owned),
         };
         self.post_json("/api/keys", &body, auth).await

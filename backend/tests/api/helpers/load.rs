@@ -175,6 +175,8 @@ pub struct Race {
     pub remaining: Vec<i64>,
     /// Calls refused with 402 `insufficient_credits`.
     pub refused: usize,
+    /// Calls refused with 402 `key_spend_limit`.
+    pub over_key_limit: usize,
 }
 
 impl Race {
@@ -192,7 +194,7 @@ impl Race {
 
 impl TestApp {
     /// `calls` paid calls at once, taking turns with the credentials of `auths`. Any answer but
-    /// 200 or 402 `insufficient_credits` fails the test.
+    /// 200 or 402 (`insufficient_credits`, `key_spend_limit`) fails the test.
     pub async fn race_paid_calls(&self, auths: &[super::app::Auth<'_>], calls: usize) -> Race {
         use futures::{StreamExt, stream};
 
@@ -208,6 +210,7 @@ impl TestApp {
         let mut race = Race {
             remaining: Vec::new(),
             refused: 0,
+            over_key_limit: 0,
         };
         for (status, body) in outcomes {
             match status {
@@ -215,6 +218,9 @@ impl TestApp {
                     let answer: shared::dto::GenerateTextResponse =
                         serde_json::from_str(&body).expect(&body);
                     race.remaining.push(answer.credits);
+                }
+                StatusCode::PAYMENT_REQUIRED if body.contains("key_spend_limit") => {
+                    race.over_key_limit += 1;
                 }
                 StatusCode::PAYMENT_REQUIRED => {
                     assert!(body.contains("insufficient_credits"), "{body}");

@@ -1,0 +1,110 @@
+//! The journey of a limited key: made in the form with a daily limit, spent up to it from a
+//! script, refused past it (the list shows the count), rotated with an hour's grace, the new
+//! secret working at once, and the old one refused once the hour has passed.
+
+use std::time::Duration;
+
+use reqwest::StatusCode;
+use serde_json::json;
+
+use crate::{
+    browser::{Browser, Result},
+    check, run,
+    server::Server,
+    sign_in,
+};
+
+const CUSTOMER: (&str, &str) = ("erin@example.com", "erin's password");
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_limited_key_is_refused_past_its_limit_and_rotated_with_a_grace_period() {
+    run("key-limits", limited_key).await;
+}
+
+async fn limited_key(b: &mut Browser, server: &Server) -> Result {
+    server.sign_up(CUSTOMER.0, CUSTOMER.1).await?;
+    server.grant(CUSTOMER.0, 50).await;
+    sign_in(b, server, CUSTOMER.0, CUSTOMER.1).await?;
+    b.follow("API keys").await?;
+    b.wait_for_path("/keys").await?;
+    b.fill("Key name", "batch job").await?;
+    b.fill("Daily limit", "2").await?;
+    b.press("Create key").await?;
+    let key = b.testid_text("new-api-key").await?;
+
+    // The script spends up to the limit, then is refused with the reset time.
+    let call = |key: String| async move {
+        let body = json!({ "prompt": "batch" });
+        server
+            .status_with_key("/api/generate-text", &key, Some(body))
+            .await
+    };
+    let read =
+        |key: String| async move { server.status_with_key("/api/credits", &key, None).await };
+    for _ in 0..2 {
+        let status = call(key.clone()).await?;
+        check(
+            status == StatusCode::OK,
+            format!("within the limit: {status}"),
+        )?;
+    }
+    let refused = call(key.clone()).await?;
+    check(
+        refused == StatusCode::PAYMENT_REQUIRED,
+        format!("past the limit: {refused}"),
+    )?;
+    b.reload().await?;
+    let row = "//*[@data-testid='key-row'][.//p[normalize-space()='batch job']]";
+    b.wait_for(&format!("{row}//span[normalize-space()='Today 2 of 2']"))
+        .await?;
+    b.screenshot("limit-reached").await?;
+
+    // Rotate with an hour's grace: both secrets read the balance; the count carries over.
+    b.click(&format!("{row}//button[normalize-space()='Rotate']"))
+        .await?;
+    b.choose("Old key works", "1 hour").await?;
+    b.press("Yes, rotate").await?;
+    b.wait_for(&format!(
+        "//*[@data-testid='new-api-key'][normalize-space()!='{key}']"
+    ))
+    .await?;
+    let rotated = b.testid_text("new-api-key").await?;
+    b.wait_for("//*[@data-testid='key-row']//span[normalize-space()='Rotated']")
+        .await?;
+    check(
+        b.count("//button[normalize-space()='Yes, rotate']").await? == 0,
+        "the rotated row's question is closed",
+    )?;
+    b.screenshot("rotated").await?;
+    for secret in [&key, &rotated] {
+        let status = read(secret.clone()).await?;
+        check(
+            status == StatusCode::OK,
+            format!("during the grace: {status}"),
+        )?;
+    }
+    let still_limited = call(rotated.clone()).await?;
+    check(
+        still_limited == StatusCode::PAYMENT_REQUIRED,
+        format!("the new secret's count: {still_limited}"),
+    )?;
+
+    // An hour later the old secret is refused and leaves the list; the new one goes on.
+    server.advance_clock(Duration::from_secs(3600));
+    let old = read(key).await?;
+    check(
+        old == StatusCode::UNAUTHORIZED,
+        format!("after the grace: {old}"),
+    )?;
+    let new = read(rotated).await?;
+    check(new == StatusCode::OK, format!("the new secret: {new}"))?;
+    b.reload().await?;
+    b.wait_for(&format!("{row}//span[normalize-space()='Today 2 of 2']"))
+        .await?;
+    check(
+        b.count("//*[@data-testid='key-row']").await? == 1,
+        "only the new secret is listed",
+    )?;
+    b.screenshot("grace-over").await?;
+    Ok(())
+}
