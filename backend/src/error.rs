@@ -38,7 +38,8 @@ pub enum ApiError {
     InsufficientCredits,
     /// An API key's spend limit for the window is reached.
     #[error(
-        "this API key's {window} spend limit of {limit} credits is reached: it resets at {}",
+        "this API key's {window} spend limit of {limit} credit{} is reached: it resets at {}",
+        if *limit == 1 { "" } else { "s" },
         resets_at.format("%Y-%m-%dT%H:%M:%SZ")
     )]
     KeySpendLimit {
