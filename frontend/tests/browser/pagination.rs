@@ -101,8 +101,11 @@ async fn the_admin_user_list_shows_more_with_the_cursor_too() {
         &users,
         "[data-testid=admin-user-row]",
         50,
-        [
+        // The organisation list loads beside it (its answer here is not organisations: that
+        // card shows the error, and no "Show more").
+        &[
             "GET /api/admin/users?limit=50 Bearer t",
+            "GET /api/admin/orgs?limit=50 Bearer t",
             "GET /api/admin/users?limit=50&before=11 Bearer t",
         ],
     )
@@ -135,7 +138,7 @@ async fn the_key_list_shows_more_with_the_cursor_too() {
         &keys,
         "[data-testid=key-row]",
         20,
-        [
+        &[
             "GET /api/keys?limit=20 Bearer t",
             "GET /api/keys?limit=20&before=6 Bearer t",
         ],
@@ -146,13 +149,14 @@ async fn the_key_list_shows_more_with_the_cursor_too() {
 }
 
 /// Renders the page `P` over `rows` (newest first) and checks that it shows `first` of them as
-/// `row_selector`, then every one after one "Show more", which then goes away, having asked for
-/// the two pages `calls`. The page is unmounted once the caller is done with it.
+/// `row_selector`, then every one after one "Show more", which then goes away, having made
+/// the requests `calls` (its first page, any other list of the page, the next page). The page is
+/// unmounted once the caller is done with it.
 async fn show_more_once<P, T>(
     rows: &[T],
     row_selector: &str,
     first: u32,
-    calls: [&str; 2],
+    calls: &[&str],
 ) -> Mounted<P>
 where
     P: BaseComponent<Properties = ()>,
