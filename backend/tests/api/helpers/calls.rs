@@ -208,6 +208,11 @@ impl TestApp {
             .await
     }
 
+    /// The ids of the keys listed, newest first.
+    pub async fn key_ids(&self, auth: Auth<'_>) -> Vec<i64> {
+        self.keys(auth).await.iter().map(|key| key.id).collect()
+    }
+
     pub async fn try_delete_key(&self, auth: Auth<'_>, id: i64) -> Response {
         self.delete(&format!("/api/keys/{id}"), auth).await
     }
