@@ -1,4 +1,5 @@
-//! Security notices, queued in the transaction of the change they report.
+//! Security notices, queued in the transaction of the change they report: a new or rotated key,
+//! a password change.
 
 use reqwest::StatusCode;
 
@@ -18,6 +19,24 @@ async fn a_password_change_and_a_new_key_are_reported_to_the_owner(backend: Back
         "the prefix names the key"
     );
     assert!(!notice.text.contains(&key.key) && !notice.html.contains(&key.key));
+    assert!(
+        notice.text.contains("your personal organization"),
+        "it names what the key spends for: {}",
+        notice.text
+    );
+
+    // A rotation mints a new secret: its notice names the new prefix, never the secret.
+    let rotated: shared::dto::CreatedKey = expect_json(
+        app.try_rotate_key(user.bearer(), key.id, 60).await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let notice = app
+        .mailbox()
+        .wait_for_nth(&user.email, "new API key", 2)
+        .await;
+    assert!(notice.text.contains(&rotated.prefix), "{}", notice.text);
+    assert!(!notice.text.contains(&rotated.key) && !notice.html.contains(&rotated.key));
 
     let changed = app
         .try_change_password(user.bearer(), PASSWORD, "another password entirely")
