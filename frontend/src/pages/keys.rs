@@ -195,16 +195,13 @@ fn create_key_form(props: &CreateKeyFormProps) -> Html {
 
 /// The lifetimes offered, as (days, text); empty: the key never expires.
 fn lifetimes() -> Vec<(AttrValue, AttrValue)> {
-    [
+    ui::static_options(&[
         ("", "Never"),
         ("7", "In 7 days"),
         ("30", "In 30 days"),
         ("90", "In 90 days"),
         ("365", "In a year"),
-    ]
-    .into_iter()
-    .map(|(days, text)| (AttrValue::Static(days), AttrValue::Static(text)))
-    .collect()
+    ])
 }
 
 /// The fields an API error can name here (any other error shows above the form).
@@ -406,15 +403,12 @@ fn key_row(props: &KeyRowProps) -> Html {
 
 /// How long the old secret of a rotated key keeps working, as (seconds, text).
 fn graces() -> Vec<(AttrValue, AttrValue)> {
-    [
+    ui::static_options(&[
         ("0", "Not at all"),
         ("3600", "1 hour"),
         ("86400", "1 day"),
         ("604800", "7 days"),
-    ]
-    .into_iter()
-    .map(|(seconds, text)| (AttrValue::Static(seconds), AttrValue::Static(text)))
-    .collect()
+    ])
 }
 
 /// When the key stops working: a warning in its last week, and once it has.

@@ -27,5 +27,5 @@ pub use field::{FieldKind, FieldProps, field};
 pub use loading::{LoadingProps, loading, page_loading};
 pub use narrow_page::{NarrowPageProps, narrow_page};
 pub use page_header::{PageHeaderProps, page_header};
-pub use select::Select;
+pub use select::{Select, static_options};
 pub use show_more::{ShowMoreProps, show_more};

@@ -7,6 +7,14 @@ use yew::prelude::*;
 /// The choices of a select, as (value, text).
 pub type Options = Vec<(AttrValue, AttrValue)>;
 
+/// Options written in the source, as (value, text).
+pub fn static_options(choices: &[(&'static str, &'static str)]) -> Options {
+    choices
+        .iter()
+        .map(|&(value, text)| (AttrValue::Static(value), AttrValue::Static(text)))
+        .collect()
+}
+
 #[derive(Properties, PartialEq)]
 pub struct SelectProps {
     /// The select's id (its label points at it).
