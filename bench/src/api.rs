@@ -79,6 +79,7 @@ impl Api {
             expires_in_days: Some(365),
             spend_limit_daily: None,
             spend_limit_monthly: None,
+            rate_limit_per_minute: None,
             password: None,
         };
         let token = Some(user.access_token.as_str());

@@ -238,6 +238,7 @@ pub fn create_key(form: &NewKey) -> Result<CreateKeyRequest, FormErrors> {
             expires_in_days: days?,
             spend_limit_daily: daily?,
             spend_limit_monthly: monthly?,
+            rate_limit_per_minute: None,
             password: form.password.map(str::to_owned),
         })
     })

@@ -48,17 +48,30 @@ impl<'a> Presented<'a> {
 /// The row of the request's key, read ahead by the rate limiter.
 struct ReadAhead(Option<KeyOwner>);
 
+/// Who a verified key spends the rate limit of: its creator, and the key itself when it has a
+/// limit of its own.
+#[derive(Debug, Clone, Copy)]
+pub struct KeyHolder {
+    pub user_id: i64,
+    pub key_id: i64,
+    pub rate_limit_per_minute: Option<i64>,
+}
+
 /// Reads the live key `api_key` (the request's) and its owner, and leaves them in the request
-/// for its extractor; returns the owner's id.
+/// for its extractor.
 pub async fn read_key_ahead(
     state: &AppState,
     req: &HttpRequest,
     api_key: &str,
-) -> Result<Option<i64>, ApiError> {
+) -> Result<Option<KeyHolder>, ApiError> {
     let found = read_key(state, req, api_key).await?;
-    let owner = found.as_ref().map(|k| k.creator.id);
+    let holder = found.as_ref().map(|k| KeyHolder {
+        user_id: k.creator.id,
+        key_id: k.key.id,
+        rate_limit_per_minute: k.key.rate_limit_per_minute,
+    });
     req.extensions_mut().insert(ReadAhead(found));
-    Ok(owner)
+    Ok(holder)
 }
 
 /// The live key `api_key` (the request's) and its owner: the row read ahead, else read now.

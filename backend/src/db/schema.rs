@@ -34,6 +34,7 @@ diesel::table! {
         spent_day_start -> Nullable<Timestamp>,
         spent_month -> BigInt,
         spent_month_start -> Nullable<Timestamp>,
+        rate_limit_per_minute -> Nullable<BigInt>,
     }
 }
 

@@ -47,6 +47,8 @@ pub struct ApiKeyRow {
     pub spent_day_start: Option<NaiveDateTime>,
     pub spent_month: i64,
     pub spent_month_start: Option<NaiveDateTime>,
+    /// Its own requests per minute, on top of the API's per-user limit.
+    pub rate_limit_per_minute: Option<i64>,
 }
 
 #[derive(Insertable)]
@@ -62,10 +64,11 @@ struct NewApiKey<'a> {
     expires_at: Option<NaiveDateTime>,
     spend_limit_daily: Option<i64>,
     spend_limit_monthly: Option<i64>,
+    rate_limit_per_minute: Option<i64>,
 }
 
-/// What a new key is: its name, what it may do, when it stops working and how much it may
-/// spend per UTC day and month.
+/// What a new key is: its name, what it may do, when it stops working, how much it may spend
+/// per UTC day and month and how many requests it may make per minute.
 #[derive(Debug, Clone)]
 pub struct KeySpec {
     pub name: String,
@@ -73,6 +76,7 @@ pub struct KeySpec {
     pub expires_at: Option<NaiveDateTime>,
     pub spend_limit_daily: Option<i64>,
     pub spend_limit_monthly: Option<i64>,
+    pub rate_limit_per_minute: Option<i64>,
 }
 
 impl KeySpec {
@@ -84,6 +88,7 @@ impl KeySpec {
             expires_at: None,
             spend_limit_daily: None,
             spend_limit_monthly: None,
+            rate_limit_per_minute: None,
         }
     }
 }
@@ -206,6 +211,7 @@ impl ApiKeyRow {
                 expires_at: spec.expires_at,
                 spend_limit_daily: spec.spend_limit_daily,
                 spend_limit_monthly: spec.spend_limit_monthly,
+                rate_limit_per_minute: spec.rate_limit_per_minute,
             })
             .returning(api_keys::id)
             .get_result(conn)?;
@@ -218,6 +224,7 @@ impl ApiKeyRow {
             expires_at: spec.expires_at.map(to_utc),
             spend_limit_daily: spec.spend_limit_daily,
             spend_limit_monthly: spec.spend_limit_monthly,
+            rate_limit_per_minute: spec.rate_limit_per_minute,
             created_at: to_utc(at),
         })
     }
@@ -257,6 +264,7 @@ impl ApiKeyRow {
             expires_at: old.expires_at,
             spend_limit_daily: old.spend_limit_daily,
             spend_limit_monthly: old.spend_limit_monthly,
+            rate_limit_per_minute: old.rate_limit_per_minute,
         };
         let created = Self::insert(conn, organization_id, by, &spec, at)?;
         // The new secret goes on counting the old one's windows: a rotation resets no limit.
@@ -374,6 +382,7 @@ impl ApiKeyRow {
             replaced_by: self.replaced_by,
             spend_limit_daily: self.spend_limit_daily,
             spend_limit_monthly: self.spend_limit_monthly,
+            rate_limit_per_minute: self.rate_limit_per_minute,
             spent_today: Window::Day.current(self.spent_day, self.spent_day_start, at),
             spent_this_month: Window::Month.current(self.spent_month, self.spent_month_start, at),
             created_at: to_utc(self.created_at),

@@ -4,7 +4,7 @@
 use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
 use shared::{
     dto::{ApiKey, CreateKeyRequest, CreatedKey, ErrorBody, PageQuery, RotateKeyRequest},
-    validate::{KeyGrace, KeyLifetime, KeyName, KeyScopes, PageLimit, spend_limit},
+    validate::{KeyGrace, KeyLifetime, KeyName, KeyScopes, PageLimit, rate_limit, spend_limit},
 };
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -95,6 +95,7 @@ async fn create(
         expires_in_days,
         spend_limit_daily,
         spend_limit_monthly,
+        rate_limit_per_minute,
         password,
     } = body.into_inner();
     let name = KeyName::parse(&name)?.into_inner();
@@ -102,6 +103,7 @@ async fn create(
     let lifetime = KeyLifetime::parse(expires_in_days)?;
     let spend_limit_daily = spend_limit(spend_limit_daily, "spend_limit_daily")?;
     let spend_limit_monthly = spend_limit(spend_limit_monthly, "spend_limit_monthly")?;
+    let rate_limit_per_minute = rate_limit(rate_limit_per_minute)?;
     session.confirm_identity(&state, &req, password).await?;
     let at = state.clock.now();
     let spec = KeySpec {
@@ -110,6 +112,7 @@ async fn create(
         expires_at: lifetime.duration().map(|lifetime| after(at, lifetime)),
         spend_limit_daily,
         spend_limit_monthly,
+        rate_limit_per_minute,
     };
     let (user, org) = (session.caller.user, session.caller.org);
     let org_id = org.id;

@@ -59,6 +59,10 @@ pub struct CreateKeyRequest {
     /// The most credits the key may spend per UTC calendar month; omitted: no limit.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub spend_limit_monthly: Option<i64>,
+    /// The most requests per minute the key may make, 1 to 1,000,000, on top of the API's
+    /// per-user limit; omitted: that limit alone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rate_limit_per_minute: Option<i64>,
     /// The account's password, needed when the session signed in more than ten minutes ago
     /// (else 403 `reauthentication_required`): a briefly stolen token cannot mint a lasting key.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -94,6 +98,7 @@ pub struct ApiKey {
     pub replaced_by: Option<i64>,
     pub spend_limit_daily: Option<i64>,
     pub spend_limit_monthly: Option<i64>,
+    pub rate_limit_per_minute: Option<i64>,
     /// Credits it spent in the current UTC day and month, refunds given back (counted for keys
     /// with a spend limit; 0 for the others).
     pub spent_today: i64,
@@ -114,6 +119,7 @@ pub struct CreatedKey {
     pub expires_at: Option<DateTime<Utc>>,
     pub spend_limit_daily: Option<i64>,
     pub spend_limit_monthly: Option<i64>,
+    pub rate_limit_per_minute: Option<i64>,
     pub created_at: DateTime<Utc>,
 }
 

@@ -37,6 +37,17 @@ pub fn spend_limit(
         .transpose()
 }
 
+/// The highest per-key rate limit, in requests per minute.
+pub const KEY_RATE_LIMIT_MAX: i64 = 1_000_000;
+
+/// A key's own rate limit: 1 to 1,000,000 requests per minute, or none (the API's per-user
+/// limit alone applies).
+pub fn rate_limit(per_minute: Option<i64>) -> Result<Option<i64>, ValidationError> {
+    per_minute
+        .map(|n| count_up_to(Some(n), "rate_limit_per_minute", n, KEY_RATE_LIMIT_MAX))
+        .transpose()
+}
+
 /// How long a new key lives: 1 to 365 days, or for ever (`None`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct KeyLifetime(Option<i64>);
@@ -153,6 +164,26 @@ mod tests {
         for credits in [0, -5, KEY_SPEND_LIMIT_MAX + 1] {
             let e = spend_limit(Some(credits), "spend_limit_monthly").unwrap_err();
             assert_eq!(e.field, "spend_limit_monthly");
+        }
+    }
+
+    #[test]
+    fn rate_limit_rules() {
+        assert_eq!(rate_limit(None), Ok(None));
+        assert_eq!(rate_limit(Some(1)), Ok(Some(1)));
+        assert_eq!(
+            rate_limit(Some(KEY_RATE_LIMIT_MAX)),
+            Ok(Some(KEY_RATE_LIMIT_MAX))
+        );
+        for n in [0, -1, KEY_RATE_LIMIT_MAX + 1] {
+            let e = rate_limit(Some(n)).unwrap_err();
+            assert_eq!(
+                (e.field, e.message.as_str()),
+                (
+                    "rate_limit_per_minute",
+                    "rate_limit_per_minute must be between 1 and 1000000"
+                )
+            );
         }
     }
 

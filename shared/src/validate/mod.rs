@@ -18,8 +18,8 @@ pub use credits::{
     UsageDays,
 };
 pub use keys::{
-    KEY_GRACE_MAX_SECONDS, KEY_LIFETIME_MAX_DAYS, KEY_NAME_MAX_LEN, KEY_SPEND_LIMIT_MAX, KeyGrace,
-    KeyLifetime, KeyName, KeyScopes, spend_limit,
+    KEY_GRACE_MAX_SECONDS, KEY_LIFETIME_MAX_DAYS, KEY_NAME_MAX_LEN, KEY_RATE_LIMIT_MAX,
+    KEY_SPEND_LIMIT_MAX, KeyGrace, KeyLifetime, KeyName, KeyScopes, rate_limit, spend_limit,
 };
 pub use orgs::{ORG_NAME_MAX_LEN, OrgName};
 pub use paging::{PAGE_DEFAULT_LIMIT, PAGE_MAX_LIMIT, PageLimit};

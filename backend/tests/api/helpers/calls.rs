@@ -166,6 +166,7 @@ impl TestApp {
             expires_in_days: None,
             spend_limit_daily: None,
             spend_limit_monthly: None,
+            rate_limit_per_minute: None,
             password: password.map(str::to_owned),
         };
         self.post_json("/api/keys", &body, auth).await
