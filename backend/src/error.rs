@@ -75,6 +75,12 @@ pub enum ApiError {
     KeyLimitReached(u32),
     #[error("{0}")]
     Conflict(&'static str),
+    #[error("a request with this Idempotency-Key is still running: retry once it has finished")]
+    IdempotencyInProgress,
+    #[error(
+        "this Idempotency-Key was used with another request (method, route or body): use a new key for a new request"
+    )]
+    IdempotencyKeyReused,
     #[error("request body is too large")]
     PayloadTooLarge,
     #[error("{0}")]
@@ -129,6 +135,8 @@ impl ApiError {
             Self::EmailTaken => ErrorCode::EmailTaken,
             Self::KeyLimitReached(_) => ErrorCode::KeyLimitReached,
             Self::Conflict(_) => ErrorCode::Conflict,
+            Self::IdempotencyInProgress => ErrorCode::IdempotencyInProgress,
+            Self::IdempotencyKeyReused => ErrorCode::IdempotencyKeyReused,
             Self::PayloadTooLarge => ErrorCode::PayloadTooLarge,
             Self::UnsupportedMediaType(_) => ErrorCode::UnsupportedMediaType,
             Self::RateLimited { .. } => ErrorCode::RateLimited,
@@ -266,7 +274,11 @@ impl ResponseError for ApiError {
             | Self::EmailNotVerified => StatusCode::FORBIDDEN,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
-            Self::EmailTaken | Self::KeyLimitReached(_) | Self::Conflict(_) => StatusCode::CONFLICT,
+            Self::EmailTaken
+            | Self::KeyLimitReached(_)
+            | Self::Conflict(_)
+            | Self::IdempotencyInProgress => StatusCode::CONFLICT,
+            Self::IdempotencyKeyReused => StatusCode::UNPROCESSABLE_ENTITY,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,

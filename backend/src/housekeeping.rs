@@ -9,17 +9,19 @@ use crate::{
     db::Db,
     error::log_error_chain,
     http::rate_limit::RateLimits,
-    models::{EmailToken, InvitationRow, OutboxRow, SessionRow},
+    models::{EmailToken, InvitationRow, OutboxRow, SessionRow, idempotency::IdempotencyKeys, now},
 };
 
-/// How often expired sessions, email tokens and invitations, and old outbox rows are deleted.
+/// How often expired sessions, email tokens, invitations and idempotency keys, and old outbox
+/// rows are deleted.
 const PURGE_EVERY: Duration = Duration::from_secs(3600);
 /// How often rate-limit buckets that are full again are dropped: every quota is per minute, so
 /// a bucket left alone for a minute is.
 const EVICT_EVERY: Duration = Duration::from_secs(60);
 
 /// Deletes what has expired every `PURGE_EVERY`, the first time one period after start-up:
-/// sessions, email-link tokens, invitations, and outbox rows long sent or given up.
+/// sessions, email-link tokens, invitations, idempotency keys past their 24 hours, and outbox rows
+/// long sent or given up.
 pub async fn purge_expired(db: Db) {
     let mut ticks = interval_at(Instant::now() + PURGE_EVERY, PURGE_EVERY);
     loop {
@@ -31,12 +33,20 @@ pub async fn purge_expired(db: Db) {
                     EmailToken::purge_expired(conn)?,
                     OutboxRow::purge_done(conn)?,
                     InvitationRow::purge_expired(conn)?,
+                    IdempotencyKeys::purge_expired(conn, now())?,
                 ))
             })
             .await;
         match purged {
-            Ok((sessions, tokens, emails, invitations)) => {
-                tracing::info!(sessions, tokens, emails, invitations, "expired rows purged");
+            Ok((sessions, tokens, emails, invitations, idempotency_keys)) => {
+                tracing::info!(
+                    sessions,
+                    tokens,
+                    emails,
+                    invitations,
+                    idempotency_keys,
+                    "expired rows purged"
+                );
             }
             Err(e) => log_error_chain(&e, "could not purge expired rows"),
         }

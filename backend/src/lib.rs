@@ -110,7 +110,7 @@ impl Application {
                 )
                 .app_data(web::PathConfig::default().error_handler(error::path_error))
                 .app_data(web::QueryConfig::default().error_handler(error::query_error))
-                .wrap(middleware::from_fn(credits::refund_failed_charges))
+                .wrap(middleware::from_fn(credits::finish_paid_requests))
                 // Inside ErrorHandlers, so a refused preflight gets a JSON body too.
                 .wrap(middleware::Condition::new(
                     !config.cors_origins.is_empty(),

@@ -9,11 +9,11 @@ use crate::{
     auth::{jwt::JwtKeys, password::Passwords},
     clock::Clock,
     config::Config,
-    db::{BatchReader, Db},
+    db::{BatchReader, BatchWriter, Db},
     error::ApiError,
     http::{rate_limit::RateLimits, readiness::Readiness},
     mail::Mail,
-    models::{KeyOwner, SessionOwner},
+    models::{KeyOwner, SessionOwner, idempotency::Answer},
     payments::Provider,
 };
 
@@ -24,6 +24,8 @@ pub struct AppState {
     pub sessions: BatchReader<SessionOwner>,
     /// Live API keys and their owners by key hash, read in batches: every `X-API-Key` request.
     pub keys: BatchReader<KeyOwner>,
+    /// The answers of paid requests sent with an idempotency key, written in batches.
+    pub answers: BatchWriter<Answer>,
     pub jwt: JwtKeys,
     pub passwords: Passwords,
     /// Shared with the housekeeping task that evicts idle buckets.
@@ -46,11 +48,13 @@ impl AppState {
         let payments = Provider::for_config(&config);
         let sessions = BatchReader::spawn("session-reader", db.clone())?;
         let keys = BatchReader::spawn("key-reader", db.clone())?;
+        let answers = BatchWriter::spawn("answer-writer", db.clone())?;
         Ok(Self {
             config,
             db,
             sessions,
             keys,
+            answers,
             jwt,
             passwords,
             rate_limits,

@@ -5,18 +5,30 @@ use actix_web::{HttpMessage, HttpRequest};
 use shared::dto::LedgerKind;
 use tokio::sync::oneshot;
 
-use super::refund::{ChargeRecord, PendingCharge};
+use super::{
+    idempotency::Idempotent,
+    refund::{ChargeRecord, PendingCharge},
+};
 use crate::{
     auth::Caller,
     db::DbError,
     error::ApiError,
     models::{
         LedgerRow,
+        idempotency::{Claim, IdempotencyKeys, StoredAnswer, Taken},
         key_spend::{KeyWindows, LimitReached},
         ledger::Posted,
     },
     state::AppState,
 };
+
+/// What a paid call's debit came to, when it may go on.
+pub(super) enum Charged {
+    /// Spent: the balance left.
+    Spent { remaining: i64 },
+    /// The same request was answered before under its idempotency key: nothing spent.
+    Replay(StoredAnswer),
+}
 
 /// Spends `price` credits of the caller's organisation for this request and returns the balance
 /// left: one conditional `UPDATE ... WHERE credits >= N RETURNING credits` plus a ledger row
@@ -25,8 +37,14 @@ use crate::{
 ///
 /// A key with a spend limit is locked first and its windows checked; the spend is counted in
 /// the same transaction, so 1,000 concurrent calls on a key with 30 credits left in its window
-/// succeed exactly 30 times.
-pub(super) async fn spend(req: &HttpRequest, caller: &Caller, price: i64) -> Result<i64, ApiError> {
+/// succeed exactly 30 times. An idempotency key is claimed in the same transaction too, and
+/// given up again when nothing is spent.
+pub(super) async fn spend(
+    req: &HttpRequest,
+    caller: &Caller,
+    price: i64,
+    idempotent: Option<Idempotent>,
+) -> Result<Charged, ApiError> {
     let (organization_id, actor) = (caller.org.id, caller.actor());
     let limited_key = caller.limited_key();
     let state = AppState::from_request(req)?;
@@ -36,18 +54,32 @@ pub(super) async fn spend(req: &HttpRequest, caller: &Caller, price: i64) -> Res
     // handler failed first) a completed charge is still seen and refunded.
     let (sender, receiver) = oneshot::channel();
     req.extensions_mut().insert(PendingCharge::new(receiver));
-    let route = format!(
-        "{} {}",
-        req.method(),
-        req.match_pattern().unwrap_or_else(|| req.path().to_owned())
-    );
+    let route = route_of(req);
     let spent = state
         .db
         .write(move |conn| {
             let windows = limited_key
                 .map(|key_id| KeyWindows::lock(conn, key_id, at))
                 .transpose()?;
+            let claim = match idempotent {
+                Some(Idempotent { key, fingerprint }) => {
+                    match IdempotencyKeys::claim(
+                        conn,
+                        organization_id,
+                        key.as_str(),
+                        &fingerprint,
+                        at,
+                    )? {
+                        Claim::Claimed(id) => Some(id),
+                        Claim::Taken(taken) => return Ok(Spent::Taken(taken)),
+                    }
+                }
+                None => None,
+            };
+            let release =
+                |conn: &mut _| claim.map_or(Ok(()), |id| IdempotencyKeys::release(conn, id));
             if let Some(Err(reached)) = windows.map(|w| w.admits(price)) {
+                release(conn)?;
                 return Ok(Spent::KeyLimit(reached));
             }
             let spend = LedgerKind::Spend {
@@ -65,13 +97,16 @@ pub(super) async fn spend(req: &HttpRequest, caller: &Caller, price: i64) -> Res
                     entry_id,
                     route,
                     limited_key: limited_key.map(|key_id| (key_id, at)),
+                    claim,
                 });
+            } else {
+                release(conn)?;
             }
             Ok::<_, DbError>(Spent::Posted(posted))
         })
         .await?;
     match spent {
-        Spent::Posted(Posted::Applied { balance, .. }) => Ok(balance),
+        Spent::Posted(Posted::Applied { balance, .. }) => Ok(Charged::Spent { remaining: balance }),
         Spent::Posted(Posted::Insufficient | Posted::Duplicate) => {
             Err(ApiError::InsufficientCredits)
         }
@@ -80,11 +115,25 @@ pub(super) async fn spend(req: &HttpRequest, caller: &Caller, price: i64) -> Res
             limit: reached.limit,
             resets_at: reached.resets_at,
         }),
+        Spent::Taken(Taken::Answered(answer)) => Ok(Charged::Replay(answer)),
+        Spent::Taken(Taken::Reused) => Err(ApiError::IdempotencyKeyReused),
+        Spent::Taken(Taken::InProgress) => Err(ApiError::IdempotencyInProgress),
     }
 }
 
-/// What a debit came to: posted (or not, for want of credits), or refused by the key's limit.
+/// The route a request matched, as the ledger records it: `POST /api/generate-text`.
+pub(super) fn route_of(req: &HttpRequest) -> String {
+    format!(
+        "{} {}",
+        req.method(),
+        req.match_pattern().unwrap_or_else(|| req.path().to_owned())
+    )
+}
+
+/// What a debit came to: posted (or not, for want of credits), refused by the key's limit, or
+/// not attempted as the idempotency key was taken.
 enum Spent {
     Posted(Posted),
     KeyLimit(LimitReached),
+    Taken(Taken),
 }

@@ -11,12 +11,15 @@ use serde::de::DeserializeOwned;
 use shared::{dto::Permission, validate::Validate};
 use utoipa::openapi::{RefOr, Response};
 
-use super::charge;
+use super::{
+    charge::{self, Charged},
+    idempotency::{Idempotent, Replay},
+};
 use crate::{
     auth::Caller,
     error::ApiError,
     http::{
-        json::Json,
+        json::RawJson,
         openapi::{Credentials, add_permission, guard_responses, price_response},
     },
 };
@@ -50,17 +53,21 @@ where
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let req = req.clone();
-        let body = Json::<T>::from_request(&req, payload);
+        let body = RawJson::from_request(&req, payload);
         Box::pin(async move {
             let caller = Caller::authenticate(&req).await?;
             caller.require(Permission::Spend)?;
-            let input = body.await?.validate().map_err(ApiError::from)?;
-            let remaining = charge::spend(&req, &caller, Self::PRICE).await?;
-            Ok(Self {
-                input,
-                caller,
-                remaining,
-            })
+            let body = body.await?;
+            let input = body.parse::<T>()?.validate().map_err(ApiError::from)?;
+            let idempotent = Idempotent::of(&req, &charge::route_of(&req), body.text())?;
+            match charge::spend(&req, &caller, Self::PRICE, idempotent).await? {
+                Charged::Spent { remaining } => Ok(Self {
+                    input,
+                    caller,
+                    remaining,
+                }),
+                Charged::Replay(answer) => Err(Replay(answer).into()),
+            }
         })
     }
 }

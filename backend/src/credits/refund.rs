@@ -1,20 +1,23 @@
-//! Refunds: the middleware that gives a charge back when its request ends in an error.
+//! The end of a paid request: the middleware that gives a charge back when its request ends in
+//! an error, and keeps the answer of one sent with an idempotency key.
 
 use std::sync::Mutex;
 
 use actix_web::{
     Error, HttpMessage,
-    body::MessageBody,
+    body::{BoxBody, MessageBody},
     dev::{ServiceRequest, ServiceResponse},
     middleware::Next,
 };
 use shared::dto::LedgerKind;
 use tokio::sync::oneshot;
 
+use super::idempotency::keep_answer;
 use crate::{
     error::log_error_chain,
     models::{
         LedgerRow,
+        idempotency::IdempotencyKeys,
         key_spend::KeyWindows,
         ledger::{Actor, Posted},
     },
@@ -31,6 +34,8 @@ pub(super) struct ChargeRecord {
     pub route: String,
     /// The key and the time of the spend, when it counted against the key's limit.
     pub limited_key: Option<(i64, chrono::NaiveDateTime)>,
+    /// The idempotency key the request claimed.
+    pub claim: Option<i64>,
 }
 
 /// Put in the request's extensions by `charge::spend`; resolves when the debit has committed (or
@@ -45,11 +50,12 @@ impl PendingCharge {
 
 /// Middleware: when a request that spent credits ends in an error response (the handler failed,
 /// or another extractor refused the input), the credits go back, with a ledger row whose unique
-/// reference makes the refund happen at most once.
-pub async fn refund_failed_charges(
+/// reference makes the refund happen at most once, and its idempotency key is given up. When it
+/// succeeds, the answer is kept for the retries of its idempotency key.
+pub async fn finish_paid_requests(
     req: ServiceRequest,
-    next: Next<impl MessageBody>,
-) -> Result<ServiceResponse<impl MessageBody>, Error> {
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, Error> {
     // Not cloned before routing: Actix needs the request unshared to record the matched path.
     let res = next.call(req).await?;
     let request = res.request().clone();
@@ -58,43 +64,54 @@ pub async fn refund_failed_charges(
         .get::<PendingCharge>()
         .and_then(|p| p.0.lock().ok().and_then(|mut r| r.take()));
     let Some(receiver) = pending else {
-        return Ok(res);
+        return Ok(res.map_into_boxed_body());
     };
-    if !(res.status().is_client_error() || res.status().is_server_error()) {
-        return Ok(res);
-    }
+    let failed = res.status().is_client_error() || res.status().is_server_error();
     let Ok(record) = receiver.await else {
-        return Ok(res);
+        return Ok(res.map_into_boxed_body());
     };
-    if let Ok(state) = AppState::from_request(&request) {
-        let result = state
-            .db
-            .write(move |conn| {
-                let refund = LedgerKind::Refund {
-                    refunded_entry_id: record.entry_id,
-                    route: record.route,
-                };
-                let reference = format!("refund:{}", record.entry_id);
-                let posted = LedgerRow::post(
-                    conn,
-                    record.organization_id,
-                    record.actor,
-                    record.amount,
-                    &refund,
-                    Some(&reference),
-                )?;
-                // The key's window gets the credits back too (once: a duplicate posts nothing).
-                if let (Posted::Applied { .. }, Some((key_id, spent_at))) =
-                    (&posted, record.limited_key)
-                {
-                    KeyWindows::give_back(conn, key_id, record.amount, spent_at)?;
-                }
-                Ok::<_, diesel::result::Error>(posted)
-            })
-            .await;
-        if let Err(e) = result {
-            log_error_chain(&e, "could not refund a failed paid request");
+    let state = AppState::from_request(&request)?;
+    match (failed, record.claim) {
+        (true, _) => {
+            refund(&state, record).await;
+            Ok(res.map_into_boxed_body())
         }
+        (false, Some(claim_id)) => keep_answer(&state, claim_id, res).await,
+        (false, None) => Ok(res.map_into_boxed_body()),
     }
-    Ok(res)
+}
+
+/// Gives the credits of `record` back and its idempotency key up, in one transaction.
+async fn refund(state: &AppState, record: ChargeRecord) {
+    let result = state
+        .db
+        .write(move |conn| {
+            let refund = LedgerKind::Refund {
+                refunded_entry_id: record.entry_id,
+                route: record.route,
+            };
+            let reference = format!("refund:{}", record.entry_id);
+            let posted = LedgerRow::post(
+                conn,
+                record.organization_id,
+                record.actor,
+                record.amount,
+                &refund,
+                Some(&reference),
+            )?;
+            // The key's window gets the credits back too (once: a duplicate posts nothing).
+            if let (Posted::Applied { .. }, Some((key_id, spent_at))) =
+                (&posted, record.limited_key)
+            {
+                KeyWindows::give_back(conn, key_id, record.amount, spent_at)?;
+            }
+            if let Some(claim_id) = record.claim {
+                IdempotencyKeys::release(conn, claim_id)?;
+            }
+            Ok::<_, diesel::result::Error>(posted)
+        })
+        .await;
+    if let Err(e) = result {
+        log_error_chain(&e, "could not refund a failed paid request");
+    }
 }

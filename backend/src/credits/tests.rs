@@ -1,15 +1,15 @@
-//! The refund of a paid call whose handler fails after the charge. No route of the API does (the
+//! The refund of a paid call whose handler fails after the charge, idempotency key included. No route of the API does (the
 //! demo's input is checked before the charge), so a route made here does, on SQLite and, with
 //! `TEST_DATABASE_URL`, PostgreSQL.
 
 use actix_web::{App, HttpResponse, http::StatusCode, middleware::from_fn, post, test, web};
 use shared::{
     dto::{GenerateTextRequest, LedgerKind, Role},
-    validate::{GrantAmount, GrantNote},
+    validate::{GrantAmount, GrantNote, IDEMPOTENCY_KEY_HEADER},
 };
 use test_support::{Backend, ScratchDatabase, ServerSettings};
 
-use super::{Paid, refund_failed_charges};
+use super::{Paid, finish_paid_requests};
 use crate::{
     auth::API_KEY_HEADER,
     config::Config,
@@ -53,17 +53,19 @@ async fn refund_on(database: &ScratchDatabase) {
     let app = test::init_service(
         App::new()
             .app_data(state)
-            .wrap(from_fn(refund_failed_charges))
+            .wrap(from_fn(finish_paid_requests))
             .service(failing_work),
     )
     .await;
 
     // The key may spend PRICE a day: each refund gives its window back, so the second call is
-    // charged (and refunded) again rather than refused for the limit.
+    // charged (and refunded) again rather than refused for the limit. Both carry one idempotency
+    // key: a refunded request keeps no answer, so the retry runs again (no replay, no 409).
     for _ in 0..2 {
         let request = test::TestRequest::post()
             .uri("/work")
             .insert_header((API_KEY_HEADER, key.clone()))
+            .insert_header((IDEMPOTENCY_KEY_HEADER, "retry-me"))
             .set_json(serde_json::json!({ "prompt": "hello" }))
             .to_request();
         let response = test::call_service(&app, request).await;

@@ -6,6 +6,7 @@
 //! a larger pool (WAL lets them run beside the writer). On PostgreSQL both are the same pool.
 
 mod batch;
+mod batch_write;
 mod error;
 mod manager;
 mod migrate;
@@ -18,6 +19,7 @@ use diesel::{
 };
 
 pub use batch::{BatchLoad, BatchReader};
+pub use batch_write::{BatchWrite, BatchWriter};
 pub use error::{Cause, DbError, is_unique_violation};
 pub use manager::ConnectionManager;
 

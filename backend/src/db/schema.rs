@@ -121,6 +121,18 @@ diesel::table! {
 }
 
 diesel::table! {
+    idempotency_keys (id) {
+        id -> BigInt,
+        organization_id -> BigInt,
+        idempotency_key -> Text,
+        fingerprint -> Text,
+        created_at -> Timestamp,
+        status_code -> Nullable<Integer>,
+        response_body -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
     invitations (id) {
         id -> BigInt,
         organization_id -> BigInt,
@@ -136,6 +148,7 @@ diesel::table! {
 }
 
 diesel::joinable!(api_keys -> users (created_by));
+diesel::joinable!(idempotency_keys -> organizations (organization_id));
 diesel::joinable!(invitations -> organizations (organization_id));
 diesel::joinable!(invitations -> users (invited_by));
 diesel::joinable!(api_keys -> organizations (organization_id));
@@ -153,5 +166,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     outbox,
     organizations,
     memberships,
-    invitations
+    invitations,
+    idempotency_keys
 );

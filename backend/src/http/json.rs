@@ -33,25 +33,44 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
     type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let raw = RawJson::from_request(req, payload);
+        Box::pin(async move { Ok(Self(raw.await?.parse()?)) })
+    }
+}
+
+/// A JSON body as sent, syntax checked: for a handler that needs its text as well as its
+/// value (a paid call's idempotency fingerprint).
+#[derive(Debug)]
+pub struct RawJson(Box<RawValue>);
+
+impl RawJson {
+    pub fn text(&self) -> &str {
+        self.0.get()
+    }
+
+    /// The body as a `T`, which only a JSON object can be.
+    pub fn parse<T: DeserializeOwned>(&self) -> Result<T, ApiError> {
+        if !self.text().trim_start().starts_with('{') {
+            return Err(ApiError::Validation {
+                field: None,
+                message: "the request body must be a JSON object".to_owned(),
+            });
+        }
+        serde_json::from_str(self.text()).map_err(|e| ApiError::Validation {
+            field: None,
+            message: format!("invalid request body: {e}"),
+        })
+    }
+}
+
+impl FromRequest for RawJson {
+    type Error = actix_web::Error;
+    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         // The body limit, content type and syntax errors stay Actix's (see `error::json_error`).
         let raw = web::Json::<Box<RawValue>>::from_request(req, payload);
-        Box::pin(async move {
-            let raw = raw.await?.into_inner();
-            if !raw.get().trim_start().starts_with('{') {
-                return Err(ApiError::Validation {
-                    field: None,
-                    message: "the request body must be a JSON object".to_owned(),
-                }
-                .into());
-            }
-            serde_json::from_str(raw.get()).map(Json).map_err(|e| {
-                ApiError::Validation {
-                    field: None,
-                    message: format!("invalid request body: {e}"),
-                }
-                .into()
-            })
-        })
+        Box::pin(async move { Ok(Self(raw.await?.into_inner())) })
     }
 }
 

@@ -7,13 +7,16 @@
 
 use std::collections::BTreeMap;
 
-use shared::dto::{Permission, Scope};
+use shared::{
+    dto::{Permission, Scope},
+    validate::{IDEMPOTENCY_KEY_HEADER, IDEMPOTENCY_KEY_MAX_LEN, IDEMPOTENCY_WINDOW_HOURS},
+};
 use utoipa::{
     Modify,
     openapi::{
-        self, ContentBuilder, Ref, RefOr, Response, ResponseBuilder,
+        self, ContentBuilder, ObjectBuilder, Ref, RefOr, Required, Response, ResponseBuilder, Type,
         extensions::ExtensionsBuilder,
-        path::{Operation, ParameterIn},
+        path::{Operation, ParameterBuilder, ParameterIn},
         security::SecurityRequirement,
     },
 };
@@ -169,7 +172,8 @@ fn complete(path: &str, operation: &mut Operation) {
         let key_scopes: Vec<&str> = scope.into_iter().collect();
         operation.security = Credentials::security(&marker.description, &key_scopes);
     }
-    if let Some(price) = take_extension(responses, "402", PRICE).and_then(|p| p.as_i64()) {
+    let price = take_extension(responses, "402", PRICE).and_then(|p| p.as_i64());
+    if let Some(price) = price {
         let cost = format!(
             "Costs {price} credit{} a call, charged once the input passed its rules; an error \
              answer refunds {}.",
@@ -212,6 +216,47 @@ fn complete(path: &str, operation: &mut Operation) {
         responses
             .entry(status.to_owned())
             .or_insert_with(|| RefOr::T(error(description)));
+    }
+    if price.is_some() {
+        accept_idempotency_key(operation);
+    }
+}
+
+/// The `Idempotency-Key` header of a paid route, and the answers it brings.
+fn accept_idempotency_key(operation: &mut Operation) {
+    let header = ParameterBuilder::new()
+        .name(IDEMPOTENCY_KEY_HEADER)
+        .parameter_in(ParameterIn::Header)
+        .required(Required::False)
+        .description(Some(format!(
+            "1 to {IDEMPOTENCY_KEY_MAX_LEN} printable ASCII characters (a UUID, say). A retry with \
+             the same key and body gets the first answer again, with `Idempotent-Replayed: \
+             true`, and is not charged again; answers are kept {IDEMPOTENCY_WINDOW_HOURS} hours \
+             per organisation, error answers not at all (they are refunded)."
+        )))
+        .schema(Some(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .min_length(Some(1))
+                .max_length(Some(IDEMPOTENCY_KEY_MAX_LEN)),
+        ))
+        .build();
+    operation
+        .parameters
+        .get_or_insert_with(Vec::new)
+        .push(header);
+    let responses = &mut operation.responses.responses;
+    for (status, description) in [
+        (
+            "409",
+            "idempotency_in_progress: a request with this Idempotency-Key is still running",
+        ),
+        (
+            "422",
+            "idempotency_key_reused: this Idempotency-Key came with another request",
+        ),
+    ] {
+        responses.insert(status.to_owned(), RefOr::T(error(description)));
     }
 }
 

@@ -2,6 +2,7 @@
 
 pub mod api_key;
 pub mod email_token;
+pub mod idempotency;
 pub mod invitation;
 pub mod key_spend;
 pub mod ledger;

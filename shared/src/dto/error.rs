@@ -47,6 +47,10 @@ pub enum ErrorCode {
     MethodNotAllowed,
     EmailTaken,
     KeyLimitReached,
+    /// A retry of a paid request with an `Idempotency-Key` whose first request is still running.
+    IdempotencyInProgress,
+    /// An `Idempotency-Key` sent again with another request (method, route or body).
+    IdempotencyKeyReused,
     /// The action would break a rule of the resource's state (the last owner leaving, deleting
     /// an organisation that still holds credits).
     Conflict,
@@ -82,6 +86,8 @@ impl ErrorCode {
             Self::MethodNotAllowed => "method_not_allowed",
             Self::EmailTaken => "email_taken",
             Self::KeyLimitReached => "key_limit_reached",
+            Self::IdempotencyInProgress => "idempotency_in_progress",
+            Self::IdempotencyKeyReused => "idempotency_key_reused",
             Self::Conflict => "conflict",
             Self::PayloadTooLarge => "payload_too_large",
             Self::UnsupportedMediaType => "unsupported_media_type",

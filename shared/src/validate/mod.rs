@@ -5,6 +5,7 @@
 
 mod account;
 mod credits;
+mod idempotency;
 mod keys;
 mod orgs;
 mod paging;
@@ -16,6 +17,9 @@ pub use account::{EMAIL_MAX_LEN, Email, PASSWORD_MAX_BYTES, PASSWORD_MIN_LEN, Pa
 pub use credits::{
     GRANT_MAX_ABS, GRANT_NOTE_MAX_LEN, GrantAmount, GrantNote, USAGE_DEFAULT_DAYS, USAGE_MAX_DAYS,
     UsageDays,
+};
+pub use idempotency::{
+    IDEMPOTENCY_KEY_HEADER, IDEMPOTENCY_KEY_MAX_LEN, IDEMPOTENCY_WINDOW_HOURS, IdempotencyKey,
 };
 pub use keys::{
     KEY_GRACE_MAX_SECONDS, KEY_LIFETIME_MAX_DAYS, KEY_NAME_MAX_LEN, KEY_RATE_LIMIT_MAX,

@@ -182,6 +182,11 @@ impl TestApp {
         database::begin_outage(&self.db).await
     }
 
+    /// Runs `sql` on the server's database behind its back.
+    pub async fn execute_sql(&self, sql: &str) {
+        database::execute(&self.db, sql).await;
+    }
+
     /// `ACCESS_TOKEN_TTL` as configured, in seconds.
     pub fn access_token_ttl(&self) -> i64 {
         self.setting("ACCESS_TOKEN_TTL")

@@ -4,7 +4,7 @@
 
 use std::{path::PathBuf, sync::mpsc, thread::JoinHandle, time::Duration};
 
-use diesel::{Connection, SqliteConnection, connection::SimpleConnection};
+use diesel::{Connection, PgConnection, SqliteConnection, connection::SimpleConnection};
 pub use test_support::Backend;
 use test_support::{
     ScratchDatabase,
@@ -30,6 +30,24 @@ pub(crate) async fn drop_now(db: &ScratchDatabase) {
         .await
         .expect("the database drop thread panicked")
         .unwrap_or_else(|e| panic!("cannot drop the test database: {e:#}"));
+}
+
+/// Runs `sql` on the database behind the server's back: the state a crashed replica leaves, say.
+pub(crate) async fn execute(db: &ScratchDatabase, sql: &str) {
+    let (url, sql) = (db.url().to_owned(), sql.to_owned());
+    tokio::task::spawn_blocking(move || {
+        let done = match url.strip_prefix("sqlite://") {
+            Some(path) => SqliteConnection::establish(path)
+                .expect("the SQLite file opens")
+                .batch_execute(&sql),
+            None => PgConnection::establish(&url)
+                .expect("PostgreSQL answers")
+                .batch_execute(&sql),
+        };
+        done.unwrap_or_else(|e| panic!("{sql}: {e}"));
+    })
+    .await
+    .expect("the SQL thread panicked");
 }
 
 /// Makes the database unavailable to the server until the outage ends.

@@ -1,0 +1,62 @@
+//! Coalesced writes. Items that arrive while a transaction runs wait for the next one and are
+//! written together by it, on one thread: under load, N commits become one (on SQLite the commit,
+//! not the statement, is what a small write costs). Alone, an item is written at once. Each
+//! caller hears back once its item has committed.
+
+use std::sync::mpsc;
+
+use tokio::sync::oneshot;
+
+use super::{AnyConnection, Db, DbError};
+
+/// Rows that can be written many at a time, in one transaction.
+pub trait BatchWrite: Send + Sized + 'static {
+    fn write(conn: &mut AnyConnection, items: &[Self]) -> diesel::QueryResult<()>;
+}
+
+/// At most this many items per transaction: bounds how long the writer holds the database.
+const MAX_BATCH: usize = 256;
+
+type Pending<W> = (W, oneshot::Sender<Result<(), DbError>>);
+
+/// The handle of a writer thread; the thread ends when the last handle is dropped.
+pub struct BatchWriter<W: BatchWrite> {
+    items: mpsc::Sender<Pending<W>>,
+}
+
+impl<W: BatchWrite> BatchWriter<W> {
+    pub fn spawn(name: &str, db: Db) -> std::io::Result<Self> {
+        let (items, queue) = mpsc::channel::<Pending<W>>();
+        std::thread::Builder::new()
+            .name(name.to_owned())
+            .spawn(move || {
+                while let Ok(first) = queue.recv() {
+                    let mut batch = vec![first];
+                    batch.extend(queue.try_iter().take(MAX_BATCH - 1));
+                    commit(&db, batch);
+                }
+            })?;
+        Ok(Self { items })
+    }
+
+    /// Writes `item`; returns once it has committed.
+    pub async fn write(&self, item: W) -> Result<(), DbError> {
+        let stopped = || DbError::WorkerStopped("batch writer");
+        let (reply, committed) = oneshot::channel();
+        self.items.send((item, reply)).map_err(|_| stopped())?;
+        committed.await.map_err(|_| stopped())?
+    }
+}
+
+/// Writes the whole batch in one transaction and tells each caller how it went.
+fn commit<W: BatchWrite>(db: &Db, batch: Vec<Pending<W>>) {
+    let (items, replies): (Vec<W>, Vec<_>) = batch.into_iter().unzip();
+    // A panicking write must not end the thread: its callers see the dropped replies as errors.
+    let written = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        db.write_blocking(|conn| W::write(conn, &items))
+    }));
+    let Ok(written) = written else { return };
+    for reply in replies {
+        let _ = reply.send(written.clone());
+    }
+}
