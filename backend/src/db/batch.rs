@@ -41,16 +41,7 @@ pub struct BatchReader<R: BatchLoad> {
 
 impl<R: BatchLoad> BatchReader<R> {
     pub fn spawn(name: &str, db: Db) -> std::io::Result<Self> {
-        let (lookups, queue) = mpsc::channel::<Lookup<R>>();
-        std::thread::Builder::new()
-            .name(name.to_owned())
-            .spawn(move || {
-                while let Ok(first) = queue.recv() {
-                    let mut batch = vec![first];
-                    batch.extend(queue.try_iter().take(MAX_BATCH - 1));
-                    answer(&db, batch);
-                }
-            })?;
+        let lookups = spawn_batching(name, move |batch| answer(&db, batch))?;
         Ok(Self { lookups })
     }
 
@@ -63,6 +54,25 @@ impl<R: BatchLoad> BatchReader<R> {
             .map_err(|_| stopped())?;
         answer.await.map_err(|_| stopped())?
     }
+}
+
+/// A thread named `name` that hands `run` what was sent to it: the first item, with whatever
+/// else is waiting by then (up to `MAX_BATCH`). It ends when the last sender is dropped.
+pub(super) fn spawn_batching<T: Send + 'static>(
+    name: &str,
+    run: impl Fn(Vec<T>) + Send + 'static,
+) -> std::io::Result<mpsc::Sender<T>> {
+    let (sender, queue) = mpsc::channel::<T>();
+    std::thread::Builder::new()
+        .name(name.to_owned())
+        .spawn(move || {
+            while let Ok(first) = queue.recv() {
+                let mut batch = vec![first];
+                batch.extend(queue.try_iter().take(MAX_BATCH - 1));
+                run(batch);
+            }
+        })?;
+    Ok(sender)
 }
 
 /// Runs one query for the whole batch and replies to each lookup.

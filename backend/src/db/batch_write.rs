@@ -1,5 +1,5 @@
 //! Coalesced writes. Items that arrive while a transaction runs wait for the next one and are
-//! written together by it, on one thread: under load, N commits become one (on SQLite the commit,
+//! written together by it (up to 256), on one thread: under load, N commits become one (on SQLite the commit,
 //! not the statement, is what a small write costs). Alone, an item is written at once. Each
 //! caller hears back once its item has committed.
 
@@ -7,15 +7,12 @@ use std::sync::mpsc;
 
 use tokio::sync::oneshot;
 
-use super::{AnyConnection, Db, DbError};
+use super::{AnyConnection, Db, DbError, batch::spawn_batching};
 
 /// Rows that can be written many at a time, in one transaction.
 pub trait BatchWrite: Send + Sized + 'static {
     fn write(conn: &mut AnyConnection, items: &[Self]) -> diesel::QueryResult<()>;
 }
-
-/// At most this many items per transaction: bounds how long the writer holds the database.
-const MAX_BATCH: usize = 256;
 
 type Pending<W> = (W, oneshot::Sender<Result<(), DbError>>);
 
@@ -26,16 +23,7 @@ pub struct BatchWriter<W: BatchWrite> {
 
 impl<W: BatchWrite> BatchWriter<W> {
     pub fn spawn(name: &str, db: Db) -> std::io::Result<Self> {
-        let (items, queue) = mpsc::channel::<Pending<W>>();
-        std::thread::Builder::new()
-            .name(name.to_owned())
-            .spawn(move || {
-                while let Ok(first) = queue.recv() {
-                    let mut batch = vec![first];
-                    batch.extend(queue.try_iter().take(MAX_BATCH - 1));
-                    commit(&db, batch);
-                }
-            })?;
+        let items = spawn_batching(name, move |batch| commit(&db, batch))?;
         Ok(Self { items })
     }
 

@@ -6,7 +6,7 @@ use chrono::{NaiveDateTime, TimeDelta};
 use diesel::prelude::*;
 use shared::dto::{ApiKey, CreatedKey, Scope};
 
-use super::{OrganizationRow, UserRow, key_spend::Window, now, to_utc};
+use super::{OrganizationRow, UserRow, key_spend::Window, ledger::Spent, now, to_utc};
 use crate::auth::secret::{random_token, sha256_hex};
 use crate::db::{
     AnyConnection, BatchLoad,
@@ -345,6 +345,16 @@ impl ApiKeyRow {
         }
     }
 
+    /// Whether key `id` is (or was: revoked ones too) the organisation's.
+    pub fn is_of(conn: &mut AnyConnection, organization_id: i64, id: i64) -> QueryResult<bool> {
+        diesel::select(diesel::dsl::exists(
+            api_keys::table
+                .filter(api_keys::id.eq(id))
+                .filter(api_keys::organization_id.eq(organization_id)),
+        ))
+        .get_result(conn)
+    }
+
     /// Whether paid calls with it count against a spend limit.
     pub fn is_limited(&self) -> bool {
         self.spend_limit_daily.is_some() || self.spend_limit_monthly.is_some()
@@ -371,8 +381,17 @@ impl ApiKeyRow {
             .map(drop)
     }
 
-    /// As listed at `at`: what a limited key spent in the windows holding `at`.
-    pub fn to_dto(&self, at: NaiveDateTime) -> ApiKey {
+    /// As listed at `at`, with what it spent: a limited key as its windows count it (a rotation
+    /// carries the count over), any other as the ledger sums its calls (`ledger`).
+    pub fn to_dto(&self, at: NaiveDateTime, ledger: Spent) -> ApiKey {
+        let spent = if self.is_limited() {
+            Spent {
+                today: Window::Day.current(self.spent_day, self.spent_day_start, at),
+                this_month: Window::Month.current(self.spent_month, self.spent_month_start, at),
+            }
+        } else {
+            ledger
+        };
         ApiKey {
             id: self.id,
             name: self.name.clone(),
@@ -383,8 +402,8 @@ impl ApiKeyRow {
             spend_limit_daily: self.spend_limit_daily,
             spend_limit_monthly: self.spend_limit_monthly,
             rate_limit_per_minute: self.rate_limit_per_minute,
-            spent_today: Window::Day.current(self.spent_day, self.spent_day_start, at),
-            spent_this_month: Window::Month.current(self.spent_month, self.spent_month_start, at),
+            spent_today: spent.today,
+            spent_this_month: spent.this_month,
             created_at: to_utc(self.created_at),
             last_used_at: self.last_used_at.map(to_utc),
         }

@@ -1,12 +1,12 @@
 //! The credit ledger: every movement of credits, typed by `LedgerKind`, written in the same
 //! transaction as the balance change it records.
 
-use std::sync::Arc;
+use std::{collections::HashMap, sync::Arc};
 
 use chrono::{Days, NaiveDate, NaiveDateTime, NaiveTime};
 use diesel::{
     prelude::*,
-    sql_types::{BigInt, Date, Text, Timestamp},
+    sql_types::{BigInt, Date, Nullable, Text, Timestamp},
 };
 use shared::{
     dto::{LedgerEntry, LedgerKind, UsageDay},
@@ -100,7 +100,31 @@ const DAY_TOTALS: &str = "\
     SELECT date(created_at) AS day, kind, CAST(SUM(delta) AS BIGINT) AS total \
     FROM credit_ledger \
     WHERE organization_id = $1 AND created_at >= $2 AND created_at < $3 \
+    AND (CAST($4 AS BIGINT) IS NULL OR api_key_id = $4) \
     GROUP BY date(created_at), kind, delta < 0";
+
+/// Per API key of organisation `$2`, the credits it spent (refunds netted) from `$3`, and of
+/// those from `$1`: this month's and today's spend. (SQLite numbers parameters in the order
+/// they first appear, so they appear in the order they are bound.)
+const KEY_SPEND: &str = "\
+    SELECT api_key_id, \
+    CAST(SUM(CASE WHEN created_at >= $1 THEN -delta ELSE 0 END) AS BIGINT) AS since_day, \
+    CAST(SUM(-delta) AS BIGINT) AS since_month \
+    FROM credit_ledger \
+    WHERE organization_id = $2 AND created_at >= $3 AND api_key_id IS NOT NULL \
+    AND kind IN ('spend', 'refund') \
+    GROUP BY api_key_id";
+
+/// One row of `KEY_SPEND`.
+#[derive(QueryableByName)]
+struct KeySpend {
+    #[diesel(sql_type = BigInt)]
+    api_key_id: i64,
+    #[diesel(sql_type = BigInt)]
+    since_day: i64,
+    #[diesel(sql_type = BigInt)]
+    since_month: i64,
+}
 
 /// One row of `DAY_TOTALS`.
 #[derive(QueryableByName)]
@@ -111,6 +135,13 @@ struct DayTotal {
     kind: String,
     #[diesel(sql_type = BigInt)]
     total: i64,
+}
+
+/// What a key spent in the current UTC day and month.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Spent {
+    pub today: i64,
+    pub this_month: i64,
 }
 
 /// Who moved credits, recorded on the ledger row.
@@ -254,11 +285,13 @@ impl LedgerRow {
         rows.into_iter().map(Self::into_dto).collect()
     }
 
-    /// Credits spent and bought per UTC day from `first_day` to `last_day`, empty days included.
-    /// The database sums the rows: what is read is a few totals per day, however many calls.
+    /// Credits spent and bought per UTC day from `first_day` to `last_day`, empty days included;
+    /// with `key_id`, only that API key's calls (and their refunds). The database sums the rows:
+    /// what is read is a few totals per day, however many calls.
     pub fn usage(
         conn: &mut AnyConnection,
         organization_id: i64,
+        key_id: Option<i64>,
         first_day: NaiveDate,
         last_day: NaiveDate,
     ) -> QueryResult<Vec<UsageDay>> {
@@ -267,6 +300,7 @@ impl LedgerRow {
             .bind::<BigInt, _>(organization_id)
             .bind::<Timestamp, _>(midnight(first_day))
             .bind::<Timestamp, _>(midnight(last_day + Days::new(1)))
+            .bind::<Nullable<BigInt>, _>(key_id)
             .load(conn)?;
         let mut days: Vec<UsageDay> = first_day
             .iter_days()
@@ -289,6 +323,31 @@ impl LedgerRow {
             }
         }
         Ok(days)
+    }
+
+    /// What each API key of the organisation spent, refunds netted, since `month_start` and
+    /// since `day_start`, by key id (keys that spent nothing are not in it).
+    pub fn spent_by_key(
+        conn: &mut AnyConnection,
+        organization_id: i64,
+        month_start: NaiveDateTime,
+        day_start: NaiveDateTime,
+    ) -> QueryResult<HashMap<i64, Spent>> {
+        let rows: Vec<KeySpend> = diesel::sql_query(KEY_SPEND)
+            .bind::<Timestamp, _>(day_start)
+            .bind::<BigInt, _>(organization_id)
+            .bind::<Timestamp, _>(month_start)
+            .load(conn)?;
+        Ok(rows
+            .into_iter()
+            .map(|row| {
+                let spent = Spent {
+                    today: row.since_day,
+                    this_month: row.since_month,
+                };
+                (row.api_key_id, spent)
+            })
+            .collect())
     }
 
     /// The typed movement this row records.

@@ -16,7 +16,7 @@ use crate::{
     auth::{Caller, Permitted, VerifiedSession, need},
     error::ApiError,
     http::json::Json,
-    models::LedgerRow,
+    models::{ApiKeyRow, LedgerRow},
     payments::Purchase,
     state::State,
 };
@@ -68,14 +68,16 @@ async fn ledger(
     Ok(web::Json(entries))
 }
 
-/// Spent and bought per UTC day over the last `days` days, oldest first, today last.
+/// Spent and bought per UTC day over the last `days` days, oldest first, today last; all of the
+/// organisation's, or one API key's (revoked and rotated keys included).
 #[utoipa::path(
     get,
     tag = "credits",
     params(UsageQuery),
     responses(
-        (status = 200, description = "Credits spent and bought per UTC day, oldest first, empty days included", body = Vec<UsageDay>),
+        (status = 200, description = "Credits spent and bought per UTC day, oldest first, empty days included; with `key_id`, what that key spent", body = Vec<UsageDay>),
         Permitted<need::ReadCredits, Caller>,
+        (status = 404, description = "not_found: `key_id` is no key of the organisation's", body = ErrorBody),
     )
 )]
 #[get("/credits/usage")]
@@ -87,13 +89,19 @@ async fn usage(
     let days = UsageDays::parse(query.days)?.get();
     let today = Utc::now().date_naive();
     let first = today - TimeDelta::days(days - 1);
-    let org_id = caller.org.id;
-    Ok(web::Json(
-        state
-            .db
-            .read(move |conn| LedgerRow::usage(conn, org_id, first, today))
-            .await?,
-    ))
+    let (org_id, key_id) = (caller.org.id, query.key_id);
+    let usage = state
+        .db
+        .read(move |conn| {
+            if let Some(id) = key_id
+                && !ApiKeyRow::is_of(conn, org_id, id)?
+            {
+                return Ok(None);
+            }
+            LedgerRow::usage(conn, org_id, key_id, first, today).map(Some)
+        })
+        .await?;
+    usage.map(web::Json).ok_or(ApiError::NotFound("API key"))
 }
 
 #[utoipa::path(

@@ -15,8 +15,9 @@ use crate::{
     http::json::Json,
     mail::{Letterhead, Message, queue},
     models::{
-        ApiKeyRow, KeySpec, OrganizationRow, after,
+        ApiKeyRow, KeySpec, LedgerRow, OrganizationRow, after,
         api_key::{CreateKey, Rotation},
+        key_spend::Window,
     },
     state::State,
 };
@@ -62,11 +63,20 @@ async fn list(
 ) -> Result<web::Json<Vec<ApiKey>>, ApiError> {
     let limit = PageLimit::parse(query.limit)?.get();
     let (org_id, before, at) = (session.caller.org.id, query.before, state.clock.now());
-    let keys = state
+    let (keys, spent) = state
         .db
-        .read(move |conn| ApiKeyRow::page(conn, org_id, limit, before, at))
+        .read(move |conn| {
+            let keys = ApiKeyRow::page(conn, org_id, limit, before, at)?;
+            let (month, day) = (Window::Month.start(at), Window::Day.start(at));
+            let spent = LedgerRow::spent_by_key(conn, org_id, month, day)?;
+            Ok::<_, diesel::result::Error>((keys, spent))
+        })
         .await?;
-    Ok(web::Json(keys.iter().map(|key| key.to_dto(at)).collect()))
+    let listed = keys.iter().map(|key| {
+        let ledger = spent.get(&key.id).copied().unwrap_or_default();
+        key.to_dto(at, ledger)
+    });
+    Ok(web::Json(listed.collect()))
 }
 
 #[utoipa::path(

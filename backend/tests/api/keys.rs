@@ -7,3 +7,4 @@ mod refused;
 mod rotation;
 mod scopes;
 mod succeeds;
+mod usage;

@@ -18,7 +18,12 @@ pub const DAYS: i64 = 30;
 /// own: less wasm.
 #[hook]
 pub fn use_usage(version: u32) -> Html {
-    let (days, _) = use_load(version, |_| api::usage(UsageQuery { days: Some(DAYS) }));
+    let (days, _) = use_load(version, |_| {
+        api::usage(UsageQuery {
+            days: Some(DAYS),
+            key_id: None,
+        })
+    });
     match days.as_ref() {
         Load::Loading => {
             html! { { ui::loading(yew::props!(ui::LoadingProps { label: "Loading usage…" })) } }

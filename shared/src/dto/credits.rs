@@ -118,6 +118,8 @@ impl LedgerKind {
 #[serde(deny_unknown_fields)]
 pub struct UsageQuery {
     pub days: Option<i64>,
+    /// Only what this API key of the organisation spent (and was refunded).
+    pub key_id: Option<i64>,
 }
 
 /// Credits spent and bought on one UTC day.

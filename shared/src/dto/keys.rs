@@ -99,8 +99,8 @@ pub struct ApiKey {
     pub spend_limit_daily: Option<i64>,
     pub spend_limit_monthly: Option<i64>,
     pub rate_limit_per_minute: Option<i64>,
-    /// Credits it spent in the current UTC day and month, refunds given back (counted for keys
-    /// with a spend limit; 0 for the others).
+    /// Credits it spent in the current UTC day and month, refunds given back: for a key with a
+    /// spend limit, as the limit counts it (a rotation carries the count over to the new key).
     pub spent_today: i64,
     pub spent_this_month: i64,
     pub created_at: DateTime<Utc>,
