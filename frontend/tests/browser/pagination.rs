@@ -127,6 +127,7 @@ async fn the_key_list_shows_more_with_the_cursor_too() {
             replaced_by: None,
             spend_limit_daily: None,
             spend_limit_monthly: None,
+            rate_limit_per_minute: None,
             spent_today: 0,
             spent_this_month: 0,
             created_at: Utc.with_ymd_and_hms(2026, 11, 23, 10, 0, 0).unwrap(),
