@@ -74,7 +74,7 @@ e2e: ## Browser end to end against the backend serving dist/ (run `make dist` fi
 lint: lint-tools .venv/.installed ## rustfmt, clippy (native and wasm) with warnings as errors, cargo-deny, the OpenAPI document, the deployment files
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets --locked -- -D warnings
-	cargo clippy -p frontend --target $(WASM_TARGET) --locked -- -D warnings
+	cargo clippy -p frontend --target $(WASM_TARGET) --all-targets --locked -- -D warnings
 	@# Licences, banned crates and sources (deny.toml); no network once the crates are downloaded.
 	@# The advisory database needs the network: the CI workflow checks advisories.
 	cargo deny --locked check licenses bans sources
