@@ -24,8 +24,8 @@ use crate::{
 
 /// What a paid call's debit came to, when it may go on.
 pub(super) enum Charged {
-    /// Spent: the balance left.
-    Spent { remaining: i64 },
+    /// Spent: the balance left, and the debit (for a settlement).
+    Spent { remaining: i64, debit: ChargeRecord },
     /// The same request was answered before under its idempotency key: nothing spent.
     Replay(StoredAnswer),
 }
@@ -90,7 +90,7 @@ pub(super) async fn spend(
                 if let Some(windows) = windows {
                     windows.count(conn, price)?;
                 }
-                let _ = sender.send(ChargeRecord {
+                let debit = ChargeRecord {
                     organization_id,
                     actor,
                     amount: price,
@@ -98,18 +98,20 @@ pub(super) async fn spend(
                     route,
                     limited_key: limited_key.map(|key_id| (key_id, at)),
                     claim,
-                });
-            } else {
-                release(conn)?;
+                };
+                let _ = sender.send(debit.clone());
+                return Ok(Spent::Posted(posted, Some(debit)));
             }
-            Ok::<_, DbError>(Spent::Posted(posted))
+            release(conn)?;
+            Ok::<_, DbError>(Spent::Posted(posted, None))
         })
         .await?;
     match spent {
-        Spent::Posted(Posted::Applied { balance, .. }) => Ok(Charged::Spent { remaining: balance }),
-        Spent::Posted(Posted::Insufficient | Posted::Duplicate) => {
-            Err(ApiError::InsufficientCredits)
-        }
+        Spent::Posted(Posted::Applied { balance, .. }, Some(debit)) => Ok(Charged::Spent {
+            remaining: balance,
+            debit,
+        }),
+        Spent::Posted(..) => Err(ApiError::InsufficientCredits),
         Spent::KeyLimit(reached) => Err(ApiError::KeySpendLimit {
             window: reached.window.name(),
             limit: reached.limit,
@@ -133,7 +135,8 @@ pub(super) fn route_of(req: &HttpRequest) -> String {
 /// What a debit came to: posted (or not, for want of credits), refused by the key's limit, or
 /// not attempted as the idempotency key was taken.
 enum Spent {
-    Posted(Posted),
+    /// With the debit when it was applied.
+    Posted(Posted, Option<ChargeRecord>),
     KeyLimit(LimitReached),
     Taken(Taken),
 }

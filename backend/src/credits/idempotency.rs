@@ -22,7 +22,7 @@ use crate::{
 };
 
 /// The header that marks an answer as a replay.
-pub const REPLAYED_HEADER: &str = "Idempotent-Replayed";
+const REPLAYED_HEADER: &str = "Idempotent-Replayed";
 
 /// The key a request was sent with and what identifies the request: its method, route and
 /// body (byte for byte).

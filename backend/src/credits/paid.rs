@@ -14,6 +14,7 @@ use utoipa::openapi::{RefOr, Response};
 use super::{
     charge::{self, Charged},
     idempotency::{Idempotent, Replay},
+    refund::ChargeRecord,
 };
 use crate::{
     auth::Caller,
@@ -55,20 +56,49 @@ where
         let req = req.clone();
         let body = RawJson::from_request(&req, payload);
         Box::pin(async move {
-            let caller = Caller::authenticate(&req).await?;
-            caller.require(Permission::Spend)?;
-            let body = body.await?;
-            let input = body.parse::<T>()?.validate().map_err(ApiError::from)?;
-            let idempotent = Idempotent::of(&req, &charge::route_of(&req), body.text())?;
-            match charge::spend(&req, &caller, Self::PRICE, idempotent).await? {
-                Charged::Spent { remaining } => Ok(Self {
-                    input,
-                    caller,
-                    remaining,
-                }),
-                Charged::Replay(answer) => Err(Replay(answer).into()),
-            }
+            let charged = charge_for::<T>(&req, body, |_| Self::PRICE).await?;
+            Ok(Self {
+                input: charged.input,
+                caller: charged.caller,
+                remaining: charged.remaining,
+            })
         })
+    }
+}
+
+/// A paid call's input once charged, and the charge.
+pub(super) struct Charge<V> {
+    pub input: V,
+    pub caller: Caller,
+    pub remaining: i64,
+    pub debit: ChargeRecord,
+}
+
+/// What a paid extractor does: authenticates the caller, whose role must grant `spend` (a key
+/// needs `paid:call`), reads and checks the body `T`, then spends `price(input)` credits under
+/// the request's idempotency key, if it sent one. A replay is an `Err` that answers as the
+/// first request was answered.
+pub(super) async fn charge_for<T>(
+    req: &HttpRequest,
+    body: impl Future<Output = Result<RawJson, actix_web::Error>>,
+    price: impl FnOnce(&T::Valid) -> i64,
+) -> Result<Charge<T::Valid>, actix_web::Error>
+where
+    T: Validate + DeserializeOwned,
+{
+    let caller = Caller::authenticate(req).await?;
+    caller.require(Permission::Spend)?;
+    let body = body.await?;
+    let input = body.parse::<T>()?.validate().map_err(ApiError::from)?;
+    let idempotent = Idempotent::of(req, &charge::route_of(req), body.text())?;
+    match charge::spend(req, &caller, price(&input), idempotent).await? {
+        Charged::Spent { remaining, debit } => Ok(Charge {
+            input,
+            caller,
+            remaining,
+            debit,
+        }),
+        Charged::Replay(answer) => Err(Replay(answer).into()),
     }
 }
 

@@ -12,8 +12,11 @@ use actix_web::{
 use shared::dto::LedgerKind;
 use tokio::sync::oneshot;
 
+use diesel::QueryResult;
+
 use super::idempotency::keep_answer;
 use crate::{
+    db::AnyConnection,
     error::log_error_chain,
     models::{
         LedgerRow,
@@ -25,7 +28,7 @@ use crate::{
 };
 
 /// A spend that was committed for this request.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(super) struct ChargeRecord {
     pub organization_id: i64,
     pub actor: Actor,
@@ -47,6 +50,11 @@ impl PendingCharge {
         Self(Mutex::new(Some(receiver)))
     }
 }
+
+/// Put in the request's extensions by a metered route's settlement: the credits of its charge
+/// already given back, which a refund on failure does not give again.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Settled(pub i64);
 
 /// Middleware: when a request that spent credits ends in an error response (the handler failed,
 /// or another extractor refused the input), the credits go back, with a ledger row whose unique
@@ -73,7 +81,8 @@ pub async fn finish_paid_requests(
     let state = AppState::from_request(&request)?;
     match (failed, record.claim) {
         (true, _) => {
-            refund(&state, record).await;
+            let settled = request.extensions().get::<Settled>().map_or(0, |s| s.0);
+            refund(&state, record, settled).await;
             Ok(res.map_into_boxed_body())
         }
         (false, Some(claim_id)) => keep_answer(&state, claim_id, res).await,
@@ -81,37 +90,51 @@ pub async fn finish_paid_requests(
     }
 }
 
-/// Gives the credits of `record` back and its idempotency key up, in one transaction.
-async fn refund(state: &AppState, record: ChargeRecord) {
+/// Gives what is left of the charge `record` (`settled` went back already) back and its
+/// idempotency key up, in one transaction.
+async fn refund(state: &AppState, record: ChargeRecord, settled: i64) {
     let result = state
         .db
         .write(move |conn| {
-            let refund = LedgerKind::Refund {
-                refunded_entry_id: record.entry_id,
-                route: record.route,
-            };
             let reference = format!("refund:{}", record.entry_id);
-            let posted = LedgerRow::post(
-                conn,
-                record.organization_id,
-                record.actor,
-                record.amount,
-                &refund,
-                Some(&reference),
-            )?;
-            // The key's window gets the credits back too (once: a duplicate posts nothing).
-            if let (Posted::Applied { .. }, Some((key_id, spent_at))) =
-                (&posted, record.limited_key)
-            {
-                KeyWindows::give_back(conn, key_id, record.amount, spent_at)?;
+            let left = record.amount - settled;
+            if left > 0 {
+                give_back(conn, &record, left, &reference)?;
             }
             if let Some(claim_id) = record.claim {
                 IdempotencyKeys::release(conn, claim_id)?;
             }
-            Ok::<_, diesel::result::Error>(posted)
+            Ok::<_, diesel::result::Error>(())
         })
         .await;
     if let Err(e) = result {
         log_error_chain(&e, "could not refund a failed paid request");
     }
+}
+
+/// Gives `amount` credits of the charge `record` back, with a refund row whose unique
+/// `reference` makes it happen at most once, and to the key's spend window (inside `Db::write`).
+pub(super) fn give_back(
+    conn: &mut AnyConnection,
+    record: &ChargeRecord,
+    amount: i64,
+    reference: &str,
+) -> QueryResult<Posted> {
+    let refund = LedgerKind::Refund {
+        refunded_entry_id: record.entry_id,
+        route: record.route.clone(),
+    };
+    let posted = LedgerRow::post(
+        conn,
+        record.organization_id,
+        record.actor,
+        amount,
+        &refund,
+        Some(reference),
+    )?;
+    // Once, as the row: a duplicate posts nothing.
+    if let (Posted::Applied { .. }, Some((key_id, spent_at))) = (&posted, record.limited_key) {
+        KeyWindows::give_back(conn, key_id, amount, spent_at)?;
+    }
+    Ok(posted)
 }

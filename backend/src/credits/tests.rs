@@ -4,12 +4,12 @@
 
 use actix_web::{App, HttpResponse, http::StatusCode, middleware::from_fn, post, test, web};
 use shared::{
-    dto::{GenerateTextRequest, LedgerKind, Role},
+    dto::{GenerateStoryRequest, GenerateTextRequest, LedgerKind, Role},
     validate::{GrantAmount, GrantNote, IDEMPOTENCY_KEY_HEADER},
 };
 use test_support::{Backend, ScratchDatabase, ServerSettings};
 
-use super::{Paid, finish_paid_requests};
+use super::{Metered, Paid, finish_paid_requests};
 use crate::{
     auth::API_KEY_HEADER,
     config::Config,
@@ -29,6 +29,13 @@ const BALANCE: i64 = 5;
 #[post("/work")]
 async fn failing_work(_: Paid<GenerateTextRequest, PRICE>) -> Result<HttpResponse, ApiError> {
     Err(ApiError::internal("the work failed"))
+}
+
+/// Settles a credit of what it reserved, then fails.
+#[post("/story")]
+async fn failing_story(mut paid: Metered<GenerateStoryRequest>) -> Result<HttpResponse, ApiError> {
+    paid.settle(1).await?;
+    Err(ApiError::internal("the work failed after settling"))
 }
 
 #[actix_web::test]
@@ -54,7 +61,8 @@ async fn refund_on(database: &ScratchDatabase) {
         App::new()
             .app_data(state)
             .wrap(from_fn(finish_paid_requests))
-            .service(failing_work),
+            .service(failing_work)
+            .service(failing_story),
     )
     .await;
 
@@ -92,6 +100,28 @@ async fn refund_on(database: &ScratchDatabase) {
             ),
             (-PRICE, LedgerKind::Spend { route }, BALANCE - PRICE),
         ],
+        "{newest_first:#?}"
+    );
+
+    // A metered call reserves PRICE (200 words at 100 a credit), settles 1 and fails: the
+    // settlement gave 1 back, the refund gives back the 1 still charged, not PRICE again.
+    let request = test::TestRequest::post()
+        .uri("/story")
+        .insert_header((API_KEY_HEADER, key.clone()))
+        .set_json(serde_json::json!({ "prompt": "a dragon", "max_words": 200 }))
+        .to_request();
+    let response = test::call_service(&app, request).await;
+    assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    let newest_first = db
+        .read_blocking(|conn| LedgerRow::page(conn, org_id, 3, None))
+        .expect("the ledger");
+    let moves: Vec<(i64, i64)> = newest_first
+        .iter()
+        .map(|e| (e.delta, e.balance_after))
+        .collect();
+    assert_eq!(
+        moves,
+        [(1, BALANCE), (1, BALANCE - 1), (-PRICE, BALANCE - PRICE)],
         "{newest_first:#?}"
     );
 }

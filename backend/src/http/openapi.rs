@@ -27,7 +27,8 @@ use crate::error::roles_text;
 /// `GuardParts` removes it and sets the operation's security instead. A key of its own, so a
 /// route may still describe its 401 in its own words.
 const CREDENTIALS: &str = "x-credentials";
-/// Set by `Paid<T, N>` on its 402 response; read and removed by `GuardParts`.
+/// Set by `Paid<T, N>` (the price) and `Metered<T>` ("metered") on their 402 response; read and
+/// removed by `GuardParts`.
 const PRICE: &str = "x-price";
 /// The key of the pseudo-response by which a role guard names its permission; `GuardParts` moves
 /// it to the operation's extensions, where clients and the role tests read it.
@@ -138,6 +139,16 @@ pub fn price_response(credits: i64) -> Response {
     response
 }
 
+/// The 402 of a metered route (`Metered<T>`), which reserves the most its input may cost.
+pub fn metered_price_response() -> Response {
+    let mut response = error(
+        "insufficient_credits: the balance cannot cover the most the input may cost, reserved \
+         before the work; or key_spend_limit: the API key's daily or monthly spend limit is reached",
+    );
+    response.extensions = Some(ExtensionsBuilder::new().add(PRICE, "metered").build());
+    response
+}
+
 /// The document pass that completes each operation from its guard's parts (see the module doc).
 pub struct GuardParts;
 
@@ -172,14 +183,20 @@ fn complete(path: &str, operation: &mut Operation) {
         let key_scopes: Vec<&str> = scope.into_iter().collect();
         operation.security = Credentials::security(&marker.description, &key_scopes);
     }
-    let price = take_extension(responses, "402", PRICE).and_then(|p| p.as_i64());
-    if let Some(price) = price {
-        let cost = format!(
-            "Costs {price} credit{} a call, charged once the input passed its rules; an error \
-             answer refunds {}.",
-            if price == 1 { "" } else { "s" },
-            if price == 1 { "it" } else { "them" }
-        );
+    let price = take_extension(responses, "402", PRICE);
+    if let Some(price) = &price {
+        let cost = match price.as_i64() {
+            Some(credits) => format!(
+                "Costs {credits} credit{} a call, charged once the input passed its rules; an \
+                 error answer refunds {}.",
+                if credits == 1 { "" } else { "s" },
+                if credits == 1 { "it" } else { "them" }
+            ),
+            None => "Metered: the most the input may cost is reserved once it passed its rules, \
+                     and what the call came to is charged after the work (the rest is refunded, \
+                     with a ledger row); an error answer refunds it all."
+                .to_owned(),
+        };
         operation.description = Some(match operation.description.take() {
             Some(text) => format!("{text}\n\n{cost}"),
             None => cost,

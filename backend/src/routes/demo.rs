@@ -1,13 +1,24 @@
 //! The demo paid routes: copy one to add your own.
 
 use actix_web::{get, post, web};
-use shared::dto::{GenerateTextRequest, GenerateTextResponse, PremiumResponse};
+use shared::{
+    dto::{
+        GenerateStoryRequest, GenerateStoryResponse, GenerateTextRequest, GenerateTextResponse,
+        PremiumResponse,
+    },
+    validate::StoryRequest,
+};
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::credits::{Paid, RequireCredits};
+use crate::{
+    credits::{MaxCost, Metered, Paid, RequireCredits},
+    error::ApiError,
+};
 
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(generate_text).service(premium);
+    cfg.service(generate_text)
+        .service(generate_story)
+        .service(premium);
 }
 
 /// Costs 1 credit, spent once the prompt passed its rules: a refused prompt costs nothing.
@@ -26,6 +37,45 @@ async fn generate_text(paid: Paid<GenerateTextRequest, 1>) -> web::Json<Generate
         generated_text: generate(paid.input.as_str()),
         credits: paid.remaining,
     })
+}
+
+/// A story costs one credit per 100 words it came to: `max_words` bounds what is reserved.
+const WORDS_PER_CREDIT: i64 = 100;
+
+impl MaxCost for GenerateStoryRequest {
+    fn max_cost(input: &StoryRequest) -> i64 {
+        credits_for(input.max_words)
+    }
+}
+
+fn credits_for(words: i64) -> i64 {
+    words.div_euclid(WORDS_PER_CREDIT) + i64::from(words.rem_euclid(WORDS_PER_CREDIT) > 0)
+}
+
+/// Metered: reserves what `max_words` could cost, then charges what the story came to.
+#[utoipa::path(
+    post,
+    tag = "paid",
+    request_body = GenerateStoryRequest,
+    responses(
+        (status = 200, description = "The story and what it cost; `credits` is the balance left", body = GenerateStoryResponse),
+        Metered<GenerateStoryRequest>,
+    )
+)]
+#[post("/generate-story")]
+async fn generate_story(
+    mut paid: Metered<GenerateStoryRequest>,
+) -> Result<web::Json<GenerateStoryResponse>, ApiError> {
+    let story = tell(&paid.input);
+    let words = i64::try_from(story.split_whitespace().count()).unwrap_or(i64::MAX);
+    let credits_charged = credits_for(words);
+    let credits = paid.settle(credits_charged).await?;
+    Ok(web::Json(GenerateStoryResponse {
+        story,
+        words,
+        credits_charged,
+        credits,
+    }))
 }
 
 /// Needs a positive balance, spends nothing (subscription-style access).
@@ -54,8 +104,30 @@ fn generate(prompt: &str) -> String {
     )
 }
 
+/// Stands in for work whose size is known once it is done: the prompt's words told ten times
+/// over, at most `max_words` of them.
+fn tell(input: &StoryRequest) -> String {
+    let words: Vec<&str> = input.prompt.as_str().split_whitespace().collect();
+    let told = usize::try_from(input.max_words)
+        .unwrap_or(usize::MAX)
+        .min(words.len() * 10);
+    words
+        .iter()
+        .cycle()
+        .take(told)
+        .copied()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_story_costs_a_credit_per_hundred_words_started() {
+        let costs: Vec<i64> = [1, 99, 100, 101, 10_000].map(super::credits_for).to_vec();
+        assert_eq!(costs, [1, 1, 1, 2, 100]);
+    }
+
     /// The README's "Add your own paid route" shows this file's code, so the snippet compiles
     /// because this file does: each part between `// ...` lines must be here word for word.
     #[test]

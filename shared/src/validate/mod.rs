@@ -27,7 +27,7 @@ pub use keys::{
 };
 pub use orgs::{ORG_NAME_MAX_LEN, OrgName};
 pub use paging::{PAGE_DEFAULT_LIMIT, PAGE_MAX_LIMIT, PageLimit};
-pub use prompt::{PROMPT_MAX_LEN, Prompt};
+pub use prompt::{PROMPT_MAX_LEN, Prompt, STORY_MAX_WORDS, StoryRequest};
 
 /// A request body whose rules are checked in one step, into the form the handler works with
 /// (a paid route's `Paid<T, N>` checks it before spending anything).

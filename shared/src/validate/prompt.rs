@@ -1,9 +1,11 @@
-//! The demo paid route's input.
+//! The demo paid routes' input.
 
-use super::{Validate, ValidationError, bounded_text};
-use crate::dto::GenerateTextRequest;
+use super::{Validate, ValidationError, bounded_text, count_up_to};
+use crate::dto::{GenerateStoryRequest, GenerateTextRequest};
 
 pub const PROMPT_MAX_LEN: usize = 4000;
+/// The longest story the metered demo route writes, in words.
+pub const STORY_MAX_WORDS: i64 = 10_000;
 
 /// A prompt for the demo paid route: 1 to 4000 characters after trimming.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,9 +29,45 @@ impl Validate for GenerateTextRequest {
     }
 }
 
+/// A story's prompt and its length cap.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoryRequest {
+    pub prompt: Prompt,
+    /// 1 to `STORY_MAX_WORDS`.
+    pub max_words: i64,
+}
+
+impl Validate for GenerateStoryRequest {
+    type Valid = StoryRequest;
+
+    fn validate(&self) -> Result<StoryRequest, ValidationError> {
+        Ok(StoryRequest {
+            prompt: Prompt::parse(&self.prompt)?,
+            max_words: count_up_to(Some(self.max_words), "max_words", 1, STORY_MAX_WORDS)?,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn story_rules() {
+        let story = |max_words| GenerateStoryRequest {
+            prompt: "a dragon".to_owned(),
+            max_words,
+        };
+        assert_eq!(story(250).validate().unwrap().max_words, 250);
+        assert!(story(STORY_MAX_WORDS).validate().is_ok());
+        for refused in [0, -3, STORY_MAX_WORDS + 1] {
+            let e = story(refused).validate().unwrap_err();
+            assert_eq!(
+                (e.field, e.message.as_str()),
+                ("max_words", "max_words must be between 1 and 10000")
+            );
+        }
+    }
 
     #[test]
     fn prompt_rules() {

@@ -35,6 +35,11 @@ impl Route {
                 "/api/generate-text",
                 Some(json!({ "prompt": "hello" })),
             ),
+            Route::new(
+                Method::POST,
+                "/api/generate-story",
+                Some(json!({ "prompt": "hello", "max_words": 100 })),
+            ),
             Route::new(Method::GET, "/api/demo/premium", None),
         ]
     }

@@ -71,6 +71,7 @@ async fn every_operation_refuses_a_key_without_its_scope_and_names_it(backend: B
                 reviewed("credits:read")
             ),
             ("POST /api/generate-text".to_owned(), reviewed("paid:call")),
+            ("POST /api/generate-story".to_owned(), reviewed("paid:call")),
             ("GET /api/demo/premium".to_owned(), reviewed("paid:call")),
         ])
     );
@@ -109,8 +110,8 @@ async fn every_operation_refuses_a_key_without_its_scope_and_names_it(backend: B
             response.status()
         );
     }
-    // Only the calls let through spent: `generate-text` once (`/api/demo/premium` requires
-    // credits without spending them).
+    // Only the calls let through spent: `generate-text` and `generate-story` once each
+    // (`/api/demo/premium` requires credits without spending them).
     assert_ledger_consistent(&app, user.bearer()).await;
     let spends = app
         .ledger(user.bearer())
@@ -118,7 +119,7 @@ async fn every_operation_refuses_a_key_without_its_scope_and_names_it(backend: B
         .into_iter()
         .filter(|e| e.delta < 0)
         .count();
-    assert_eq!(spends, 1);
+    assert_eq!(spends, 2);
 }
 
 /// A scope list to create a key with: `needed`, or any one scope when none is needed.

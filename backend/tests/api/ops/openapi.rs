@@ -23,6 +23,7 @@ const CONTRACT_PATHS: &[&str] = &[
     "/api/credits/packages",
     "/api/credits/purchase",
     "/api/generate-text",
+    "/api/generate-story",
     "/api/admin/users",
     "/api/admin/users/{}/credits",
     "/api/admin/users/{}",

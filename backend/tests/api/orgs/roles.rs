@@ -22,6 +22,7 @@ const GUARDED: &[(&str, &str, Permission)] = &[
     ("DELETE", "/api/keys/{id}", Permission::ManageKeys),
     ("POST", "/api/keys/{id}/rotate", Permission::ManageKeys),
     ("POST", "/api/generate-text", Permission::Spend),
+    ("POST", "/api/generate-story", Permission::Spend),
     ("GET", "/api/demo/premium", Permission::Spend),
     ("PATCH", "/api/orgs/{id}", Permission::ManageOrganization),
     ("DELETE", "/api/orgs/{id}", Permission::OwnOrganization),
