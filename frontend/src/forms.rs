@@ -11,7 +11,7 @@ use shared::{
     },
     validate::{
         Email, GrantAmount, GrantNote, KeyLifetime, KeyName, KeyScopes, OrgName, Password, Prompt,
-        spend_limit,
+        rate_limit, spend_limit,
     },
 };
 use yew::AttrValue;
@@ -197,8 +197,8 @@ pub fn change_email(
     })
 }
 
-/// The create-key form as typed: the lifetime in days and the limits in credits are text,
-/// empty for none.
+/// The create-key form as typed: the lifetime in days, the limits in credits and the rate in
+/// requests per minute are text, empty for none.
 #[derive(Debug, Clone, Copy)]
 pub struct NewKey<'a> {
     pub name: &'a str,
@@ -206,6 +206,7 @@ pub struct NewKey<'a> {
     pub expires_in_days: &'a str,
     pub spend_limit_daily: &'a str,
     pub spend_limit_monthly: &'a str,
+    pub rate_limit_per_minute: &'a str,
     /// When the server asked for it again.
     pub password: Option<&'a str>,
 }
@@ -228,6 +229,10 @@ pub fn create_key(form: &NewKey) -> Result<CreateKeyRequest, FormErrors> {
     };
     let daily = limit(form.spend_limit_daily, "spend_limit_daily");
     let monthly = limit(form.spend_limit_monthly, "spend_limit_monthly");
+    let per_minute = optional_number(form.rate_limit_per_minute, "rate_limit_per_minute")
+        .and_then(rate_limit)
+        .map_err(|e| errors.push(e))
+        .ok();
     if let Some(password) = form.password {
         require_password(&mut errors, "password", password);
     }
@@ -238,7 +243,7 @@ pub fn create_key(form: &NewKey) -> Result<CreateKeyRequest, FormErrors> {
             expires_in_days: days?,
             spend_limit_daily: daily?,
             spend_limit_monthly: monthly?,
-            rate_limit_per_minute: None,
+            rate_limit_per_minute: per_minute?,
             password: form.password.map(str::to_owned),
         })
     })

@@ -1,6 +1,8 @@
 //! The journey of a limited key: made in the form with a daily limit, spent up to it from a
 //! script, refused past it (the list shows the count), rotated with an hour's grace, the new
-//! secret working at once, and the old one refused once the hour has passed.
+//! secret working at once, and the old one refused once the hour has passed. And a key with a
+//! rate limit of its own: listed with it and today's spend, its usage charted on its own on the
+//! dashboard.
 
 use std::time::Duration;
 
@@ -15,6 +17,7 @@ use crate::{
 };
 
 const CUSTOMER: (&str, &str) = ("erin@example.com", "erin's password");
+const SCRIPTER: (&str, &str) = ("finn@example.com", "finn's password");
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_limited_key_is_refused_past_its_limit_and_rotated_with_a_grace_period() {
@@ -106,5 +109,59 @@ async fn limited_key(b: &mut Browser, server: &Server) -> Result {
         "only the new secret is listed",
     )?;
     b.screenshot("grace-over").await?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rate_limited_key_is_listed_with_its_limit_and_charted_on_its_own() {
+    run("key-usage", rate_limited_key).await;
+}
+
+async fn rate_limited_key(b: &mut Browser, server: &Server) -> Result {
+    server.sign_up(SCRIPTER.0, SCRIPTER.1).await?;
+    server.grant(SCRIPTER.0, 50).await;
+    sign_in(b, server, SCRIPTER.0, SCRIPTER.1).await?;
+
+    // Out of bounds, refused in place; 60 is taken.
+    b.follow("API keys").await?;
+    b.wait_for_path("/keys").await?;
+    b.fill("Key name", "nightly").await?;
+    b.fill("Requests per minute", "0").await?;
+    b.press("Create key").await?;
+    b.wait_for("//*[@id='rate_limit_per_minute-error' and contains(., 'between 1 and 1000000')]")
+        .await?;
+    b.screenshot("rate-limit-refused").await?;
+    b.fill("Requests per minute", "60").await?;
+    b.press("Create key").await?;
+    let key = b.testid_text("new-api-key").await?;
+    let row = "//*[@data-testid='key-row'][.//p[normalize-space()='nightly']]";
+    b.wait_for(&format!("{row}//span[normalize-space()='60 requests/min']"))
+        .await?;
+
+    // The script spends 2 credits with it; the session 1 more from the dashboard.
+    for _ in 0..2 {
+        let body = json!({ "prompt": "nightly" });
+        let status = server
+            .status_with_key("/api/generate-text", &key, Some(body))
+            .await?;
+        check(status == StatusCode::OK, format!("a call: {status}"))?;
+    }
+    b.reload().await?;
+    b.wait_for(&format!("{row}//span[normalize-space()='Today 2 spent']"))
+        .await?;
+    b.screenshot("keys").await?;
+    b.follow("Dashboard").await?;
+    b.wait_for_path("/dashboard").await?;
+    b.fill("Prompt", "by hand").await?;
+    b.press("Generate").await?;
+    b.wait_for_testid_text("usage-spent", "3").await?;
+
+    // The chart of that key alone, then of all keys again.
+    b.click("//select[@id=//label[normalize-space()='Key']/@for]/option[starts-with(normalize-space(), 'nightly (')]")
+        .await?;
+    b.wait_for_testid_text("usage-spent", "2").await?;
+    b.screenshot("usage-of-one-key").await?;
+    b.choose("Key", "All keys").await?;
+    b.wait_for_testid_text("usage-spent", "3").await?;
     Ok(())
 }

@@ -2,29 +2,75 @@
 //! charts. Each has its own scale: a 1,000-credit purchase would flatten a day of 3 calls.
 
 use crate::components::ui;
-use shared::dto::{UsageDay, UsageQuery};
+use shared::{
+    dto::{PageQuery, UsageDay, UsageQuery},
+    validate::PAGE_MAX_LIMIT,
+};
 use yew::prelude::*;
 
-use super::ui::AlertKind;
+use super::ui::{AlertKind, Select};
 use crate::{
     api, format,
-    hooks::{Load, use_load},
+    hooks::{Load, use_load, use_value},
 };
 
 pub const DAYS: i64 = 30;
 
 /// Loads `/api/credits/usage?days=30` and draws it; loads again when `version` (bumped when the
-/// balance changed on the page) changes. A hook of the dashboard rather than a component of its
-/// own: less wasm.
+/// balance changed on the page) changes. `by_key` (a role that manages keys, the only one that
+/// may list them) adds a "Key" select above the chart: the usage of one key (`key_id`) or of all.
+/// A hook of the dashboard rather than a component of its own: less wasm.
 #[hook]
-pub fn use_usage(version: u32) -> Html {
-    let (days, _) = use_load(version, |_| {
+pub fn use_usage(version: u32, by_key: bool) -> Html {
+    // The key chosen, as the select's value: empty for all keys.
+    let chosen = use_value(AttrValue::default());
+    // A role that lost the right to list keys sees all of them again.
+    let key_id = chosen.parse::<i64>().ok().filter(|_| by_key);
+    let (days, _) = use_load((version, key_id), |(_, key_id)| {
         api::usage(UsageQuery {
             days: Some(DAYS),
-            key_id: None,
+            key_id,
         })
     });
-    match days.as_ref() {
+    // The first page of keys (the API's largest) is choice enough; none asked for without the
+    // right to list them.
+    let (keys, _) = use_load(by_key, |by_key| async move {
+        if by_key {
+            let first = PageQuery {
+                limit: Some(PAGE_MAX_LIMIT),
+                before: None,
+            };
+            api::keys(first).await
+        } else {
+            Ok(Vec::new())
+        }
+    });
+    let filter = by_key.then(|| {
+        // Until the keys are in (or if they cannot be read): all keys only.
+        let listed = match keys.as_ref() {
+            Load::Ready(keys) => keys.as_slice(),
+            _ => &[],
+        };
+        let options = std::iter::once((AttrValue::Static(""), AttrValue::Static("All keys")))
+            .chain(listed.iter().map(|k| {
+                (
+                    AttrValue::from(k.id.to_string()),
+                    AttrValue::from(format!("{} ({}…)", k.name, k.prefix)),
+                )
+            }))
+            .collect::<Vec<_>>();
+        let onchange = {
+            let chosen = chosen.clone();
+            Callback::from(move |id: String| chosen.set(AttrValue::from(id)))
+        };
+        html! { <Select id="usage-key" label="Key" {options} value={(*chosen).clone()} {onchange} class="mb-4 sm:w-64" /> }
+    });
+    html! { <>{ filter }{ chart(&days) }</> }
+}
+
+/// The usage as loaded: the chart, or why it is not there yet.
+fn chart(days: &Load<Vec<UsageDay>>) -> Html {
+    match days {
         Load::Loading => {
             html! { { ui::loading(yew::props!(ui::LoadingProps { label: "Loading usage…" })) } }
         }

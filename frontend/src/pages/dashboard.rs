@@ -35,7 +35,7 @@ pub fn dashboard() -> Html {
         let version = version.clone();
         Callback::from(move |_| version.set(version.wrapping_add(1)))
     };
-    let usage = use_usage(*version);
+    let usage = use_usage(*version, session.can(Permission::ManageKeys));
     // The balance may have moved since sign-in (API keys spend it too): read it fresh.
     use_effect_on(
         (),

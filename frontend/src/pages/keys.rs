@@ -90,7 +90,7 @@ struct CreateKeyFormProps {
     on_created: Callback<CreatedKey>,
 }
 
-/// The name, scopes and lifetime, and the password once the server asks for it again (a
+/// The name, scopes, lifetime and limits, and the password once the server asks for it again (a
 /// sign-in over ten minutes old: a key outlives the session that makes it).
 #[function_component(CreateKeyForm)]
 fn create_key_form(props: &CreateKeyFormProps) -> Html {
@@ -100,6 +100,7 @@ fn create_key_form(props: &CreateKeyFormProps) -> Html {
     let lifetime = use_value(AttrValue::default());
     let daily = use_input();
     let monthly = use_input();
+    let per_minute = use_input();
     let asked = use_value(false);
     let submit = use_submit(
         (
@@ -132,7 +133,7 @@ fn create_key_form(props: &CreateKeyFormProps) -> Html {
     let onsubmit = {
         let (name, password, asked) = (name.clone(), password.clone(), asked.clone());
         let (scopes, lifetime) = (scopes.clone(), lifetime.clone());
-        let (daily, monthly) = (daily.clone(), monthly.clone());
+        let (daily, monthly, per_minute) = (daily.clone(), monthly.clone(), per_minute.clone());
         submit.onsubmit(move || {
             forms::create_key(&NewKey {
                 name: &name,
@@ -140,6 +141,7 @@ fn create_key_form(props: &CreateKeyFormProps) -> Html {
                 expires_in_days: &lifetime,
                 spend_limit_daily: &daily,
                 spend_limit_monthly: &monthly,
+                rate_limit_per_minute: &per_minute,
                 password: asked.then_some(&*password),
             })
         })
@@ -173,6 +175,7 @@ fn create_key_form(props: &CreateKeyFormProps) -> Html {
                 <Select id="expires_in_days" label="Expires" options={lifetimes()} value={(*lifetime).clone()} onchange={pick_lifetime} class="sm:w-44" />
                 { ui::field(yew::props!(ui::FieldProps { id: "spend_limit_daily", label: "Daily limit", kind: FieldKind::Number, class: "sm:w-36", placeholder: "No limit", value: daily.value(), oninput: daily.oninput(), error: errors.field("spend_limit_daily") })) }
                 { ui::field(yew::props!(ui::FieldProps { id: "spend_limit_monthly", label: "Monthly limit", kind: FieldKind::Number, class: "sm:w-36", placeholder: "No limit", value: monthly.value(), oninput: monthly.oninput(), error: errors.field("spend_limit_monthly") })) }
+                { ui::field(yew::props!(ui::FieldProps { id: "rate_limit_per_minute", label: "Requests per minute", kind: FieldKind::Number, class: "sm:w-44", placeholder: "No limit", value: per_minute.value(), oninput: per_minute.oninput(), error: errors.field("rate_limit_per_minute") })) }
             </div>
             <fieldset id="scopes" class="space-y-2">
                 <legend class="mb-1.5 text-sm font-medium text-slate-800">{ "Scopes" }</legend>
@@ -211,6 +214,7 @@ const FIELDS: &[&str] = &[
     "scopes",
     "spend_limit_daily",
     "spend_limit_monthly",
+    "rate_limit_per_minute",
 ];
 
 /// The key, once: copy it now, it is never shown again. With a curl line for this very site.
@@ -362,11 +366,17 @@ fn key_row(props: &KeyRowProps) -> Html {
                     <span>{ key.scopes.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(" · ") }</span>
                     <span>{ format!("Created {}", format::date(&key.created_at)) }</span>
                     <span>{ format!("Last used {last_used}") }</span>
-                    if let Some(limit) = key.spend_limit_daily {
-                        <span>{ format!("Today {} of {}", format::int(key.spent_today), format::int(limit)) }</span>
-                    }
+                    // Today's spend for every key (the API counts it for all); the month's only
+                    // against a monthly limit, to keep the row short.
+                    <span>{ match key.spend_limit_daily {
+                        Some(limit) => format!("Today {} of {}", format::int(key.spent_today), format::int(limit)),
+                        None => format!("Today {} spent", format::int(key.spent_today)),
+                    } }</span>
                     if let Some(limit) = key.spend_limit_monthly {
                         <span>{ format!("This month {} of {}", format::int(key.spent_this_month), format::int(limit)) }</span>
+                    }
+                    if let Some(rate) = key.rate_limit_per_minute {
+                        <span>{ format!("{} {}/min", format::int(rate), if rate == 1 { "request" } else { "requests" }) }</span>
                     }
                     if key.replaced_by.is_some() {
                         <span class="font-medium text-amber-800">{ "Rotated" }</span>

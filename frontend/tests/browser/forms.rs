@@ -114,6 +114,7 @@ fn key_names_scopes_lifetimes_limits_prompts_and_grants_follow_the_api_rules() {
         expires_in_days: "",
         spend_limit_daily: "",
         spend_limit_monthly: "",
+        rate_limit_per_minute: "",
         password: None,
     };
     let made = forms::create_key(&form).unwrap();
@@ -210,6 +211,54 @@ fn key_names_scopes_lifetimes_limits_prompts_and_grants_follow_the_api_rules() {
     assert!(refused.field("amount").is_some() && refused.field("reason").is_some());
     assert!(forms::grant_credits("0", "x").is_err());
     assert_eq!(forms::grant_credits("-5", " refund ").unwrap().amount, -5);
+}
+
+#[wasm_bindgen_test]
+fn a_key_rate_limit_follows_the_shared_rule() {
+    let form = NewKey {
+        name: "ci",
+        scopes: &Scope::ALL,
+        expires_in_days: "",
+        spend_limit_daily: "",
+        spend_limit_monthly: "",
+        rate_limit_per_minute: "",
+        password: None,
+    };
+    let per_minute = |text| {
+        forms::create_key(&NewKey {
+            rate_limit_per_minute: text,
+            ..form
+        })
+    };
+    // Empty: no limit of its own, the field left out of the request.
+    let none = per_minute(" ").unwrap();
+    assert_eq!(none.rate_limit_per_minute, None);
+    assert!(
+        !serde_json::to_string(&none)
+            .unwrap()
+            .contains("rate_limit_per_minute")
+    );
+
+    assert_eq!(per_minute(" 60 ").unwrap().rate_limit_per_minute, Some(60));
+    assert_eq!(
+        per_minute("1000000").unwrap().rate_limit_per_minute,
+        Some(1_000_000)
+    );
+    // Refused with the message the API gives, from the same rule, next to the field.
+    for text in ["0", "1000001", "-5"] {
+        let refused = per_minute(text).unwrap_err();
+        let expected = shared::validate::rate_limit(Some(text.parse().unwrap())).unwrap_err();
+        assert_eq!(
+            refused.field("rate_limit_per_minute").as_deref(),
+            Some(forms::capitalise(&expected.message).as_str()),
+            "{text}"
+        );
+    }
+    let refused = per_minute("fast").unwrap_err();
+    assert_eq!(
+        refused.field("rate_limit_per_minute").as_deref(),
+        Some("Rate_limit_per_minute must be a whole number")
+    );
 }
 
 #[wasm_bindgen_test]

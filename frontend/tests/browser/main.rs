@@ -1,6 +1,6 @@
 //! The SPA's tests, in headless Chromium (wasm-bindgen-test): the session store, the forms'
-//! validation (as functions and as rendered forms), the API client's refresh-and-retry, the chart,
-//! the paginated lists, the email flows, organisations.
+//! validation (as functions and as rendered forms), the API client's refresh-and-retry, the chart
+//! and its filter by key, the key list, the paginated lists, the email flows, organisations.
 //! One test binary, so one browser start. Browser-only: empty on native targets.
 
 #![cfg(target_arch = "wasm32")]
@@ -15,6 +15,8 @@ mod api_client;
 mod components;
 mod email;
 mod forms;
+mod keys;
 mod orgs;
 mod pagination;
 mod store;
+mod usage;
