@@ -6,8 +6,9 @@ use std::time::Duration;
 use anyhow::{Context, Result, bail};
 use reqwest::StatusCode;
 use serde::{Serialize, de::DeserializeOwned};
-use shared::dto::{
-    CreateKeyRequest, CreatedKey, Credentials, GrantCreditsRequest, Scope, TokenResponse,
+use shared::{
+    dto::{CreateKeyRequest, CreatedKey, Credentials, GrantCreditsRequest, Scope, TokenResponse},
+    validate::{KEY_RATE_LIMIT_MAX, KEY_SPEND_LIMIT_MAX},
 };
 
 /// Every bench user's password.
@@ -82,14 +83,35 @@ impl Api {
             rate_limit_per_minute: None,
             password: None,
         };
-        let token = Some(user.access_token.as_str());
-        let key: CreatedKey = self
-            .post("/api/keys", token, &body, StatusCode::CREATED)
-            .await?;
+        let key = self.create_key(user, &body).await?;
         Ok(User {
             id: user.user.id,
-            key: key.key,
+            key,
         })
+    }
+
+    /// Another key of the signed-in user's, scoped to paid calls and limited in every way a key
+    /// can be (daily and monthly spend, its own rate), at limits the run never reaches: each
+    /// check runs on every call.
+    pub async fn limited_key(&self, user: &TokenResponse) -> Result<String> {
+        let body = CreateKeyRequest {
+            name: "bench limited".to_owned(),
+            scopes: Some(vec![Scope::PaidCall]),
+            expires_in_days: Some(365),
+            spend_limit_daily: Some(KEY_SPEND_LIMIT_MAX),
+            spend_limit_monthly: Some(KEY_SPEND_LIMIT_MAX),
+            rate_limit_per_minute: Some(KEY_RATE_LIMIT_MAX),
+            password: None,
+        };
+        self.create_key(user, &body).await
+    }
+
+    async fn create_key(&self, user: &TokenResponse, body: &CreateKeyRequest) -> Result<String> {
+        let token = Some(user.access_token.as_str());
+        let key: CreatedKey = self
+            .post("/api/keys", token, body, StatusCode::CREATED)
+            .await?;
+        Ok(key.key)
     }
 
     /// Grants credits (a negative amount takes them) as an admin.

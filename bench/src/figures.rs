@@ -77,6 +77,19 @@ pub fn write(out: &mut String, run: &Run, kind: Backend, m: &Measured) {
         Some(load),
         notes,
     );
+    let what = format!(
+        "the same with a key scoped to `paid:call`, with daily, monthly and rate limits, and an \
+         `Idempotency-Key` per request, {CONNECTIONS} connections (hyper, not oha: oha repeats \
+         one request)"
+    );
+    let (keyed, keyed_ledger) = (&m.paid_keyed, &m.paid_keyed.ledger.note);
+    let notes = format!(
+        "{} vs the paid calls above; {}; ledger: {keyed_ledger}",
+        pct(keyed.per_sec() / paid),
+        anomalies(&keyed.load)
+    );
+    let figure = format!("{} successes/s", rate(keyed.per_sec()));
+    add(&what, figure, Some(&keyed.load), notes);
     let what = format!("`GET /api/me`, Bearer, {CONNECTIONS} connections");
     let figure = format!("{} req/s", rate(m.me.per_sec(200)));
     add(&what, figure, Some(&m.me), anomalies(&m.me));

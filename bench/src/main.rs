@@ -9,6 +9,7 @@
 mod api;
 mod figures;
 mod inprocess;
+mod keyed_load;
 mod load;
 mod machine;
 mod markdown;

@@ -14,6 +14,8 @@ pub struct Measured {
     pub ceiling: Ceiling,
     pub ceiling_raw: Ceiling,
     pub paid: Paid,
+    /// Paid calls with a scoped key that has spend and rate limits, an idempotency key each.
+    pub paid_keyed: Paid,
     pub me: LoadResult,
     /// GET /api/me by `ME_USERS` users at once.
     pub me_users: LoadResult,

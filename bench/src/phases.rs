@@ -11,7 +11,7 @@ use test_support::{Backend, ScratchDatabase};
 
 use crate::{
     api::{Api, PASSWORD, User},
-    inprocess,
+    inprocess, keyed_load,
     load::{self, Load, LoadResult},
     measured::{Ledger, Measured, Paid, Replicas},
     probe::double_spend,
@@ -28,11 +28,12 @@ type Phase = for<'a> fn(&'a mut DatabaseRun) -> LocalBoxFuture<'a, Result<()>>;
 
 /// Every phase, in order (boxed: async functions have no common type). Each says what it
 /// measures, and skips a database it does not apply to.
-const PHASES: [Phase; 11] = [
+const PHASES: [Phase; 12] = [
     |run| Box::pin(starts(run)),
     |run| Box::pin(ceiling(run)),
     |run| Box::pin(seed(run)),
     |run| Box::pin(paid(run)),
+    |run| Box::pin(paid_keyed(run)),
     |run| Box::pin(me(run)),
     |run| Box::pin(me_users(run)),
     |run| Box::pin(logins(run)),
@@ -80,6 +81,8 @@ struct Seeded {
     conn: AnyConnection,
     admin_token: String,
     paid: User,
+    /// The paid user's scoped key with spend and rate limits.
+    limited_key: String,
     probe: User,
     me_token: String,
     login_email: String,
@@ -179,13 +182,18 @@ async fn seed(r: &mut DatabaseRun) -> Result<()> {
     )?;
     let admin_token = admin.access_token;
     (api.grant(&admin_token, paid.user.id, PAID_USER_CREDITS)).await?;
-    let (paid, probe) = tokio::try_join!(api.with_key(&paid), api.with_key(&probe))?;
+    let (limited_key, paid, probe) = tokio::try_join!(
+        api.limited_key(&paid),
+        api.with_key(&paid),
+        api.with_key(&probe)
+    )?;
     r.main = Some(Seeded {
         conn: sql::connect(db.url())?,
         server,
         api,
         admin_token,
         paid,
+        limited_key,
         probe,
         me_token: me.access_token,
         login_email: login.user.email,
@@ -198,6 +206,21 @@ async fn paid(r: &mut DatabaseRun) -> Result<()> {
     let (s, m, main) = r.seeded("paid calls (X-API-Key, 32 connections)")?;
     m.paid = paid_calls(s, main).await?;
     tell(throughput(&m.paid.load));
+    Ok(())
+}
+
+async fn paid_keyed(r: &mut DatabaseRun) -> Result<()> {
+    let what = "paid calls (scoped, limited key, an Idempotency-Key each, 32 connections)";
+    let (s, m, main) = r.seeded(what)?;
+    let url = main.server.url("");
+    let key = main.limited_key.as_str();
+    let before = LedgerCheck::read(&mut main.conn, main.paid.id)?;
+    let warmup = keyed_load::run(&url, key, "warmup", CONNECTIONS, s.warmup).await?;
+    let load = keyed_load::run(&url, key, "measured", CONNECTIONS, s.phase).await?;
+    let after = LedgerCheck::read(&mut main.conn, main.paid.id)?;
+    let ledger = Ledger::compare(before, after, warmup.count(200) + load.count(200))?;
+    m.paid_keyed = Paid { load, ledger };
+    tell(throughput(&m.paid_keyed.load));
     Ok(())
 }
 
