@@ -63,12 +63,13 @@ impl ResponseError for Replay {
     }
 }
 
-/// Keeps the answer of the request that claimed `claim_id`, before it leaves: a client that has
+/// Keeps the answer of the request that claimed the organisation's `key`, before it leaves: a client that has
 /// the answer finds it stored. If it cannot be stored, retries answer 409 until the key's 24
 /// hours are over, rather than charge twice.
 pub(super) async fn keep_answer<B: MessageBody>(
     state: &AppState,
-    claim_id: i64,
+    organization_id: i64,
+    key: String,
     res: ServiceResponse<B>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     let status = res.status().as_u16();
@@ -86,7 +87,12 @@ pub(super) async fn keep_answer<B: MessageBody>(
         status,
         body: String::from_utf8_lossy(&bytes).into_owned(),
     };
-    if let Err(e) = state.answers.write(Answer { claim_id, answer }).await {
+    let kept = Answer {
+        organization_id,
+        key,
+        answer,
+    };
+    if let Err(e) = state.answers.write(kept).await {
         log_error_chain(&e, "could not keep the answer of an idempotent request");
     }
     Ok(ServiceResponse::new(req, res.set_body(BoxBody::new(bytes))))

@@ -37,8 +37,8 @@ pub(super) struct ChargeRecord {
     pub route: String,
     /// The key and the time of the spend, when it counted against the key's limit.
     pub limited_key: Option<(i64, chrono::NaiveDateTime)>,
-    /// The idempotency key the request claimed.
-    pub claim: Option<i64>,
+    /// The idempotency key the request claimed (the organisation's).
+    pub claim: Option<String>,
 }
 
 /// Put in the request's extensions by `charge::spend`; resolves when the debit has committed (or
@@ -79,13 +79,13 @@ pub async fn finish_paid_requests(
         return Ok(res.map_into_boxed_body());
     };
     let state = AppState::from_request(&request)?;
-    match (failed, record.claim) {
+    match (failed, record.claim.clone()) {
         (true, _) => {
             let settled = request.extensions().get::<Settled>().map_or(0, |s| s.0);
             refund(&state, record, settled).await;
             Ok(res.map_into_boxed_body())
         }
-        (false, Some(claim_id)) => keep_answer(&state, claim_id, res).await,
+        (false, Some(key)) => keep_answer(&state, record.organization_id, key, res).await,
         (false, None) => Ok(res.map_into_boxed_body()),
     }
 }
@@ -101,8 +101,8 @@ async fn refund(state: &AppState, record: ChargeRecord, settled: i64) {
             if left > 0 {
                 give_back(conn, &record, left, &reference)?;
             }
-            if let Some(claim_id) = record.claim {
-                IdempotencyKeys::release(conn, claim_id)?;
+            if let Some(key) = &record.claim {
+                IdempotencyKeys::release(conn, record.organization_id, key)?;
             }
             Ok::<_, diesel::result::Error>(())
         })

@@ -40,8 +40,9 @@ impl<W: BatchWrite> BatchWriter<W> {
 fn commit<W: BatchWrite>(db: &Db, batch: Vec<Pending<W>>) {
     let (items, replies): (Vec<W>, Vec<_>) = batch.into_iter().unzip();
     // A panicking write must not end the thread: its callers see the dropped replies as errors.
+    // Queued behind the other writes (SQLite's writer thread), not taking their connection.
     let written = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        db.write_blocking(|conn| W::write(conn, &items))
+        db.write_queued(move |conn| W::write(conn, &items))
     }));
     let Ok(written) = written else { return };
     for reply in replies {

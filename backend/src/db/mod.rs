@@ -35,6 +35,8 @@ pub type Pool = r2d2::Pool<ConnectionManager>;
 
 type Job = Box<dyn FnOnce(&Db) + Send>;
 
+const WRITER_STOPPED: DbError = DbError::WorkerStopped("SQLite writer thread");
+
 #[derive(Clone)]
 pub struct Db {
     read: Pool,
@@ -138,22 +140,49 @@ impl Db {
         E: Into<DbError> + From<diesel::result::Error>,
         T: Send + 'static,
     {
-        if let Some(writer) = &self.writer {
-            let (tx, rx) = tokio::sync::oneshot::channel();
-            let job: Job = Box::new(move |db: &Db| {
-                let _ = tx.send(db.write_blocking(f));
-            });
-            writer
-                .send(job)
-                .map_err(|_| DbError::WorkerStopped("SQLite writer thread"))?;
-            return rx
-                .await
-                .map_err(|_| DbError::WorkerStopped("SQLite writer thread"))?;
+        if self.writer.is_some() {
+            return self.queue_write(f)?.await.map_err(|_| WRITER_STOPPED)?;
         }
         let db = self.clone();
         web::block(move || db.write_blocking(f))
             .await
             .map_err(|_| DbError::WorkerStopped("blocking thread pool"))?
+    }
+
+    /// `write` for a thread of its own (not an async worker): on SQLite, queued behind the other
+    /// writes on the writer thread rather than taking the one write connection from it.
+    pub fn write_queued<T, E, F>(&self, f: F) -> Result<T, DbError>
+    where
+        F: FnOnce(&mut AnyConnection) -> Result<T, E> + Send + 'static,
+        E: Into<DbError> + From<diesel::result::Error>,
+        T: Send + 'static,
+    {
+        if self.writer.is_some() {
+            return self
+                .queue_write(f)?
+                .blocking_recv()
+                .map_err(|_| WRITER_STOPPED)?;
+        }
+        self.write_blocking(f)
+    }
+
+    /// SQLite: `f` queued on the writer thread, and where its result will come.
+    fn queue_write<T, E, F>(
+        &self,
+        f: F,
+    ) -> Result<tokio::sync::oneshot::Receiver<Result<T, DbError>>, DbError>
+    where
+        F: FnOnce(&mut AnyConnection) -> Result<T, E> + Send + 'static,
+        E: Into<DbError> + From<diesel::result::Error>,
+        T: Send + 'static,
+    {
+        let writer = self.writer.as_ref().ok_or(WRITER_STOPPED)?;
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        let job: Job = Box::new(move |db: &Db| {
+            let _ = tx.send(db.write_blocking(f));
+        });
+        writer.send(job).map_err(|_| WRITER_STOPPED)?;
+        Ok(rx)
     }
 
     /// `write` for callers already off the async workers (CLI tasks, blocking closures).

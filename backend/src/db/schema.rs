@@ -121,8 +121,7 @@ diesel::table! {
 }
 
 diesel::table! {
-    idempotency_keys (id) {
-        id -> BigInt,
+    idempotency_keys (organization_id, idempotency_key) {
         organization_id -> BigInt,
         idempotency_key -> Text,
         fingerprint -> Text,

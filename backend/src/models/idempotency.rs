@@ -21,8 +21,8 @@ pub struct StoredAnswer {
 /// What claiming an idempotency key came to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Claim {
-    /// The first request with the key: it runs, and its answer is stored under this id.
-    Claimed(i64),
+    /// The first request with the key: it runs, and its answer is stored under the key.
+    Claimed,
     Taken(Taken),
 }
 
@@ -40,7 +40,6 @@ pub enum Taken {
 #[derive(Debug, Queryable)]
 #[diesel(table_name = idempotency_keys)]
 struct Row {
-    id: i64,
     fingerprint: String,
     created_at: NaiveDateTime,
     status_code: Option<i32>,
@@ -79,14 +78,12 @@ impl IdempotencyKeys {
         // Three rounds at most: a key past its window is deleted and claimed again, and a
         // concurrent request may have done the same in between.
         for _ in 0..3 {
-            if let Some(id) = Self::insert_new(conn, &new)? {
-                return Ok(Claim::Claimed(id));
+            if Self::insert_new(conn, &new)? {
+                return Ok(Claim::Claimed);
             }
             let found: Option<Row> = idempotency_keys::table
-                .filter(idempotency_keys::organization_id.eq(organization_id))
-                .filter(idempotency_keys::idempotency_key.eq(key))
+                .find((organization_id, key))
                 .select((
-                    idempotency_keys::id,
                     idempotency_keys::fingerprint,
                     idempotency_keys::created_at,
                     idempotency_keys::status_code,
@@ -96,7 +93,7 @@ impl IdempotencyKeys {
                 .optional()?;
             let Some(row) = found else { continue };
             if row.created_at + WINDOW <= at {
-                diesel::delete(idempotency_keys::table.find(row.id)).execute(conn)?;
+                Self::release(conn, organization_id, key)?;
                 continue;
             }
             if row.fingerprint != fingerprint {
@@ -113,25 +110,26 @@ impl IdempotencyKeys {
         Ok(Claim::Taken(Taken::InProgress))
     }
 
-    /// Inserts the claim unless the organisation holds the key already.
-    fn insert_new(conn: &mut AnyConnection, new: &NewRow) -> QueryResult<Option<i64>> {
+    /// Inserts the claim unless the organisation holds the key already; whether it did.
+    fn insert_new(conn: &mut AnyConnection, new: &NewRow) -> QueryResult<bool> {
         let insert = diesel::insert_into(idempotency_keys::table)
             .values(new)
             .on_conflict((
                 idempotency_keys::organization_id,
                 idempotency_keys::idempotency_key,
             ))
-            .do_nothing()
-            .returning(idempotency_keys::id);
-        match conn {
-            AnyConnection::Postgresql(pg) => insert.get_result(pg).optional(),
-            AnyConnection::Sqlite(sqlite) => insert.get_result(sqlite).optional(),
-        }
+            .do_nothing();
+        let inserted = match conn {
+            AnyConnection::Postgresql(pg) => insert.execute(pg)?,
+            AnyConnection::Sqlite(sqlite) => insert.execute(sqlite)?,
+        };
+        Ok(inserted == 1)
     }
 
-    /// Gives a claim up (its request charged nothing, or was refunded): a retry runs anew.
-    pub fn release(conn: &mut AnyConnection, id: i64) -> QueryResult<()> {
-        diesel::delete(idempotency_keys::table.find(id))
+    /// Gives the organisation's claim of `key` up (its request charged nothing, or was
+    /// refunded): a retry runs anew.
+    pub fn release(conn: &mut AnyConnection, organization_id: i64, key: &str) -> QueryResult<()> {
+        diesel::delete(idempotency_keys::table.find((organization_id, key)))
             .execute(conn)
             .map(drop)
     }
@@ -146,14 +144,20 @@ impl IdempotencyKeys {
 /// The answer of a claimed request, stored for its retries (`AppState::answers`).
 #[derive(Debug)]
 pub struct Answer {
-    pub claim_id: i64,
+    pub organization_id: i64,
+    pub key: String,
     pub answer: StoredAnswer,
 }
 
 impl BatchWrite for Answer {
     fn write(conn: &mut AnyConnection, answers: &[Self]) -> QueryResult<()> {
-        for Answer { claim_id, answer } in answers {
-            diesel::update(idempotency_keys::table.find(claim_id))
+        for Answer {
+            organization_id,
+            key,
+            answer,
+        } in answers
+        {
+            diesel::update(idempotency_keys::table.find((organization_id, key)))
                 .set((
                     idempotency_keys::status_code.eq(i32::from(answer.status)),
                     idempotency_keys::response_body.eq(&answer.body),

@@ -1,10 +1,14 @@
 //! Per-key spend limits: what a key with a limit spent in its current UTC day and calendar
-//! month, counted in the paid call's own transaction. The key's row is locked first (PostgreSQL;
-//! SQLite's writers already run one at a time), so concurrent calls on one key are admitted one
+//! month, checked and counted in the paid call's own transaction by one conditional UPDATE. On
+//! PostgreSQL the UPDATE locks the key's row and checks its condition again once it has the lock
+//! (SQLite's writers already run one at a time), so concurrent calls on one key are admitted one
 //! after another and never pass the limit together. Keys without a limit skip all of this.
 
 use chrono::{Datelike, Months, NaiveDate, NaiveDateTime, NaiveTime};
-use diesel::prelude::*;
+use diesel::{
+    prelude::*,
+    sql_types::{BigInt, Timestamp},
+};
 
 use crate::db::{AnyConnection, schema::api_keys};
 
@@ -62,10 +66,25 @@ pub struct LimitReached {
     pub resets_at: NaiveDateTime,
 }
 
-/// A limited key's windows as read (and locked) in a paid call's transaction.
+/// Checks and counts a spend in one statement: each window's count restarts at 0 when the stored
+/// one belongs to an earlier window, and the row changes only if both limits allow the spend.
+/// `$1` the day's start, `$2` the amount, `$3` the month's start, `$4` the key (SQLite numbers
+/// parameters in the order they first appear, so they appear in that order).
+const COUNT_SPEND: &str = "\
+    UPDATE api_keys SET \
+    spent_day = CASE WHEN spent_day_start = $1 THEN spent_day ELSE 0 END + $2, \
+    spent_day_start = $1, \
+    spent_month = CASE WHEN spent_month_start = $3 THEN spent_month ELSE 0 END + $2, \
+    spent_month_start = $3 \
+    WHERE id = $4 \
+    AND (spend_limit_daily IS NULL \
+    OR CASE WHEN spent_day_start = $1 THEN spent_day ELSE 0 END + $2 <= spend_limit_daily) \
+    AND (spend_limit_monthly IS NULL \
+    OR CASE WHEN spent_month_start = $3 THEN spent_month ELSE 0 END + $2 <= spend_limit_monthly)";
+
+/// A limited key's windows as read at `at`, to tell which limit refused a spend.
 #[derive(Debug, Clone, Copy)]
 pub struct KeyWindows {
-    key_id: i64,
     at: NaiveDateTime,
     daily: Option<i64>,
     monthly: Option<i64>,
@@ -84,24 +103,46 @@ type Counters = (
 );
 
 impl KeyWindows {
-    /// Locks key `key_id` until the transaction ends and reads its windows at `at`.
-    pub fn lock(conn: &mut AnyConnection, key_id: i64, at: NaiveDateTime) -> QueryResult<Self> {
-        let query = api_keys::table.find(key_id).select((
-            api_keys::spend_limit_daily,
-            api_keys::spend_limit_monthly,
-            api_keys::spent_day,
-            api_keys::spent_day_start,
-            api_keys::spent_month,
-            api_keys::spent_month_start,
-        ));
-        let (daily, monthly, day, day_start, month, month_start): Counters =
-            if let AnyConnection::Postgresql(pg) = conn {
-                query.for_update().first(pg)?
-            } else {
-                query.first(conn)?
-            };
+    /// Counts a spend of `amount` at `at` against key `key_id`'s windows if both its limits
+    /// allow it; else writes nothing and says which limit refused. Run it inside `Db::write`.
+    pub fn count(
+        conn: &mut AnyConnection,
+        key_id: i64,
+        amount: i64,
+        at: NaiveDateTime,
+    ) -> QueryResult<Result<(), LimitReached>> {
+        let counted = diesel::sql_query(COUNT_SPEND)
+            .bind::<Timestamp, _>(Window::Day.start(at))
+            .bind::<BigInt, _>(amount)
+            .bind::<Timestamp, _>(Window::Month.start(at))
+            .bind::<BigInt, _>(key_id)
+            .execute(conn)?;
+        if counted == 1 {
+            return Ok(Ok(()));
+        }
+        let refused = Self::read(conn, key_id, at)?.admits(amount);
+        // A key gone since it was read admits nothing: refuse by its daily window.
+        Ok(Err(refused.err().unwrap_or(LimitReached {
+            window: Window::Day,
+            limit: 0,
+            resets_at: Window::Day.resets_at(at),
+        })))
+    }
+
+    /// Key `key_id`'s windows at `at`.
+    fn read(conn: &mut AnyConnection, key_id: i64, at: NaiveDateTime) -> QueryResult<Self> {
+        let (daily, monthly, day, day_start, month, month_start): Counters = api_keys::table
+            .find(key_id)
+            .select((
+                api_keys::spend_limit_daily,
+                api_keys::spend_limit_monthly,
+                api_keys::spent_day,
+                api_keys::spent_day_start,
+                api_keys::spent_month,
+                api_keys::spent_month_start,
+            ))
+            .first(conn)?;
         Ok(Self {
-            key_id,
             at,
             daily,
             monthly,
@@ -111,7 +152,7 @@ impl KeyWindows {
     }
 
     /// Whether spending `amount` more stays within both limits.
-    pub fn admits(&self, amount: i64) -> Result<(), LimitReached> {
+    fn admits(&self, amount: i64) -> Result<(), LimitReached> {
         let windows = [
             (Window::Day, self.daily, self.spent_day),
             (Window::Month, self.monthly, self.spent_month),
@@ -126,19 +167,6 @@ impl KeyWindows {
             }
         }
         Ok(())
-    }
-
-    /// Counts a spend of `amount` that `admits` allowed.
-    pub fn count(&self, conn: &mut AnyConnection, amount: i64) -> QueryResult<()> {
-        diesel::update(api_keys::table.find(self.key_id))
-            .set((
-                api_keys::spent_day.eq(self.spent_day + amount),
-                api_keys::spent_day_start.eq(Window::Day.start(self.at)),
-                api_keys::spent_month.eq(self.spent_month + amount),
-                api_keys::spent_month_start.eq(Window::Month.start(self.at)),
-            ))
-            .execute(conn)
-            .map(drop)
     }
 
     /// Gives back a refunded spend of `amount` made at `spent_at`, to the windows that still
@@ -188,7 +216,6 @@ mod tests {
     #[test]
     fn a_spend_is_admitted_up_to_each_limit_exactly() {
         let windows = KeyWindows {
-            key_id: 1,
             at: at("2026-11-30 10:00:00"),
             daily: Some(30),
             monthly: Some(100),
