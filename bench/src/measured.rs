@@ -14,7 +14,9 @@ pub struct Measured {
     pub ceiling: Ceiling,
     pub ceiling_raw: Ceiling,
     pub paid: Paid,
-    /// Paid calls with a scoped key that has spend and rate limits, an idempotency key each.
+    /// Paid calls from the bench's own generator (`keyed_load`): with the paid user's key, and
+    /// with a scoped key that has spend and rate limits and an idempotency key each.
+    pub paid_hyper: LoadResult,
     pub paid_keyed: Paid,
     pub me: LoadResult,
     /// GET /api/me by `ME_USERS` users at once.

@@ -210,17 +210,24 @@ async fn paid(r: &mut DatabaseRun) -> Result<()> {
 }
 
 async fn paid_keyed(r: &mut DatabaseRun) -> Result<()> {
-    let what = "paid calls (scoped, limited key, an Idempotency-Key each, 32 connections)";
+    let what = "paid calls from hyper: plain, then with a scoped, limited key and an \
+                Idempotency-Key each (32 connections)";
     let (s, m, main) = r.seeded(what)?;
     let url = main.server.url("");
+    let plain = keyed_load::run(&url, &main.paid.key, None, CONNECTIONS, s.phase).await?;
     let key = main.limited_key.as_str();
     let before = LedgerCheck::read(&mut main.conn, main.paid.id)?;
-    let warmup = keyed_load::run(&url, key, "warmup", CONNECTIONS, s.warmup).await?;
-    let load = keyed_load::run(&url, key, "measured", CONNECTIONS, s.phase).await?;
+    let warmup = keyed_load::run(&url, key, Some("warmup"), CONNECTIONS, s.warmup).await?;
+    let load = keyed_load::run(&url, key, Some("measured"), CONNECTIONS, s.phase).await?;
     let after = LedgerCheck::read(&mut main.conn, main.paid.id)?;
     let ledger = Ledger::compare(before, after, warmup.count(200) + load.count(200))?;
+    tell(format!(
+        "plain {}; keyed {}",
+        throughput(&plain),
+        throughput(&load)
+    ));
+    m.paid_hyper = plain;
     m.paid_keyed = Paid { load, ledger };
-    tell(throughput(&m.paid_keyed.load));
     Ok(())
 }
 
