@@ -21,16 +21,13 @@ use shared::{dto::Permission, validate::Validate};
 use utoipa::openapi::{RefOr, Response};
 
 use super::{
-    paid::charge_for,
+    paid::{Charge, charge_for},
     refund::{ChargeRecord, Settled, give_back},
 };
 use crate::{
     auth::Caller,
     error::ApiError,
-    http::{
-        json::RawJson,
-        openapi::{Credentials, add_permission, guard_responses, metered_price_response},
-    },
+    http::openapi::{Credentials, add_permission, guard_responses, metered_price_response},
     models::ledger::Posted,
     state::AppState,
 };
@@ -105,18 +102,23 @@ where
     type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let req = req.clone();
-        let body = RawJson::from_request(&req, payload);
+        let reserve = |input: &T::Valid| T::max_cost(input).max(1);
+        let charge = charge_for::<T>(req, payload, reserve);
         Box::pin(async move {
-            let reserve = |input: &T::Valid| T::max_cost(input).max(1);
-            let charged = charge_for::<T>(&req, body, reserve).await?;
-            Ok(Self {
-                reserved: charged.debit.amount,
-                input: charged.input,
-                caller: charged.caller,
-                remaining: charged.remaining,
+            let Charge {
+                input,
+                caller,
+                remaining,
+                debit,
                 req,
-                debit: charged.debit,
+            } = charge.await?;
+            Ok(Self {
+                reserved: debit.amount,
+                input,
+                caller,
+                remaining,
+                req,
+                debit,
                 settled: false,
             })
         })

@@ -53,14 +53,18 @@ where
     type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let req = req.clone();
-        let body = RawJson::from_request(&req, payload);
+        let charge = charge_for::<T>(req, payload, |_| Self::PRICE);
         Box::pin(async move {
-            let charged = charge_for::<T>(&req, body, |_| Self::PRICE).await?;
+            let Charge {
+                input,
+                caller,
+                remaining,
+                ..
+            } = charge.await?;
             Ok(Self {
-                input: charged.input,
-                caller: charged.caller,
-                remaining: charged.remaining,
+                input,
+                caller,
+                remaining,
             })
         })
     }
@@ -72,34 +76,41 @@ pub(super) struct Charge<V> {
     pub caller: Caller,
     pub remaining: i64,
     pub debit: ChargeRecord,
+    pub req: HttpRequest,
 }
 
 /// What a paid extractor does: authenticates the caller, whose role must grant `spend` (a key
 /// needs `paid:call`), reads and checks the body `T`, then spends `price(input)` credits under
 /// the request's idempotency key, if it sent one. A replay is an `Err` that answers as the
 /// first request was answered.
-pub(super) async fn charge_for<T>(
+pub(super) fn charge_for<T>(
     req: &HttpRequest,
-    body: impl Future<Output = Result<RawJson, actix_web::Error>>,
-    price: impl FnOnce(&T::Valid) -> i64,
-) -> Result<Charge<T::Valid>, actix_web::Error>
+    payload: &mut Payload,
+    price: impl FnOnce(&T::Valid) -> i64 + 'static,
+) -> LocalBoxFuture<'static, Result<Charge<T::Valid>, actix_web::Error>>
 where
-    T: Validate + DeserializeOwned,
+    T: Validate + DeserializeOwned + 'static,
+    T::Valid: 'static,
 {
-    let caller = Caller::authenticate(req).await?;
-    caller.require(Permission::Spend)?;
-    let body = body.await?;
-    let input = body.parse::<T>()?.validate().map_err(ApiError::from)?;
-    let idempotent = Idempotent::of(req, &charge::route_of(req), body.text())?;
-    match charge::spend(req, &caller, price(&input), idempotent).await? {
-        Charged::Spent { remaining, debit } => Ok(Charge {
-            input,
-            caller,
-            remaining,
-            debit,
-        }),
-        Charged::Replay(answer) => Err(Replay(answer).into()),
-    }
+    let req = req.clone();
+    let body = RawJson::from_request(&req, payload);
+    Box::pin(async move {
+        let caller = Caller::authenticate(&req).await?;
+        caller.require(Permission::Spend)?;
+        let body = body.await?;
+        let input = body.parse::<T>()?.validate().map_err(ApiError::from)?;
+        let idempotent = Idempotent::of(&req, &charge::route_of(&req), body.text())?;
+        match charge::spend(&req, &caller, price(&input), idempotent).await? {
+            Charged::Spent { remaining, debit } => Ok(Charge {
+                input,
+                caller,
+                remaining,
+                debit,
+                req,
+            }),
+            Charged::Replay(answer) => Err(Replay(answer).into()),
+        }
+    })
 }
 
 /// 401, 402 (with the price) and 403, for the OpenAPI document (`http::openapi`); the 400 comes

@@ -7,7 +7,7 @@ use shared::dto::{ApiKey, CreatedKey, Scope};
 use wasm_bindgen_test::wasm_bindgen_test;
 
 use super::support::{
-    button, fake_fetch, fetch_calls, find, mount, settle, text, token, type_into,
+    api_key, button, fake_fetch, fetch_calls, find, mount, settle, text, token, type_into,
 };
 
 fn created() -> CreatedKey {
@@ -86,21 +86,7 @@ async fn the_rate_limit_is_refused_in_place_and_sent_once_valid() {
 }
 
 fn listed(id: i64, name: &str) -> ApiKey {
-    ApiKey {
-        id,
-        name: name.into(),
-        prefix: "sk_abcdefghi".into(),
-        scopes: Scope::ALL.to_vec(),
-        expires_at: None,
-        replaced_by: None,
-        spend_limit_daily: None,
-        spend_limit_monthly: None,
-        rate_limit_per_minute: None,
-        spent_today: 0,
-        spent_this_month: 0,
-        created_at: Utc.with_ymd_and_hms(2026, 11, 23, 10, 0, 0).unwrap(),
-        last_used_at: None,
-    }
+    api_key(id, name, "sk_abcdefghi")
 }
 
 #[wasm_bindgen_test]

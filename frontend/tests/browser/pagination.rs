@@ -9,12 +9,13 @@ use frontend::{
     store,
 };
 use serde::Serialize;
-use shared::dto::{ApiKey, LedgerEntry, LedgerKind, Scope, User};
+use shared::dto::{ApiKey, LedgerEntry, LedgerKind, User};
 use wasm_bindgen_test::wasm_bindgen_test;
 use yew::BaseComponent;
 
 use super::support::{
-    Mounted, button, fake_fetch, fetch_calls, find, mount, render, settle, text, token, user,
+    Mounted, api_key, button, fake_fetch, fetch_calls, find, mount, render, settle, text, token,
+    user,
 };
 
 /// Ids `entries` (the newest) down to 1; each entry's balance after it equals its id.
@@ -118,21 +119,7 @@ async fn the_admin_user_list_shows_more_with_the_cursor_too() {
 async fn the_key_list_shows_more_with_the_cursor_too() {
     let keys: Vec<ApiKey> = (1..=25)
         .rev()
-        .map(|id| ApiKey {
-            id,
-            name: format!("key {id}"),
-            prefix: "sk_abcdefghi".to_owned(),
-            scopes: Scope::ALL.to_vec(),
-            expires_at: None,
-            replaced_by: None,
-            spend_limit_daily: None,
-            spend_limit_monthly: None,
-            rate_limit_per_minute: None,
-            spent_today: 0,
-            spent_this_month: 0,
-            created_at: Utc.with_ymd_and_hms(2026, 11, 23, 10, 0, 0).unwrap(),
-            last_used_at: None,
-        })
+        .map(|id| api_key(id, &format!("key {id}"), "sk_abcdefghi"))
         .collect();
 
     let root = show_more_once::<Keys, _>(

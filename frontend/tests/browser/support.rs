@@ -5,7 +5,7 @@
 use std::ops::Deref;
 
 use chrono::{TimeZone, Utc};
-use shared::dto::{ActiveOrganization, OrgRole, Role, TokenResponse, User};
+use shared::dto::{ActiveOrganization, ApiKey, OrgRole, Role, Scope, TokenResponse, User};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Element, HtmlElement, HtmlInputElement, HtmlSelectElement};
 use yew::{
@@ -23,6 +23,25 @@ pub fn user(credits: i64) -> User {
         is_active: true,
         created_at: Utc.with_ymd_and_hms(2026, 1, 2, 3, 4, 5).unwrap(),
         organization: personal_org(),
+    }
+}
+
+/// A listed key with every scope and no limits, created 2026-11-23.
+pub fn api_key(id: i64, name: &str, prefix: &str) -> ApiKey {
+    ApiKey {
+        id,
+        name: name.into(),
+        prefix: prefix.into(),
+        scopes: Scope::ALL.to_vec(),
+        expires_at: None,
+        replaced_by: None,
+        spend_limit_daily: None,
+        spend_limit_monthly: None,
+        rate_limit_per_minute: None,
+        spent_today: 0,
+        spent_this_month: 0,
+        created_at: Utc.with_ymd_and_hms(2026, 11, 23, 10, 0, 0).unwrap(),
+        last_used_at: None,
     }
 }
 

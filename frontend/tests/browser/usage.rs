@@ -2,41 +2,24 @@
 //! chart loads that key's usage (`key_id`), or all of it again; a role that does not sees the
 //! chart as before, and no key list is asked for.
 
-use chrono::{TimeZone, Utc};
 use frontend::{pages::Dashboard, store};
-use shared::dto::{ApiKey, OrgRole, Scope};
+use shared::dto::OrgRole;
 use wasm_bindgen_test::wasm_bindgen_test;
 use yew::html;
 
 use super::support::{
-    choose, fake_fetch, fetch_calls, find, mount_routed, select_state, settle, text, token,
-    token_in_acme,
+    api_key, choose, fake_fetch, fetch_calls, find, mount_routed, select_state, settle, text,
+    token, token_in_acme,
 };
-
-fn key(id: i64, name: &str, prefix: &str) -> ApiKey {
-    ApiKey {
-        id,
-        name: name.into(),
-        prefix: prefix.into(),
-        scopes: Scope::ALL.to_vec(),
-        expires_at: None,
-        replaced_by: None,
-        spend_limit_daily: None,
-        spend_limit_monthly: None,
-        rate_limit_per_minute: None,
-        spent_today: 0,
-        spent_this_month: 0,
-        created_at: Utc.with_ymd_and_hms(2026, 11, 23, 10, 0, 0).unwrap(),
-        last_used_at: None,
-    }
-}
 
 /// The dashboard's API: two keys; one day of usage, 9 credits spent by all keys and 4 by key 7
 /// (bought only without a key).
 fn serve_dashboard() {
-    let keys =
-        serde_json::to_string(&[key(7, "nightly", "sk_nightly1"), key(5, "ci", "sk_ci12345")])
-            .unwrap();
+    let keys = serde_json::to_string(&[
+        api_key(7, "nightly", "sk_nightly1"),
+        api_key(5, "ci", "sk_ci12345"),
+    ])
+    .unwrap();
     fake_fetch(&format!(
         r#"(method, path) => {{
             const day = (spent, purchased) => JSON.stringify([{{ date: "2026-11-23", spent, purchased }}]);
