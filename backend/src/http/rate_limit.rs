@@ -215,7 +215,7 @@ impl RateLimits {
             req.extensions_mut().insert(CountedPerClient);
             return check(&self.clients, || ClientNet::of(req, self.trust_proxy));
         }
-        if self.api.is_none() {
+        if self.api.is_none() && self.keys.is_none() {
             return Ok(None);
         }
         let (spender, key) = self.spender(req, state).await;
@@ -224,7 +224,11 @@ impl RateLimits {
             (Some(keys), Some((key_id, per_minute))) => Some(keys.check(key_id, per_minute)?),
             _ => None,
         };
-        Ok(standing.map(|standing| standing.tighter(own)))
+        // A key's own limit holds even when the API's per-user quota is off (0).
+        Ok(match standing {
+            Some(standing) => Some(standing.tighter(own)),
+            None => own,
+        })
     }
 
     /// The user of a verified token or key, else the client; and the key, if one was verified.

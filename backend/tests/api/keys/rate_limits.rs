@@ -17,6 +17,7 @@ both_backends!(
     every_api_answer_tells_where_the_callers_bucket_stands,
     rate_limits_are_validated_listed_and_kept_by_a_rotation,
     with_limits_off_a_keys_own_limit_is_off_too,
+    without_a_per_user_quota_a_keys_own_limit_still_holds,
 );
 
 async fn key_with_rate_limit(app: &TestApp, user: &TestUser, per_minute: i64) -> CreatedKey {
@@ -143,4 +144,21 @@ async fn with_limits_off_a_keys_own_limit_is_off_too(backend: Backend) {
         );
         expect_json::<shared::dto::User>(response, StatusCode::OK).await;
     }
+}
+
+async fn without_a_per_user_quota_a_keys_own_limit_still_holds(backend: Backend) {
+    let no_api_quota = ("RATE_LIMIT_API_PER_MINUTE", "0");
+    let app = TestApp::spawn_with(backend, &[LIMITS_ON, no_api_quota]).await;
+    let user = app.new_user().await;
+    let key = key_with_rate_limit(&app, &user, 2).await;
+    for remaining in [1, 0] {
+        let response = app.try_me(Auth::Key(&key.key)).await;
+        assert_eq!(standing(&response).1, remaining);
+        expect_json::<shared::dto::User>(response, StatusCode::OK).await;
+    }
+    let refused = app.try_me(Auth::Key(&key.key)).await;
+    expect_error(refused, StatusCode::TOO_MANY_REQUESTS, "rate_limited").await;
+    // The session has no bucket at all: no headers.
+    let session = app.try_me(user.bearer()).await;
+    assert!(header_value(&session, "RateLimit-Limit").is_none());
 }
