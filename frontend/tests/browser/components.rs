@@ -12,7 +12,9 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_test::wasm_bindgen_test;
 use web_sys::Element;
 
-use super::support::{button, fake_fetch, fetch_calls, find, render, settle, text, type_into};
+use super::support::{
+    button, fake_fetch, fetch_calls, find, focused, render, settle, text, type_into,
+};
 
 #[wasm_bindgen_test]
 async fn the_sign_up_form_refuses_bad_input_without_a_request() {
@@ -52,12 +54,7 @@ async fn the_sign_up_form_refuses_bad_input_without_a_request() {
         email.get_attribute("aria-describedby").as_deref(),
         Some("email-error")
     );
-    let focused = web_sys::window()
-        .unwrap()
-        .document()
-        .unwrap()
-        .active_element()
-        .unwrap();
+    let focused = focused();
     assert_eq!(
         focused.id(),
         "email",

@@ -7,7 +7,7 @@ use shared::dto::{ApiKey, CreatedKey, Scope};
 use wasm_bindgen_test::wasm_bindgen_test;
 
 use super::support::{
-    api_key, button, fake_fetch, fetch_calls, find, mount, settle, text, token, type_into,
+    api_key, button, fake_fetch, fetch_calls, find, focused, mount, settle, text, token, type_into,
 };
 
 fn created() -> CreatedKey {
@@ -58,12 +58,7 @@ async fn the_rate_limit_is_refused_in_place_and_sent_once_valid() {
         text(&find(&root, "#rate_limit_per_minute-error")).trim(),
         "Rate_limit_per_minute must be between 1 and 1000000"
     );
-    let focused = web_sys::window()
-        .unwrap()
-        .document()
-        .unwrap()
-        .active_element()
-        .unwrap();
+    let focused = focused();
     assert_eq!(focused.id(), "rate_limit_per_minute", "focus goes to it");
     assert_eq!(fetch_calls(), ["GET /api/keys?limit=20 Bearer t"]);
 

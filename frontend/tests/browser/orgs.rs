@@ -18,8 +18,8 @@ use web_sys::{Element, HtmlAnchorElement};
 use yew::html;
 
 use super::support::{
-    address, button, choose, fake_fetch, fetch_calls, find, has_button, mount, mount_routed,
-    select_state, set_address, settle, text, token, token_in_acme, type_into,
+    address, button, choose, fake_fetch, fetch_calls, find, focused, has_button, mount,
+    mount_routed, select_state, set_address, settle, text, token, token_in_acme, type_into,
 };
 
 fn membership(id: i64, name: &str, personal: bool, role: OrgRole) -> OrgMembership {
@@ -215,12 +215,7 @@ async fn an_owner_also_makes_owners_and_deletes_the_organisation() {
     // Deleting asks first; the answer gets the focus.
     button(&root, "Delete organization").click();
     settle().await;
-    let focused = web_sys::window()
-        .unwrap()
-        .document()
-        .unwrap()
-        .active_element()
-        .unwrap();
+    let focused = focused();
     assert_eq!(
         focused.text_content().unwrap_or_default().trim(),
         "Yes, delete it"

@@ -240,6 +240,14 @@ pub fn button(root: &Element, label: &str) -> HtmlElement {
         .unwrap_or_else(|| panic!("no button {label:?}"))
 }
 
+/// The element that has the focus.
+pub fn focused() -> Element {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.active_element())
+        .expect("an element has the focus")
+}
+
 pub fn text(root: &Element) -> String {
     root.text_content().unwrap_or_default()
 }
