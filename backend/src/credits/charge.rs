@@ -37,8 +37,8 @@ pub(super) enum Charged {
 ///
 /// A key with a spend limit has the spend checked and counted against its windows by one
 /// conditional UPDATE in the same transaction (which locks its row on PostgreSQL), so 1,000
-/// concurrent calls on a key with 30 credits left in its window succeed exactly 30 times. An idempotency key is claimed in the same transaction too, and
-/// given up again when nothing is spent.
+/// concurrent calls on a key with 30 credits left in its window succeed exactly 30 times. An
+/// idempotency key is claimed in the same transaction too, and given up when nothing is spent.
 pub(super) async fn spend(
     req: &HttpRequest,
     caller: &Caller,

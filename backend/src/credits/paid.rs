@@ -99,7 +99,7 @@ where
         caller.require(Permission::Spend)?;
         let body = body.await?;
         let input = body.parse::<T>()?.validate().map_err(ApiError::from)?;
-        let idempotent = Idempotent::of(&req, &charge::route_of(&req), body.text())?;
+        let idempotent = Idempotent::of(&req, body.text())?;
         match charge::spend(&req, &caller, price(&input), idempotent).await? {
             Charged::Spent { remaining, debit } => Ok(Charge {
                 input,
