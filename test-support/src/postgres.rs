@@ -77,6 +77,8 @@ pub fn drop_database(admin_url: &str, name: &str) -> Result<()> {
 
 /// Runs `sql` as the `admin_url` user, on its own connection.
 pub fn run_admin_sql(admin_url: &str, sql: &str) -> Result<()> {
+    // OpenSSL without its exit handler, as the backend's connections do (see its `db::manager`).
+    openssl_sys::init();
     // Diesel's connection errors do not repeat the URL, so no password reaches a message.
     let mut conn =
         PgConnection::establish(admin_url).context("cannot connect to TEST_DATABASE_URL")?;

@@ -44,6 +44,10 @@ impl r2d2::ManageConnection for ConnectionManager {
     fn connect(&self) -> Result<AnyConnection, ConnectionError> {
         match &self.url {
             DatabaseUrl::Postgres(url) => {
+                // Before libpq's first TLS handshake initialises OpenSSL with an exit handler
+                // that frees its state under pool threads still closing connections: `free():
+                // invalid pointer` as the process exits (diesel#3441). A no-op after the first.
+                openssl_sys::init();
                 PgConnection::establish(url.expose_secret()).map(AnyConnection::Postgresql)
             }
             DatabaseUrl::Sqlite(path) => {
