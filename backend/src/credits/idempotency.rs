@@ -65,9 +65,10 @@ impl ResponseError for Replay {
     }
 }
 
-/// Keeps the answer of the request that claimed the organisation's `key`, before it leaves: a client that has
-/// the answer finds it stored. If it cannot be stored, retries answer 409 until the key's 24
-/// hours are over, rather than charge twice.
+/// Keeps the answer of the request that claimed the organisation's `key` before it leaves: a
+/// retry sent after the client has the answer finds it stored (on SQLite, queued ahead of the
+/// retry's claim on the writer thread, so the answer's commit is not waited for). If it cannot be
+/// stored, retries answer 409 until the key's 24 hours are over, rather than charge twice.
 pub(super) async fn keep_answer<B: MessageBody>(
     state: &AppState,
     organization_id: i64,
@@ -94,8 +95,17 @@ pub(super) async fn keep_answer<B: MessageBody>(
         key,
         answer,
     };
-    if let Err(e) = state.answers.write(kept).await {
-        log_error_chain(&e, "could not keep the answer of an idempotent request");
+    const FAILED: &str = "could not keep the answer of an idempotent request";
+    match state.answers.write_ahead(kept).await {
+        Ok(Some(commit)) => {
+            actix_web::rt::spawn(async move {
+                if let Err(e) = commit.outcome().await {
+                    log_error_chain(&e, FAILED);
+                }
+            });
+        }
+        Ok(None) => {}
+        Err(e) => log_error_chain(&e, FAILED),
     }
     Ok(ServiceResponse::new(req, res.set_body(BoxBody::new(bytes))))
 }

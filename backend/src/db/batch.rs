@@ -105,7 +105,7 @@ fn answer<R: BatchLoad>(db: &Db, batch: Vec<Lookup<R>>) {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use shared::dto::Role;
 
     use super::*;
@@ -119,7 +119,7 @@ mod tests {
     };
 
     /// A migrated SQLite database in `dir`.
-    fn sqlite_db(dir: &std::path::Path) -> Db {
+    pub(in crate::db) fn sqlite_db(dir: &std::path::Path) -> Db {
         let url = format!("sqlite://{}", dir.join("app.db").display());
         let config = Config::from_lookup(|name| (name == "DATABASE_URL").then(|| url.clone()))
             .expect("a dev configuration");

@@ -1,13 +1,14 @@
 //! Coalesced writes. Items that arrive while a transaction runs wait for the next one and are
-//! written together by it (up to 256), on one thread: under load, N commits become one (on SQLite the commit,
-//! not the statement, is what a small write costs). Alone, an item is written at once. Each
-//! caller hears back once its item has committed.
+//! written together by it (up to 256), on one thread: under load, N commits become one (on
+//! PostgreSQL, round trips and commits). Alone, an item is written at once. Each caller hears
+//! back once its item has committed; or, with `write_ahead` on SQLite, as soon as every later
+//! write is sure to see it.
 
 use std::sync::mpsc;
 
 use tokio::sync::oneshot;
 
-use super::{AnyConnection, Db, DbError, batch::spawn_batching};
+use super::{AnyConnection, Db, DbError, WRITER_STOPPED, batch::spawn_batching};
 
 /// Rows that can be written many at a time, in one transaction.
 pub trait BatchWrite: Send + Sized + 'static {
@@ -19,12 +20,38 @@ type Pending<W> = (W, oneshot::Sender<Result<(), DbError>>);
 /// The handle of a writer thread; the thread ends when the last handle is dropped.
 pub struct BatchWriter<W: BatchWrite> {
     items: mpsc::Sender<Pending<W>>,
+    db: Db,
+}
+
+/// The commit still to come of a write handed over by `BatchWriter::write_ahead`.
+pub struct Commit(oneshot::Receiver<Result<(), DbError>>);
+
+impl Commit {
+    pub async fn outcome(self) -> Result<(), DbError> {
+        self.0.await.map_err(|_| WRITER_STOPPED)?
+    }
 }
 
 impl<W: BatchWrite> BatchWriter<W> {
     pub fn spawn(name: &str, db: Db) -> std::io::Result<Self> {
-        let items = spawn_batching(name, move |batch| commit(&db, batch))?;
-        Ok(Self { items })
+        let writes = db.clone();
+        let items = spawn_batching(name, move |batch| commit(&writes, batch))?;
+        Ok(Self { items, db })
+    }
+
+    /// Writes `item` so that every write asked for after this returns sees it. On SQLite that
+    /// takes no wait: the item is queued on the writer thread, which runs writes in the order
+    /// they were queued (in one group commit or the next), and its commit is returned to be
+    /// awaited or not. Elsewhere, where writes run side by side, this returns once the item has
+    /// committed (`write`), with no commit left.
+    pub async fn write_ahead(&self, item: W) -> Result<Option<Commit>, DbError> {
+        if self.db.writes_in_order() {
+            let queued = self
+                .db
+                .queue_write(move |conn| W::write(conn, std::slice::from_ref(&item)))?;
+            return Ok(Some(Commit(queued)));
+        }
+        self.write(item).await.map(|()| None)
     }
 
     /// Writes `item`; returns once it has committed.

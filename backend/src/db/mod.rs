@@ -11,6 +11,7 @@ mod error;
 mod manager;
 mod migrate;
 pub mod schema;
+mod writer;
 
 use actix_web::web;
 use diesel::{
@@ -31,9 +32,22 @@ pub enum AnyConnection {
     Sqlite(SqliteConnection),
 }
 
-pub type Pool = r2d2::Pool<ConnectionManager>;
+/// `$run` with `$c` bound to the backend's own connection inside `$conn: &mut AnyConnection`:
+/// for statements on the paid-call path, and for what `AnyConnection` lacks (`ON CONFLICT`).
+/// Through `AnyConnection` diesel builds a query's SQL again on every call before it finds the
+/// prepared statement; on the backend's own connection it finds it by the query's type alone
+/// (a fifth of SQLite's writer thread on paid calls, BENCHMARKS.md).
+macro_rules! on_backend {
+    ($conn:expr, |$c:ident| $run:expr) => {
+        match $conn {
+            $crate::db::AnyConnection::Postgresql($c) => $run,
+            $crate::db::AnyConnection::Sqlite($c) => $run,
+        }
+    };
+}
+pub(crate) use on_backend;
 
-type Job = Box<dyn FnOnce(&Db) + Send>;
+pub type Pool = r2d2::Pool<ConnectionManager>;
 
 const WRITER_STOPPED: DbError = DbError::WorkerStopped("SQLite writer thread");
 
@@ -41,10 +55,10 @@ const WRITER_STOPPED: DbError = DbError::WorkerStopped("SQLite writer thread");
 pub struct Db {
     read: Pool,
     write: Pool,
-    /// SQLite: one thread runs every async write, back to back. Handing the single writer
-    /// connection from one blocking thread to the next cost a third of the CPU in context switches
-    /// (BENCHMARKS.md).
-    writer: Option<std::sync::mpsc::Sender<Job>>,
+    /// SQLite: one thread runs every async write, in groups that commit once (`writer`).
+    /// Handing the single writer connection from one blocking thread to the next cost a third of
+    /// the CPU in context switches (BENCHMARKS.md).
+    writer: Option<std::sync::mpsc::Sender<writer::Job>>,
 }
 
 impl Db {
@@ -77,25 +91,17 @@ impl Db {
                 write: build(1)?,
                 writer: None,
             };
-            let (tx, rx) = std::sync::mpsc::channel::<Job>();
-            let db = inner.clone();
-            let spawned = std::thread::Builder::new()
-                .name("sqlite-writer".into())
-                .spawn(move || {
-                    while let Ok(job) = rx.recv() {
-                        // A panicking job must not take every later write down with the thread; its
-                        // caller sees the dropped reply as an internal error.
-                        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(&db)));
-                    }
-                });
-            if let Err(e) = spawned {
-                tracing::warn!(error = %e, "no SQLite writer thread: writes use the blocking pool");
-                return Ok(inner);
+            let spawned = writer::spawn(inner.clone());
+            match spawned {
+                Ok(writer) => Ok(Self {
+                    writer: Some(writer),
+                    ..inner
+                }),
+                Err(e) => {
+                    tracing::warn!(error = %e, "no SQLite writer thread: writes use the blocking pool");
+                    Ok(inner)
+                }
             }
-            Ok(Self {
-                writer: Some(tx),
-                ..inner
-            })
         }
     }
 
@@ -166,6 +172,12 @@ impl Db {
         self.write_blocking(f)
     }
 
+    /// Whether writes run one after another in the order they were asked for (SQLite's writer
+    /// thread), rather than side by side.
+    pub fn writes_in_order(&self) -> bool {
+        self.writer.is_some()
+    }
+
     /// SQLite: `f` queued on the writer thread, and where its result will come.
     fn queue_write<T, E, F>(
         &self,
@@ -178,10 +190,9 @@ impl Db {
     {
         let writer = self.writer.as_ref().ok_or(WRITER_STOPPED)?;
         let (tx, rx) = tokio::sync::oneshot::channel();
-        let job: Job = Box::new(move |db: &Db| {
-            let _ = tx.send(db.write_blocking(f));
-        });
-        writer.send(job).map_err(|_| WRITER_STOPPED)?;
+        writer
+            .send(writer::job(f, tx))
+            .map_err(|_| WRITER_STOPPED)?;
         Ok(rx)
     }
 
@@ -222,6 +233,16 @@ fn unavailable_if_lost<T>(
     }
 }
 
+/// Begins a write transaction (see `write_transaction`).
+fn begin_write(conn: &mut AnyConnection) -> diesel::QueryResult<()> {
+    match conn {
+        AnyConnection::Sqlite(c) => {
+            AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")
+        }
+        AnyConnection::Postgresql(c) => AnsiTransactionManager::begin_transaction(c),
+    }
+}
+
 /// A write transaction. On SQLite it starts with `BEGIN IMMEDIATE`, taking the write lock up
 /// front: a deferred transaction that reads and then writes fails with "database is locked" when
 /// another process wrote in between, instead of waiting its turn.
@@ -232,12 +253,7 @@ pub fn write_transaction<T, E>(
 where
     E: From<diesel::result::Error>,
 {
-    match conn {
-        AnyConnection::Sqlite(c) => {
-            AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?
-        }
-        AnyConnection::Postgresql(c) => AnsiTransactionManager::begin_transaction(c)?,
-    }
+    begin_write(conn)?;
     match f(conn) {
         Ok(value) => {
             AnyConnection::commit_transaction(conn)?;

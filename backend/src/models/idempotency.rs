@@ -6,7 +6,7 @@ use chrono::{NaiveDateTime, TimeDelta};
 use diesel::prelude::*;
 use shared::validate::IDEMPOTENCY_WINDOW_HOURS;
 
-use crate::db::{AnyConnection, BatchWrite, schema::idempotency_keys};
+use crate::db::{AnyConnection, BatchWrite, on_backend, schema::idempotency_keys};
 
 /// How long a key and its answer are kept.
 pub const WINDOW: TimeDelta = TimeDelta::hours(IDEMPOTENCY_WINDOW_HOURS);
@@ -119,11 +119,7 @@ impl IdempotencyKeys {
                 idempotency_keys::idempotency_key,
             ))
             .do_nothing();
-        let inserted = match conn {
-            AnyConnection::Postgresql(pg) => insert.execute(pg)?,
-            AnyConnection::Sqlite(sqlite) => insert.execute(sqlite)?,
-        };
-        Ok(inserted == 1)
+        Ok(on_backend!(conn, |c| insert.execute(c))? == 1)
     }
 
     /// Gives the organisation's claim of `key` up (its request charged nothing, or was
@@ -157,12 +153,12 @@ impl BatchWrite for Answer {
             answer,
         } in answers
         {
-            diesel::update(idempotency_keys::table.find((organization_id, key)))
-                .set((
+            let update =
+                diesel::update(idempotency_keys::table.find((organization_id, key))).set((
                     idempotency_keys::status_code.eq(i32::from(answer.status)),
                     idempotency_keys::response_body.eq(&answer.body),
-                ))
-                .execute(conn)?;
+                ));
+            on_backend!(&mut *conn, |c| update.execute(c))?;
         }
         Ok(())
     }

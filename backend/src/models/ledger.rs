@@ -14,7 +14,7 @@ use shared::{
 };
 
 use super::{OrganizationRow, now, to_utc};
-use crate::db::{AnyConnection, DbError, schema::credit_ledger};
+use crate::db::{AnyConnection, DbError, on_backend, schema::credit_ledger};
 
 #[derive(Debug, Clone, Queryable)]
 #[diesel(table_name = credit_ledger)]
@@ -228,13 +228,13 @@ impl LedgerRow {
         };
         // A unique violation here is unreachable through `post` (the lock above); it stays an
         // error, the last line of defence.
-        let entry_id = diesel::insert_into(credit_ledger::table)
+        let insert = diesel::insert_into(credit_ledger::table)
             .values(NewLedgerRow {
                 reference,
                 ..NewLedgerRow::new(organization_id, actor, delta, kind, balance)
             })
-            .returning(credit_ledger::id)
-            .get_result::<i64>(conn)?;
+            .returning(credit_ledger::id);
+        let entry_id: i64 = on_backend!(conn, |c| insert.get_result(c))?;
         Ok(Posted::Applied { entry_id, balance })
     }
 

@@ -8,7 +8,7 @@ use shared::dto::{ActiveOrganization, OrgBalance, OrgMembership, OrgRole, Organi
 
 use super::{member::Members, now, to_utc};
 use crate::db::{
-    AnyConnection,
+    AnyConnection, on_backend,
     schema::{memberships, organizations, users},
 };
 
@@ -271,14 +271,13 @@ impl OrganizationRow {
         id: i64,
         delta: i64,
     ) -> QueryResult<Option<i64>> {
-        diesel::update(
+        let adjust = diesel::update(
             organizations::table
                 .filter(organizations::id.eq(id))
                 .filter(organizations::credits.ge(-delta)),
         )
         .set(organizations::credits.eq(organizations::credits + delta))
-        .returning(organizations::credits)
-        .get_result(conn)
-        .optional()
+        .returning(organizations::credits);
+        on_backend!(conn, |c| adjust.get_result(c)).optional()
     }
 }

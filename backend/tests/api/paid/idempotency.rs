@@ -162,6 +162,10 @@ async fn a_retry_while_the_first_request_runs_is_409(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let user = app.new_user_with_credits(10).await;
     answered(app.generate_once(user.bearer(), "k", "hi").await).await;
+    // Replayed: the answer is stored (SQLite stores it just after it is sent, ahead of any later
+    // request), so the UPDATE below cannot be overwritten by it.
+    let (_, replayed) = answered(app.generate_once(user.bearer(), "k", "hi").await).await;
+    assert!(replayed);
     // As a replica that is still working on the request (or died on it) leaves the key.
     app.execute_sql("UPDATE idempotency_keys SET status_code = NULL, response_body = NULL")
         .await;
