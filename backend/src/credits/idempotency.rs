@@ -17,6 +17,7 @@ use shared::validate::{IDEMPOTENCY_KEY_HEADER, IdempotencyKey};
 use super::charge::route_of;
 use crate::{
     auth::secret::sha256_hex,
+    db::DbError,
     error::{ApiError, log_error_chain},
     models::idempotency::{Answer, StoredAnswer},
     state::AppState,
@@ -95,17 +96,8 @@ pub(super) async fn keep_answer<B: MessageBody>(
         key,
         answer,
     };
-    const FAILED: &str = "could not keep the answer of an idempotent request";
-    match state.answers.write_ahead(kept).await {
-        Ok(Some(commit)) => {
-            actix_web::rt::spawn(async move {
-                if let Err(e) = commit.outcome().await {
-                    log_error_chain(&e, FAILED);
-                }
-            });
-        }
-        Ok(None) => {}
-        Err(e) => log_error_chain(&e, FAILED),
-    }
+    let failed =
+        |e: DbError| log_error_chain(&e, "could not keep the answer of an idempotent request");
+    state.answers.write_ahead(kept, failed).await;
     Ok(ServiceResponse::new(req, res.set_body(BoxBody::new(bytes))))
 }

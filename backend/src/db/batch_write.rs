@@ -8,7 +8,7 @@ use std::sync::mpsc;
 
 use tokio::sync::oneshot;
 
-use super::{AnyConnection, Db, DbError, WRITER_STOPPED, batch::spawn_batching};
+use super::{AnyConnection, Db, DbError, batch::spawn_batching};
 
 /// Rows that can be written many at a time, in one transaction.
 pub trait BatchWrite: Send + Sized + 'static {
@@ -23,15 +23,6 @@ pub struct BatchWriter<W: BatchWrite> {
     db: Db,
 }
 
-/// The commit still to come of a write handed over by `BatchWriter::write_ahead`.
-pub struct Commit(oneshot::Receiver<Result<(), DbError>>);
-
-impl Commit {
-    pub async fn outcome(self) -> Result<(), DbError> {
-        self.0.await.map_err(|_| WRITER_STOPPED)?
-    }
-}
-
 impl<W: BatchWrite> BatchWriter<W> {
     pub fn spawn(name: &str, db: Db) -> std::io::Result<Self> {
         let writes = db.clone();
@@ -39,19 +30,17 @@ impl<W: BatchWrite> BatchWriter<W> {
         Ok(Self { items, db })
     }
 
-    /// Writes `item` so that every write asked for after this returns sees it. On SQLite that
-    /// takes no wait: the item is queued on the writer thread, which runs writes in the order
-    /// they were queued (in one group commit or the next), and its commit is returned to be
-    /// awaited or not. Elsewhere, where writes run side by side, this returns once the item has
-    /// committed (`write`), with no commit left.
-    pub async fn write_ahead(&self, item: W) -> Result<Option<Commit>, DbError> {
-        if self.db.writes_in_order() {
-            let queued = self
-                .db
-                .queue_write(move |conn| W::write(conn, std::slice::from_ref(&item)))?;
-            return Ok(Some(Commit(queued)));
+    /// Writes `item` so that every write asked for after this returns sees it; a failure goes
+    /// to `failed`. On SQLite that takes no wait: the item is queued on the writer thread, which
+    /// runs writes in the order they were queued (`Db::write_ahead`), and `failed` is called
+    /// there. Elsewhere, where writes run side by side, this returns once it has committed.
+    pub async fn write_ahead(&self, item: W, failed: impl FnOnce(DbError) + Send + 'static) {
+        if !self.db.writes_in_order() {
+            return self.write(item).await.unwrap_or_else(failed);
         }
-        self.write(item).await.map(|()| None)
+        let write = move |conn: &mut AnyConnection| W::write(conn, std::slice::from_ref(&item));
+        self.db
+            .write_ahead(write, |outcome| outcome.unwrap_or_else(failed));
     }
 
     /// Writes `item`; returns once it has committed.

@@ -178,6 +178,26 @@ impl Db {
         self.writer.is_some()
     }
 
+    /// Where writes run in order (`writes_in_order`): queues `f` and returns at once, and every
+    /// write asked for after this returns sees what `f` wrote. `then` gets the outcome once it
+    /// has committed, on the writer thread (it must be quick); elsewhere, an error at once.
+    pub fn write_ahead<T, E, F>(&self, f: F, then: impl FnOnce(Result<T, DbError>) + Send + 'static)
+    where
+        F: FnOnce(&mut AnyConnection) -> Result<T, E> + Send + 'static,
+        E: Into<DbError> + From<diesel::result::Error>,
+        T: Send + 'static,
+    {
+        let job = writer::job(f, then);
+        let unsent = match &self.writer {
+            Some(writer) => match writer.send(job) {
+                Ok(()) => return,
+                Err(unsent) => unsent.0,
+            },
+            None => job,
+        };
+        unsent(Err(WRITER_STOPPED))(Ok(()));
+    }
+
     /// SQLite: `f` queued on the writer thread, and where its result will come.
     fn queue_write<T, E, F>(
         &self,
@@ -190,8 +210,9 @@ impl Db {
     {
         let writer = self.writer.as_ref().ok_or(WRITER_STOPPED)?;
         let (tx, rx) = tokio::sync::oneshot::channel();
+        let reply = move |outcome| drop(tx.send(outcome));
         writer
-            .send(writer::job(f, tx))
+            .send(writer::job(f, reply))
             .map_err(|_| WRITER_STOPPED)?;
         Ok(rx)
     }

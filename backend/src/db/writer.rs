@@ -33,8 +33,9 @@ pub(super) fn spawn(db: Db) -> std::io::Result<mpsc::Sender<Job>> {
     spawn_batching("sqlite-writer", move |jobs| run_group(&db, jobs))
 }
 
-/// A job running `f` in a savepoint, which replies on `reply` once the group has committed.
-pub(super) fn job<T, E, F>(f: F, reply: tokio::sync::oneshot::Sender<Result<T, DbError>>) -> Job
+/// A job running `f` in a savepoint, which hands its outcome to `reply` once the group has
+/// committed (on the writer thread: `reply` must be quick).
+pub(super) fn job<T, E, F>(f: F, reply: impl FnOnce(Result<T, DbError>) + Send + 'static) -> Job
 where
     F: FnOnce(&mut AnyConnection) -> Result<T, E> + Send + 'static,
     E: Into<DbError> + From<diesel::result::Error>,
@@ -42,9 +43,7 @@ where
 {
     Box::new(move |conn| {
         let outcome = conn.and_then(|conn| in_savepoint(conn, f));
-        Box::new(move |committed| {
-            let _ = reply.send(outcome.and_then(|value| committed.map(|()| value)));
-        })
+        Box::new(move |committed| reply(outcome.and_then(|value| committed.map(|()| value))))
     })
 }
 
@@ -167,7 +166,11 @@ mod tests {
             sql_query(format!("INSERT INTO t (x) VALUES ({x})")).execute(c)?;
             then().map(|()| x)
         };
-        (job(f, tx), rx)
+        (job(f, reply_on(tx)), rx)
+    }
+
+    fn reply_on(tx: oneshot::Sender<Result<i64, DbError>>) -> impl FnOnce(Result<i64, DbError>) {
+        move |outcome| drop(tx.send(outcome))
     }
 
     fn fine() -> Result<(), DbError> {
@@ -258,7 +261,7 @@ mod tests {
                     .execute(c)
                     .map(|_| 2_i64)
             },
-            tx,
+            reply_on(tx),
         );
         run_group(&db, vec![ok, orphan]);
         for reply in [ok_reply, orphan_reply] {
