@@ -57,8 +57,8 @@ impl Ceiling {
 /// How the ceiling reaches the database.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Path {
-    /// `Db::write_blocking`, the server's own path: its pool (one writer on SQLite; PostgreSQL
-    /// pings each connection on checkout) and its transaction.
+    /// `Db::write_queued`, the server's own path: on SQLite its writer thread (which commits the
+    /// writes queued meanwhile together), on PostgreSQL its pool and its transaction.
     Pool,
     /// One raw connection per thread and `write_transaction`: the statements alone.
     Raw,
@@ -101,7 +101,8 @@ pub fn debit_ceiling(
     let spend = LedgerKind::Spend {
         route: "POST /api/generate-text".to_owned(),
     };
-    let debit = |c: &mut AnyConnection| LedgerRow::post(c, organization, actor, -1, &spend, None);
+    let debit =
+        move |c: &mut AnyConnection| LedgerRow::post(c, organization, actor, -1, &spend, None);
 
     let start = Instant::now();
     let (measure_from, stop_at) = (start + warmup, start + warmup + duration);
@@ -118,8 +119,11 @@ pub fn debit_ceiling(
                 return Ok(counted);
             }
             let posted = match raw.as_mut() {
-                Some(conn) => write_transaction(conn, debit)?,
-                None => db.write_blocking(debit)?,
+                Some(conn) => write_transaction(conn, &debit)?,
+                None => {
+                    let debit = debit.clone();
+                    db.write_queued(move |c| debit(c))?
+                }
             };
             if !matches!(posted, Posted::Applied { .. }) {
                 bail!("the ceiling's debit was refused: {posted:?}");

@@ -91,8 +91,7 @@ impl Db {
                 write: build(1)?,
                 writer: None,
             };
-            let spawned = writer::spawn(inner.clone());
-            match spawned {
+            match writer::spawn(inner.clone()) {
                 Ok(writer) => Ok(Self {
                     writer: Some(writer),
                     ..inner
@@ -147,7 +146,7 @@ impl Db {
         T: Send + 'static,
     {
         if self.writer.is_some() {
-            return self.queue_write(f)?.await.map_err(|_| WRITER_STOPPED)?;
+            return self.queue_write(f).await.map_err(|_| WRITER_STOPPED)?;
         }
         let db = self.clone();
         web::block(move || db.write_blocking(f))
@@ -165,7 +164,7 @@ impl Db {
     {
         if self.writer.is_some() {
             return self
-                .queue_write(f)?
+                .queue_write(f)
                 .blocking_recv()
                 .map_err(|_| WRITER_STOPPED)?;
         }
@@ -199,22 +198,15 @@ impl Db {
     }
 
     /// SQLite: `f` queued on the writer thread, and where its result will come.
-    fn queue_write<T, E, F>(
-        &self,
-        f: F,
-    ) -> Result<tokio::sync::oneshot::Receiver<Result<T, DbError>>, DbError>
+    fn queue_write<T, E, F>(&self, f: F) -> tokio::sync::oneshot::Receiver<Result<T, DbError>>
     where
         F: FnOnce(&mut AnyConnection) -> Result<T, E> + Send + 'static,
         E: Into<DbError> + From<diesel::result::Error>,
         T: Send + 'static,
     {
-        let writer = self.writer.as_ref().ok_or(WRITER_STOPPED)?;
         let (tx, rx) = tokio::sync::oneshot::channel();
-        let reply = move |outcome| drop(tx.send(outcome));
-        writer
-            .send(writer::job(f, reply))
-            .map_err(|_| WRITER_STOPPED)?;
-        Ok(rx)
+        self.write_ahead(f, move |outcome| drop(tx.send(outcome)));
+        rx
     }
 
     /// `write` for callers already off the async workers (CLI tasks, blocking closures).
