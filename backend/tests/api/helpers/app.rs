@@ -266,7 +266,12 @@ impl TestApp {
         body: Vec<u8>,
         auth: Auth<'_>,
     ) -> Response {
-        let mut request = self.request(method, path, auth).body(body);
+        // On a connection of its own: the server may close one whose body it refused unread
+        // (413), and a request reusing it from the pool would fail with `IncompleteMessage`.
+        let mut request = self
+            .request(method, path, auth)
+            .header(header::CONNECTION, "close")
+            .body(body);
         if let Some(content_type) = content_type {
             request = request.header(header::CONTENT_TYPE, content_type);
         }
