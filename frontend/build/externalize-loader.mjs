@@ -1,6 +1,7 @@
-// Trunk post-build hook: moves trunk's inline module loader (`<script type="module">import init
-// ...</script>`) into its own hashed file, so the page runs under the backend's
-// Content-Security-Policy `script-src 'self' 'wasm-unsafe-eval'` (no inline scripts allowed).
+// Post-build step (post-build.mjs runs it first): moves trunk's inline module loader (`<script
+// type="module">import init ...</script>`) into its own hashed file, so the page runs under the
+// backend's Content-Security-Policy `script-src 'self' 'wasm-unsafe-eval'` (no inline scripts
+// allowed).
 import { createHash } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";

@@ -1,6 +1,7 @@
-// Trunk post-build hook (release only): writes `<file>.br` (Brotli, best) and `<file>.gz` (gzip -9)
-// beside each asset, which the backend sends as they are to browsers that accept them. Far smaller
-// than compressing on the fly at a fast level, and no CPU spent per request.
+// Post-build step (post-build.mjs runs it second; release only): writes `<file>.br` (Brotli, best)
+// and `<file>.gz` (gzip -9) beside each asset, which the backend sends as they are to browsers that
+// accept them. Far smaller than compressing on the fly at a fast level, and no CPU spent per
+// request.
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
