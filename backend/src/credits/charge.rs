@@ -49,59 +49,68 @@ pub(super) async fn spend(
     let limited_key = caller.limited_key();
     let state = AppState::from_request(req)?;
     let at = state.clock.now();
-    // The refund middleware waits on this channel. The record is sent from inside the blocking
-    // task right after the commit, so even if this future is dropped (another extractor of the
-    // handler failed first) a completed charge is still seen and refunded.
+    // The refund middleware waits on this channel. The record is sent once the debit has
+    // committed, by the write itself, so even if this future is dropped (another extractor of
+    // the handler failed first) a completed charge is still seen and refunded, and a debit whose
+    // commit failed is never refunded.
     let (sender, receiver) = oneshot::channel();
+    let committed = move |spent: &Result<Spent, DbError>| {
+        if let Ok(Spent::Posted(_, Some(debit))) = spent {
+            let _ = sender.send(debit.clone());
+        }
+    };
     req.extensions_mut().insert(PendingCharge::new(receiver));
     let route = route_of(req);
     let spent = state
         .db
-        .write(move |conn| {
-            let claim = match idempotent {
-                Some(Idempotent { key, fingerprint }) => {
-                    let key = key.as_str();
-                    match IdempotencyKeys::claim(conn, organization_id, key, &fingerprint, at)? {
-                        Claim::Claimed => Some(key.to_owned()),
-                        Claim::Taken(taken) => return Ok(Spent::Taken(taken)),
+        .write_then(
+            move |conn| {
+                let claim = match idempotent {
+                    Some(Idempotent { key, fingerprint }) => {
+                        let key = key.as_str();
+                        match IdempotencyKeys::claim(conn, organization_id, key, &fingerprint, at)?
+                        {
+                            Claim::Claimed => Some(key.to_owned()),
+                            Claim::Taken(taken) => return Ok(Spent::Taken(taken)),
+                        }
                     }
-                }
-                None => None,
-            };
-            let release = |conn: &mut _| match &claim {
-                Some(key) => IdempotencyKeys::release(conn, organization_id, key),
-                None => Ok(()),
-            };
-            if let Some(key_id) = limited_key
-                && let Err(reached) = KeyWindows::count(conn, key_id, price, at)?
-            {
-                release(conn)?;
-                return Ok(Spent::KeyLimit(reached));
-            }
-            let spend = LedgerKind::Spend {
-                route: route.clone(),
-            };
-            let posted = LedgerRow::post(conn, organization_id, actor, -price, &spend, None)?;
-            if let Posted::Applied { entry_id, .. } = posted {
-                let debit = ChargeRecord {
-                    organization_id,
-                    actor,
-                    amount: price,
-                    entry_id,
-                    route,
-                    limited_key: limited_key.map(|key_id| (key_id, at)),
-                    claim,
+                    None => None,
                 };
-                let _ = sender.send(debit.clone());
-                return Ok(Spent::Posted(posted, Some(debit)));
-            }
-            // Not spent: the key's windows get back what was counted.
-            if let Some(key_id) = limited_key {
-                KeyWindows::give_back(conn, key_id, price, at)?;
-            }
-            release(conn)?;
-            Ok::<_, DbError>(Spent::Posted(posted, None))
-        })
+                let release = |conn: &mut _| match &claim {
+                    Some(key) => IdempotencyKeys::release(conn, organization_id, key),
+                    None => Ok(()),
+                };
+                if let Some(key_id) = limited_key
+                    && let Err(reached) = KeyWindows::count(conn, key_id, price, at)?
+                {
+                    release(conn)?;
+                    return Ok(Spent::KeyLimit(reached));
+                }
+                let spend = LedgerKind::Spend {
+                    route: route.clone(),
+                };
+                let posted = LedgerRow::post(conn, organization_id, actor, -price, &spend, None)?;
+                if let Posted::Applied { entry_id, .. } = posted {
+                    let debit = ChargeRecord {
+                        organization_id,
+                        actor,
+                        amount: price,
+                        entry_id,
+                        route,
+                        limited_key: limited_key.map(|key_id| (key_id, at)),
+                        claim,
+                    };
+                    return Ok(Spent::Posted(posted, Some(debit)));
+                }
+                // Not spent: the key's windows get back what was counted.
+                if let Some(key_id) = limited_key {
+                    KeyWindows::give_back(conn, key_id, price, at)?;
+                }
+                release(conn)?;
+                Ok::<_, DbError>(Spent::Posted(posted, None))
+            },
+            committed,
+        )
         .await?;
     match spent {
         Spent::Posted(Posted::Applied { balance, .. }, Some(debit)) => Ok(Charged::Spent {

@@ -145,13 +145,38 @@ impl Db {
         E: Into<DbError> + From<diesel::result::Error>,
         T: Send + 'static,
     {
+        self.write_then(f, |_| ()).await
+    }
+
+    /// `write`, and `then` sees its outcome once it is known (after the commit), even if the
+    /// caller has stopped waiting for it: for what must follow a committed write and only one.
+    pub async fn write_then<T, E, F>(
+        &self,
+        f: F,
+        then: impl FnOnce(&Result<T, DbError>) + Send + 'static,
+    ) -> Result<T, DbError>
+    where
+        F: FnOnce(&mut AnyConnection) -> Result<T, E> + Send + 'static,
+        E: Into<DbError> + From<diesel::result::Error>,
+        T: Send + 'static,
+    {
         if self.writer.is_some() {
-            return self.queue_write(f).await.map_err(|_| WRITER_STOPPED)?;
+            let (tx, rx) = tokio::sync::oneshot::channel();
+            self.write_ahead(f, move |outcome| {
+                then(&outcome);
+                let _ = tx.send(outcome);
+            });
+            return rx.await.map_err(|_| WRITER_STOPPED)?;
         }
         let db = self.clone();
-        web::block(move || db.write_blocking(f))
-            .await
-            .map_err(|_| DbError::WorkerStopped("blocking thread pool"))?
+        // A blocking task runs to its end even when its caller is dropped.
+        web::block(move || {
+            let outcome = db.write_blocking(f);
+            then(&outcome);
+            outcome
+        })
+        .await
+        .map_err(|_| DbError::WorkerStopped("blocking thread pool"))?
     }
 
     /// `write` for a thread of its own (not an async worker): on SQLite, queued behind the other
