@@ -11,7 +11,7 @@ use super::{
 };
 use crate::{
     auth::Caller,
-    db::DbError,
+    db::{AnyConnection, DbError},
     error::ApiError,
     models::{
         LedgerRow,
@@ -61,57 +61,51 @@ pub(super) async fn spend(
     };
     req.extensions_mut().insert(PendingCharge::new(receiver));
     let route = route_of(req);
-    let spent = state
-        .db
-        .write_then(
-            move |conn| {
-                let claim = match idempotent {
-                    Some(Idempotent { key, fingerprint }) => {
-                        let key = key.as_str();
-                        match IdempotencyKeys::claim(conn, organization_id, key, &fingerprint, at)?
-                        {
-                            Claim::Claimed => Some(key.to_owned()),
-                            Claim::Taken(taken) => return Ok(Spent::Taken(taken)),
-                        }
-                    }
-                    None => None,
-                };
-                let release = |conn: &mut _| match &claim {
-                    Some(key) => IdempotencyKeys::release(conn, organization_id, key),
-                    None => Ok(()),
-                };
-                if let Some(key_id) = limited_key
-                    && let Err(reached) = KeyWindows::count(conn, key_id, price, at)?
-                {
-                    release(conn)?;
-                    return Ok(Spent::KeyLimit(reached));
+    let debit = move |conn: &mut AnyConnection| {
+        let claim = match idempotent {
+            Some(Idempotent { key, fingerprint }) => {
+                let key = key.as_str();
+                match IdempotencyKeys::claim(conn, organization_id, key, &fingerprint, at)? {
+                    Claim::Claimed => Some(key.to_owned()),
+                    Claim::Taken(taken) => return Ok(Spent::Taken(taken)),
                 }
-                let spend = LedgerKind::Spend {
-                    route: route.clone(),
-                };
-                let posted = LedgerRow::post(conn, organization_id, actor, -price, &spend, None)?;
-                if let Posted::Applied { entry_id, .. } = posted {
-                    let debit = ChargeRecord {
-                        organization_id,
-                        actor,
-                        amount: price,
-                        entry_id,
-                        route,
-                        limited_key: limited_key.map(|key_id| (key_id, at)),
-                        claim,
-                    };
-                    return Ok(Spent::Posted(posted, Some(debit)));
-                }
-                // Not spent: the key's windows get back what was counted.
-                if let Some(key_id) = limited_key {
-                    KeyWindows::give_back(conn, key_id, price, at)?;
-                }
-                release(conn)?;
-                Ok::<_, DbError>(Spent::Posted(posted, None))
-            },
-            committed,
-        )
-        .await?;
+            }
+            None => None,
+        };
+        let release = |conn: &mut _| match &claim {
+            Some(key) => IdempotencyKeys::release(conn, organization_id, key),
+            None => Ok(()),
+        };
+        if let Some(key_id) = limited_key
+            && let Err(reached) = KeyWindows::count(conn, key_id, price, at)?
+        {
+            release(conn)?;
+            return Ok(Spent::KeyLimit(reached));
+        }
+        let spend = LedgerKind::Spend {
+            route: route.clone(),
+        };
+        let posted = LedgerRow::post(conn, organization_id, actor, -price, &spend, None)?;
+        if let Posted::Applied { entry_id, .. } = posted {
+            let debit = ChargeRecord {
+                organization_id,
+                actor,
+                amount: price,
+                entry_id,
+                route,
+                limited_key: limited_key.map(|key_id| (key_id, at)),
+                claim,
+            };
+            return Ok(Spent::Posted(posted, Some(debit)));
+        }
+        // Not spent: the key's windows get back what was counted.
+        if let Some(key_id) = limited_key {
+            KeyWindows::give_back(conn, key_id, price, at)?;
+        }
+        release(conn)?;
+        Ok::<_, DbError>(Spent::Posted(posted, None))
+    };
+    let spent = state.db.write_then(debit, committed).await?;
     match spent {
         Spent::Posted(Posted::Applied { balance, .. }, Some(debit)) => Ok(Charged::Spent {
             remaining: balance,
