@@ -13,9 +13,12 @@ use secrecy::ExposeSecret;
 use super::AnyConnection;
 use crate::config::DatabaseUrl;
 
-/// After busy_timeout (first, so these already wait for a lock instead of failing).
-const SQLITE_PRAGMAS: &str =
-    "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;";
+/// After busy_timeout (first, so these already wait for a lock instead of failing). Temporary
+/// storage in memory: the writer's group commit gives each write a savepoint, whose journal would
+/// otherwise be a temporary file, opened and deleted again and again, and impossible to open in a
+/// container whose root filesystem is read-only.
+const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+    PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY;";
 
 #[derive(Clone)]
 pub struct ConnectionManager {
