@@ -29,7 +29,7 @@ locals {
       LOG_FORMAT                 = "json"
       RUST_LOG                   = var.rust_log
       TRUST_PROXY                = "true"        # the ALB sets X-Forwarded-For
-      PUBLIC_URL                 = local.app_url # Stripe's return URLs, every link in an email
+      PUBLIC_URL                 = local.app_url # tokens' issuer, Stripe's return URLs, links in emails
       REQUIRE_VERIFIED_EMAIL     = tostring(var.require_verified_email)
       DB_POOL_SIZE               = tostring(var.db_pool_size)
       RATE_LIMIT_ENABLED         = "true"

@@ -5,7 +5,7 @@
    `.venv/python-hcl2` target, PYTHONPATH) or checkov's own fork bc-python-hcl2 (checkov skips a
    file it cannot parse with a mere warning, so this makes that a failure).
 2. What `terraform validate` would catch without providers or modules: every `var.X`, `local.X`,
-   `module.X`, `data.T.N` and `aws_*/random_*` resource reference is declared; every variable
+   `module.X`, `data.T.N` and `aws_*/random_*/tls_*` resource reference is declared; every variable
    has a description and a type; every output a description; registry modules are pinned to an
    exact version; the `terraform` block pins its version and its providers and keeps the `cloud`
    block (HCP Terraform state).
@@ -28,7 +28,7 @@ REFERENCE_PATTERNS = {
     "local": re.compile(r"\blocal\.([A-Za-z_][\w-]*)"),
     "module": re.compile(r"\bmodule\.([A-Za-z_][\w-]*)"),
     "data": re.compile(r"\bdata\.([A-Za-z_][\w-]*)\.([A-Za-z_][\w-]*)"),
-    "resource": re.compile(r"(?<![\w.])((?:aws|random)_[a-z0-9_]+)\.([A-Za-z_][\w-]*)"),
+    "resource": re.compile(r"(?<![\w.])((?:aws|random|tls)_[a-z0-9_]+)\.([A-Za-z_][\w-]*)"),
 }
 
 

@@ -1,6 +1,6 @@
 # The app's secrets, in Secrets Manager, encrypted with the app's key, injected into the tasks as
 # environment variables by ECS (the task definition holds only their ARNs):
-#   JWT_SECRET             generated here (64 characters)
+#   JWT_SIGNING_KEYS       Ed25519 keys generated here, one per jwt_signing_keys entry, in order
 #   DATABASE_URL           built here from the generated database password
 #   STRIPE_SECRET_KEY      from the stripe_secret_key variable, when set
 #   STRIPE_WEBHOOK_SECRET  from the stripe_webhook_secret variable, when set
@@ -9,15 +9,19 @@
 # Their values are in the Terraform state too (HCP Terraform encrypts state at rest; restrict
 # who may read it). Changing one rolls the service: ECS reads secrets when a task starts.
 
-resource "random_password" "jwt" {
-  length  = 64
-  special = false
+# The access tokens' signing keys: the first signs, all verify (and are published at
+# /.well-known/jwks.json). Rotation is four applies of var.jwt_signing_keys, each rolling the
+# tasks: ["1"] -> ["1", "2"] (the new key is published) -> ["2", "1"] (it signs) -> ["2"] once
+# the tokens signed by "1" have expired (ACCESS_TOKEN_TTL, 15 minutes by default).
+resource "tls_private_key" "jwt" {
+  for_each  = toset(var.jwt_signing_keys)
+  algorithm = "ED25519"
 }
 
 resource "aws_secretsmanager_secret" "jwt" {
-  #checkov:skip=CKV2_AWS_57:Rotated by Terraform (terraform apply -replace=random_password.jwt), which rolls the tasks; the app holds one signing key at a time.
-  name        = "${var.name}/JWT_SECRET"
-  description = "JWT_SECRET of ${var.name}: HMAC key of the access tokens"
+  #checkov:skip=CKV2_AWS_57:Rotated by Terraform through var.jwt_signing_keys (a new key is published, then signs, then the old one goes), which rolls the tasks at each step.
+  name        = "${var.name}/JWT_SIGNING_KEYS"
+  description = "JWT_SIGNING_KEYS of ${var.name}: the Ed25519 keys of the access tokens (PEM, the first signs)"
   kms_key_id  = aws_kms_key.app.arn
 
   recovery_window_in_days = var.secrets_recovery_window_days
@@ -25,7 +29,7 @@ resource "aws_secretsmanager_secret" "jwt" {
 
 resource "aws_secretsmanager_secret_version" "jwt" {
   secret_id     = aws_secretsmanager_secret.jwt.id
-  secret_string = random_password.jwt.result
+  secret_string = join("", [for id in var.jwt_signing_keys : tls_private_key.jwt[id].private_key_pem])
 }
 
 # Letters and digits only: the password goes into a URL unescaped.
@@ -99,8 +103,8 @@ locals {
   # name => secret ARN, as the container definition's `secrets` wants them.
   app_secrets = merge(
     {
-      JWT_SECRET   = aws_secretsmanager_secret.jwt.arn
-      DATABASE_URL = aws_secretsmanager_secret.database_url.arn
+      JWT_SIGNING_KEYS = aws_secretsmanager_secret.jwt.arn
+      DATABASE_URL     = aws_secretsmanager_secret.database_url.arn
     },
     { for name, secret in aws_secretsmanager_secret.stripe : name => secret.arn },
     { for name, secret in aws_secretsmanager_secret.smtp : name => secret.arn },

@@ -395,6 +395,17 @@ variable "db_skip_final_snapshot" {
   default     = false
 }
 
+variable "jwt_signing_keys" {
+  description = "Names of the access tokens' Ed25519 signing keys, generated here; the first signs, all verify. To rotate: add a new name second, apply; move it first, apply; remove the old one after the access-token lifetime, apply."
+  type        = list(string)
+  default     = ["1"]
+
+  validation {
+    condition     = length(var.jwt_signing_keys) >= 1 && length(distinct(var.jwt_signing_keys)) == length(var.jwt_signing_keys)
+    error_message = "jwt_signing_keys: at least one name, each once."
+  }
+}
+
 variable "db_password_version" {
   description = "Bump to generate a new database password: RDS and the DATABASE_URL secret get it in the same apply, and the service rolls its tasks."
   type        = number

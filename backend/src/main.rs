@@ -161,10 +161,17 @@ fn create_admin(
 
 fn serve(config: Config) -> Result<(), Box<dyn Error>> {
     actix_web::rt::System::new().block_on(async move {
-        if config.jwt_secret_generated {
-            tracing::warn!("JWT_SECRET is not set: using a random one (sessions survive restarts, access tokens do not)");
+        if config.tokens.signing_keys.is_none() {
+            tracing::warn!(
+                "JWT_SIGNING_KEYS is not set: access tokens are signed with the dev key in {}",
+                backend::auth::signing_key::DEV_KEY_FILE
+            );
         }
-        let mode = if config.mode == Mode::Prod { "prod" } else { "dev" };
+        let mode = if config.mode == Mode::Prod {
+            "prod"
+        } else {
+            "dev"
+        };
         let database = config.database_url.to_string();
         let requested = config.bind_addr;
         let app = Application::build(config).await?;
@@ -172,7 +179,10 @@ fn serve(config: Config) -> Result<(), Box<dyn Error>> {
             ip if ip.is_unspecified() => "127.0.0.1".to_owned(),
             ip => ip.to_string(),
         };
-        tracing::info!("listening on http://{host}:{} ({mode} mode, {database})", app.port());
+        tracing::info!(
+            "listening on http://{host}:{} ({mode} mode, {database})",
+            app.port()
+        );
         Ok(app.run_until_stopped().await?)
     })
 }

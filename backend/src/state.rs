@@ -42,7 +42,12 @@ pub type State = web::Data<AppState>;
 
 impl AppState {
     pub fn new(config: Config, db: Db, mail: Mail, clock: Clock) -> std::io::Result<Self> {
-        let jwt = JwtKeys::new(&config.jwt_secret, config.access_token_ttl);
+        let jwt = JwtKeys::new(
+            config.tokens.keys()?,
+            &config.tokens.issuer,
+            &config.tokens.audience,
+            config.access_token_ttl,
+        );
         let passwords = Passwords::new(config.bcrypt_cost, config.bcrypt_queue);
         let rate_limits = Arc::new(RateLimits::new(&config));
         let payments = Provider::for_config(&config);

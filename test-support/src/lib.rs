@@ -15,5 +15,5 @@ mod temp_dir;
 
 pub use database::{Backend, ScratchDatabase};
 pub use maildev::{Email, MailDev};
-pub use settings::{ServerSettings, free_port};
+pub use settings::{ServerSettings, TEST_SIGNING_KEY, free_port};
 pub use temp_dir::TempDir;

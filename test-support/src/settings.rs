@@ -3,11 +3,18 @@
 
 use std::{collections::BTreeMap, ffi::OsStr, io, path::Path, process::Command, process::Stdio};
 
-/// Development mode, quick to test: a fixed secret, any free port, the cheapest bcrypt, no rate
-/// limits.
+/// The access tokens' signing key of servers under test (made for the tests with `openssl genpkey
+/// -algorithm ed25519`; it signs nothing anywhere else).
+pub const TEST_SIGNING_KEY: &str = "-----BEGIN PRIVATE KEY-----
+MC4CAQAwBQYDK2VwBCIEIFdcWr0K2hrWIXq1D2jwIUVZjQ19KabL+RBFFS0GAEBM
+-----END PRIVATE KEY-----
+";
+
+/// Development mode, quick to test: a fixed signing key, any free port, the cheapest bcrypt, no
+/// rate limits.
 const TEST: &[(&str, &str)] = &[
     ("APP_MODE", "dev"),
-    ("JWT_SECRET", "integration-tests-secret-0123456789abcdef"),
+    ("JWT_SIGNING_KEYS", TEST_SIGNING_KEY),
     ("BIND_ADDR", "127.0.0.1:0"),
     ("BCRYPT_COST", "4"),
     ("RATE_LIMIT_ENABLED", "false"),
@@ -16,7 +23,7 @@ const TEST: &[(&str, &str)] = &[
 ];
 
 /// Production mode as the image runs it (docker/Dockerfile's ENV, the ECS task's log level,
-/// secret and email settings); every other setting at its default. Nothing listens on the SMTP
+/// signing key and email settings); every other setting at its default. Nothing listens on the SMTP
 /// port: emails wait in the outbox.
 const PRODUCTION: &[(&str, &str)] = &[
     ("APP_MODE", "prod"),
@@ -25,10 +32,13 @@ const PRODUCTION: &[(&str, &str)] = &[
     ("SMTP_URL", "smtp://127.0.0.1:9"),
     ("MAIL_FROM", "SaaS Starter <no-reply@example.com>"),
     ("PUBLIC_URL", "https://app.example.com"),
-    // 64 hex characters, as `openssl rand -hex 32` gives.
+    // Another key than the tests', as `openssl genpkey -algorithm ed25519` gives.
     (
-        "JWT_SECRET",
-        "8f1c0b7e2d4a6935c1e0f7a2b8d43c6e5f9a0b1c2d3e4f5a6b7c8d9e0f1a2b3c",
+        "JWT_SIGNING_KEYS",
+        "-----BEGIN PRIVATE KEY-----
+MC4CAQAwBQYDK2VwBCIEIPXT7hZeqEmvXSBkbn4h1n9xDdt5ALtypEv16hzE2mTb
+-----END PRIVATE KEY-----
+",
     ),
 ];
 

@@ -9,6 +9,7 @@ pub mod password;
 mod password_check;
 pub(crate) mod presented;
 pub mod secret;
+pub mod signing_key;
 
 pub use caller::{
     Admin, Authenticated, BrowserSession, Caller, Credential, Need, Permitted, VerifiedSession,

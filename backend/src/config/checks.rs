@@ -2,38 +2,10 @@
 
 use std::net::SocketAddr;
 
-use secrecy::SecretSlice;
-
 use super::{
     Mode,
     env::{ConfigError, Env},
 };
-
-/// HS256 wants a key at least as long as its hash, 256 bits (RFC 7518, section 3.2).
-const JWT_SECRET_MIN_LEN: usize = 32;
-
-/// `JWT_SECRET`, at least 32 bytes; required in prod. In dev an unset one is made up at random,
-/// so access tokens do not survive a restart.
-pub fn jwt_secret(env: &Env, mode: Mode) -> Result<SecretSlice<u8>, ConfigError> {
-    const VAR: &str = "JWT_SECRET";
-    match env.string(VAR) {
-        Some(secret) if secret.len() >= JWT_SECRET_MIN_LEN => Ok(secret.into_bytes().into()),
-        Some(_) => Err(ConfigError::new(
-            VAR,
-            format!("must be at least {JWT_SECRET_MIN_LEN} bytes (try: openssl rand -hex 32)"),
-        )),
-        None if mode == Mode::Prod => Err(ConfigError::new(
-            VAR,
-            "is required in prod mode (try: openssl rand -hex 32)",
-        )),
-        None => {
-            use rand::RngCore;
-            let mut bytes = vec![0u8; JWT_SECRET_MIN_LEN];
-            rand::rng().fill_bytes(&mut bytes);
-            Ok(bytes.into())
-        }
-    }
-}
 
 /// `BCRYPT_COST`, 12 by default: 4 to 31 (bcrypt's bounds), at least 10 in prod.
 pub fn bcrypt_cost(env: &Env, mode: Mode) -> Result<u32, ConfigError> {

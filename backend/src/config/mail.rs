@@ -1,5 +1,5 @@
 //! The email settings: `SMTP_URL`, `MAIL_FROM`, `APP_NAME`, `REQUIRE_VERIFIED_EMAIL` and
-//! `MAIL_SEND_TIMEOUT`, checked together with `PUBLIC_URL`, the base of every link in an email.
+//! `MAIL_SEND_TIMEOUT`, and `PUBLIC_URL` (required in prod), the base of every link in an email.
 
 use std::time::Duration;
 
@@ -7,14 +7,12 @@ use lettre::message::Mailbox;
 use secrecy::{ExposeSecret, SecretString};
 
 use super::{
-    Mode,
+    DEV_PUBLIC_URL, Mode,
     env::{ConfigError, Env},
 };
 
 const SMTP_URL: &str = "SMTP_URL";
 const MAIL_FROM: &str = "MAIL_FROM";
-/// Where `make run` serves the app: the base of links when `PUBLIC_URL` is unset in dev.
-const DEV_PUBLIC_URL: &str = "http://127.0.0.1:8000";
 
 #[derive(Debug, Clone)]
 pub struct MailConfig {
@@ -33,24 +31,22 @@ pub struct MailConfig {
     pub send_timeout: Duration,
 }
 
+/// `APP_NAME`: the product's name in emails, and the tokens' default audience.
+pub(super) fn app_name(env: &Env) -> String {
+    env.string("APP_NAME")
+        .unwrap_or_else(|| "SaaS Starter".to_owned())
+}
+
 impl MailConfig {
     pub(super) fn from_env(
         env: &Env,
         mode: Mode,
         public_url: Option<&str>,
+        app_name: String,
     ) -> Result<Self, ConfigError> {
         let prod = mode == Mode::Prod;
-        let app_name = env
-            .string("APP_NAME")
-            .unwrap_or_else(|| "SaaS Starter".to_owned());
         let smtp_url = smtp_url(env, mode)?;
         let require_verified_email = env.bool("REQUIRE_VERIFIED_EMAIL", prod)?;
-        if prod && smtp_url.is_some() && public_url.is_none() {
-            return Err(ConfigError::new(
-                "PUBLIC_URL",
-                "is required in prod mode with SMTP_URL: every link in an email starts with it",
-            ));
-        }
         if prod && require_verified_email && smtp_url.is_none() {
             return Err(ConfigError::new(
                 SMTP_URL,

@@ -15,10 +15,10 @@ mod packages;
 mod stripe;
 #[cfg(test)]
 mod tests;
+mod tokens;
 
 use std::{net::SocketAddr, path::PathBuf, time::Duration};
 
-use secrecy::SecretSlice;
 use shared::dto::CreditPackage;
 
 use crate::models::session::Lifetime;
@@ -29,6 +29,7 @@ pub use self::{
     env::ConfigError,
     mail::MailConfig,
     stripe::StripeConfig,
+    tokens::TokenConfig,
 };
 use self::{env::Env, packages::CreditPackages};
 
@@ -36,10 +37,8 @@ use self::{env::Env, packages::CreditPackages};
 pub struct Config {
     pub mode: Mode,
     pub database_url: DatabaseUrl,
-    /// The HMAC key for access tokens.
-    pub jwt_secret: SecretSlice<u8>,
-    /// True when no `JWT_SECRET` was given and a random one was generated (dev mode only).
-    pub jwt_secret_generated: bool,
+    /// How access tokens are signed, and for whom.
+    pub tokens: TokenConfig,
     pub bind_addr: SocketAddr,
     pub static_dir: PathBuf,
     pub cors_origins: Vec<String>,
@@ -67,6 +66,10 @@ pub struct Config {
     pub mail: MailConfig,
 }
 
+/// Where `make run` serves the app: the base of links, and the tokens' issuer, when `PUBLIC_URL`
+/// is unset in dev.
+const DEV_PUBLIC_URL: &str = "http://127.0.0.1:8000";
+
 const MINUTE: Duration = Duration::from_secs(60);
 const DAY: Duration = Duration::from_secs(86_400);
 
@@ -88,12 +91,12 @@ impl Config {
         });
         checks::dev_mode_bind(&env, mode, bind_addr)?;
         let public_url = checks::public_url(&env)?;
+        let app_name = mail::app_name(&env);
+        let tokens = TokenConfig::from_env(&env, mode, public_url.as_deref(), &app_name)?;
         Ok(Self {
             mode,
             database_url: env.parse("DATABASE_URL")?.unwrap_or_default(),
-            jwt_secret: checks::jwt_secret(&env, mode)?,
-            // `jwt_secret` makes one up exactly when none is set (and refuses that in prod).
-            jwt_secret_generated: env.string("JWT_SECRET").is_none(),
+            tokens,
             bind_addr,
             static_dir: env.parse("STATIC_DIR")?.unwrap_or_else(|| "dist".into()),
             cors_origins: env.list("CORS_ORIGINS"),
@@ -118,7 +121,7 @@ impl Config {
             db_pool_size: checks::at_least_one(&env, "DB_POOL_SIZE", 8)?,
             db_timeout: Duration::from_millis(env.number("DB_TIMEOUT_MS", 5000)?),
             stripe: StripeConfig::from_env(&env)?,
-            mail: MailConfig::from_env(&env, mode, public_url.as_deref())?,
+            mail: MailConfig::from_env(&env, mode, public_url.as_deref(), app_name)?,
             public_url,
         })
     }

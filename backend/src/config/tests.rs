@@ -2,6 +2,8 @@
 
 use std::{collections::HashMap, path::Path};
 
+use test_support::TEST_SIGNING_KEY;
+
 use super::*;
 
 fn config(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
@@ -16,7 +18,12 @@ fn config(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
 fn dev_defaults_need_no_settings() {
     let c = config(&[]).unwrap();
     assert_eq!(c.mode, Mode::Dev);
-    assert!(c.jwt_secret_generated);
+    assert!(
+        c.tokens.signing_keys.is_none(),
+        "dev mode's key, made on first start"
+    );
+    assert_eq!(c.tokens.issuer, "http://127.0.0.1:8000");
+    assert_eq!(c.tokens.audience, "SaaS Starter");
     assert_eq!(c.bind_addr.to_string(), "127.0.0.1:8000");
     assert!(
         matches!(&c.database_url, DatabaseUrl::Sqlite(path) if path == Path::new("./data/app.db"))
@@ -33,32 +40,52 @@ fn dev_defaults_need_no_settings() {
 }
 
 #[test]
-fn prod_refuses_missing_or_short_secret() {
-    assert_eq!(
-        config(&[("APP_MODE", "prod")]).unwrap_err().var,
-        "JWT_SECRET"
+fn prod_refuses_to_run_without_signing_keys_or_an_issuer() {
+    let err = config(&[("APP_MODE", "prod")]).unwrap_err();
+    assert_eq!(err.var, "JWT_SIGNING_KEYS");
+    let old = config(&[("APP_MODE", "prod"), ("JWT_SECRET", &"s".repeat(32))]).unwrap_err();
+    assert!(
+        old.to_string().contains("JWT_SECRET"),
+        "{old}: says why it is no longer enough"
     );
-    assert_eq!(
-        config(&[("APP_MODE", "prod"), ("JWT_SECRET", "short")])
-            .unwrap_err()
-            .var,
-        "JWT_SECRET"
-    );
-    let ok = config(&[
-        ("APP_MODE", "prod"),
-        ("JWT_SECRET", &"s".repeat(32)),
+    let without_issuer = config(&[("APP_MODE", "prod"), ("JWT_SIGNING_KEYS", TEST_SIGNING_KEY)]);
+    assert_eq!(without_issuer.unwrap_err().var, "PUBLIC_URL");
+    let ok = prod(&[
         ("REQUIRE_VERIFIED_EMAIL", "false"),
+        ("JWT_AUDIENCE", "acme-api"),
     ])
     .unwrap();
-    assert!(!ok.jwt_secret_generated);
+    assert_eq!(ok.tokens.signing_keys.map(|keys| keys.len()), Some(1));
+    assert_eq!(ok.tokens.issuer, "https://app.example.com");
+    assert_eq!(ok.tokens.audience, "acme-api");
     assert_eq!(ok.bind_addr.to_string(), "0.0.0.0:8000");
     assert_eq!(ok.log_format, LogFormat::Json);
 }
 
-/// Prod with the secret it needs, and `extra`.
+#[test]
+fn signing_keys_come_as_pem_text_or_files_and_junk_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a.pem"), dir.path().join("b.pem"));
+    std::fs::write(&a, TEST_SIGNING_KEY).unwrap();
+    std::fs::write(&b, format!("{TEST_SIGNING_KEY}{TEST_SIGNING_KEY}")).unwrap();
+    let files = format!("{}, {}", a.display(), b.display());
+    let c = config(&[("JWT_SIGNING_KEYS", &files)]).unwrap();
+    assert_eq!(c.tokens.signing_keys.map(|keys| keys.len()), Some(3));
+    let not_a_key = "-----BEGIN PRIVATE KEY-----\nbm90IGEga2V5\n-----END PRIVATE KEY-----";
+    for junk in [not_a_key, "hunter2-hunter2", "/nowhere/key.pem"] {
+        let err = config(&[("JWT_SIGNING_KEYS", junk)]).unwrap_err();
+        assert_eq!(err.var, "JWT_SIGNING_KEYS", "{junk}: {err}");
+        assert!(!err.to_string().contains("hunter2"), "never echoed: {err}");
+    }
+}
+
+/// Prod with the signing key and the public URL it needs, and `extra`.
 fn prod(extra: &[(&'static str, &'static str)]) -> Result<Config, ConfigError> {
-    let secret = "s".repeat(32);
-    let mut pairs = vec![("APP_MODE", "prod"), ("JWT_SECRET", secret.as_str())];
+    let mut pairs = vec![
+        ("APP_MODE", "prod"),
+        ("JWT_SIGNING_KEYS", TEST_SIGNING_KEY),
+        ("PUBLIC_URL", "https://app.example.com"),
+    ];
     pairs.extend_from_slice(extra);
     config(&pairs)
 }
@@ -68,20 +95,12 @@ fn prod_needs_smtp_while_it_requires_verified_email() {
     assert_eq!(prod(&[]).unwrap_err().var, "SMTP_URL");
     let smtp = [
         ("SMTP_URL", "smtp://user:pass@smtp.example.com:587"),
-        ("PUBLIC_URL", "https://app.example.com"),
         ("MAIL_FROM", "Acme <no-reply@example.com>"),
     ];
     let ok = prod(&smtp).unwrap();
     assert!(ok.mail.require_verified_email);
     assert_eq!(ok.mail.link_base, "https://app.example.com");
-    for missing in ["PUBLIC_URL", "MAIL_FROM"] {
-        let without: Vec<_> = smtp
-            .iter()
-            .copied()
-            .filter(|(k, _)| *k != missing)
-            .collect();
-        assert_eq!(prod(&without).unwrap_err().var, missing);
-    }
+    assert_eq!(prod(&smtp[..1]).unwrap_err().var, "MAIL_FROM");
 }
 
 #[test]
@@ -89,7 +108,6 @@ fn prod_smtp_without_tls_means_starttls_required() {
     use secrecy::ExposeSecret;
     let ok = prod(&[
         ("SMTP_URL", "smtp://user:pass@smtp.example.com:587"),
-        ("PUBLIC_URL", "https://app.example.com"),
         ("MAIL_FROM", "no-reply@example.com"),
     ])
     .unwrap();
@@ -128,11 +146,7 @@ fn dev_mail_defaults_log_links_to_make_runs_address() {
 
 #[test]
 fn prod_refuses_weak_bcrypt_cost() {
-    let err = config(&[
-        ("APP_MODE", "prod"),
-        ("JWT_SECRET", &"s".repeat(32)),
-        ("BCRYPT_COST", "4"),
-    ]);
+    let err = prod(&[("BCRYPT_COST", "4")]);
     assert_eq!(err.unwrap_err().var, "BCRYPT_COST");
 }
 
@@ -173,7 +187,7 @@ fn durations_take_units() {
 #[test]
 fn secrets_are_not_in_debug_output() {
     let c = config(&[
-        ("JWT_SECRET", "a-very-secret-value-of-32-bytes!!"),
+        ("JWT_SIGNING_KEYS", TEST_SIGNING_KEY),
         ("STRIPE_SECRET_KEY", "sk_test_topsecret"),
         ("STRIPE_WEBHOOK_SECRET", "whsec_topsecret"),
         (
@@ -184,7 +198,7 @@ fn secrets_are_not_in_debug_output() {
     .unwrap();
     let debug = format!("{c:?}");
     assert!(
-        !debug.contains("a-very-secret") && !debug.contains("topsecret"),
+        !debug.contains(&TEST_SIGNING_KEY[30..60]) && !debug.contains("topsecret"),
         "{debug}"
     );
 }

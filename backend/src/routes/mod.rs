@@ -16,6 +16,7 @@ mod members;
 mod orgs;
 pub mod spa;
 mod webhooks;
+mod well_known;
 
 use actix_web::{
     http::header,
@@ -28,7 +29,7 @@ use crate::http::{cross_site, rate_limit};
 
 pub use fallback::RouteTable;
 
-/// Registers every route: `/api/...` and the health probes.
+/// Registers every route: `/api/...`, the health probes and the token keys.
 pub fn configure(cfg: &mut ServiceConfig) {
     let api = scope("/api")
         .wrap(from_fn(cross_site::refuse_cross_site))
@@ -49,14 +50,13 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .configure(webhooks::configure);
     cfg.service(health::healthz)
         .service(health::readyz)
-        // Other methods on the probes: 405 with Allow, not the SPA's fallback.
-        .route(
-            "/healthz",
+        .service(well_known::jwks);
+    // Other methods on these: 405 with Allow, not the SPA's fallback.
+    for path in ["/healthz", "/readyz", "/.well-known/jwks.json"] {
+        cfg.route(
+            path,
             web::route().to(fallback::not_found_or_method_not_allowed),
-        )
-        .route(
-            "/readyz",
-            web::route().to(fallback::not_found_or_method_not_allowed),
-        )
-        .service(docs::configure(api));
+        );
+    }
+    cfg.service(docs::configure(api));
 }

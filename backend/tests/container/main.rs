@@ -1,7 +1,7 @@
 //! The container's runtime contract, checked on the compiled `backend` binary started the way
 //! `docker/Dockerfile` and the ECS task definition (`terraform/ecs.tf`) start it: `backend serve`
 //! from a clean environment holding only what the image and the task set (APP_MODE=prod,
-//! LOG_FORMAT=json, TRUST_PROXY=true, a 32+ byte JWT_SECRET, BIND_ADDR, STATIC_DIR,
+//! LOG_FORMAT=json, TRUST_PROXY=true, an Ed25519 JWT_SIGNING_KEYS, BIND_ADDR, STATIC_DIR,
 //! DATABASE_URL). The image listens on 0.0.0.0:8000; here each server gets 127.0.0.1 and a free
 //! port.
 //!
@@ -11,7 +11,7 @@
 //! - migrations ran at start-up (a sign-up works on the fresh database);
 //! - every log line on stdout is JSON (CloudWatch);
 //! - SIGTERM (what `docker stop` and ECS send) stops it with exit code 0;
-//! - prod mode refuses to start without JWT_SECRET, naming it;
+//! - prod mode refuses to start without JWT_SIGNING_KEYS, naming it;
 //! - two replicas started at the same moment on one fresh PostgreSQL database both come up
 //!   (migrations under an advisory lock do not race).
 //!
@@ -57,21 +57,21 @@ fn image_contract_on_postgres() {
 }
 
 #[test]
-fn prod_refuses_to_start_without_jwt_secret() {
-    let dir = TempDir::new("container-test-no-secret");
+fn prod_refuses_to_start_without_signing_keys() {
+    let dir = TempDir::new("container-test-no-key");
     let db = ScratchDatabase::create(Backend::Sqlite).expect("SQLite always runs");
-    let settings = image_settings(&dir, db.url()).without("JWT_SECRET");
+    let settings = image_settings(&dir, db.url()).without("JWT_SIGNING_KEYS");
     let mut server = Server::spawn(&dir, "refused", &settings);
     let status = server.wait_for_exit(START_TIMEOUT);
     let stderr = server.stderr();
     assert!(
         !status.success(),
-        "prod mode started without JWT_SECRET:\n{}",
+        "prod mode started without JWT_SIGNING_KEYS:\n{}",
         server.output()
     );
     assert!(
-        stderr.contains("JWT_SECRET"),
-        "the refusal does not name JWT_SECRET:\n{}",
+        stderr.contains("JWT_SIGNING_KEYS"),
+        "the refusal does not name JWT_SIGNING_KEYS:\n{}",
         server.output()
     );
 }

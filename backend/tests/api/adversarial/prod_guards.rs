@@ -1,44 +1,50 @@
-//! Unsafe settings stop the binary before it listens, with one line naming the variable: a JWT
-//! secret anyone could brute-force (in either mode), a cheap password hash in production.
+//! Unsafe settings stop the binary before it listens, with one line naming the variable: a
+//! signing key that is not an Ed25519 private key (in either mode, and never echoed), a cheap
+//! password hash in production.
 //!
-//! (Elsewhere: a missing secret in prod in ops/startup.rs; no free credits and a Secure refresh
+//! (Elsewhere: missing keys in prod in ops/startup.rs; no free credits and a Secure refresh
 //! cookie in prod in ops/prod_mode.rs; no Secure cookie in dev in auth/succeeds.rs; HSTS in prod
 //! in ops/security_headers.rs.)
 
 use crate::helpers::*;
 
-const GOOD_SECRET: &str = "a-production-secret-of-at-least-32-bytes";
+const PUBLIC_URL: (&str, &str) = ("PUBLIC_URL", "https://app.example.com");
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn weak_secrets_and_hashes_stop_start_up() {
-    let short_secret = "s".repeat(31);
-    let cases: [(&str, &[(&str, &str)]); 3] = [
+async fn bad_signing_keys_and_weak_hashes_stop_start_up() {
+    // What someone used to HS256 might paste: a shared secret, which is no key (nor a file).
+    let hmac_secret = "an-hs256-secret-of-at-least-32-bytes";
+    let not_ed25519 = "-----BEGIN PRIVATE KEY-----\nbm90IGFuIGVkMjU1MTkga2V5IGF0IGFsbA==\n-----END PRIVATE KEY-----";
+    let cases: [(&str, &[(&str, &str)]); 4] = [
         (
-            "JWT_SECRET",
+            "JWT_SIGNING_KEYS",
             &[
                 ("APP_MODE", "prod"),
                 ("BCRYPT_COST", "10"),
-                ("JWT_SECRET", &short_secret),
+                PUBLIC_URL,
+                ("JWT_SIGNING_KEYS", hmac_secret),
             ],
         ),
         (
-            "JWT_SECRET",
-            &[("APP_MODE", "dev"), ("JWT_SECRET", &short_secret)],
+            "JWT_SIGNING_KEYS",
+            &[("APP_MODE", "dev"), ("JWT_SIGNING_KEYS", hmac_secret)],
+        ),
+        (
+            "JWT_SIGNING_KEYS",
+            &[("APP_MODE", "dev"), ("JWT_SIGNING_KEYS", not_ed25519)],
         ),
         (
             "BCRYPT_COST",
-            &[
-                ("APP_MODE", "prod"),
-                ("BCRYPT_COST", "9"),
-                ("JWT_SECRET", GOOD_SECRET),
-            ],
+            &[("APP_MODE", "prod"), ("BCRYPT_COST", "9"), PUBLIC_URL],
         ),
     ];
     for (variable, settings) in cases {
         let output = ServerProcess::assert_start_refused(settings, variable).await;
-        assert!(
-            !output.to_string().contains(&short_secret),
-            "the refused secret was printed:\n{output}"
-        );
+        for secret in [hmac_secret, "bm90IGFuIGVkMjU1MTkga2V5"] {
+            assert!(
+                !output.to_string().contains(secret),
+                "the refused key was printed:\n{output}"
+            );
+        }
     }
 }

@@ -27,6 +27,8 @@ const PUBLIC: &[(&str, &str)] = &[
     ("POST", "/api/webhooks/stripe"),
     ("GET", "/healthz"),
     ("GET", "/readyz"),
+    // Public keys, for other services to verify tokens with.
+    ("GET", "/.well-known/jwks.json"),
 ];
 
 /// Every route of the v1 contract that needs credentials is in the document: fewer guarded

@@ -6,6 +6,8 @@
 //! auth/revocation.rs, a revoked key in keys/succeeds.rs, another user's key in keys/refused.rs,
 //! refresh-token reuse in auth/revocation.rs.)
 
+use backend::auth::signing_key::SigningKey;
+use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -13,16 +15,14 @@ use shared::dto::User;
 
 use crate::helpers::*;
 
-/// What the server puts in `iss` and `aud`, and accepts there.
-const ISSUER: &str = "saas-starter";
-const AUDIENCE: &str = "saas-starter-api";
+/// What the server puts in `iss` and `aud`, and accepts there: in dev mode without `PUBLIC_URL`
+/// and `JWT_AUDIENCE`, where `make run` serves and the app's name.
+const ISSUER: &str = "http://127.0.0.1:8000";
+const AUDIENCE: &str = "SaaS Starter";
 /// Far beyond the server's 5 s leeway.
 const FAR: i64 = 600;
 /// base64url of `{"alg":"none","typ":"JWT"}`.
 const NONE_HEADER: &str = "eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0";
-/// base64url of `{"alg":"RS256","typ":"JWT"}`.
-const RS256_HEADER: &str = "eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9";
-const FOREIGN_SECRET: &str = "not-the-server-secret-0123456789abcdef";
 const VICTIM_CREDITS: i64 = 10;
 
 both_backends!(
@@ -34,8 +34,8 @@ async fn forged_tokens_are_401_and_spend_nothing(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let victim = app.new_user_with_credits(VICTIM_CREDITS).await;
     let attacker = app.new_browser().new_user().await;
-    let minter = Minter::of(&app);
-    let genuine = minter.sign(&claims(&victim), Algorithm::HS256);
+    let minter = Minter::of(&app).await;
+    let genuine = minter.sign(&claims(&victim));
     let me: User = expect_json(app.try_me(Auth::Bearer(&genuine)).await, StatusCode::OK).await;
     assert_eq!(
         me.id, victim.id,
@@ -43,12 +43,13 @@ async fn forged_tokens_are_401_and_spend_nothing(backend: Backend) {
     );
 
     let (header, payload, signature) = segments(&genuine);
-    let attackers_own = minter.sign(&claims(&attacker), Algorithm::HS256);
+    let attackers_own = minter.sign(&claims(&attacker));
     let with_claim = |name: &str, value: Value| {
         let mut claims = claims(&victim);
         claims[name] = value;
-        minter.sign(&claims, Algorithm::HS256)
+        minter.sign(&claims)
     };
+    let unpublished = Minter::unpublished();
     let now = chrono::Utc::now().timestamp();
     let mut without_expiry = claims(&victim);
     without_expiry
@@ -66,24 +67,32 @@ async fn forged_tokens_are_401_and_spend_nothing(backend: Backend) {
         ),
         ("no signature", format!("{header}.{payload}.")),
         (
-            "HS512 with the server's secret",
-            minter.sign(&claims(&victim), Algorithm::HS512),
+            "HS256 keyed with the published public key (key confusion)",
+            minter.hmac(Algorithm::HS256, Some(&minter.kid), payload),
         ),
         (
-            "HS384 with the server's secret",
-            minter.sign(&claims(&victim), Algorithm::HS384),
+            "HS512 keyed with the published public key, no kid",
+            minter.hmac(Algorithm::HS512, None, payload),
         ),
         (
-            "RS256 header, HMAC-SHA256 signature with the secret (key confusion)",
-            minter.sign_raw(RS256_HEADER, payload),
+            "RS256 header over an HMAC signature",
+            minter.hmac(Algorithm::RS256, Some(&minter.kid), payload),
         ),
         (
             "the victim's payload under the attacker's signature",
             format!("{header}.{payload}.{}", segments(&attackers_own).2),
         ),
         (
-            "signed with another secret",
-            Minter::with_secret(FOREIGN_SECRET).sign(&claims(&victim), Algorithm::HS256),
+            "an unpublished key under the server's kid",
+            unpublished.sign_as(&claims(&victim), Some(&minter.kid)),
+        ),
+        (
+            "an unpublished key under its own kid",
+            unpublished.sign(&claims(&victim)),
+        ),
+        (
+            "the server's key, no kid",
+            minter.sign_as(&claims(&victim), None),
         ),
         ("expired", with_claim("exp", json!(now - FAR))),
         ("not valid yet", with_claim("nbf", json!(now + FAR))),
@@ -98,9 +107,9 @@ async fn forged_tokens_are_401_and_spend_nothing(backend: Backend) {
         ("no organisation", {
             let mut claims = claims(&victim);
             claims.as_object_mut().expect("an object").remove("org");
-            minter.sign(&claims, Algorithm::HS256)
+            minter.sign(&claims)
         }),
-        ("no expiry", minter.sign(&without_expiry, Algorithm::HS256)),
+        ("no expiry", minter.sign(&without_expiry)),
     ];
 
     for (forgery, token) in &forgeries {
@@ -117,14 +126,14 @@ async fn forged_tokens_are_401_and_spend_nothing(backend: Backend) {
 async fn tokens_naming_no_existing_user_are_401(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let user = app.new_user_with_credits(VICTIM_CREDITS).await;
-    let minter = Minter::of(&app);
+    let minter = Minter::of(&app).await;
 
     // No route deletes a user: a deleted user is an id with no row. A `sub` that is no id at all
     // must not reach the database either.
     for sub in [json!("987654321"), json!("-1"), json!("1 OR 1=1"), json!(1)] {
         let mut claims = claims(&user);
         claims["sub"] = sub.clone();
-        let token = minter.sign(&claims, Algorithm::HS256);
+        let token = minter.sign(&claims);
         assert_refused(&app, &format!("sub {sub}"), &token).await;
     }
 
@@ -173,31 +182,63 @@ fn segments(token: &str) -> (&str, &str, &str) {
     (next(), next(), next())
 }
 
-/// Signs tokens with an HMAC secret: the server's (read from its settings) or another.
+/// Signs tokens with an Ed25519 key, the server's (read from its settings, under the `kid` its
+/// JWKS publishes) or another.
 struct Minter {
     key: EncodingKey,
+    kid: String,
+    /// The public key's bytes (the JWK's `x`), which an attacker knows.
+    public: Vec<u8>,
 }
 
 impl Minter {
-    fn of(app: &TestApp) -> Self {
-        Self::with_secret(app.setting("JWT_SECRET"))
+    async fn of(app: &TestApp) -> Self {
+        let key = SigningKey::from_pem(app.setting("JWT_SIGNING_KEYS")).expect("the server's key");
+        let jwks = app.jwks().await;
+        let kid = jwks["keys"][0]["kid"].as_str().expect("a published kid");
+        assert_eq!(kid, key.kid, "the server publishes the key it signs with");
+        Self::from(key)
     }
 
-    fn with_secret(secret: &str) -> Self {
+    fn unpublished() -> Self {
+        Self::from(SigningKey::generate().expect("a key").0)
+    }
+
+    fn from(key: SigningKey) -> Self {
+        let jwk = serde_json::to_value(&key.jwk).expect("a JWK");
+        let public = URL_SAFE_NO_PAD
+            .decode(jwk["x"].as_str().expect("x"))
+            .expect("base64url");
         Self {
-            key: EncodingKey::from_secret(secret.as_bytes()),
+            key: key.encoding,
+            kid: key.kid,
+            public,
         }
     }
 
-    fn sign(&self, claims: &Value, algorithm: Algorithm) -> String {
-        jsonwebtoken::encode(&Header::new(algorithm), claims, &self.key).expect("a signed token")
+    fn sign(&self, claims: &Value) -> String {
+        self.sign_as(claims, Some(&self.kid))
     }
 
-    /// Any header with an HS256 signature of `header.payload`.
-    fn sign_raw(&self, header: &str, payload: &str) -> String {
+    fn sign_as(&self, claims: &Value, kid: Option<&str>) -> String {
+        let mut header = Header::new(Algorithm::EdDSA);
+        header.kid = kid.map(str::to_owned);
+        jsonwebtoken::encode(&header, claims, &self.key).expect("a signed token")
+    }
+
+    /// A header claiming `algorithm` over an HMAC-SHA256 signature of `header.payload` keyed
+    /// with the public key: what a verifier that trusts the header's `alg` would accept.
+    fn hmac(&self, algorithm: Algorithm, kid: Option<&str>, payload: &str) -> String {
+        let mut header = Header::new(algorithm);
+        header.kid = kid.map(str::to_owned);
+        let header = URL_SAFE_NO_PAD.encode(serde_json::to_vec(&header).expect("a header"));
         let message = format!("{header}.{payload}");
-        let signature = jsonwebtoken::crypto::sign(message.as_bytes(), &self.key, Algorithm::HS256)
-            .expect("a signature");
+        let signature = jsonwebtoken::crypto::sign(
+            message.as_bytes(),
+            &EncodingKey::from_secret(&self.public),
+            Algorithm::HS256,
+        )
+        .expect("a signature");
         format!("{message}.{signature}")
     }
 }

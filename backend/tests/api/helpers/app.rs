@@ -9,11 +9,12 @@ use test_support::{MailDev, ScratchDatabase, ServerSettings};
 
 use super::database::{self, Backend, DatabaseOutage};
 
-/// Overrides for production mode, with the lowest bcrypt cost it allows (keeps the tests quick)
-/// and email verification off (these tests are about other guards; the email tests run prod mode
-/// with MailDev, `TestApp::spawn_with_mail`).
+/// Overrides for production mode, with the lowest bcrypt cost it allows (keeps the tests quick),
+/// the public URL it requires and email verification off (these tests are about other guards;
+/// the email tests run prod mode with MailDev, `TestApp::spawn_with_mail`).
 pub const PROD_MODE: &[(&str, &str)] = &[
     ("APP_MODE", "prod"),
+    ("PUBLIC_URL", "https://app.example.com"),
     ("BCRYPT_COST", "10"),
     ("REQUIRE_VERIFIED_EMAIL", "false"),
 ];

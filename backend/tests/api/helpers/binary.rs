@@ -181,6 +181,11 @@ impl ServerProcess {
         self.process.output()
     }
 
+    /// The directory the binary runs in (where dev mode keeps `data/`).
+    pub fn working_dir(&self) -> &std::path::Path {
+        self.process.output.path()
+    }
+
     /// SIGKILL, as the OOM killer or a lost machine does: no graceful shutdown, in-flight
     /// requests cut. Returns once the process is gone.
     pub fn kill(&mut self) {

@@ -119,6 +119,17 @@ impl TestApp {
         self.post_json("/api/auth/logout-all", body, auth).await
     }
 
+    // --- token keys -----------------------------------------------------------------------
+
+    pub async fn try_jwks(&self) -> Response {
+        self.get("/.well-known/jwks.json", Auth::None).await
+    }
+
+    /// The JWK Set that verifies the server's access tokens.
+    pub async fn jwks(&self) -> Value {
+        expect_json(self.try_jwks().await, StatusCode::OK).await
+    }
+
     // --- me -------------------------------------------------------------------------------
 
     pub async fn try_me(&self, auth: Auth<'_>) -> Response {

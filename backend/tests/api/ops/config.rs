@@ -1,37 +1,53 @@
-//! Configuration is refused with a message naming the variable; production demands a strong
-//! JWT secret. (No server or database: `Config::from_lookup` only.)
+//! Configuration is refused with a message naming the variable; production demands an Ed25519
+//! signing key and a public URL (the tokens' issuer). (No server or database:
+//! `Config::from_lookup` only.)
 
 use std::collections::HashMap;
 
 use backend::Config;
+use test_support::TEST_SIGNING_KEY;
 
-const STRONG_SECRET: &str = "0123456789abcdef0123456789abcdef";
+const PUBLIC_URL: (&str, &str) = ("PUBLIC_URL", "https://app.example.com");
 
 #[test]
-fn prod_refuses_a_missing_jwt_secret() {
-    assert_refused(&[("APP_MODE", "prod")], "JWT_SECRET");
+fn prod_refuses_missing_signing_keys() {
+    assert_refused(&[("APP_MODE", "prod"), PUBLIC_URL], "JWT_SIGNING_KEYS");
 }
 
 #[test]
-fn prod_refuses_a_jwt_secret_under_32_bytes() {
+fn prod_refuses_a_malformed_signing_key() {
+    let truncated = &TEST_SIGNING_KEY[..40];
     assert_refused(
-        &[("APP_MODE", "prod"), ("JWT_SECRET", &STRONG_SECRET[1..])],
-        "JWT_SECRET",
+        &[
+            ("APP_MODE", "prod"),
+            PUBLIC_URL,
+            ("JWT_SIGNING_KEYS", truncated),
+        ],
+        "JWT_SIGNING_KEYS",
     );
 }
 
 #[test]
-fn prod_accepts_a_32_byte_jwt_secret() {
+fn prod_refuses_to_run_without_a_public_url() {
+    assert_refused(
+        &[("APP_MODE", "prod"), ("JWT_SIGNING_KEYS", TEST_SIGNING_KEY)],
+        "PUBLIC_URL",
+    );
+}
+
+#[test]
+fn prod_accepts_an_ed25519_key_and_a_public_url() {
     let prod = [
         ("APP_MODE", "prod"),
-        ("JWT_SECRET", STRONG_SECRET),
+        PUBLIC_URL,
+        ("JWT_SIGNING_KEYS", TEST_SIGNING_KEY),
         ("REQUIRE_VERIFIED_EMAIL", "false"),
     ];
     assert!(config(&prod).is_ok());
 }
 
 #[test]
-fn dev_runs_without_a_jwt_secret() {
+fn dev_runs_without_signing_keys() {
     assert!(config(&[("APP_MODE", "dev")]).is_ok());
 }
 

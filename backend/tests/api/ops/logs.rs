@@ -68,7 +68,12 @@ async fn the_log_has_a_line_per_request_and_no_secret(backend: Backend) {
         &refreshed.access_token,
         &relogin.access_token,
         &key.key,
-        server.setting("JWT_SECRET"),
+        // The private key's base64 line.
+        server
+            .setting("JWT_SIGNING_KEYS")
+            .lines()
+            .nth(1)
+            .unwrap_or("unset"),
     ];
     secrets.extend(cookies.iter().map(String::as_str));
     secrets.extend(database_password(server.setting("DATABASE_URL")));

@@ -37,16 +37,24 @@ async fn bad_settings_stop_start_up_with_one_line_naming_the_variable() {
             &[("APP_MODE", "dev"), ("BIND_ADDR", "0.0.0.0:0")],
         ),
         (
-            "JWT_SECRET",
+            "JWT_SIGNING_KEYS",
             &[
                 ("APP_MODE", "prod"),
                 ("BCRYPT_COST", "10"),
-                ("JWT_SECRET", ""),
+                ("PUBLIC_URL", "https://app.example.com"),
+                ("JWT_SIGNING_KEYS", ""),
             ],
         ),
         // Prod requires verified addresses by default: no one could verify without SMTP.
-        ("SMTP_URL", &[("APP_MODE", "prod"), ("BCRYPT_COST", "10")]),
-        // Links in emails are built from PUBLIC_URL, never from a request's Host.
+        (
+            "SMTP_URL",
+            &[
+                ("APP_MODE", "prod"),
+                ("BCRYPT_COST", "10"),
+                ("PUBLIC_URL", "https://app.example.com"),
+            ],
+        ),
+        // The tokens' issuer, and the base of links in emails (never a request's Host).
         (
             "PUBLIC_URL",
             &[
