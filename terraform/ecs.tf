@@ -40,7 +40,16 @@ locals {
       CREDIT_PACKAGES = var.credit_packages
       CORS_ORIGINS    = var.cors_origins
       MAIL_FROM       = var.mail_from
+      OIDC_PROVIDERS  = join(",", keys(local.oidc_providers))
+      GITHUB_CLIENT_ID = try(var.identity_providers["github"].client_id, "")
     } : name => value if value != "" },
+    # Each OpenID Connect provider's issuer, client id and (when given) name; secrets.tf has its
+    # client secret.
+    merge([for id, p in local.oidc_providers : { for name, value in {
+      "${local.oidc_prefix[id]}_ISSUER"    = p.issuer
+      "${local.oidc_prefix[id]}_CLIENT_ID" = p.client_id
+      "${local.oidc_prefix[id]}_NAME"      = p.name
+    } : name => value if value != "" }]...),
   )
 }
 
@@ -126,7 +135,7 @@ module "ecs_service" {
   }
 
   # ECS reads secrets when a task starts: a new secret value (a new database password, a new
-  # Stripe key, new SMTP credentials) redeploys the service so that every task runs with it.
+  # Stripe key, new SMTP credentials, a provider's new client secret) redeploys the service so that every task runs with it.
   triggers = {
     secrets = sha1(join(",", concat(
       [
@@ -135,6 +144,7 @@ module "ecs_service" {
       ],
       [for version in aws_secretsmanager_secret_version.stripe : version.version_id],
       [for version in aws_secretsmanager_secret_version.smtp : version.version_id],
+      [for version in aws_secretsmanager_secret_version.identity_provider : version.version_id],
     )))
   }
 
@@ -220,5 +230,7 @@ module "ecs_service" {
     aws_secretsmanager_secret_version.jwt,
     aws_secretsmanager_secret_version.database_url,
     aws_secretsmanager_secret_version.stripe,
+    aws_secretsmanager_secret_version.smtp,
+    aws_secretsmanager_secret_version.identity_provider,
   ]
 }

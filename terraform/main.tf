@@ -44,4 +44,13 @@ locals {
   # Whether Stripe and SMTP are configured is not a secret (and for_each refuses sensitive values).
   stripe_enabled = nonsensitive(var.stripe_secret_key != "")
   smtp_enabled   = nonsensitive(var.smtp_url != "")
+
+  # The app's names for the providers' settings: OIDC_{ID}_... (README, "Sign in with Google"),
+  # and GITHUB_... for GitHub.
+  oidc_providers = { for id, p in var.identity_providers : id => p if id != "github" }
+  oidc_prefix    = { for id in keys(local.oidc_providers) : id => "OIDC_${upper(replace(id, "-", "_"))}" }
+  provider_secret_names = {
+    for id in keys(var.identity_providers) :
+    id => id == "github" ? "GITHUB_CLIENT_SECRET" : "${local.oidc_prefix[id]}_CLIENT_SECRET"
+  }
 }

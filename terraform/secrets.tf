@@ -5,6 +5,8 @@
 #   STRIPE_SECRET_KEY      from the stripe_secret_key variable, when set
 #   STRIPE_WEBHOOK_SECRET  from the stripe_webhook_secret variable, when set
 #   SMTP_URL               from the smtp_url variable, when set (it holds the SMTP password)
+#   OIDC_{ID}_CLIENT_SECRET, GITHUB_CLIENT_SECRET
+#                          from identity_provider_secrets, one per identity provider
 #
 # Their values are in the Terraform state too (HCP Terraform encrypts state at rest; restrict
 # who may read it). Changing one rolls the service: ECS reads secrets when a task starts.
@@ -99,6 +101,25 @@ resource "aws_secretsmanager_secret_version" "smtp" {
   secret_string = var.smtp_url
 }
 
+resource "aws_secretsmanager_secret" "identity_provider" {
+  #checkov:skip=CKV2_AWS_57:Client secrets are rotated at the identity provider, then set here through the workspace variable.
+  # By provider id; the ids are not secret (for_each refuses sensitive values).
+  for_each = nonsensitive(toset(keys(var.identity_provider_secrets)))
+
+  name        = "${var.name}/${local.provider_secret_names[each.key]}"
+  description = "${local.provider_secret_names[each.key]} of ${var.name}: the ${each.key} sign-in client's secret"
+  kms_key_id  = aws_kms_key.app.arn
+
+  recovery_window_in_days = var.secrets_recovery_window_days
+}
+
+resource "aws_secretsmanager_secret_version" "identity_provider" {
+  for_each = aws_secretsmanager_secret.identity_provider
+
+  secret_id     = each.value.id
+  secret_string = var.identity_provider_secrets[each.key]
+}
+
 locals {
   # name => secret ARN, as the container definition's `secrets` wants them.
   app_secrets = merge(
@@ -108,5 +129,6 @@ locals {
     },
     { for name, secret in aws_secretsmanager_secret.stripe : name => secret.arn },
     { for name, secret in aws_secretsmanager_secret.smtp : name => secret.arn },
+    { for id, secret in aws_secretsmanager_secret.identity_provider : local.provider_secret_names[id] => secret.arn },
   )
 }

@@ -448,3 +448,34 @@ variable "create_github_oidc_provider" {
   type        = bool
   default     = true
 }
+
+################################################################################
+# Sign-in with identity providers (optional)
+################################################################################
+
+variable "identity_providers" {
+  description = "Identity providers users may sign in with, by id: OpenID Connect ones with their issuer (https), and \"github\" (no issuer). Register https://<domain>/api/auth/oauth/<id>/callback at each; each id's client secret goes in identity_provider_secrets. name is the button's (default: the id, capitalised)."
+  type = map(object({
+    client_id = string
+    issuer    = optional(string, "")
+    name      = optional(string, "")
+  }))
+  default = {}
+
+  validation {
+    condition     = alltrue([for id, p in var.identity_providers : can(regex("^[a-z0-9-]{1,32}$", id)) && (id == "github" ? p.issuer == "" : startswith(p.issuer, "https://"))])
+    error_message = "identity_providers: ids are 1 to 32 lower-case letters, digits or -; each has an https issuer, but \"github\", which has none."
+  }
+}
+
+variable "identity_provider_secrets" {
+  description = "The client secret of each identity provider, by the ids of identity_providers. Set it as a sensitive workspace variable; stored in Secrets Manager and injected into the tasks."
+  type        = map(string)
+  default     = {}
+  sensitive   = true
+
+  validation {
+    condition     = toset(keys(var.identity_provider_secrets)) == toset(keys(var.identity_providers))
+    error_message = "identity_provider_secrets: one client secret for each id of identity_providers, and no other."
+  }
+}

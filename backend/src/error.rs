@@ -89,6 +89,8 @@ pub enum ApiError {
     RateLimited { retry_after: u64 },
     #[error("payments are not configured on this server")]
     PaymentsUnavailable,
+    #[error("the identity provider cannot be reached: try again later")]
+    ProviderUnavailable,
     #[error("the service is not ready: the database is unavailable")]
     NotReady,
     #[error("the server is busy checking passwords: retry in {retry_after} s")]
@@ -141,6 +143,7 @@ impl ApiError {
             Self::UnsupportedMediaType(_) => ErrorCode::UnsupportedMediaType,
             Self::RateLimited { .. } => ErrorCode::RateLimited,
             Self::PaymentsUnavailable => ErrorCode::PaymentsUnavailable,
+            Self::ProviderUnavailable => ErrorCode::ProviderUnavailable,
             Self::NotReady => ErrorCode::NotReady,
             Self::Busy { .. } => ErrorCode::Busy,
             Self::Internal(_) => ErrorCode::Internal,
@@ -282,9 +285,10 @@ impl ResponseError for ApiError {
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
-            Self::PaymentsUnavailable | Self::NotReady | Self::Busy { .. } => {
-                StatusCode::SERVICE_UNAVAILABLE
-            }
+            Self::PaymentsUnavailable
+            | Self::ProviderUnavailable
+            | Self::NotReady
+            | Self::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }

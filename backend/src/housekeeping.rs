@@ -9,7 +9,10 @@ use crate::{
     db::Db,
     error::log_error_chain,
     http::rate_limit::RateLimits,
-    models::{EmailToken, InvitationRow, OutboxRow, SessionRow, idempotency::IdempotencyKeys, now},
+    models::{
+        EmailToken, InvitationRow, OAuthFlow, OutboxRow, SessionRow, idempotency::IdempotencyKeys,
+        now,
+    },
 };
 
 /// How often expired sessions, email tokens, invitations and idempotency keys, and old outbox
@@ -20,8 +23,8 @@ const PURGE_EVERY: Duration = Duration::from_secs(3600);
 const EVICT_EVERY: Duration = Duration::from_secs(60);
 
 /// Deletes what has expired every `PURGE_EVERY`, the first time one period after start-up:
-/// sessions, email-link tokens, invitations, idempotency keys past their 24 hours, and outbox rows
-/// long sent or given up.
+/// sessions, email-link tokens, invitations, idempotency keys past their 24 hours, sign-ins left
+/// unfinished at an identity provider, and outbox rows long sent or given up.
 pub async fn purge_expired(db: Db) {
     let mut ticks = interval_at(Instant::now() + PURGE_EVERY, PURGE_EVERY);
     loop {
@@ -34,17 +37,19 @@ pub async fn purge_expired(db: Db) {
                     OutboxRow::purge_done(conn)?,
                     InvitationRow::purge_expired(conn)?,
                     IdempotencyKeys::purge_expired(conn, now())?,
+                    OAuthFlow::purge_expired(conn)?,
                 ))
             })
             .await;
         match purged {
-            Ok((sessions, tokens, emails, invitations, idempotency_keys)) => {
+            Ok((sessions, tokens, emails, invitations, idempotency_keys, oauth_flows)) => {
                 tracing::info!(
                     sessions,
                     tokens,
                     emails,
                     invitations,
                     idempotency_keys,
+                    oauth_flows,
                     "expired rows purged"
                 );
             }

@@ -11,6 +11,7 @@ pub mod housekeeping;
 pub mod http;
 pub mod mail;
 pub mod models;
+pub mod oauth;
 pub mod payments;
 pub mod routes;
 pub mod state;

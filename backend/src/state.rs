@@ -14,6 +14,7 @@ use crate::{
     http::{rate_limit::RateLimits, readiness::Readiness},
     mail::Mail,
     models::{KeyOwner, SessionOwner, idempotency::Answer},
+    oauth::Providers,
     payments::Provider,
 };
 
@@ -34,6 +35,8 @@ pub struct AppState {
     pub readiness: Readiness,
     pub payments: Provider,
     pub mail: Mail,
+    /// The identity providers users sign in with.
+    pub oauth: Providers,
     /// What key expiry and grace periods are judged by.
     pub clock: Clock,
 }
@@ -51,6 +54,7 @@ impl AppState {
         let passwords = Passwords::new(config.bcrypt_cost, config.bcrypt_queue);
         let rate_limits = Arc::new(RateLimits::new(&config));
         let payments = Provider::for_config(&config);
+        let oauth = Providers::new(&config.oauth_providers);
         let sessions = BatchReader::spawn("session-reader", db.clone())?;
         let keys = BatchReader::spawn("key-reader", db.clone())?;
         let answers = BatchWriter::spawn("answer-writer", db.clone())?;
@@ -66,6 +70,7 @@ impl AppState {
             readiness: Readiness::default(),
             payments,
             mail,
+            oauth,
             clock,
         })
     }

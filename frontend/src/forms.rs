@@ -113,17 +113,20 @@ pub fn sign_in(email: &str, password: &str) -> Result<Credentials, FormErrors> {
 
 /// Change password: the current one, a new one that meets the policy, typed twice alike.
 pub fn change_password(
-    current: &str,
+    current: Option<&str>,
     new: &str,
     confirm: &str,
     revoke_api_keys: bool,
 ) -> Result<ChangePasswordRequest, FormErrors> {
     let mut errors = FormErrors::default();
-    require_password(&mut errors, "current_password", current);
+    // `None`: an account without a password sets its first one.
+    if let Some(current) = current {
+        require_password(&mut errors, "current_password", current);
+    }
     check_new_password(&mut errors, new, confirm);
     collect(errors, || {
         Some(ChangePasswordRequest {
-            current_password: current.to_owned(),
+            current_password: current.map(str::to_owned),
             new_password: new.to_owned(),
             revoke_api_keys,
         })

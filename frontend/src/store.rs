@@ -133,6 +133,12 @@ fn update_user(f: impl FnOnce(&mut User)) {
     }
 }
 
+/// A sign-in is under way at an identity provider, which comes back with a refresh cookie: the
+/// page it lands on tries it (if it did not come, that refresh clears the hint again).
+pub fn expect_session() {
+    set_hint(true);
+}
+
 /// Whether a previous visit signed in and did not sign out (so a refresh is worth trying).
 pub fn has_hint() -> bool {
     storage()

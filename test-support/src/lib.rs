@@ -5,15 +5,19 @@
 //!   `TEST_DATABASE_URL`), deleted when dropped;
 //! - [`ServerSettings`]: the environment a server under test gets, and nothing else;
 //! - [`TempDir`]: a directory removed when dropped;
-//! - [`MailDev`]: a real SMTP server whose inbox the tests read.
+//! - [`MailDev`]: a real SMTP server whose inbox the tests read;
+//! - [`OidcProvider`]: a real OpenID Connect provider, and [`ProviderBrowser`] to use its pages.
 
 mod database;
 mod maildev;
+pub mod oidc;
 pub mod postgres;
+mod process;
 mod settings;
 mod temp_dir;
 
 pub use database::{Backend, ScratchDatabase};
 pub use maildev::{Email, MailDev};
+pub use oidc::{OidcProvider, ProviderBrowser};
 pub use settings::{ServerSettings, TEST_SIGNING_KEY, free_port};
 pub use temp_dir::TempDir;

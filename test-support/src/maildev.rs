@@ -5,15 +5,17 @@
 
 use std::{
     io,
-    net::TcpStream,
-    process::{Child, Command, Stdio},
+    process::Child,
     sync::{Mutex, OnceLock},
     time::{Duration, Instant},
 };
 
 use serde::Deserialize;
 
-use crate::{TempDir, free_port};
+use crate::{
+    TempDir, free_port,
+    process::{spawn_guarded, wait_for_ports},
+};
 
 const BINARY: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../node_modules/.bin/maildev");
 /// How long a test waits for an email before it fails.
@@ -91,32 +93,25 @@ impl MailDev {
     pub fn start_on(smtp_port: u16) -> io::Result<Self> {
         let web_port = free_port()?;
         let dir = TempDir::new("maildev");
-        // `cat` returns when this process's end of the pipe closes, however it exits.
-        let guard = Command::new("sh")
-            .arg("-c")
-            .arg(r#""$0" "$@" >/dev/null 2>&1 & child=$!; cat >/dev/null; kill $child"#)
-            .arg(BINARY)
-            .args(["--ip", "127.0.0.1", "--web-ip", "127.0.0.1"])
-            .args([
+        let (smtp, web) = (smtp_port.to_string(), web_port.to_string());
+        let dir_arg = dir.path().display().to_string();
+        let guard = spawn_guarded(
+            &[
+                BINARY,
+                "--ip",
+                "127.0.0.1",
+                "--web-ip",
+                "127.0.0.1",
                 "--smtp",
-                &smtp_port.to_string(),
+                &smtp,
                 "--web",
-                &web_port.to_string(),
-            ])
-            .arg("--mail-directory")
-            .arg(dir.path())
-            .stdin(Stdio::piped())
-            .spawn()?;
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while [smtp_port, web_port]
-            .iter()
-            .any(|port| TcpStream::connect(("127.0.0.1", *port)).is_err())
-        {
-            if Instant::now() > deadline {
-                return Err(io::Error::other("MailDev did not listen within 20 s"));
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
+                &web,
+                "--mail-directory",
+                &dir_arg,
+            ],
+            &[],
+        )?;
+        wait_for_ports(&[smtp_port, web_port], "MailDev")?;
         Ok(Self {
             smtp_port,
             web_url: format!("http://127.0.0.1:{web_port}"),

@@ -30,7 +30,7 @@ pub async fn confirm_password(
     user: &UserRow,
     password: String,
 ) -> Result<(), ApiError> {
-    let stored = Some(user.password_hash.clone());
+    let stored = user.stored_password();
     match check_password(state, req, &user.email, stored, password).await? {
         true => Ok(()),
         false => Err(ApiError::InvalidCredentials),

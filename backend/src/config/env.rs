@@ -1,7 +1,7 @@
 //! The environment reader: typed getters over a key lookup, each failing with a [`ConfigError`]
 //! that names the variable. Values are trimmed, and a blank value counts as unset.
 
-use std::{fmt::Display, net::SocketAddr, str::FromStr, time::Duration};
+use std::{borrow::Cow, fmt::Display, net::SocketAddr, str::FromStr, time::Duration};
 
 use secrecy::SecretString;
 
@@ -9,14 +9,15 @@ use secrecy::SecretString;
 #[derive(Debug, thiserror::Error)]
 #[error("{var}: {message}")]
 pub struct ConfigError {
-    pub var: &'static str,
+    /// The variable's name: most are fixed, a provider's (`OIDC_GOOGLE_ISSUER`) is made.
+    pub var: Cow<'static, str>,
     pub message: String,
 }
 
 impl ConfigError {
-    pub fn new(var: &'static str, message: impl Into<String>) -> Self {
+    pub fn new(var: impl Into<Cow<'static, str>>, message: impl Into<String>) -> Self {
         Self {
-            var,
+            var: var.into(),
             message: message.into(),
         }
     }
@@ -38,19 +39,19 @@ impl<'a> Env<'a> {
     }
 
     /// The trimmed value, or `None` when unset or blank.
-    pub fn string(&self, var: &'static str) -> Option<String> {
+    pub fn string(&self, var: &str) -> Option<String> {
         (self.lookup)(var)
             .map(|value| value.trim().to_owned())
             .filter(|value| !value.is_empty())
     }
 
     /// A value that must never reach a log: its `Debug` shows `[REDACTED]`.
-    pub fn secret(&self, var: &'static str) -> Option<SecretString> {
+    pub fn secret(&self, var: &str) -> Option<SecretString> {
         self.string(var).map(SecretString::from)
     }
 
     /// Comma-separated values, blanks skipped; empty when unset.
-    pub fn list(&self, var: &'static str) -> Vec<String> {
+    pub fn list(&self, var: &str) -> Vec<String> {
         self.string(var)
             .map(|value| {
                 value
@@ -65,16 +66,16 @@ impl<'a> Env<'a> {
     /// The value turned into a `T` by `convert`, whose error message is reported for `var`.
     pub fn parse_with<T>(
         &self,
-        var: &'static str,
+        var: &str,
         convert: impl FnOnce(&str) -> Result<T, String>,
     ) -> Result<Option<T>, ConfigError> {
         self.string(var)
-            .map(|raw| convert(&raw).map_err(|message| ConfigError::new(var, message)))
+            .map(|raw| convert(&raw).map_err(|message| ConfigError::new(var.to_owned(), message)))
             .transpose()
     }
 
     /// The value parsed by `T`'s `FromStr`, whose error is the message.
-    pub fn parse<T>(&self, var: &'static str) -> Result<Option<T>, ConfigError>
+    pub fn parse<T>(&self, var: &str) -> Result<Option<T>, ConfigError>
     where
         T: FromStr,
         T::Err: Display,
@@ -83,7 +84,7 @@ impl<'a> Env<'a> {
     }
 
     /// Like [`Env::parse`], parsing `default` (written as the variable would be) when unset.
-    pub fn parse_or<T>(&self, var: &'static str, default: &str) -> Result<T, ConfigError>
+    pub fn parse_or<T>(&self, var: &str, default: &str) -> Result<T, ConfigError>
     where
         T: FromStr,
         T::Err: Display,
@@ -92,11 +93,11 @@ impl<'a> Env<'a> {
         raw.as_deref()
             .unwrap_or(default)
             .parse()
-            .map_err(|e: T::Err| ConfigError::new(var, e.to_string()))
+            .map_err(|e: T::Err| ConfigError::new(var.to_owned(), e.to_string()))
     }
 
     /// `host:port`, e.g. `127.0.0.1:8000`.
-    pub fn socket_addr(&self, var: &'static str) -> Result<Option<SocketAddr>, ConfigError> {
+    pub fn socket_addr(&self, var: &str) -> Result<Option<SocketAddr>, ConfigError> {
         self.parse_with(var, |raw| {
             raw.parse()
                 .map_err(|_| "expected host:port, e.g. 127.0.0.1:8000".to_owned())
@@ -104,7 +105,7 @@ impl<'a> Env<'a> {
     }
 
     /// A whole number (`u32`, `u64`...), or `default` when unset.
-    pub fn number<T: FromStr>(&self, var: &'static str, default: T) -> Result<T, ConfigError> {
+    pub fn number<T: FromStr>(&self, var: &str, default: T) -> Result<T, ConfigError> {
         let number = self.parse_with(var, |raw| {
             raw.parse()
                 .map_err(|_| format!("expected a non-negative whole number, got {raw:?}"))
@@ -113,12 +114,12 @@ impl<'a> Env<'a> {
     }
 
     /// `true`/`1`/`yes`/`on` or `false`/`0`/`no`/`off` in any case, or `default` when unset.
-    pub fn bool(&self, var: &'static str, default: bool) -> Result<bool, ConfigError> {
+    pub fn bool(&self, var: &str, default: bool) -> Result<bool, ConfigError> {
         Ok(self.parse_with(var, parse_bool)?.unwrap_or(default))
     }
 
     /// Seconds, or a number with a unit (`900`, `15m`, `12h`, `30d`), or `default` when unset.
-    pub fn duration(&self, var: &'static str, default: Duration) -> Result<Duration, ConfigError> {
+    pub fn duration(&self, var: &str, default: Duration) -> Result<Duration, ConfigError> {
         Ok(self.parse_with(var, parse_duration)?.unwrap_or(default))
     }
 }

@@ -11,6 +11,7 @@ mod choices;
 mod database_url;
 mod env;
 mod mail;
+mod oauth;
 mod packages;
 mod stripe;
 #[cfg(test)]
@@ -28,6 +29,7 @@ pub use self::{
     database_url::DatabaseUrl,
     env::ConfigError,
     mail::MailConfig,
+    oauth::{ProviderConfig, ProviderKind},
     stripe::StripeConfig,
     tokens::TokenConfig,
 };
@@ -64,6 +66,8 @@ pub struct Config {
     /// URLs; when unset, taken from each request's Host. Email links never use the Host.
     pub public_url: Option<String>,
     pub mail: MailConfig,
+    /// The identity providers users may sign in with; none by default.
+    pub oauth_providers: Vec<ProviderConfig>,
 }
 
 /// Where `make run` serves the app: the base of links, and the tokens' issuer, when `PUBLIC_URL`
@@ -122,6 +126,11 @@ impl Config {
             db_timeout: Duration::from_millis(env.number("DB_TIMEOUT_MS", 5000)?),
             stripe: StripeConfig::from_env(&env)?,
             mail: MailConfig::from_env(&env, mode, public_url.as_deref(), app_name)?,
+            oauth_providers: oauth::providers(
+                &env,
+                mode,
+                public_url.as_deref().unwrap_or(DEV_PUBLIC_URL),
+            )?,
             public_url,
         })
     }

@@ -250,3 +250,98 @@ fn dev_mode_listens_publicly_only_when_allowed() {
     let allowed = config(&[public, ("ALLOW_DEV_MODE_PUBLIC", "true")]).unwrap();
     assert_eq!(allowed.bind_addr.to_string(), "0.0.0.0:8000");
 }
+
+#[test]
+fn identity_providers_are_read_with_their_redirect_uris() {
+    assert!(
+        config(&[]).unwrap().oauth_providers.is_empty(),
+        "none by default"
+    );
+    let c = config(&[
+        ("PUBLIC_URL", "https://app.example.com/"),
+        ("OIDC_PROVIDERS", "google, my-idp"),
+        ("OIDC_GOOGLE_ISSUER", "https://accounts.google.com/"),
+        ("OIDC_GOOGLE_CLIENT_ID", "g-id"),
+        ("OIDC_GOOGLE_CLIENT_SECRET", "g-secret"),
+        ("OIDC_MY_IDP_ISSUER", "http://127.0.0.1:9999"),
+        ("OIDC_MY_IDP_CLIENT_ID", "m-id"),
+        ("OIDC_MY_IDP_CLIENT_SECRET", "m-secret"),
+        ("OIDC_MY_IDP_NAME", "Acme SSO"),
+        ("GITHUB_CLIENT_ID", "gh-id"),
+        ("GITHUB_CLIENT_SECRET", "gh-secret"),
+    ])
+    .unwrap();
+    let ids: Vec<(&str, &str)> = c
+        .oauth_providers
+        .iter()
+        .map(|p| (p.id.as_str(), p.name.as_str()))
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            ("google", "Google"),
+            ("my-idp", "Acme SSO"),
+            ("github", "GitHub")
+        ]
+    );
+    let google = &c.oauth_providers[0];
+    assert_eq!(
+        google.redirect_uri,
+        "https://app.example.com/api/auth/oauth/google/callback"
+    );
+    assert_eq!(
+        google.kind,
+        ProviderKind::OpenIdConnect {
+            issuer: "https://accounts.google.com".into()
+        }
+    );
+    assert!(
+        !format!("{c:?}").contains("g-secret") && !format!("{c:?}").contains("gh-secret"),
+        "client secrets stay out of Debug"
+    );
+}
+
+#[test]
+fn identity_provider_mistakes_name_the_variable() {
+    let google = |extra: &[(&'static str, &'static str)]| {
+        let mut pairs = vec![
+            ("OIDC_PROVIDERS", "google"),
+            ("OIDC_GOOGLE_ISSUER", "https://accounts.google.com"),
+            ("OIDC_GOOGLE_CLIENT_ID", "g-id"),
+            ("OIDC_GOOGLE_CLIENT_SECRET", "g-secret"),
+        ];
+        pairs.retain(|(k, _)| !extra.iter().any(|(e, _)| e == k));
+        pairs.extend(extra.iter().filter(|(_, v)| !v.is_empty()));
+        config(&pairs).map(|_| ()).map_err(|e| e.var.into_owned())
+    };
+    assert_eq!(google(&[]), Ok(()));
+    assert_eq!(
+        google(&[("OIDC_GOOGLE_CLIENT_SECRET", "")]).unwrap_err(),
+        "OIDC_GOOGLE_CLIENT_SECRET"
+    );
+    assert_eq!(
+        google(&[("OIDC_GOOGLE_ISSUER", "accounts.google.com")]).unwrap_err(),
+        "OIDC_GOOGLE_ISSUER"
+    );
+    for bad in ["Google", "github", "google,google", "a b"] {
+        assert_eq!(
+            google(&[("OIDC_PROVIDERS", bad)]).unwrap_err(),
+            "OIDC_PROVIDERS",
+            "{bad}"
+        );
+    }
+    // An issuer over plain http only in dev mode.
+    let err = prod(&[
+        ("REQUIRE_VERIFIED_EMAIL", "false"),
+        ("OIDC_PROVIDERS", "corp"),
+        ("OIDC_CORP_ISSUER", "http://idp.internal"),
+        ("OIDC_CORP_CLIENT_ID", "id"),
+        ("OIDC_CORP_CLIENT_SECRET", "secret"),
+    ])
+    .unwrap_err();
+    assert_eq!(err.var, "OIDC_CORP_ISSUER");
+    assert_eq!(
+        config(&[("GITHUB_CLIENT_ID", "id")]).unwrap_err().var,
+        "GITHUB_CLIENT_SECRET"
+    );
+}

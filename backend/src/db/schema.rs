@@ -146,7 +146,32 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    user_identities (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        provider -> Text,
+        subject -> Text,
+        email -> Text,
+        created_at -> Timestamp,
+        last_used_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    oauth_flows (state_hash) {
+        state_hash -> Text,
+        provider -> Text,
+        pkce_verifier -> Text,
+        nonce -> Text,
+        next_path -> Text,
+        link_user_id -> Nullable<BigInt>,
+        expires_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(api_keys -> users (created_by));
+diesel::joinable!(user_identities -> users (user_id));
 diesel::joinable!(idempotency_keys -> organizations (organization_id));
 diesel::joinable!(invitations -> organizations (organization_id));
 diesel::joinable!(invitations -> users (invited_by));
@@ -166,5 +191,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     organizations,
     memberships,
     invitations,
-    idempotency_keys
+    idempotency_keys,
+    user_identities,
+    oauth_flows
 );

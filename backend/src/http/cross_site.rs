@@ -1,5 +1,5 @@
 //! Cross-site requests to the routes that set or clear the refresh cookie (`/api/auth/*`) are
-//! refused: another site must not sign a visitor in to an account of its choosing (login CSRF)
+//! refused (but an identity provider's redirect back to its callback): another site must not sign a visitor in to an account of its choosing (login CSRF)
 //! or sign them out. Browsers say where a request comes from: `Sec-Fetch-Site` (every current
 //! browser), else `Origin`. Scripts and curl send neither and pass, as do the origins of
 //! `CORS_ORIGINS`, which the operator trusts.
@@ -24,13 +24,25 @@ pub async fn refuse_cross_site(
         .app_data::<web::Data<AppState>>()
         .map(|state| state.config.cors_origins.as_slice())
         .unwrap_or_default();
-    if req.path().starts_with("/api/auth/") && is_cross_site(req.request(), trusted) {
+    let path = req.path();
+    if path.starts_with("/api/auth/")
+        && !is_provider_callback(path)
+        && is_cross_site(req.request(), trusted)
+    {
         let refused = ApiError::Forbidden("cross-site requests cannot sign in or out");
         return Ok(req
             .into_response(refused.error_response())
             .map_into_right_body());
     }
     Ok(next.call(req).await?.map_into_left_body())
+}
+
+/// An identity provider's redirect back is cross-site by nature; its `state`, which must match
+/// the cookie of the browser that began the flow, is what refuses a planted sign-in there.
+fn is_provider_callback(path: &str) -> bool {
+    path.strip_prefix("/api/auth/oauth/")
+        .and_then(|rest| rest.strip_suffix("/callback"))
+        .is_some_and(|provider| !provider.is_empty() && !provider.contains('/'))
 }
 
 fn is_cross_site(req: &HttpRequest, trusted: &[String]) -> bool {

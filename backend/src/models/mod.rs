@@ -3,10 +3,12 @@
 pub mod api_key;
 pub mod email_token;
 pub mod idempotency;
+pub mod identity;
 pub mod invitation;
 pub mod key_spend;
 pub mod ledger;
 pub mod member;
+pub mod oauth_flow;
 pub mod organization;
 pub mod outbox;
 pub mod session;
@@ -15,9 +17,11 @@ pub mod user;
 
 pub use api_key::{ApiKeyRow, KeyOwner, KeySpec, ScopeSet};
 pub use email_token::{EmailToken, Purpose};
+pub use identity::IdentityRow;
 pub use invitation::InvitationRow;
 pub use ledger::LedgerRow;
 pub use member::Members;
+pub use oauth_flow::OAuthFlow;
 pub use organization::OrganizationRow;
 pub use outbox::OutboxRow;
 pub use session::SessionRow;

@@ -15,6 +15,8 @@ use crate::db::{
 pub struct UserRow {
     pub id: i64,
     pub email: String,
+    /// [`UserRow::NO_PASSWORD`] for an account made through an identity provider, until one is
+    /// set.
     pub password_hash: String,
     pub role: String,
     pub is_active: bool,
@@ -46,6 +48,20 @@ struct NewUser<'a> {
 }
 
 impl UserRow {
+    /// The stored "hash" of an account without a password: no bcrypt hash is empty, so none
+    /// matches it.
+    pub const NO_PASSWORD: &str = "";
+
+    pub fn has_password(&self) -> bool {
+        self.password_hash != Self::NO_PASSWORD
+    }
+
+    /// The hash a password is checked against; `None` without a password, so the check does the
+    /// same bcrypt work as for an unknown email and fails.
+    pub fn stored_password(&self) -> Option<String> {
+        self.has_password().then(|| self.password_hash.clone())
+    }
+
     pub fn role(&self) -> Role {
         Role::parse(&self.role).unwrap_or(Role::User)
     }
@@ -61,6 +77,7 @@ impl UserRow {
             id: self.id,
             email: self.email.clone(),
             email_verified: self.email_verified_at.is_some(),
+            has_password: self.has_password(),
             role: self.role(),
             credits: organization.credits,
             is_active: self.is_active,

@@ -129,7 +129,7 @@ async fn sign_in(
             move |conn| UserRow::find_by_email(conn, &email)
         })
         .await?;
-    let stored = user.as_ref().map(|u| u.password_hash.clone());
+    let stored = user.as_ref().and_then(UserRow::stored_password);
     // Kept for a rehash at the current cost, should the stored hash be older.
     let password_again = password.clone();
     let valid = check_password(state, req, &email, stored, password).await?;

@@ -45,6 +45,7 @@ async fn me(caller: Caller) -> web::Json<User> {
         (status = 204, description = "Changed; all access tokens and other sessions are revoked (refresh to continue), and every API key with `revoke_api_keys`; a notice is emailed"),
         BrowserSession,
         (status = 401, description = "unauthorized, or invalid_credentials (wrong current password)", body = ErrorBody),
+        (status = 403, description = "reauthentication_required: an account without a password sets its first one within ten minutes of signing in", body = ErrorBody),
         Passwords,
     )
 )]
@@ -61,8 +62,17 @@ async fn change_password(
         revoke_api_keys,
     } = body.into_inner();
     let new_password = Password::parse(&new_password, "new_password")?;
+    let user = &session.caller.user;
+    if user.has_password() {
+        let current_password = current_password.ok_or_else(|| {
+            ApiError::validation("current_password", "current password is required")
+        })?;
+        confirm_password(&state, &req, user, current_password).await?;
+    } else {
+        // Its first password: proven by a recent sign-in through its provider.
+        session.confirm_identity(&state, &req, None).await?;
+    }
     let user = session.caller.user;
-    confirm_password(&state, &req, &user, current_password).await?;
     let hash = state
         .passwords
         .hash(new_password.expose().to_owned())

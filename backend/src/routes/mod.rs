@@ -9,10 +9,12 @@ pub mod docs;
 mod email;
 mod fallback;
 mod health;
+mod identities;
 mod invitations;
 mod keys;
 mod me;
 mod members;
+mod oauth;
 mod orgs;
 pub mod spa;
 mod webhooks;
@@ -38,8 +40,10 @@ pub fn configure(cfg: &mut ServiceConfig) {
         // its route says otherwise (the docs' assets do).
         .wrap(DefaultHeaders::new().add((header::CACHE_CONTROL, "no-store")))
         .configure(auth::configure)
+        .configure(oauth::configure)
         .configure(email::configure)
         .configure(me::configure)
+        .configure(identities::configure)
         .configure(keys::configure)
         .configure(orgs::configure)
         .configure(members::configure)

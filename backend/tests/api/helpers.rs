@@ -12,6 +12,7 @@ mod load;
 mod malformed;
 mod openapi;
 mod orgs;
+mod providers;
 mod routes;
 mod users;
 
@@ -30,6 +31,9 @@ pub use load::{Answer, fire, flood_get};
 pub use malformed::{Malformed, assert_rejects_malformed};
 pub use openapi::Operation;
 pub use orgs::INVITATION_SUBJECT;
+pub use providers::{
+    LOCAL, LOCAL_NAME, PUBLIC_URL, assert_failed, location, unverified_login, verified_login,
+};
 pub use routes::Route;
 pub use users::{PASSWORD, TestUser, unique_email};
 

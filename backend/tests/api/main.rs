@@ -16,6 +16,7 @@ mod email;
 mod errors;
 mod keys;
 mod me;
+mod oauth;
 mod ops;
 mod orgs;
 mod paid;

@@ -81,6 +81,7 @@ mod journey;
 mod key_limits;
 mod key_scopes;
 mod ledger;
+mod oauth;
 mod reauth;
 mod server;
 mod team;

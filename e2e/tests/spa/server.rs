@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use backend::clock::Clock;
 use serde_json::{Value, json};
 use shared::dto::TokenResponse;
-use test_support::{Backend, MailDev, ScratchDatabase, ServerSettings, free_port};
+use test_support::{Backend, MailDev, OidcProvider, ScratchDatabase, ServerSettings, free_port};
 
 use crate::{browser::Result, check};
 
@@ -42,6 +42,8 @@ pub struct Server {
     clock: Clock,
     // Deleted when the server is dropped.
     _db: ScratchDatabase,
+    /// The OpenID provider it signs in with, if any; stopped with it.
+    _provider: Option<OidcProvider>,
 }
 
 impl Server {
@@ -61,6 +63,26 @@ impl Server {
             ("PUBLIC_URL", format!("http://127.0.0.1:{port}")),
         ])
         .await
+    }
+
+    /// Like `start`, with a real OpenID provider (npm `oidc-provider`) configured as "Local ID",
+    /// which sends the browser back to this server.
+    pub async fn start_with_provider() -> Self {
+        let port = free_port().expect("a free port");
+        let origin = format!("http://127.0.0.1:{port}");
+        let callback = format!("{origin}/api/auth/oauth/local/callback");
+        let provider = OidcProvider::start(&[callback]).expect("the OpenID provider starts");
+        let mut overrides: Vec<(String, String)> = provider.settings("local", "Local ID");
+        overrides.push(("BIND_ADDR".into(), format!("127.0.0.1:{port}")));
+        overrides.push(("PUBLIC_URL".into(), origin));
+        let overrides: Vec<(&str, String)> = overrides
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.clone()))
+            .collect();
+        Self {
+            _provider: Some(provider),
+            ..Self::start_with(&overrides).await
+        }
     }
 
     async fn start_with(overrides: &[(&str, String)]) -> Self {
@@ -86,6 +108,7 @@ impl Server {
             handle,
             clock,
             _db: db,
+            _provider: None,
         }
     }
 

@@ -4,6 +4,7 @@
 mod client;
 mod email;
 mod error;
+mod oauth;
 mod orgs;
 mod refresh;
 
@@ -12,6 +13,7 @@ pub use email::{
     resend_verification, verify_email,
 };
 pub use error::ApiError;
+pub use oauth::{identities, link, providers, start_url, unlink};
 pub use orgs::{
     accept_invitation, cancel_invitation, create_org, delete_org, invitations, invite, members,
     orgs, remove_member, rename_org, switch_org, update_member,

@@ -17,6 +17,8 @@ pub mod buy_credits;
 pub mod change_email_form;
 pub mod generate_form;
 pub mod ledger;
+pub mod provider_buttons;
+pub mod sign_in_methods;
 pub mod usage_chart;
 
 pub use layout::layout;

@@ -1,4 +1,5 @@
-//! /account: who you are, change email, change password, sign out everywhere.
+//! /account: who you are, how you sign in (password, identity providers), change email, change or
+//! set the password, sign out everywhere.
 
 use crate::components::ui;
 use crate::hooks::use_effect_on;
@@ -11,19 +12,23 @@ use crate::{
     api, app,
     components::{
         change_email_form::ChangeEmailForm,
+        sign_in_methods::use_sign_in_methods,
         ui::{AlertKind, ButtonKind, FieldKind},
     },
     format, forms,
     forms::FormErrors,
-    hooks::{use_focus_first_invalid, use_input, use_session, use_submit, use_title},
+    hooks::{use_focus_first_invalid, use_input, use_load, use_session, use_submit, use_title},
 };
 
 #[function_component(Account)]
 pub fn account() -> Html {
     use_title("Account");
     let session = use_session();
+    let (providers, reload_providers) = use_load((), |()| api::identities());
+    let has_password = session.user().is_none_or(|user| user.has_password);
     // The forms' state lives here (hooks rather than components of their own: less wasm).
-    let change_password_form = use_change_password_form();
+    let change_password_form = use_change_password_form(has_password);
+    let sign_in_methods = use_sign_in_methods(providers, has_password, reload_providers);
     let sign_out_everywhere = use_sign_out_everywhere();
     // The profile as the server has it now (an admin may have changed the role).
     use_effect_on(
@@ -36,6 +41,17 @@ pub fn account() -> Html {
     );
     let Some(user) = session.user() else {
         return html! {};
+    };
+    let (password_title, password_subtitle) = if has_password {
+        (
+            "Change password",
+            "Your other sessions are signed out when you change it.",
+        )
+    } else {
+        (
+            "Set a password",
+            "To sign in with your email too (within ten minutes of signing in).",
+        )
     };
     html! {
         <div class="space-y-6">
@@ -54,7 +70,8 @@ pub fn account() -> Html {
                     <div><dt class="text-slate-500">{ "Member since" }</dt><dd class="mt-0.5 font-medium">{ format::date(&user.created_at) }</dd></div>
                 </dl></> } })) }
             { ui::card(yew::props!(ui::CardProps { id: "email", title: "Change email", subtitle: "We send a link to the new address: your email changes when you follow it.", children: html! { <><ChangeEmailForm current={user.email.clone()} /></> } })) }
-            { ui::card(yew::props!(ui::CardProps { id: "password", title: "Change password", subtitle: "Your other sessions are signed out when you change it.", children: change_password_form })) }
+            { ui::card(yew::props!(ui::CardProps { id: "sign-in-methods", title: "Sign-in methods", subtitle: "The providers you sign in with.", children: sign_in_methods })) }
+            { ui::card(yew::props!(ui::CardProps { id: "password", title: password_title, subtitle: password_subtitle, children: change_password_form })) }
             { ui::card(yew::props!(ui::CardProps { id: "sessions", title: "Sign out everywhere", subtitle: "Ends every session on every device, this one included. API keys keep working unless you revoke them too.", children: sign_out_everywhere })) }
         </div>
     }
@@ -62,8 +79,10 @@ pub fn account() -> Html {
 
 const FIELDS: &[&str] = &["current_password", "new_password", "confirm_password"];
 
+/// Changes the password, or sets the first one of an account made through a provider (no
+/// current password to give).
 #[hook]
-fn use_change_password_form() -> Html {
+fn use_change_password_form(has_password: bool) -> Html {
     let current = use_input();
     let new = use_input();
     let confirm = use_input();
@@ -94,12 +113,19 @@ fn use_change_password_form() -> Html {
         );
         submit.onsubmit(move || {
             done.set(false);
-            forms::change_password(&current, &new, &confirm, *revoke_keys)
+            forms::change_password(
+                has_password.then_some(&*current),
+                &new,
+                &confirm,
+                *revoke_keys,
+            )
         })
     };
     html! {
         <form ref={form} {onsubmit} novalidate=true class="max-w-md space-y-4">
+            if has_password {
             { ui::field(yew::props!(ui::FieldProps { id: "current_password", label: "Current password", kind: FieldKind::Password, autocomplete: "current-password", value: current.value(), oninput: current.oninput(), error: errors.field("current_password") })) }
+            }
             { ui::field(yew::props!(ui::FieldProps { id: "new_password", label: "New password", kind: FieldKind::Password, autocomplete: "new-password", value: new.value(), oninput: new.oninput(), hint: "At least 8 characters.", error: errors.field("new_password") })) }
             { ui::field(yew::props!(ui::FieldProps { id: "confirm_password", label: "Confirm new password", kind: FieldKind::Password, autocomplete: "new-password", value: confirm.value(), oninput: confirm.oninput(), error: errors.field("confirm_password") })) }
             { revoke_keys_checkbox("password-revoke-keys", &revoke_keys) }
@@ -109,7 +135,7 @@ fn use_change_password_form() -> Html {
             if *done {
                 { ui::alert(yew::props!(ui::AlertProps { kind: AlertKind::Success, children: html! { { "Password changed. Your other sessions were signed out." } } })) }
             }
-            { ui::button(yew::props!(ui::ButtonProps { submit: true, busy: submit.busy(), children: html! { { "Change password" } } })) }
+            { ui::button(yew::props!(ui::ButtonProps { submit: true, busy: submit.busy(), children: html! { { if has_password { "Change password" } else { "Set password" } } } })) }
         </form>
     }
 }

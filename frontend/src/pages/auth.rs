@@ -4,12 +4,16 @@ use crate::components::ui;
 use crate::hooks::use_effect_on;
 use crate::hooks::use_value;
 use serde::{Deserialize, Serialize};
+use shared::validate::NextPath;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::{
     app::Route,
-    components::auth_form::{AuthForm, AuthMode},
+    components::{
+        auth_form::{AuthForm, AuthMode},
+        provider_buttons::{oauth_failure, use_provider_buttons},
+    },
     hooks::{LinkQuery, use_session, use_title},
     store::Session,
 };
@@ -19,6 +23,9 @@ use crate::{
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct NextQuery {
     pub next: Option<String>,
+    /// Why a sign-in through an identity provider came back refused (`OAuthFailure`'s code).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub oauth_error: Option<String>,
 }
 
 impl NextQuery {
@@ -31,6 +38,7 @@ impl NextQuery {
         let query = serde_urlencoded::to_string(&link).unwrap_or_default();
         Self {
             next: Some(format!("{}?{query}", Route::Invite.to_path())),
+            oauth_error: None,
         }
     }
 }
@@ -63,9 +71,7 @@ impl Next {
 /// link with its token (never another site: "//evil.example" is refused), else the dashboard.
 pub fn next_route(next: Option<&str>) -> Next {
     let dashboard = Next::Page(Route::Dashboard);
-    let Some(next) =
-        next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\"))
-    else {
+    let Some(next) = next.filter(|n| NextPath::is_valid(n)) else {
         return dashboard;
     };
     let (path, query) = next.split_once('?').unwrap_or((next, ""));
@@ -107,6 +113,7 @@ fn auth_page(props: &AuthPageProps) -> Html {
         .and_then(|l| l.query::<NextQuery>().ok())
         .unwrap_or_default();
     let target = next_route(query.next.as_deref());
+    let providers = use_provider_buttons(query.next.clone());
     let signed_in = matches!(*session, Session::SignedIn(_));
     // Move on once this form (or the session restored at page load) signs in. A session that was
     // already there when the page opened is left alone: that is someone signing out, or
@@ -141,6 +148,7 @@ fn auth_page(props: &AuthPageProps) -> Html {
         <div class="mx-auto w-full max-w-sm py-6 sm:py-12">
             { ui::page_header(yew::props!(ui::PageHeaderProps { title, children: html! { { lead } } })) }
             <div class="mt-6 rounded-xl bg-white p-6 shadow-sm ring-1 ring-slate-200">
+                { oauth_failure(query.oauth_error.as_deref()) }
                 <AuthForm mode={props.mode} />
                 if props.mode == AuthMode::SignIn {
                     <p class="mt-4 text-center text-sm">
@@ -149,10 +157,11 @@ fn auth_page(props: &AuthPageProps) -> Html {
                         </Link<Route>>
                     </p>
                 }
+                { providers }
             </div>
             <p class="mt-6 text-center text-sm text-slate-600">
                 { other_prompt }{ " " }
-                <Link<Route, NextQuery> to={other_route} query={Some(query.clone())}
+                <Link<Route, NextQuery> to={other_route} query={Some(NextQuery { next: query.next.clone(), oauth_error: None })}
                     classes="font-semibold text-brand-700 hover:underline">
                     { other_label }
                 </Link<Route, NextQuery>>

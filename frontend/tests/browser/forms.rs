@@ -40,19 +40,29 @@ fn sign_in_needs_an_email_and_any_password() {
 
 #[wasm_bindgen_test]
 fn change_password_checks_the_policy_and_the_confirmation() {
-    let refused = forms::change_password("", "short", "short", false).unwrap_err();
+    let refused = forms::change_password(Some(""), "short", "short", false).unwrap_err();
     assert!(refused.field("current_password").is_some());
     assert!(refused.field("new_password").is_some());
 
-    let refused = forms::change_password("old password", "new password 1", "new password 2", false)
-        .unwrap_err();
+    let refused = forms::change_password(
+        Some("old password"),
+        "new password 1",
+        "new password 2",
+        false,
+    )
+    .unwrap_err();
     assert_eq!(
         refused.field("confirm_password").as_deref(),
         Some("The passwords differ")
     );
-    let ok = forms::change_password("old password", "new password", "new password", true).unwrap();
+    let ok =
+        forms::change_password(Some("old password"), "new password", "new password", true).unwrap();
     assert_eq!(ok.new_password, "new password");
     assert!(ok.revoke_api_keys);
+
+    // An account without a password sets its first one: no current password to give.
+    let first = forms::change_password(None, "new password", "new password", false).unwrap();
+    assert_eq!(first.current_password, None);
 }
 
 #[wasm_bindgen_test]

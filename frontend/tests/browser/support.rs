@@ -18,6 +18,7 @@ pub fn user(credits: i64) -> User {
         id: 7,
         email: "ada@example.com".into(),
         email_verified: true,
+        has_password: true,
         role: Role::User,
         credits,
         is_active: true,

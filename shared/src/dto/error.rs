@@ -58,6 +58,8 @@ pub enum ErrorCode {
     UnsupportedMediaType,
     RateLimited,
     PaymentsUnavailable,
+    /// An identity provider cannot be reached: try again later.
+    ProviderUnavailable,
     NotReady,
     /// Too many password checks are waiting: retry after `Retry-After`.
     Busy,
@@ -93,6 +95,7 @@ impl ErrorCode {
             Self::UnsupportedMediaType => "unsupported_media_type",
             Self::RateLimited => "rate_limited",
             Self::PaymentsUnavailable => "payments_unavailable",
+            Self::ProviderUnavailable => "provider_unavailable",
             Self::NotReady => "not_ready",
             Self::Busy => "busy",
             Self::Internal => "internal",

@@ -38,6 +38,10 @@ pub struct User {
     pub email: String,
     /// Whether the address was proven by a link sent to it.
     pub email_verified: bool,
+    /// Whether the account has a password (one made through an identity provider has none
+    /// until it sets one).
+    #[serde(default = "has_password_by_default")]
+    pub has_password: bool,
     pub role: Role,
     /// The balance of `organization`, the one the caller acts in.
     pub credits: i64,
@@ -51,7 +55,10 @@ pub struct User {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ChangePasswordRequest {
-    pub current_password: String,
+    /// Required when the account has a password; left out by an account without one (made
+    /// through an identity provider), which sets its first from a sign-in within ten minutes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current_password: Option<String>,
     pub new_password: String,
     /// Also revoke every API key of the account (after a suspected leak).
     #[serde(default)]
@@ -66,4 +73,9 @@ pub struct LogoutAllRequest {
     /// Also revoke every API key of the account.
     #[serde(default)]
     pub revoke_api_keys: bool,
+}
+
+/// Accounts had a password before identity providers: an answer without the field has one.
+fn has_password_by_default() -> bool {
+    true
 }

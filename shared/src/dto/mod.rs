@@ -8,6 +8,7 @@ pub mod email;
 pub mod error;
 pub mod keys;
 pub mod me;
+pub mod oauth;
 pub mod orgs;
 pub mod paging;
 
@@ -19,5 +20,6 @@ pub use email::*;
 pub use error::*;
 pub use keys::*;
 pub use me::*;
+pub use oauth::*;
 pub use orgs::*;
 pub use paging::*;

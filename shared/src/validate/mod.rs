@@ -10,6 +10,7 @@ mod keys;
 mod orgs;
 mod paging;
 mod prompt;
+mod redirect;
 
 use std::fmt;
 
@@ -28,6 +29,7 @@ pub use keys::{
 pub use orgs::{ORG_NAME_MAX_LEN, OrgName};
 pub use paging::{PAGE_DEFAULT_LIMIT, PAGE_MAX_LIMIT, PageLimit};
 pub use prompt::{PROMPT_MAX_LEN, Prompt, STORY_MAX_WORDS, StoryRequest};
+pub use redirect::{NEXT_PATH_MAX_LEN, NextPath};
 
 /// A request body whose rules are checked in one step, into the form the handler works with
 /// (a paid route's `Paid<T, N>` checks it before spending anything).

@@ -50,7 +50,7 @@ async fn a_password_change_flood_is_limited_while_others_sign_in(backend: Backen
     let user = other.new_user().await;
 
     let body = ChangePasswordRequest {
-        current_password: "not the password".into(),
+        current_password: Some("not the password".into()),
         new_password: "a brand new password".into(),
         revoke_api_keys: false,
     };

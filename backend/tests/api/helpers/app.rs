@@ -188,6 +188,21 @@ impl TestApp {
         database::execute(&self.db, sql).await;
     }
 
+    /// How many rows `table` holds.
+    pub async fn count(&self, table: &str) -> i64 {
+        use diesel::prelude::*;
+
+        let mut conn = self.connect_to_database();
+        let count = format!("(SELECT COUNT(*) FROM {table})");
+        tokio::task::spawn_blocking(move || {
+            diesel::select(diesel::dsl::sql::<diesel::sql_types::BigInt>(&count))
+                .get_result(&mut conn)
+        })
+        .await
+        .expect("the database thread")
+        .expect("the count")
+    }
+
     /// `ACCESS_TOKEN_TTL` as configured, in seconds.
     pub fn access_token_ttl(&self) -> i64 {
         self.setting("ACCESS_TOKEN_TTL")
@@ -291,9 +306,12 @@ fn browser_client() -> Client {
     browser().build().expect("a reqwest client")
 }
 
-/// A browser-like client: it keeps cookies (the refresh cookie).
+/// A browser-like client: it keeps cookies (the refresh cookie), and shows a redirect (an
+/// identity provider's flow) rather than following it.
 pub(crate) fn browser() -> reqwest::ClientBuilder {
-    Client::builder().cookie_store(true)
+    Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
 }
 
 fn config_from(settings: &ServerSettings) -> backend::Config {

@@ -142,7 +142,7 @@ impl TestApp {
 
     pub async fn try_change_password(&self, auth: Auth<'_>, current: &str, new: &str) -> Response {
         let body = ChangePasswordRequest {
-            current_password: current.into(),
+            current_password: Some(current.into()),
             new_password: new.into(),
             revoke_api_keys: false,
         };

@@ -60,7 +60,7 @@ async fn password_change_revokes_every_api_key_when_asked(backend: Backend) {
 
     let token = app.refresh().await.access_token;
     let body = ChangePasswordRequest {
-        current_password: NEW_PASSWORD.into(),
+        current_password: Some(NEW_PASSWORD.into()),
         new_password: PASSWORD.into(),
         revoke_api_keys: true,
     };
