@@ -22,7 +22,9 @@ use crate::{
 const ACCOUNT_PAGE: &str = "/account";
 
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(list).service(link).service(unlink);
+    cfg.service(list_identities)
+        .service(link_identity)
+        .service(unlink_identity);
 }
 
 #[utoipa::path(
@@ -34,7 +36,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     )
 )]
 #[get("/me/identities")]
-async fn list(
+async fn list_identities(
     state: State,
     session: BrowserSession,
 ) -> Result<web::Json<Vec<AuthProvider>>, ApiError> {
@@ -83,7 +85,7 @@ async fn list(
     )
 )]
 #[post("/me/identities/{provider}")]
-async fn link(
+async fn link_identity(
     state: State,
     req: HttpRequest,
     session: BrowserSession,
@@ -119,7 +121,7 @@ async fn link(
     )
 )]
 #[delete("/me/identities/{provider}")]
-async fn unlink(
+async fn unlink_identity(
     state: State,
     session: BrowserSession,
     provider: web::Path<String>,

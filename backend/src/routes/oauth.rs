@@ -27,7 +27,9 @@ const DEFAULT_NEXT: &str = "/dashboard";
 const SIGN_IN_PAGE: &str = "/login";
 
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(providers).service(start).service(callback);
+    cfg.service(list_providers)
+        .service(oauth_start)
+        .service(oauth_callback);
 }
 
 /// The identity providers this server is configured with, for the sign-in page's buttons.
@@ -37,7 +39,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     responses((status = 200, description = "The configured providers (none by default)", body = [AuthProvider]))
 )]
 #[get("/auth/providers")]
-async fn providers(state: State) -> web::Json<Vec<AuthProvider>> {
+async fn list_providers(state: State) -> web::Json<Vec<AuthProvider>> {
     web::Json(state.oauth.list())
 }
 
@@ -55,7 +57,7 @@ async fn providers(state: State) -> web::Json<Vec<AuthProvider>> {
     )
 )]
 #[get("/auth/oauth/{provider}/start")]
-async fn start(
+async fn oauth_start(
     state: State,
     provider: web::Path<String>,
     query: web::Query<OAuthStartQuery>,
@@ -122,7 +124,7 @@ struct CallbackQuery {
     )
 )]
 #[get("/auth/oauth/{provider}/callback")]
-async fn callback(
+async fn oauth_callback(
     state: State,
     req: HttpRequest,
     provider: web::Path<String>,

@@ -178,6 +178,11 @@ async fn a_database_of_the_first_release_upgrades_with_every_balance_intact(back
     assert!(app.me(bob.bearer()).await.email_verified);
     let newcomer = app.new_user().await;
     assert!(!app.me(newcomer.bearer()).await.email_verified);
+    // They keep their password, and no identity provider is linked to them.
+    for user in [&ada, &bob] {
+        assert!(app.me(user.bearer()).await.has_password);
+    }
+    assert_eq!(app.count("user_identities").await, 0);
     // Each account of the previous release owns a personal organisation.
     for user in [&ada, &bob] {
         let orgs = app.orgs(user.bearer()).await;
