@@ -75,6 +75,11 @@ pub enum ApiError {
     KeyLimitReached(u32),
     #[error("{0}")]
     Conflict(&'static str),
+    /// `If-Match` names a version the resource no longer has.
+    #[error(
+        "this {0} was changed since you read it (If-Match does not match its ETag): fetch it again"
+    )]
+    PreconditionFailed(&'static str),
     #[error("a request with this Idempotency-Key is still running: retry once it has finished")]
     IdempotencyInProgress,
     #[error(
@@ -139,6 +144,7 @@ impl ApiError {
             Self::Conflict(_) => ErrorCode::Conflict,
             Self::IdempotencyInProgress => ErrorCode::IdempotencyInProgress,
             Self::IdempotencyKeyReused => ErrorCode::IdempotencyKeyReused,
+            Self::PreconditionFailed(_) => ErrorCode::PreconditionFailed,
             Self::PayloadTooLarge => ErrorCode::PayloadTooLarge,
             Self::UnsupportedMediaType(_) => ErrorCode::UnsupportedMediaType,
             Self::RateLimited { .. } => ErrorCode::RateLimited,
@@ -282,6 +288,7 @@ impl ResponseError for ApiError {
             | Self::Conflict(_)
             | Self::IdempotencyInProgress => StatusCode::CONFLICT,
             Self::IdempotencyKeyReused => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,

@@ -317,6 +317,8 @@ pub mod need {
         Purchase,
         Spend,
         ReadCredits,
+        ReadTasks,
+        WriteTasks,
     );
 }
 

@@ -170,7 +170,23 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    tasks (id) {
+        id -> BigInt,
+        organization_id -> BigInt,
+        created_by -> Nullable<BigInt>,
+        title -> Text,
+        description -> Text,
+        status -> Text,
+        due_date -> Nullable<Date>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(api_keys -> users (created_by));
+diesel::joinable!(tasks -> organizations (organization_id));
 diesel::joinable!(user_identities -> users (user_id));
 diesel::joinable!(idempotency_keys -> organizations (organization_id));
 diesel::joinable!(invitations -> organizations (organization_id));
@@ -193,5 +209,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     invitations,
     idempotency_keys,
     user_identities,
-    oauth_flows
+    oauth_flows,
+    tasks
 );

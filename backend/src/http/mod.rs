@@ -4,6 +4,7 @@
 pub mod client_ip;
 pub mod cors;
 pub mod cross_site;
+pub mod etag;
 pub mod json;
 pub mod openapi;
 pub mod rate_limit;

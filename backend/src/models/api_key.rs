@@ -470,7 +470,10 @@ mod tests {
     #[test]
     fn scope_sets_read_back_as_stored_and_ignore_unknown_names() {
         let all: ScopeSet = Scope::ALL.into_iter().collect();
-        assert_eq!(all.to_column(), "paid:call credits:read");
+        assert_eq!(
+            all.to_column(),
+            "paid:call credits:read tasks:read tasks:write"
+        );
         assert_eq!(ScopeSet::from_column(&all.to_column()), all);
         let read = ScopeSet::from_column("credits:read keys:manage");
         assert_eq!(read.to_vec(), [Scope::CreditsRead]);

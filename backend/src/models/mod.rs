@@ -13,6 +13,7 @@ pub mod organization;
 pub mod outbox;
 pub mod session;
 pub mod session_owner;
+pub mod task;
 pub mod user;
 
 pub use api_key::{ApiKeyRow, KeyOwner, KeySpec, ScopeSet};
@@ -26,6 +27,7 @@ pub use organization::OrganizationRow;
 pub use outbox::OutboxRow;
 pub use session::SessionRow;
 pub use session_owner::SessionOwner;
+pub use task::TaskRow;
 pub use user::UserRow;
 
 use chrono::{DateTime, NaiveDateTime, SubsecRound, Utc};

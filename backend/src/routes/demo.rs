@@ -129,30 +129,13 @@ mod tests {
     }
 
     /// The README's "Add your own paid route" shows this file's code, so the snippet compiles
-    /// because this file does: each part between `// ...` lines must be here word for word.
+    /// because this file does.
     #[test]
     fn the_readme_shows_this_code_as_it_is() {
-        let readme = include_str!("../../../README.md");
-        let source = include_str!("demo.rs");
-        let section = readme
-            .split("## Add your own paid route")
-            .nth(1)
-            .expect("the README has the section");
-        let snippet = section
-            .split("```rust\n")
-            .nth(1)
-            .and_then(|rest| rest.split("```").next())
-            .expect("the section has a rust block");
-        let body = snippet
-            .strip_prefix("// backend/src/routes/demo.rs\n")
-            .expect("the block names this file first");
-        for part in body.split("// ...\n") {
-            let part = part.trim_matches('\n');
-            assert!(!part.is_empty());
-            assert!(
-                source.contains(part),
-                "README.md shows code that is not in demo.rs:\n{part}"
-            );
-        }
+        crate::routes::assert_readme_shows(
+            "## Add your own paid route",
+            "backend/src/routes/demo.rs",
+            include_str!("demo.rs"),
+        );
     }
 }

@@ -22,7 +22,7 @@ use crate::{error::ApiError, http::openapi::GuardParts};
 #[openapi(
     info(
         title = "SaaS Starter API",
-        description = "Accounts, credits and API keys. Authenticate with `Authorization: Bearer <access token>` \
+        description = "Accounts, credits, API keys and tasks. Authenticate with `Authorization: Bearer <access token>` \
                        (from /api/auth/login) or `X-API-Key: <key>` (from /api/keys). Errors are \
                        `{\"error\": {\"code\", \"message\"}}`."
     ),
@@ -36,6 +36,7 @@ use crate::{error::ApiError, http::openapi::GuardParts};
         (name = "organizations", description = "Organisations and their members"),
         (name = "credits", description = "Balance, ledger, usage, buying credits"),
         (name = "paid", description = "Routes guarded by credits"),
+        (name = "tasks", description = "The organisation's tasks: the example resource to copy"),
         (name = "admin", description = "Administration (admins only)"),
         (name = "health", description = "Probes for load balancers and orchestrators"),
     )

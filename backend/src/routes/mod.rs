@@ -17,6 +17,7 @@ mod members;
 mod oauth;
 mod orgs;
 pub mod spa;
+mod tasks;
 mod webhooks;
 mod well_known;
 
@@ -49,6 +50,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .configure(members::configure)
         .configure(invitations::configure)
         .configure(credits::configure)
+        .configure(tasks::configure)
         .configure(admin::configure)
         .configure(demo::configure)
         .configure(webhooks::configure);
@@ -63,4 +65,31 @@ pub fn configure(cfg: &mut ServiceConfig) {
         );
     }
     cfg.service(docs::configure(api));
+}
+
+/// The README section `heading` shows `file`'s code as it is: its first Rust block names the
+/// file on its first line, and each part between `// ...` lines is in `source` word for word.
+#[cfg(test)]
+fn assert_readme_shows(heading: &str, file: &str, source: &str) {
+    let readme = include_str!("../../../README.md");
+    let section = readme
+        .split(heading)
+        .nth(1)
+        .unwrap_or_else(|| panic!("the README has the section {heading}"));
+    let snippet = section
+        .split("```rust\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .expect("the section has a rust block");
+    let body = snippet
+        .strip_prefix(&format!("// {file}\n"))
+        .expect("the block names the file first");
+    for part in body.split("// ...\n") {
+        let part = part.trim_matches('\n');
+        assert!(!part.is_empty());
+        assert!(
+            source.contains(part),
+            "README.md shows code that is not in {file}:\n{part}"
+        );
+    }
 }

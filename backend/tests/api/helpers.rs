@@ -14,6 +14,7 @@ mod openapi;
 mod orgs;
 mod providers;
 mod routes;
+mod tasks;
 mod users;
 
 pub use app::{Auth, PROD_MODE, TestApp};
@@ -35,6 +36,7 @@ pub use providers::{
     LOCAL, LOCAL_NAME, PUBLIC_URL, assert_failed, location, unverified_login, verified_login,
 };
 pub use routes::Route;
+pub use tasks::expect_task;
 pub use users::{PASSWORD, TestUser, unique_email};
 
 /// Writes each test once and runs it on both databases:

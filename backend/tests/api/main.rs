@@ -21,3 +21,4 @@ mod ops;
 mod orgs;
 mod paid;
 mod payments;
+mod tasks;

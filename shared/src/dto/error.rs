@@ -54,6 +54,8 @@ pub enum ErrorCode {
     /// The action would break a rule of the resource's state (the last owner leaving, deleting
     /// an organisation that still holds credits).
     Conflict,
+    /// `If-Match` names a version the resource no longer has: someone changed it meanwhile.
+    PreconditionFailed,
     PayloadTooLarge,
     UnsupportedMediaType,
     RateLimited,
@@ -91,6 +93,7 @@ impl ErrorCode {
             Self::IdempotencyInProgress => "idempotency_in_progress",
             Self::IdempotencyKeyReused => "idempotency_key_reused",
             Self::Conflict => "conflict",
+            Self::PreconditionFailed => "precondition_failed",
             Self::PayloadTooLarge => "payload_too_large",
             Self::UnsupportedMediaType => "unsupported_media_type",
             Self::RateLimited => "rate_limited",

@@ -16,16 +16,29 @@ pub enum Scope {
     /// Read the balance, the ledger and usage.
     #[serde(rename = "credits:read")]
     CreditsRead,
+    /// Read the organisation's tasks.
+    #[serde(rename = "tasks:read")]
+    TasksRead,
+    /// Create, change and delete its tasks.
+    #[serde(rename = "tasks:write")]
+    TasksWrite,
 }
 
 impl Scope {
     /// Every scope, which a key gets when its creation names none.
-    pub const ALL: [Self; 2] = [Self::PaidCall, Self::CreditsRead];
+    pub const ALL: [Self; 4] = [
+        Self::PaidCall,
+        Self::CreditsRead,
+        Self::TasksRead,
+        Self::TasksWrite,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Self::PaidCall => "paid:call",
             Self::CreditsRead => "credits:read",
+            Self::TasksRead => "tasks:read",
+            Self::TasksWrite => "tasks:write",
         }
     }
 
@@ -38,6 +51,8 @@ impl Scope {
         match self {
             Self::PaidCall => Permission::Spend,
             Self::CreditsRead => Permission::ReadCredits,
+            Self::TasksRead => Permission::ReadTasks,
+            Self::TasksWrite => Permission::WriteTasks,
         }
     }
 }
@@ -47,7 +62,8 @@ impl Scope {
 #[serde(deny_unknown_fields)]
 pub struct CreateKeyRequest {
     pub name: String,
-    /// What the key may do; omitted: every scope (`paid:call`, `credits:read`).
+    /// What the key may do; omitted: every scope (`paid:call`, `credits:read`, `tasks:read`,
+    /// `tasks:write`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scopes: Option<Vec<Scope>>,
     /// Days until the key stops working, 1 to 365; omitted: it never expires.
@@ -137,12 +153,20 @@ mod tests {
     }
 
     #[test]
-    fn only_spending_and_reading_credits_are_grantable() {
+    fn only_spending_credits_and_reading_or_writing_data_are_grantable() {
         let grantable: Vec<Permission> = Permission::ALL
             .into_iter()
             .filter(|p| p.scope().is_some())
             .collect();
-        assert_eq!(grantable, [Permission::Spend, Permission::ReadCredits]);
+        assert_eq!(
+            grantable,
+            [
+                Permission::Spend,
+                Permission::ReadCredits,
+                Permission::ReadTasks,
+                Permission::WriteTasks
+            ]
+        );
         for scope in Scope::ALL {
             assert_eq!(scope.permission().scope(), Some(scope));
         }

@@ -11,6 +11,7 @@ pub mod me;
 pub mod oauth;
 pub mod orgs;
 pub mod paging;
+pub mod tasks;
 
 pub use admin::*;
 pub use auth::*;
@@ -23,3 +24,4 @@ pub use me::*;
 pub use oauth::*;
 pub use orgs::*;
 pub use paging::*;
+pub use tasks::*;

@@ -7,7 +7,8 @@ use super::Scope;
 
 /// What a member may do in an organisation, a closed set: `owner` (everything, including
 /// deleting it and handing it over), `admin` (members, invitations, keys, purchases),
-/// `developer` (keys, paid routes, reading the ledger), `billing` (purchases, ledger, usage).
+/// `developer` (keys, paid routes, reading the ledger, writing tasks), `billing` (purchases,
+/// ledger, usage, reading tasks).
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -41,8 +42,11 @@ impl OrgRole {
         match self {
             Self::Owner => true,
             Self::Admin => permission != P::OwnOrganization,
-            Self::Developer => matches!(permission, P::ManageKeys | P::Spend | P::ReadCredits),
-            Self::Billing => matches!(permission, P::Purchase | P::ReadCredits),
+            Self::Developer => matches!(
+                permission,
+                P::ManageKeys | P::Spend | P::ReadCredits | P::ReadTasks | P::WriteTasks
+            ),
+            Self::Billing => matches!(permission, P::Purchase | P::ReadCredits | P::ReadTasks),
         }
     }
 }
@@ -66,10 +70,14 @@ pub enum Permission {
     Spend,
     /// Read the balance, the ledger and usage.
     ReadCredits,
+    /// Read the organisation's tasks (every role).
+    ReadTasks,
+    /// Create, change and delete its tasks.
+    WriteTasks,
 }
 
 impl Permission {
-    pub const ALL: [Self; 7] = [
+    pub const ALL: [Self; 9] = [
         Self::OwnOrganization,
         Self::ManageOrganization,
         Self::ManageMembers,
@@ -77,6 +85,8 @@ impl Permission {
         Self::Purchase,
         Self::Spend,
         Self::ReadCredits,
+        Self::ReadTasks,
+        Self::WriteTasks,
     ];
 
     /// The roles that grant it, for error messages and the OpenAPI document.
@@ -229,5 +239,10 @@ mod tests {
             vec![OrgRole::Owner, OrgRole::Admin, OrgRole::Billing]
         );
         assert_eq!(Permission::ReadCredits.roles(), OrgRole::ALL.to_vec());
+        assert_eq!(Permission::ReadTasks.roles(), OrgRole::ALL.to_vec());
+        assert_eq!(
+            Permission::WriteTasks.roles(),
+            vec![OrgRole::Owner, OrgRole::Admin, OrgRole::Developer]
+        );
     }
 }

@@ -11,6 +11,7 @@ mod orgs;
 mod paging;
 mod prompt;
 mod redirect;
+mod tasks;
 
 use std::fmt;
 
@@ -30,6 +31,10 @@ pub use orgs::{ORG_NAME_MAX_LEN, OrgName};
 pub use paging::{PAGE_DEFAULT_LIMIT, PAGE_MAX_LIMIT, PageLimit};
 pub use prompt::{PROMPT_MAX_LEN, Prompt, STORY_MAX_WORDS, StoryRequest};
 pub use redirect::{NEXT_PATH_MAX_LEN, NextPath};
+pub use tasks::{
+    NewTask, TASK_DESCRIPTION_MAX_LEN, TASK_DUE_YEARS, TASK_TITLE_MAX_LEN, TaskChanges,
+    task_description, task_due_date, task_title,
+};
 
 /// A request body whose rules are checked in one step, into the form the handler works with
 /// (a paid route's `Paid<T, N>` checks it before spending anything).

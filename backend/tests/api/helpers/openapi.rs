@@ -117,6 +117,7 @@ fn example(document: &Value, schema: &Value, name: &str) -> Value {
         Some("array") => json!([example(document, &schema["items"], name)]),
         Some("integer" | "number") => json!(1),
         Some("boolean") => json!(true),
+        Some("string") if schema["format"] == "date" => json!("2030-12-31"),
         _ if name.contains("email") => json!(super::users::unique_email()),
         _ if name.contains("password") => json!(super::users::PASSWORD),
         _ => json!("starter"),

@@ -73,6 +73,11 @@ async fn every_operation_refuses_a_key_without_its_scope_and_names_it(backend: B
             ("POST /api/generate-text".to_owned(), reviewed("paid:call")),
             ("POST /api/generate-story".to_owned(), reviewed("paid:call")),
             ("GET /api/demo/premium".to_owned(), reviewed("paid:call")),
+            ("GET /api/tasks".to_owned(), reviewed("tasks:read")),
+            ("POST /api/tasks".to_owned(), reviewed("tasks:write")),
+            ("GET /api/tasks/{id}".to_owned(), reviewed("tasks:read")),
+            ("PATCH /api/tasks/{id}".to_owned(), reviewed("tasks:write")),
+            ("DELETE /api/tasks/{id}".to_owned(), reviewed("tasks:write")),
         ])
     );
 
@@ -88,9 +93,17 @@ async fn every_operation_refuses_a_key_without_its_scope_and_names_it(backend: B
             .filter(|s| !needed.contains(s))
             .collect();
         let case = format!("{} {}", op.method, op.path);
+        // `{id}` names one of the user's tasks, a fresh one each time (a DELETE takes it away).
+        let id = if op.path.starts_with("/api/tasks/") {
+            app.create_task(user.bearer(), "walked").await.id
+        } else {
+            1
+        };
         if let [scope] = needed[..] {
             let without = app.create_scoped_key(user.bearer(), &others).await;
-            let refused = app.call_operation(op, |_| 1, Auth::Key(&without.key)).await;
+            let refused = app
+                .call_operation(op, |_| id, Auth::Key(&without.key))
+                .await;
             let error =
                 expect_error_for(&case, refused, StatusCode::FORBIDDEN, "insufficient_scope").await;
             assert!(
@@ -103,7 +116,7 @@ async fn every_operation_refuses_a_key_without_its_scope_and_names_it(backend: B
         let with = app
             .create_scoped_key(user.bearer(), &needed_or_any(&needed))
             .await;
-        let response = app.call_operation(op, |_| 1, Auth::Key(&with.key)).await;
+        let response = app.call_operation(op, |_| id, Auth::Key(&with.key)).await;
         assert!(
             response.status().is_success(),
             "{case} with a key holding {needed:?}: {}",

@@ -24,6 +24,11 @@ const GUARDED: &[(&str, &str, Permission)] = &[
     ("POST", "/api/generate-text", Permission::Spend),
     ("POST", "/api/generate-story", Permission::Spend),
     ("GET", "/api/demo/premium", Permission::Spend),
+    ("GET", "/api/tasks", Permission::ReadTasks),
+    ("POST", "/api/tasks", Permission::WriteTasks),
+    ("GET", "/api/tasks/{id}", Permission::ReadTasks),
+    ("PATCH", "/api/tasks/{id}", Permission::WriteTasks),
+    ("DELETE", "/api/tasks/{id}", Permission::WriteTasks),
     ("PATCH", "/api/orgs/{id}", Permission::ManageOrganization),
     ("DELETE", "/api/orgs/{id}", Permission::OwnOrganization),
     (
