@@ -25,6 +25,9 @@ pub enum Route {
     Dashboard,
     #[at("/keys")]
     Keys,
+    /// The organisation's tasks: every role reads them, developers and above change them.
+    #[at("/tasks")]
+    Tasks,
     /// The organisation acted in: name, members, invitations; creating another.
     #[at("/org")]
     Org,
@@ -54,7 +57,12 @@ impl Route {
     pub fn needs_session(&self) -> bool {
         matches!(
             self,
-            Route::Dashboard | Route::Keys | Route::Org | Route::Account | Route::Admin
+            Route::Dashboard
+                | Route::Keys
+                | Route::Tasks
+                | Route::Org
+                | Route::Account
+                | Route::Admin
         )
     }
 }
@@ -76,6 +84,7 @@ fn switch(route: Route) -> Html {
         Route::Login => pages::login(),
         Route::Dashboard => html! { <RequireAuth><pages::Dashboard /></RequireAuth> },
         Route::Keys => html! { <RequireAuth><pages::Keys /></RequireAuth> },
+        Route::Tasks => html! { <RequireAuth><pages::Tasks /></RequireAuth> },
         Route::Org => html! { <RequireAuth><pages::Org /></RequireAuth> },
         Route::Account => html! { <RequireAuth><pages::Account /></RequireAuth> },
         Route::Admin => html! { <RequireAuth admin=true><pages::Admin /></RequireAuth> },

@@ -1,6 +1,6 @@
 //! How numbers, prices and dates read on screen.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use shared::dto::{ActiveOrganization, LedgerKind};
 use wasm_bindgen::JsValue;
 
@@ -115,6 +115,15 @@ pub fn day(d: &NaiveDate) -> String {
     const MONTHS: [&str; 12] = [
         "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
     ];
-    use chrono::Datelike;
     format!("{} {}", MONTHS[d.month0() as usize], d.day())
+}
+
+/// A calendar date with its year (a due date), e.g. "Nov 3, 2026".
+pub fn day_of_year(d: &NaiveDate) -> String {
+    format!("{}, {}", day(d), d.year())
+}
+
+/// A calendar date as a date input holds it, e.g. "2026-11-03" (without chrono's formatter).
+pub fn iso_date(d: &NaiveDate) -> String {
+    format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
 }

@@ -2,16 +2,17 @@
 //! any request leaves the browser. Errors are keyed by the API's field names, so a refusal from
 //! the server lands next to the same input as a refusal from here.
 
+use chrono::NaiveDate;
 use shared::{
     ValidationError,
     dto::{
         ChangeEmailRequest, ChangePasswordRequest, CreateInvitationRequest, CreateKeyRequest,
-        Credentials, GenerateTextRequest, GrantCreditsRequest, OrgRole, PasswordResetConfirm,
-        PasswordResetRequest, Scope,
+        CreateTaskRequest, Credentials, GenerateTextRequest, GrantCreditsRequest, OrgRole,
+        PasswordResetConfirm, PasswordResetRequest, Scope, Task, TaskStatus, UpdateTaskRequest,
     },
     validate::{
-        Email, GrantAmount, GrantNote, KeyLifetime, KeyName, KeyScopes, OrgName, Password, Prompt,
-        rate_limit, spend_limit,
+        Email, GrantAmount, GrantNote, KeyLifetime, KeyName, KeyScopes, NewTask, OrgName, Password,
+        Prompt, rate_limit, spend_limit, task_description, task_due_date, task_title,
     },
 };
 use yew::AttrValue;
@@ -306,4 +307,73 @@ pub fn invite(email: &str, role: OrgRole) -> Result<CreateInvitationRequest, For
             role,
         })
     })
+}
+
+/// The task form as typed: the due date as a date input gives it (`2026-12-31`), empty for none.
+#[derive(Debug, Clone, Copy)]
+pub struct TaskForm<'a> {
+    pub title: &'a str,
+    pub description: &'a str,
+    pub status: TaskStatus,
+    pub due_date: &'a str,
+}
+
+/// A new task, every field checked.
+pub fn create_task(form: &TaskForm) -> Result<CreateTaskRequest, FormErrors> {
+    let task = check_task(form)?;
+    Ok(CreateTaskRequest {
+        title: task.title,
+        description: task.description,
+        status: task.status,
+        due_date: task.due_date,
+    })
+}
+
+/// The edit of `task`: every field checked, only those that differ from it sent.
+pub fn update_task(form: &TaskForm, task: &Task) -> Result<UpdateTaskRequest, FormErrors> {
+    let new = check_task(form)?;
+    Ok(UpdateTaskRequest {
+        title: (new.title != task.title).then_some(new.title),
+        description: (new.description != task.description).then_some(new.description),
+        status: (new.status != task.status).then_some(new.status),
+        due_date: (new.due_date != task.due_date).then_some(new.due_date),
+    })
+}
+
+fn check_task(form: &TaskForm) -> Result<NewTask, FormErrors> {
+    let mut errors = FormErrors::default();
+    let title = task_title(form.title).map_err(|e| errors.push(e)).ok();
+    let description = task_description(form.description)
+        .map_err(|e| errors.push(e))
+        .ok();
+    let due_date = optional_date(form.due_date, "due_date")
+        .and_then(|date| date.map(task_due_date).transpose())
+        .map_err(|e| errors.push(e))
+        .ok();
+    collect(errors, || {
+        Some(NewTask {
+            title: title?,
+            description: description?,
+            status: form.status,
+            due_date: due_date?,
+        })
+    })
+}
+
+/// A calendar date as `YYYY-MM-DD`, `None` when left empty. Read by hand: chrono's parser is
+/// kilobytes of wasm for one fixed format.
+fn optional_date(text: &str, field: &'static str) -> Result<Option<NaiveDate>, ValidationError> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    let mut parts = text.splitn(3, '-').map(str::parse::<u32>);
+    match (parts.next(), parts.next(), parts.next()) {
+        (Some(Ok(year)), Some(Ok(month)), Some(Ok(day))) => i32::try_from(year)
+            .ok()
+            .and_then(|y| NaiveDate::from_ymd_opt(y, month, day)),
+        _ => None,
+    }
+    .map(Some)
+    .ok_or_else(|| ValidationError::new(field, format!("{field} must be a date (YYYY-MM-DD)")))
 }

@@ -27,6 +27,7 @@ const PUBLIC_PAGES: &[(&str, &str)] = &[
 const SIGNED_IN_PAGES: &[(&str, &str)] = &[
     ("/dashboard", "Dashboard"),
     ("/keys", "API keys"),
+    ("/tasks", "Tasks"),
     ("/account", "Account"),
     ("/org", "Organization"),
     ("/admin", "Admin"),

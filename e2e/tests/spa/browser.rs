@@ -170,19 +170,26 @@ impl Browser {
 
     /// Types into the field whose label is `label` (the accessible name), replacing its value.
     pub async fn fill(&self, label: &str, value: &str) -> Result {
-        let field = self
-            .wait_for(&format!(
+        self.fill_at(
+            &format!(
                 "//*[(self::input or self::textarea) and @id=//label[normalize-space()='{label}']/@for]"
-            ))
-            .await?;
+            ),
+            value,
+        )
+        .await
+    }
+
+    /// Types into the field at `xpath`, replacing its value (where a label alone names several).
+    pub async fn fill_at(&self, xpath: &str, value: &str) -> Result {
+        let field = self.wait_for(xpath).await?;
         field
             .clear()
             .await
-            .map_err(|e| format!("clear {label}: {e}"))?;
+            .map_err(|e| format!("clear {xpath}: {e}"))?;
         field
             .send_keys(value)
             .await
-            .map_err(|e| format!("type into {label}: {e}"))
+            .map_err(|e| format!("type into {xpath}: {e}"))
     }
 
     /// Picks the option whose text is `option` in the select whose label is `label` (its

@@ -23,9 +23,13 @@ async fn read_only_key(b: &mut Browser, server: &Server) -> Result {
     b.follow("API keys").await?;
     b.wait_for_path("/keys").await?;
     b.fill("Key name", "dashboard reader").await?;
-    // Both scopes start checked: leave only reading.
-    b.click("//label[starts-with(normalize-space(), 'paid:call')]")
+    // Every scope starts checked: leave only reading credits.
+    for scope in ["paid:call", "tasks:read", "tasks:write"] {
+        b.click(&format!(
+            "//label[starts-with(normalize-space(), '{scope}')]"
+        ))
         .await?;
+    }
     b.choose("Expires", "In 7 days").await?;
     b.screenshot("form").await?;
     b.press("Create key").await?;

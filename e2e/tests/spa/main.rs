@@ -84,4 +84,5 @@ mod ledger;
 mod oauth;
 mod reauth;
 mod server;
+mod tasks;
 mod team;

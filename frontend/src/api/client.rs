@@ -1,5 +1,6 @@
 //! The request machinery: JSON in and out, same-origin credentials (the refresh cookie), the
-//! Bearer token from the session store, and one transparent refresh-and-retry on a 401.
+//! Bearer token from the session store, `If-Match` for a change based on a version, and one
+//! transparent refresh-and-retry on a 401.
 
 use std::future::Future;
 
@@ -26,7 +27,7 @@ pub fn get<T: DeserializeOwned + 'static>(
     path: &str,
     auth: Auth,
 ) -> impl Future<Output = Result<T, ApiError>> + '_ {
-    send(Method::GET, path, Ok(None), auth)
+    send(Method::GET, path, Ok(None), None, auth)
 }
 
 pub fn post<'a, B: Serialize + ?Sized, T: DeserializeOwned + 'static>(
@@ -34,14 +35,14 @@ pub fn post<'a, B: Serialize + ?Sized, T: DeserializeOwned + 'static>(
     body: &B,
     auth: Auth,
 ) -> impl Future<Output = Result<T, ApiError>> + 'a {
-    send(Method::POST, path, to_json(body), auth)
+    send(Method::POST, path, to_json(body), None, auth)
 }
 
 pub fn post_empty<T: DeserializeOwned + 'static>(
     path: &str,
     auth: Auth,
 ) -> impl Future<Output = Result<T, ApiError>> + '_ {
-    send(Method::POST, path, Ok(None), auth)
+    send(Method::POST, path, Ok(None), None, auth)
 }
 
 pub fn patch<'a, B: Serialize + ?Sized, T: DeserializeOwned + 'static>(
@@ -49,14 +50,34 @@ pub fn patch<'a, B: Serialize + ?Sized, T: DeserializeOwned + 'static>(
     body: &B,
     auth: Auth,
 ) -> impl Future<Output = Result<T, ApiError>> + 'a {
-    send(Method::PATCH, path, to_json(body), auth)
+    send(Method::PATCH, path, to_json(body), None, auth)
+}
+
+/// `patch`, made only while the resource is still at `version` (`If-Match`); otherwise 412
+/// `precondition_failed`: someone changed it meanwhile.
+pub fn patch_if_match<'a, B: Serialize + ?Sized, T: DeserializeOwned + 'static>(
+    path: &'a str,
+    body: &B,
+    version: i64,
+    auth: Auth,
+) -> impl Future<Output = Result<T, ApiError>> + 'a {
+    send(Method::PATCH, path, to_json(body), Some(version), auth)
 }
 
 pub fn delete<T: DeserializeOwned + 'static>(
     path: &str,
     auth: Auth,
 ) -> impl Future<Output = Result<T, ApiError>> + '_ {
-    send(Method::DELETE, path, Ok(None), auth)
+    send(Method::DELETE, path, Ok(None), None, auth)
+}
+
+/// `delete`, made only while the resource is still at `version` (see `patch_if_match`).
+pub fn delete_if_match<T: DeserializeOwned + 'static>(
+    path: &str,
+    version: i64,
+    auth: Auth,
+) -> impl Future<Output = Result<T, ApiError>> + '_ {
+    send(Method::DELETE, path, Ok(None), Some(version), auth)
 }
 
 /// `path?query`, the query string serialised from one of the API's shared query types (`None`
@@ -70,23 +91,31 @@ pub fn with_query<Q: Serialize>(path: &str, query: &Q) -> Result<String, ApiErro
     })
 }
 
-/// The request body, serialised when the call is made.
+/// The request body, serialised when the call is made. JSON is written and read by the browser
+/// (`JSON.stringify`, `JSON.parse`): serde_json's own writer and parser would add tens of KB to
+/// the wasm (the first-load budget).
 fn to_json<B: Serialize + ?Sized>(body: &B) -> Result<Option<String>, ApiError> {
-    serde_json::to_string(body)
-        .map(Some)
-        .map_err(ApiError::unexpected)
+    // JSON's rules: `None` as `null` (a PATCH's "clear this field"), maps as objects.
+    let value = body
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(ApiError::unexpected)?;
+    js_sys::JSON::stringify(&value)
+        .map(|text| Some(text.into()))
+        .map_err(|_| ApiError::unexpected("not serialisable"))
 }
 
 /// Sends the call and decodes the 2xx body as `T`. Only the decoding is generic: the request
 /// machinery below is compiled once (and boxed, so each response type's state machine stays
-/// small), not once per response type (that saves tens of KB of wasm).
+/// small), not once per response type (that saves tens of KB of wasm). `if_match`: the version
+/// the change is based on.
 async fn send<T: DeserializeOwned + 'static>(
     method: Method,
     path: &str,
     body: Result<Option<String>, ApiError>,
+    if_match: Option<i64>,
     auth: Auth,
 ) -> Result<T, ApiError> {
-    let text = send_text(method, path, body?, auth).await?;
+    let text = send_text(method, path, body?, if_match, auth).await?;
     decode(&text)
 }
 
@@ -94,15 +123,17 @@ fn send_text(
     method: Method,
     path: &str,
     body: Option<String>,
+    if_match: Option<i64>,
     auth: Auth,
 ) -> LocalBoxFuture<'_, Result<String, ApiError>> {
-    Box::pin(async move { send_raw(method, path, body.as_deref(), auth).await })
+    Box::pin(async move { send_raw(method, path, body.as_deref(), if_match, auth).await })
 }
 
-fn decode<T: DeserializeOwned + 'static>(text: &str) -> Result<T, ApiError> {
-    // 204 and empty bodies decode as JSON `null`, i.e. `()`.
+/// A JSON body as `T`; an empty one (a 204) as JSON `null`, i.e. `()`.
+pub(super) fn decode<T: DeserializeOwned + 'static>(text: &str) -> Result<T, ApiError> {
     let text = if text.trim().is_empty() { "null" } else { text };
-    serde_json::from_str(text).map_err(ApiError::unexpected)
+    let value = js_sys::JSON::parse(text).map_err(|_| ApiError::unexpected("not JSON"))?;
+    serde_wasm_bindgen::from_value(value).map_err(ApiError::unexpected)
 }
 
 /// With `Auth::Session`, a 401 (other than a wrong password) triggers one refresh (shared with
@@ -112,16 +143,17 @@ async fn send_raw(
     method: Method,
     path: &str,
     body: Option<&str>,
+    if_match: Option<i64>,
     auth: Auth,
 ) -> Result<String, ApiError> {
     if auth == Auth::Public {
-        return body_text(fetch(method, path, body, None).await?).await;
+        return body_text(fetch(method, path, body, if_match, None).await?).await;
     }
     let token = store::current()
         .access_token()
         .map(str::to_owned)
         .ok_or_else(ApiError::signed_out)?;
-    let response = fetch(method.clone(), path, body, Some(&token)).await?;
+    let response = fetch(method.clone(), path, body, if_match, Some(&token)).await?;
     match body_text(response).await {
         // A wrong password given again (changing the email, a new key) is no expired token: a
         // refresh would not help, and the retry would count as a second wrong guess.
@@ -129,13 +161,14 @@ async fn send_raw(
         answer => return answer,
     }
     let token = refresh::renew(&token).await?;
-    body_text(fetch(method, path, body, Some(&token)).await?).await
+    body_text(fetch(method, path, body, if_match, Some(&token)).await?).await
 }
 
 pub(super) async fn fetch(
     method: Method,
     path: &str,
     body: Option<&str>,
+    if_match: Option<i64>,
     token: Option<&str>,
 ) -> Result<Response, ApiError> {
     let mut builder = RequestBuilder::new(path)
@@ -144,6 +177,10 @@ pub(super) async fn fetch(
         .header("Accept", "application/json");
     if let Some(token) = token {
         builder = builder.header("Authorization", &format!("Bearer {token}"));
+    }
+    if let Some(version) = if_match {
+        // The API's ETag of a version is the number, quoted (a strong tag).
+        builder = builder.header("If-Match", &format!("\"{version}\""));
     }
     let request = match body {
         Some(body) => builder

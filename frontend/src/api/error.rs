@@ -23,7 +23,7 @@ impl ApiError {
     /// Builds the error from a non-2xx answer: the contract body when there is one, otherwise a
     /// message for the status (a proxy or load balancer may answer in HTML).
     pub fn from_response(status: u16, body: &str) -> Self {
-        if let Ok(ErrorBody { error }) = serde_json::from_str::<ErrorBody>(body) {
+        if let Ok(ErrorBody { error }) = super::client::decode::<ErrorBody>(body) {
             return Self {
                 status,
                 code: error.code,

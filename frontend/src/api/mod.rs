@@ -7,6 +7,7 @@ mod error;
 mod oauth;
 mod orgs;
 mod refresh;
+mod tasks;
 
 pub use email::{
     change_email, confirm_email_change, confirm_password_reset, request_password_reset,
@@ -19,6 +20,7 @@ pub use orgs::{
     orgs, remove_member, rename_org, switch_org, update_member,
 };
 pub use refresh::refresh;
+pub use tasks::{create_task, delete_task, task, tasks, update_task};
 
 use client::Auth::{Public, Session};
 use shared::dto::{

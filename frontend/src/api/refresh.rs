@@ -55,11 +55,11 @@ pub async fn renew(rejected: &str) -> Result<String, ApiError> {
 }
 
 async fn call_refresh() -> Result<TokenResponse, ApiError> {
-    let response = client::fetch(Method::POST, "/api/auth/refresh", None, None).await;
+    let response = client::fetch(Method::POST, "/api/auth/refresh", None, None, None).await;
     let result = match response {
-        Ok(response) => client::body_text(response).await.and_then(|text| {
-            serde_json::from_str::<TokenResponse>(&text).map_err(ApiError::unexpected)
-        }),
+        Ok(response) => client::body_text(response)
+            .await
+            .and_then(|text| client::decode::<TokenResponse>(&text)),
         Err(e) => Err(e),
     };
     match &result {

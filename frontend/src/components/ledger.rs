@@ -28,6 +28,7 @@ pub fn ledger(props: &LedgerProps) -> Html {
         super::ListText {
             loading: "Loading the ledger…",
             empty: "Nothing yet: buy a package to get started.",
+            more: "Show more",
         },
         |rows| {
             html! {

@@ -70,6 +70,7 @@ pub fn nav() -> Html {
                 if session.can(Permission::ManageKeys) {
                     { link(Route::Keys, "API keys") }
                 }
+                { link(Route::Tasks, "Tasks") }
                 { link(Route::Org, "Organization") }
                 { link(Route::Account, "Account") }
                 if session.is_admin() {

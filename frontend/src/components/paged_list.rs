@@ -1,5 +1,5 @@
 //! `paged_list`: a `use_pages` list as it shows while loading, failed, empty or with its rows and
-//! "Show more".
+//! the button that loads more ("Show more", "Load more").
 
 use yew::prelude::*;
 
@@ -8,13 +8,16 @@ use crate::{
     hooks::{Cursor, Load, UsePagesHandle},
 };
 
-/// What to say while the first page loads and when there are no rows.
+/// What to say while the first page loads and when there are no rows, and the button that loads
+/// the next page.
 pub struct ListText {
     pub loading: &'static str,
     pub empty: &'static str,
+    pub more: &'static str,
 }
 
-/// `rows` renders the rows loaded so far; "Show more" follows them until the list is complete.
+/// `rows` renders the rows loaded so far; the "more" button follows them until the list is
+/// complete.
 pub fn paged_list<T: Cursor + Clone + 'static>(
     pages: &UsePagesHandle<T>,
     text: ListText,
@@ -34,7 +37,7 @@ pub fn paged_list<T: Cursor + Clone + 'static>(
             <>
                 { rows(&loaded.items) }
                 if !loaded.complete {
-                    { ui::show_more(yew::props!(ui::ShowMoreProps { onclick: pages.show_more(), busy: loaded.loading_more(), error: loaded.more_error.clone() })) }
+                    { ui::show_more(yew::props!(ui::ShowMoreProps { onclick: pages.show_more(), label: text.more, busy: loaded.loading_more(), error: loaded.more_error.clone() })) }
                 }
             </>
         },

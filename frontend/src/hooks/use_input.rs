@@ -23,6 +23,11 @@ impl UseInputHandle {
         Callback::from(move |value| state.set(value))
     }
 
+    /// Puts `value` in the field (an edit starting from what is saved).
+    pub fn set(&self, value: String) {
+        self.0.set(value);
+    }
+
     /// Empties the field (after a successful submit).
     pub fn clear(&self) {
         self.0.set(String::new());

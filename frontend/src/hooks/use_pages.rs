@@ -5,7 +5,7 @@
 use std::{cell::RefCell, future::Future, rc::Rc};
 
 use futures::{FutureExt, future::LocalBoxFuture};
-use shared::dto::{ApiKey, LedgerEntry, OrgBalance, User};
+use shared::dto::{ApiKey, LedgerEntry, OrgBalance, Task, User};
 use yew::{platform::spawn_local, prelude::*};
 
 use super::use_effect_on;
@@ -31,6 +31,12 @@ impl Cursor for User {
 }
 
 impl Cursor for ApiKey {
+    fn cursor(&self) -> i64 {
+        self.id
+    }
+}
+
+impl Cursor for Task {
     fn cursor(&self) -> i64 {
         self.id
     }
@@ -157,6 +163,12 @@ impl<T: Cursor + Clone + 'static> UsePagesHandle<T> {
                 *row = item.clone();
             }
         });
+    }
+
+    /// `replace` as a callback: a row's "the API answered with this".
+    pub fn replacer(&self) -> Callback<T> {
+        let pages = self.clone();
+        Callback::from(move |item| pages.replace(item))
     }
 
     /// Applies `change` to every row shown (say, a new balance to the rows it concerns).

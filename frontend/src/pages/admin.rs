@@ -49,15 +49,13 @@ pub fn admin() -> Html {
             });
         })
     };
-    let on_changed = {
-        let users = users.clone();
-        Callback::from(move |user: User| users.replace(user))
-    };
+    let on_changed = users.replacer();
     let user_list = components::paged_list(
         &users,
         ListText {
             loading: "Loading users…",
             empty: "No users yet.",
+            more: "Show more",
         },
         |rows| {
             html! {
@@ -74,6 +72,7 @@ pub fn admin() -> Html {
         ListText {
             loading: "Loading organizations…",
             empty: "No organizations yet.",
+            more: "Show more",
         },
         |rows| {
             html! {

@@ -71,6 +71,7 @@ fn key_manager() -> Html {
         components::ListText {
             loading: "Loading keys…",
             empty: "No keys yet. Create one above to call the API from a script.",
+            more: "Show more",
         },
         |keys| key_list(keys, &reload, &on_created),
     );
@@ -92,6 +93,17 @@ struct CreateKeyFormProps {
 
 /// The name, scopes, lifetime and limits, and the password once the server asks for it again (a
 /// sign-in over ten minutes old: a key outlives the session that makes it).
+/// What a scope lets a key do, beside its checkbox: a new scope fails to compile until it is
+/// described here.
+fn scope_hint(scope: Scope) -> &'static str {
+    match scope {
+        Scope::PaidCall => "call paid routes, spending credits",
+        Scope::CreditsRead => "read the balance, ledger and usage",
+        Scope::TasksRead => "read tasks and their files",
+        Scope::TasksWrite => "create, change and delete tasks and their files",
+    }
+}
+
 #[function_component(CreateKeyForm)]
 fn create_key_form(props: &CreateKeyFormProps) -> Html {
     let name = use_input();
@@ -146,7 +158,8 @@ fn create_key_form(props: &CreateKeyFormProps) -> Html {
             })
         })
     };
-    let scope_box = |scope: Scope, what: &str| {
+    let scope_box = |scope: Scope| {
+        let what = scope_hint(scope);
         let checked = scopes.contains(&scope);
         let onchange = {
             let scopes = scopes.clone();
@@ -179,8 +192,7 @@ fn create_key_form(props: &CreateKeyFormProps) -> Html {
             </div>
             <fieldset id="scopes" class="space-y-2">
                 <legend class="mb-1.5 text-sm font-medium text-slate-800">{ "Scopes" }</legend>
-                { scope_box(Scope::PaidCall, "call paid routes, spending credits") }
-                { scope_box(Scope::CreditsRead, "read the balance, ledger and usage") }
+                { for Scope::ALL.into_iter().map(scope_box) }
                 if let Some(e) = errors.field("scopes") {
                     <p role="alert" class="text-sm text-red-700">{ e }</p>
                 }

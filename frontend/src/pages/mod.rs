@@ -12,6 +12,7 @@ mod keys;
 mod not_found;
 mod org;
 mod reset_password;
+mod tasks;
 mod verify_email;
 
 pub use account::Account;
@@ -26,4 +27,5 @@ pub use keys::Keys;
 pub use not_found::NotFound;
 pub use org::Org;
 pub use reset_password::ResetPassword;
+pub use tasks::Tasks;
 pub use verify_email::VerifyEmail;

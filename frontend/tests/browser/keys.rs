@@ -7,7 +7,8 @@ use shared::dto::{ApiKey, CreatedKey, Scope};
 use wasm_bindgen_test::wasm_bindgen_test;
 
 use super::support::{
-    api_key, button, fake_fetch, fetch_calls, find, focused, mount, settle, text, token, type_into,
+    api_key, button, fake_create_api, fake_fetch, fetch_calls, find, focused, mount, sent_body,
+    settle, text, token, type_into,
 };
 
 fn created() -> CreatedKey {
@@ -25,21 +26,9 @@ fn created() -> CreatedKey {
     }
 }
 
-/// The body the fake API last received.
-fn sent_body() -> serde_json::Value {
-    let body = js_sys::Reflect::get(&web_sys::window().unwrap(), &"__sent".into()).unwrap();
-    serde_json::from_str(&body.as_string().expect("a body was sent")).unwrap()
-}
-
 #[wasm_bindgen_test]
 async fn the_rate_limit_is_refused_in_place_and_sent_once_valid() {
-    let answer = serde_json::to_string(&created()).unwrap();
-    fake_fetch(&format!(
-        r#"(method, path, auth, body) => {{
-            if (method === "POST") {{ window.__sent = body; return [201, JSON.stringify({answer})]; }}
-            return [200, '[]'];
-        }}"#
-    ));
+    fake_create_api(&serde_json::to_string(&created()).unwrap());
     store::signed_in(token("t", 0));
     let root = mount::<Keys>(()).await;
     assert_eq!(

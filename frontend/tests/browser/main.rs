@@ -1,6 +1,7 @@
 //! The SPA's tests, in headless Chromium (wasm-bindgen-test): the session store, the forms'
 //! validation (as functions and as rendered forms), the API client's refresh-and-retry, the chart
-//! and its filter by key, the key list, the paginated lists, the email flows, organisations.
+//! and its filter by key, the key list, the paginated lists, the email flows, organisations, the
+//! tasks page.
 //! One test binary, so one browser start. Browser-only: empty on native targets.
 
 #![cfg(target_arch = "wasm32")]
@@ -19,4 +20,5 @@ mod keys;
 mod orgs;
 mod pagination;
 mod store;
+mod tasks;
 mod usage;

@@ -7,7 +7,7 @@ use std::ops::Deref;
 use chrono::{TimeZone, Utc};
 use shared::dto::{ActiveOrganization, ApiKey, OrgRole, Role, Scope, TokenResponse, User};
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{Element, HtmlElement, HtmlInputElement, HtmlSelectElement};
+use web_sys::{Element, HtmlElement, HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::{
     AppHandle, BaseComponent, Html, Properties, function_component, html, platform::time::sleep,
 };
@@ -191,10 +191,17 @@ pub fn find(root: &Element, selector: &str) -> HtmlElement {
         .unwrap()
 }
 
-/// Types `value` into the input with id `id`, firing the `input` event Yew listens to.
+/// Types `value` into the input or text area with id `id`, firing the `input` event Yew listens
+/// to.
 pub fn type_into(root: &Element, id: &str, value: &str) {
-    let input: HtmlInputElement = find(root, &format!("#{id}")).dyn_into().unwrap();
-    input.set_value(value);
+    let input = find(root, &format!("#{id}"));
+    match input.dyn_ref::<HtmlTextAreaElement>() {
+        Some(area) => area.set_value(value),
+        None => input
+            .dyn_ref::<HtmlInputElement>()
+            .unwrap()
+            .set_value(value),
+    }
     let init = web_sys::EventInit::new();
     init.set_bubbles(true);
     let event =
@@ -253,8 +260,9 @@ pub fn text(root: &Element) -> String {
     root.text_content().unwrap_or_default()
 }
 
-/// Replaces `window.fetch` with `handler(method, path, authorization, body) -> [status, body]`
-/// written in JavaScript, and records every call in `window.__calls`.
+/// Replaces `window.fetch` with `handler(method, path, authorization, body, headers) -> [status,
+/// body]` written in JavaScript (`headers`: the request's `Headers`), and records every call in
+/// `window.__calls`.
 pub fn fake_fetch(handler_js: &str) {
     let install = js_sys::Function::new_no_args(&format!(
         r#"
@@ -266,7 +274,7 @@ pub fn fake_fetch(handler_js: &str) {
             const auth = request.headers.get("authorization") || "";
             const body = await request.text();
             window.__calls.push(`${{request.method}} ${{path}} ${{auth}}`.trim());
-            const [status, out] = handler(request.method, path, auth, body);
+            const [status, out] = handler(request.method, path, auth, body, request.headers);
             return new Response(status === 204 ? null : out, {{
                 status, headers: {{ "content-type": "application/json" }}
             }});
@@ -283,4 +291,27 @@ pub fn fetch_calls() -> Vec<String> {
         .iter()
         .map(|v| v.as_string().unwrap())
         .collect()
+}
+
+/// A fake API that creates: a POST is answered 201 with `created` (JSON), its body kept for
+/// `sent_body`; any other call gets an empty list.
+pub fn fake_create_api(created: &str) {
+    fake_fetch(&format!(
+        r#"(method, path, auth, body) => {{
+            if (method === "POST") {{ window.__sent = body; return [201, JSON.stringify({created})]; }}
+            return [200, '[]'];
+        }}"#
+    ));
+}
+
+/// A string the fake API kept in a window global (`__sent`, a header it saw), if any.
+pub fn fake_global(name: &str) -> Option<String> {
+    js_sys::Reflect::get(&web_sys::window().unwrap(), &name.into())
+        .ok()
+        .and_then(|v| v.as_string())
+}
+
+/// The JSON body the fake API last kept in `window.__sent`.
+pub fn sent_body() -> serde_json::Value {
+    serde_json::from_str(&fake_global("__sent").expect("a body was sent")).unwrap()
 }

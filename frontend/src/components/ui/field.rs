@@ -10,6 +10,8 @@ pub enum FieldKind {
     Email,
     Password,
     Number,
+    /// A calendar date (the browser's date picker; its value reads `2026-12-31`).
+    Date,
     /// A multi-line text area.
     TextArea,
 }
@@ -96,6 +98,7 @@ pub fn field(props: FieldProps) -> Html {
             FieldKind::Password => ("password", None),
             // type="text" + inputmode: a number field that accepts a leading minus everywhere.
             FieldKind::Number => ("text", Some("numeric")),
+            FieldKind::Date => ("date", None),
             _ => ("text", None),
         };
         html! {

@@ -9,6 +9,8 @@ use crate::api::ApiError;
 #[derive(Properties, PartialEq)]
 pub struct ShowMoreProps {
     pub onclick: Callback<()>,
+    /// The button's text ("Show more", "Load more").
+    pub label: AttrValue,
     /// The next page is on its way.
     #[prop_or_default]
     pub busy: bool,
@@ -22,7 +24,7 @@ pub fn show_more(props: ShowMoreProps) -> Html {
             if let Some(e) = &props.error {
                 { ui::alert(yew::props!(ui::AlertProps { kind: AlertKind::Error, children: html! { { e.to_string() } } })) }
             }
-            { ui::button(yew::props!(ui::ButtonProps { kind: ButtonKind::Ghost, busy: props.busy, onclick: props.onclick.reform(|_| ()), children: html! { { "Show more" } } })) }
+            { ui::button(yew::props!(ui::ButtonProps { kind: ButtonKind::Ghost, busy: props.busy, onclick: props.onclick.reform(|_| ()), children: html! { { props.label.clone() } } })) }
         </div>
     }
 }
