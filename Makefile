@@ -24,7 +24,7 @@ PG_DEFAULT_URL := postgres://postgres@127.0.0.1:5432/postgres
 TEST_DATABASE_URL ?= $(shell pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null && echo $(PG_DEFAULT_URL))
 export TEST_DATABASE_URL
 
-.PHONY: help run dev test lint fmt build migrate clean toolchain tools lint-tools dist test-wasm test-adversarial test-fuzz e2e browser
+.PHONY: help run dev test test-servers lint fmt build migrate clean toolchain tools lint-tools dist test-wasm test-adversarial test-fuzz e2e browser
 
 help: ## List the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -41,7 +41,7 @@ dev: tools ## The SPA on http://127.0.0.1:8080 (trunk serve, live reload, /api p
 	  cargo watch -w backend -w shared -w migrations -x 'run -p backend -- serve' & \
 	trunk serve
 
-test: tools browser dist ## Every test: unit, API on SQLite and PostgreSQL, the SPA in headless Chromium, end to end
+test: tools browser test-servers dist ## Every test: unit, API on SQLite and PostgreSQL, the SPA in headless Chromium, end to end
 	@if [ -z "$$TEST_DATABASE_URL" ]; then echo "*** TEST_DATABASE_URL is not set and no PostgreSQL answers on 127.0.0.1:5432: the PostgreSQL tests will be SKIPPED ***"; fi
 	cargo test --locked
 	$(MAKE) --no-print-directory test-fuzz test-wasm e2e
@@ -162,6 +162,15 @@ tools: toolchain ## Install the build tools that are missing (Rust toolchain, tr
 	@# wasm-opt and Tailwind, pinned in package-lock.json (every platform's optional packages, so
 	@# npm has nothing to add); `npm ls` fails when one is missing or differs.
 	@npm ls --depth=0 >/dev/null 2>&1 || npm ci --no-audit --no-fund
+
+# Servers the tests start that come from PyPI (requirements-test.txt): moto, the S3 endpoint of
+# the file storage tests, in a venv of its own.
+MOTO := .tools/moto/bin/moto_server
+test-servers: $(MOTO)
+$(MOTO): requirements-test.txt
+	python3 -m venv .tools/moto
+	.tools/moto/bin/pip install -q -r requirements-test.txt
+	@touch $@
 
 lint-tools: toolchain
 	@[ "$$(cargo-deny --version 2>/dev/null)" = "cargo-deny $(CARGO_DENY_VERSION)" ] || \

@@ -34,13 +34,19 @@ locals {
       DB_POOL_SIZE               = tostring(var.db_pool_size)
       RATE_LIMIT_ENABLED         = "true"
       RATE_LIMIT_AUTH_PER_MINUTE = "20"
+      # Attachments in S3 (storage.tf), with the task role's credentials (ECS sets
+      # AWS_CONTAINER_CREDENTIALS_RELATIVE_URI).
+      STORAGE_URL         = "s3://${aws_s3_bucket.files.bucket}/${local.files_prefix}"
+      AWS_REGION          = var.aws_region
+      MAX_UPLOAD_BYTES    = tostring(var.max_upload_bytes)
+      STORAGE_QUOTA_BYTES = tostring(var.storage_quota_bytes)
     },
     # Optional settings: only when given, so the app's defaults apply otherwise.
     { for name, value in {
-      CREDIT_PACKAGES = var.credit_packages
-      CORS_ORIGINS    = var.cors_origins
-      MAIL_FROM       = var.mail_from
-      OIDC_PROVIDERS  = join(",", keys(local.oidc_providers))
+      CREDIT_PACKAGES  = var.credit_packages
+      CORS_ORIGINS     = var.cors_origins
+      MAIL_FROM        = var.mail_from
+      OIDC_PROVIDERS   = join(",", keys(local.oidc_providers))
       GITHUB_CLIENT_ID = try(var.identity_providers["github"].client_id, "")
     } : name => value if value != "" },
     # Each OpenID Connect provider's issuer, client id and (when given) name; secrets.tf has its
@@ -92,7 +98,7 @@ module "ecs_service" {
   }
 
   # In: the app's port, from the ALB only. Out: PostgreSQL to the database's group, HTTPS (ECR,
-  # Secrets Manager, CloudWatch Logs, Stripe) and SMTP submission (587 STARTTLS, 465 TLS) through
+  # Secrets Manager, CloudWatch Logs, S3, Stripe) and SMTP submission (587 STARTTLS, 465 TLS) through
   # the NAT gateway.
   security_group_ingress_rules = {
     alb = {
@@ -152,6 +158,12 @@ module "ecs_service" {
   # others; the app's key decrypts them through Secrets Manager (kms.tf).
   task_exec_secret_arns = values(local.app_secrets)
 
+  # The task role (the app's own AWS calls) may use the attachments under files/ in their bucket
+  # and nothing else (storage.tf). Attached before the task definition is registered.
+  tasks_iam_role_policies = {
+    files = aws_iam_policy.files_access.arn
+  }
+
   container_definitions = {
     (local.container) = {
       image     = "${aws_ecr_repository.app.repository_url}:${var.image_tag}"
@@ -179,7 +191,7 @@ module "ecs_service" {
         }
       ]
 
-      # The app writes nothing to disk (the database is RDS).
+      # The app writes nothing to disk (the database is RDS, the attachments are in S3).
       readonlyRootFilesystem = true
       user                   = "65532:65532"
 
@@ -225,12 +237,16 @@ module "ecs_service" {
     }
   }
 
-  # The secrets must hold a value before a task starts.
+  # The secrets must hold a value, and the attachments bucket be private and encrypted, before a
+  # task starts.
   depends_on = [
     aws_secretsmanager_secret_version.jwt,
     aws_secretsmanager_secret_version.database_url,
     aws_secretsmanager_secret_version.stripe,
     aws_secretsmanager_secret_version.smtp,
     aws_secretsmanager_secret_version.identity_provider,
+    aws_s3_bucket_public_access_block.files,
+    aws_s3_bucket_server_side_encryption_configuration.files,
+    aws_s3_bucket_policy.files,
   ]
 }

@@ -1,7 +1,8 @@
 # One customer-managed key for the app's data at rest: the secrets, the logs, the database
-# storage and Performance Insights, the image repository. Rotated yearly by AWS.
+# storage and Performance Insights, the image repository, the file attachments (storage.tf).
+# Rotated yearly by AWS.
 resource "aws_kms_key" "app" {
-  description             = "${var.name}: secrets, logs, database, images"
+  description             = "${var.name}: secrets, logs, database, images, files"
   enable_key_rotation     = true
   deletion_window_in_days = 30
   policy                  = data.aws_iam_policy_document.kms.json
@@ -14,7 +15,7 @@ resource "aws_kms_alias" "app" {
 
 data "aws_iam_policy_document" "kms" {
   # The account administers the key and delegates its use to IAM policies; RDS uses it through
-  # grants made when the database is created.
+  # grants made when the database is created, S3 on behalf of the task role (storage.tf).
   #checkov:skip=CKV_AWS_109:The key policy's account-root statement is the standard delegation to IAM; resources "*" in a key policy means this key.
   #checkov:skip=CKV_AWS_111:Same statement: a key policy can only name the key it is attached to.
   #checkov:skip=CKV_AWS_356:Resource "*" in a key policy is this key.

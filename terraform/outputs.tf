@@ -38,6 +38,11 @@ output "db_endpoint" {
   value       = module.db.db_instance_address
 }
 
+output "storage_bucket_name" {
+  description = "S3 bucket of the file attachments (under files/: STORAGE_URL=s3://<bucket>/files)."
+  value       = aws_s3_bucket.files.bucket
+}
+
 output "secret_arns" {
   description = "Secrets Manager ARNs injected into the tasks, by variable name."
   value       = local.app_secrets

@@ -215,7 +215,7 @@ variable "cors_origins" {
 }
 
 variable "log_retention_days" {
-  description = "Days the app's, the database's and the VPC flow logs' CloudWatch logs are kept."
+  description = "Days the app's, the database's and the VPC flow logs' CloudWatch logs, and the attachments bucket's S3 access logs, are kept."
   type        = number
   default     = 365
 
@@ -240,6 +240,49 @@ variable "secrets_recovery_window_days" {
     condition     = var.secrets_recovery_window_days == 0 || (var.secrets_recovery_window_days >= 7 && var.secrets_recovery_window_days <= 30)
     error_message = "secrets_recovery_window_days: 0, or between 7 and 30."
   }
+}
+
+################################################################################
+# File attachments (S3)
+################################################################################
+
+variable "max_upload_bytes" {
+  description = "MAX_UPLOAD_BYTES: the largest file one upload may carry, in bytes (default 25 MiB)."
+  type        = number
+  default     = 26214400
+
+  validation {
+    condition     = var.max_upload_bytes >= 1 && floor(var.max_upload_bytes) == var.max_upload_bytes
+    error_message = "max_upload_bytes: a whole number of bytes, at least 1."
+  }
+}
+
+variable "storage_quota_bytes" {
+  description = "STORAGE_QUOTA_BYTES: what one organisation's files may add up to, in bytes (default 1 GiB)."
+  type        = number
+  default     = 1073741824
+
+  validation {
+    condition     = var.storage_quota_bytes >= 0 && floor(var.storage_quota_bytes) == var.storage_quota_bytes
+    error_message = "storage_quota_bytes: a whole number of bytes."
+  }
+}
+
+variable "storage_noncurrent_version_days" {
+  description = "Days a deleted or overwritten file stays recoverable in the attachments bucket (versioning; a lifecycle rule then removes the old version). Also applies to deleted access logs."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = var.storage_noncurrent_version_days >= 1 && floor(var.storage_noncurrent_version_days) == var.storage_noncurrent_version_days
+    error_message = "storage_noncurrent_version_days: a whole number of days, at least 1."
+  }
+}
+
+variable "storage_force_destroy" {
+  description = "Let `terraform destroy` delete the attachments bucket and its access logs bucket even though they hold files (every version is deleted)."
+  type        = bool
+  default     = false
 }
 
 ################################################################################

@@ -55,6 +55,11 @@ pub enum ApiError {
     /// An API key without the scope the route needs.
     #[error("this API key lacks the scope {}", .0.as_str())]
     InsufficientScope(Scope),
+    /// The upload would take the organisation's files past its quota.
+    #[error(
+        "this file would take the organization's files past its storage quota of {quota} bytes: delete some first"
+    )]
+    StorageQuotaExceeded { quota: u64 },
     #[error("this account is disabled")]
     AccountDisabled,
     #[error(
@@ -88,6 +93,8 @@ pub enum ApiError {
     IdempotencyKeyReused,
     #[error("request body is too large")]
     PayloadTooLarge,
+    #[error("the file is larger than the {max} bytes an upload may carry (MAX_UPLOAD_BYTES)")]
+    FileTooLarge { max: u64 },
     #[error("{0}")]
     UnsupportedMediaType(&'static str),
     #[error("too many requests: retry in {retry_after} s")]
@@ -133,6 +140,7 @@ impl ApiError {
             Self::KeySpendLimit { .. } => ErrorCode::KeySpendLimit,
             Self::Forbidden(_) | Self::NotPermitted(_) => ErrorCode::Forbidden,
             Self::InsufficientScope(_) => ErrorCode::InsufficientScope,
+            Self::StorageQuotaExceeded { .. } => ErrorCode::StorageQuotaExceeded,
             Self::AccountDisabled => ErrorCode::AccountDisabled,
             Self::ReauthenticationRequired { .. } => ErrorCode::ReauthenticationRequired,
             Self::EmailNotVerified => ErrorCode::EmailNotVerified,
@@ -145,7 +153,7 @@ impl ApiError {
             Self::IdempotencyInProgress => ErrorCode::IdempotencyInProgress,
             Self::IdempotencyKeyReused => ErrorCode::IdempotencyKeyReused,
             Self::PreconditionFailed(_) => ErrorCode::PreconditionFailed,
-            Self::PayloadTooLarge => ErrorCode::PayloadTooLarge,
+            Self::PayloadTooLarge | Self::FileTooLarge { .. } => ErrorCode::PayloadTooLarge,
             Self::UnsupportedMediaType(_) => ErrorCode::UnsupportedMediaType,
             Self::RateLimited { .. } => ErrorCode::RateLimited,
             Self::PaymentsUnavailable => ErrorCode::PaymentsUnavailable,
@@ -278,6 +286,7 @@ impl ResponseError for ApiError {
             Self::Forbidden(_)
             | Self::NotPermitted(_)
             | Self::InsufficientScope(_)
+            | Self::StorageQuotaExceeded { .. }
             | Self::AccountDisabled
             | Self::ReauthenticationRequired { .. }
             | Self::EmailNotVerified => StatusCode::FORBIDDEN,
@@ -289,7 +298,7 @@ impl ResponseError for ApiError {
             | Self::IdempotencyInProgress => StatusCode::CONFLICT,
             Self::IdempotencyKeyReused => StatusCode::UNPROCESSABLE_ENTITY,
             Self::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
-            Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::PayloadTooLarge | Self::FileTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::PaymentsUnavailable

@@ -4,15 +4,17 @@
 use std::{sync::Arc, time::Duration};
 
 use actix_web::rt::time::{Instant, interval_at};
+use futures_util::TryStreamExt;
 
 use crate::{
     db::Db,
     error::log_error_chain,
     http::rate_limit::RateLimits,
     models::{
-        EmailToken, InvitationRow, OAuthFlow, OutboxRow, SessionRow, idempotency::IdempotencyKeys,
-        now,
+        AttachmentRow, EmailToken, InvitationRow, OAuthFlow, OutboxRow, SessionRow,
+        idempotency::IdempotencyKeys, now,
     },
+    storage::Storage,
 };
 
 /// How often expired sessions, email tokens, invitations and idempotency keys, and old outbox
@@ -66,4 +68,48 @@ pub async fn evict_idle_buckets(limits: Arc<RateLimits>) {
         ticks.tick().await;
         limits.evict_idle();
     }
+}
+
+/// How often objects without a row are looked for.
+const SWEEP_EVERY: Duration = Duration::from_secs(3600);
+/// An object younger than this may be an upload whose row is being written: left alone.
+pub const ORPHAN_AGE: Duration = Duration::from_secs(3600);
+
+/// Deletes stored files no attachment row names, every `SWEEP_EVERY`: an upload cut off between
+/// storing its bytes and writing its row, an object whose delete failed after its row went, the
+/// files of a deleted organisation.
+pub async fn sweep_orphan_files(db: Db, storage: Arc<Storage>) {
+    let mut ticks = interval_at(Instant::now() + SWEEP_EVERY, SWEEP_EVERY);
+    loop {
+        ticks.tick().await;
+        let cutoff = chrono::Utc::now() - ORPHAN_AGE;
+        match sweep_orphans(&db, &storage, cutoff).await {
+            Ok(deleted) => tracing::info!(deleted, "orphan files swept"),
+            Err(e) => log_error_chain(e.as_ref(), "could not sweep orphan files"),
+        }
+    }
+}
+
+/// One sweep over the objects stored before `cutoff`; how many it deleted.
+pub async fn sweep_orphans(
+    db: &Db,
+    storage: &Storage,
+    cutoff: chrono::DateTime<chrono::Utc>,
+) -> Result<usize, Box<dyn std::error::Error + Send + Sync>> {
+    /// Keys checked against the table per query.
+    const BATCH: usize = 500;
+    let mut candidates = storage.stored_before(cutoff).try_chunks(BATCH);
+    let mut deleted = 0;
+    while let Some(keys) = candidates.try_next().await.map_err(|e| e.1)? {
+        let known = {
+            let keys = keys.clone();
+            db.read(move |conn| AttachmentRow::known_keys(conn, &keys))
+                .await?
+        };
+        for key in keys.iter().filter(|key| !known.contains(*key)) {
+            storage.delete(key).await?;
+            deleted += 1;
+        }
+    }
+    Ok(deleted)
 }

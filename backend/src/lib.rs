@@ -15,10 +15,11 @@ pub mod oauth;
 pub mod payments;
 pub mod routes;
 pub mod state;
+pub mod storage;
 pub mod tasks;
 pub mod telemetry;
 
-use std::net::TcpListener;
+use std::{net::TcpListener, sync::Arc};
 
 use actix_web::{App, HttpServer, dev::Server, middleware, web};
 use tracing_actix_web::TracingLogger;
@@ -51,6 +52,8 @@ pub enum StartupError {
     Thread(#[source] std::io::Error),
     #[error("cannot set up email")]
     Mail(#[source] mail::SendError),
+    #[error("cannot open the file store (STORAGE_URL)")]
+    Storage(#[source] storage::StorageError),
 }
 
 /// A server bound to its port, ready to run.
@@ -85,10 +88,17 @@ impl Application {
             .local_addr()
             .map_err(|source| StartupError::Bind { addr, source })?
             .port();
+        let storage =
+            Arc::new(storage::Storage::new(&config.storage).map_err(StartupError::Storage)?);
         tokio::spawn(housekeeping::purge_expired(db.clone()));
+        tokio::spawn(housekeeping::sweep_orphan_files(
+            db.clone(),
+            storage.clone(),
+        ));
         let mail = mail::Mail::start(&config, db.clone()).map_err(StartupError::Mail)?;
-        let state =
-            web::Data::new(AppState::new(config, db, mail, clock).map_err(StartupError::Thread)?);
+        let state = web::Data::new(
+            AppState::new(config, db, mail, clock, storage).map_err(StartupError::Thread)?,
+        );
         tokio::spawn(housekeeping::evict_idle_buckets(state.rate_limits.clone()));
         let api = routes::docs::document();
         let api_document = web::Data::from(routes::docs::ApiDocument::new(&api));

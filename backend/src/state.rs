@@ -1,5 +1,5 @@
 //! What every handler shares: configuration, the database, the token keys, password hashing,
-//! the rate limiters, the payment provider and email.
+//! the rate limiters, the payment provider, email and file storage.
 
 use std::sync::Arc;
 
@@ -16,6 +16,7 @@ use crate::{
     models::{KeyOwner, SessionOwner, idempotency::Answer},
     oauth::Providers,
     payments::Provider,
+    storage::Storage,
 };
 
 pub struct AppState {
@@ -39,12 +40,20 @@ pub struct AppState {
     pub oauth: Providers,
     /// What key expiry and grace periods are judged by.
     pub clock: Clock,
+    /// Where attachments' bytes are kept.
+    pub storage: Arc<Storage>,
 }
 
 pub type State = web::Data<AppState>;
 
 impl AppState {
-    pub fn new(config: Config, db: Db, mail: Mail, clock: Clock) -> std::io::Result<Self> {
+    pub fn new(
+        config: Config,
+        db: Db,
+        mail: Mail,
+        clock: Clock,
+        storage: Arc<Storage>,
+    ) -> std::io::Result<Self> {
         let jwt = JwtKeys::new(
             config.tokens.keys()?,
             &config.tokens.issuer,
@@ -72,6 +81,7 @@ impl AppState {
             mail,
             oauth,
             clock,
+            storage,
         })
     }
 

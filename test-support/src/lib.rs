@@ -6,10 +6,12 @@
 //! - [`ServerSettings`]: the environment a server under test gets, and nothing else;
 //! - [`TempDir`]: a directory removed when dropped;
 //! - [`MailDev`]: a real SMTP server whose inbox the tests read;
-//! - [`OidcProvider`]: a real OpenID Connect provider, and [`ProviderBrowser`] to use its pages.
+//! - [`OidcProvider`]: a real OpenID Connect provider, and [`ProviderBrowser`] to use its pages;
+//! - [`S3Server`]: a real S3 endpoint (moto).
 
 mod database;
 mod maildev;
+mod moto;
 pub mod oidc;
 pub mod postgres;
 mod process;
@@ -18,6 +20,7 @@ mod temp_dir;
 
 pub use database::{Backend, ScratchDatabase};
 pub use maildev::{Email, MailDev};
+pub use moto::S3Server;
 pub use oidc::{OidcProvider, ProviderBrowser};
 pub use settings::{ServerSettings, TEST_SIGNING_KEY, free_port};
 pub use temp_dir::TempDir;

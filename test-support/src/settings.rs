@@ -47,9 +47,14 @@ MC4CAQAwBQYDK2VwBCIEIPXT7hZeqEmvXSBkbn4h1n9xDdt5ALtypEv16hzE2mTb
 pub struct ServerSettings(BTreeMap<String, String>);
 
 impl ServerSettings {
-    /// The test settings on the database `database_url` names.
+    /// The test settings on the database `database_url` names. Files go to one directory of the
+    /// system's temp dir (their keys are random); a test that sweeps it gives its server a
+    /// directory of its own (`STORAGE_URL`).
     pub fn test(database_url: &str) -> Self {
-        Self::from(TEST).set("DATABASE_URL", database_url)
+        let files = std::env::temp_dir().join("saas-starter-test-files");
+        Self::from(TEST)
+            .set("DATABASE_URL", database_url)
+            .set("STORAGE_URL", format!("file://{}", files.display()))
     }
 
     /// The production settings on the database `database_url` names.

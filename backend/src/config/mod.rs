@@ -13,6 +13,7 @@ mod env;
 mod mail;
 mod oauth;
 mod packages;
+mod storage;
 mod stripe;
 #[cfg(test)]
 mod tests;
@@ -30,6 +31,7 @@ pub use self::{
     env::ConfigError,
     mail::MailConfig,
     oauth::{ProviderConfig, ProviderKind},
+    storage::{StorageConfig, StorageUrl},
     stripe::StripeConfig,
     tokens::TokenConfig,
 };
@@ -68,6 +70,8 @@ pub struct Config {
     pub mail: MailConfig,
     /// The identity providers users may sign in with; none by default.
     pub oauth_providers: Vec<ProviderConfig>,
+    /// Where attachments are stored, and the limits on them.
+    pub storage: StorageConfig,
 }
 
 /// Where `make run` serves the app: the base of links, and the tokens' issuer, when `PUBLIC_URL`
@@ -131,6 +135,7 @@ impl Config {
                 mode,
                 public_url.as_deref().unwrap_or(DEV_PUBLIC_URL),
             )?,
+            storage: StorageConfig::from_env(&env)?,
             public_url,
         })
     }

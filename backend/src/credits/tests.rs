@@ -21,6 +21,7 @@ use crate::{
         user::CreateUser,
     },
     state::AppState,
+    storage::Storage,
 };
 
 const PRICE: i64 = 2;
@@ -54,8 +55,9 @@ async fn refund_on(database: &ScratchDatabase) {
     db.migrate().expect("the migrations");
     let (org_id, key) = db.write_blocking(customer).expect("a customer");
     let mail = Mail::start(&config, db.clone()).expect("email (to the log)");
+    let storage = std::sync::Arc::new(Storage::new(&config.storage).expect("the file store"));
     let state = web::Data::new(
-        AppState::new(config, db.clone(), mail, Default::default()).expect("the state"),
+        AppState::new(config, db.clone(), mail, Default::default(), storage).expect("the state"),
     );
     let app = test::init_service(
         App::new()

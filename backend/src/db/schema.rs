@@ -108,6 +108,7 @@ diesel::table! {
         personal_user_id -> Nullable<BigInt>,
         created_at -> Timestamp,
         credits -> BigInt,
+        storage_used -> BigInt,
     }
 }
 
@@ -185,7 +186,23 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    attachments (id) {
+        id -> BigInt,
+        organization_id -> BigInt,
+        task_id -> BigInt,
+        name -> Text,
+        size -> BigInt,
+        content_type -> Text,
+        sha256 -> Text,
+        storage_key -> Text,
+        uploaded_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(api_keys -> users (created_by));
+diesel::joinable!(attachments -> tasks (task_id));
 diesel::joinable!(tasks -> organizations (organization_id));
 diesel::joinable!(user_identities -> users (user_id));
 diesel::joinable!(idempotency_keys -> organizations (organization_id));
@@ -210,5 +227,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     idempotency_keys,
     user_identities,
     oauth_flows,
-    tasks
+    tasks,
+    attachments
 );

@@ -1,6 +1,7 @@
 //! Rows and their queries. Handlers call these and hold no SQL themselves.
 
 pub mod api_key;
+pub mod attachment;
 pub mod email_token;
 pub mod idempotency;
 pub mod identity;
@@ -17,6 +18,7 @@ pub mod task;
 pub mod user;
 
 pub use api_key::{ApiKeyRow, KeyOwner, KeySpec, ScopeSet};
+pub use attachment::AttachmentRow;
 pub use email_token::{EmailToken, Purpose};
 pub use identity::IdentityRow;
 pub use invitation::InvitationRow;

@@ -25,6 +25,8 @@ pub struct OrganizationRow {
     pub created_at: NaiveDateTime,
     /// The balance: never negative, always the sum of the organisation's ledger.
     pub credits: i64,
+    /// What its attachments add up to, in bytes: never over `STORAGE_QUOTA_BYTES`.
+    pub storage_used: i64,
 }
 
 /// A member's view of an organisation: the organisation and their role in it.

@@ -9,7 +9,7 @@ use shared::{
     validate::{NewTask, TaskChanges},
 };
 
-use super::to_utc;
+use super::{AttachmentRow, to_utc};
 use crate::db::{AnyConnection, schema::tasks};
 
 #[derive(Debug, Clone, Queryable)]
@@ -169,25 +169,32 @@ impl TaskRow {
         Ok(updated.map_or(Guarded::Stale, Guarded::Done))
     }
 
-    /// Deletes the task if its version is one `accepts` takes.
+    /// Deletes the task if its version is one `accepts` takes, with its files' rows (their
+    /// bytes given back to the quota); the files' keys, for the caller to delete the objects
+    /// once this commits.
     pub fn delete(
         conn: &mut AnyConnection,
         organization_id: i64,
         id: i64,
         accepts: impl Fn(i64) -> bool,
-    ) -> QueryResult<Guarded<()>> {
+    ) -> QueryResult<Guarded<Vec<String>>> {
         let Some(seen) = Self::find(conn, organization_id, id)? else {
             return Ok(Guarded::NotFound);
         };
         if !accepts(seen.version) {
             return Ok(Guarded::Stale);
         }
-        let deleted = diesel::delete(Self::at_version(id, seen.version)).execute(conn)?;
-        Ok(if deleted == 1 {
-            Guarded::Done(())
-        } else {
-            Guarded::Stale
-        })
+        // Takes the row (locked on PostgreSQL until the commit) only while it is at the version
+        // seen; once held, its files and then itself go.
+        let held = diesel::update(Self::at_version(id, seen.version))
+            .set(tasks::version.eq(seen.version))
+            .execute(conn)?;
+        if held == 0 {
+            return Ok(Guarded::Stale);
+        }
+        let files = AttachmentRow::delete_for_task(conn, organization_id, id)?;
+        diesel::delete(tasks::table.find(id)).execute(conn)?;
+        Ok(Guarded::Done(files))
     }
 
     /// The task `id` while it is still at `version`.

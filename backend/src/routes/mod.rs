@@ -2,6 +2,7 @@
 //! shape the response. Each is annotated for the OpenAPI document (`docs`).
 
 mod admin;
+mod attachments;
 mod auth;
 mod credits;
 mod demo;
@@ -51,6 +52,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .configure(invitations::configure)
         .configure(credits::configure)
         .configure(tasks::configure)
+        .configure(attachments::configure)
         .configure(admin::configure)
         .configure(demo::configure)
         .configure(webhooks::configure);

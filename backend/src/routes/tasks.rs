@@ -170,7 +170,8 @@ async fn update_task(
         ("If-Match" = Option<String>, Header, description = "The `ETag` the deletion is based on; omitted: whatever version the task is at"),
     ),
     responses(
-        (status = 204, description = "Deleted"),
+        (status = 204, description = "Deleted, with its attachments"),
+        (status = 400, description = "bad_request: `If-Match` is neither `*` nor a list of quoted ETags", body = ErrorBody),
         Permitted<need::WriteTasks, Caller>,
         (status = 404, description = "not_found: no task of the organisation's with this id", body = ErrorBody),
         (status = 412, description = "precondition_failed: someone changed the task since the `If-Match` version; fetch it again", body = ErrorBody),
@@ -188,8 +189,17 @@ async fn delete_task(
         .db
         .write(move |conn| TaskRow::delete(conn, org_id, id, |v| if_match.accepts(v)))
         .await?;
-    guarded(outcome)?;
-    tracing::info!(user_id, org_id, task_id = id, "task deleted");
+    let files = guarded(outcome)?;
+    for key in &files {
+        super::attachments::remove_object(&state, key).await;
+    }
+    tracing::info!(
+        user_id,
+        org_id,
+        task_id = id,
+        files = files.len(),
+        "task deleted"
+    );
     Ok(HttpResponse::NoContent().finish())
 }
 

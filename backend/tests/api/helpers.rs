@@ -3,6 +3,7 @@
 
 mod app;
 mod assertions;
+mod attachments;
 mod binary;
 mod calls;
 mod database;
@@ -23,6 +24,7 @@ pub use assertions::{
     expect_error_within_quota, expect_header, expect_json, expect_no_content, expect_text,
     expect_validation_error, header_value,
 };
+pub use attachments::png_of;
 pub use binary::ServerProcess;
 pub use calls::RefreshCookie;
 pub use database::Backend;

@@ -14,6 +14,7 @@ mod auth;
 mod credits;
 mod email;
 mod errors;
+mod files;
 mod keys;
 mod me;
 mod oauth;

@@ -36,6 +36,8 @@ pub enum ErrorCode {
     Forbidden,
     /// An API key without the scope the route needs (the message names it).
     InsufficientScope,
+    /// The organisation's files would exceed its storage quota (`STORAGE_QUOTA_BYTES`).
+    StorageQuotaExceeded,
     AccountDisabled,
     /// The action widens access (a new API key): give the password again, or sign in anew.
     ReauthenticationRequired,
@@ -82,6 +84,7 @@ impl ErrorCode {
             Self::KeySpendLimit => "key_spend_limit",
             Self::Forbidden => "forbidden",
             Self::InsufficientScope => "insufficient_scope",
+            Self::StorageQuotaExceeded => "storage_quota_exceeded",
             Self::AccountDisabled => "account_disabled",
             Self::ReauthenticationRequired => "reauthentication_required",
             Self::EmailNotVerified => "email_not_verified",

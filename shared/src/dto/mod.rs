@@ -1,6 +1,7 @@
 //! Request and response bodies of the v1 HTTP contract, one module per route group.
 
 pub mod admin;
+pub mod attachments;
 pub mod auth;
 pub mod credits;
 pub mod demo;
@@ -14,6 +15,7 @@ pub mod paging;
 pub mod tasks;
 
 pub use admin::*;
+pub use attachments::*;
 pub use auth::*;
 pub use credits::*;
 pub use demo::*;

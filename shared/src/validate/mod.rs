@@ -5,6 +5,7 @@
 
 mod account;
 mod credits;
+mod files;
 mod idempotency;
 mod keys;
 mod orgs;
@@ -19,6 +20,9 @@ pub use account::{EMAIL_MAX_LEN, Email, PASSWORD_MAX_BYTES, PASSWORD_MIN_LEN, Pa
 pub use credits::{
     GRANT_MAX_ABS, GRANT_NOTE_MAX_LEN, GrantAmount, GrantNote, USAGE_DEFAULT_DAYS, USAGE_MAX_DAYS,
     UsageDays,
+};
+pub use files::{
+    ALLOWED_CONTENT_TYPES, ATTACHMENT_FIELD, ATTACHMENT_NAME_MAX_LEN, attachment_name,
 };
 pub use idempotency::{
     IDEMPOTENCY_KEY_HEADER, IDEMPOTENCY_KEY_MAX_LEN, IDEMPOTENCY_WINDOW_HOURS, IdempotencyKey,

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use backend::clock::Clock;
 use reqwest::{Client, Method, RequestBuilder, Response, header};
 use serde::Serialize;
-use test_support::{MailDev, ScratchDatabase, ServerSettings};
+use test_support::{MailDev, ScratchDatabase, ServerSettings, TempDir};
 
 use super::database::{self, Backend, DatabaseOutage};
 
@@ -45,6 +45,8 @@ pub struct TestApp {
     pub client: Client,
     settings: Settings,
     db: Arc<ScratchDatabase>,
+    /// Where the server keeps files (`STORAGE_URL`), its own, removed with it.
+    files: Arc<TempDir>,
     /// The server's clock, which a test moves forward (key expiry, grace periods).
     clock: Clock,
 }
@@ -52,15 +54,18 @@ pub struct TestApp {
 /// A server's settings, shared by its browsers.
 pub(crate) type Settings = Arc<ServerSettings>;
 
-/// A fresh database, and the settings of a server on it: the test settings, its `DATABASE_URL`,
-/// then `overrides`.
+/// A fresh database and file store, and the settings of a server on them: the test settings,
+/// its `DATABASE_URL` and `STORAGE_URL`, then `overrides`.
 pub(crate) async fn prepare(
     backend: Backend,
     overrides: &[(&str, &str)],
-) -> (Settings, Arc<ScratchDatabase>) {
+) -> (Settings, Arc<ScratchDatabase>, Arc<TempDir>) {
     let db = database::create(backend).await;
-    let settings = ServerSettings::test(db.url()).with(overrides);
-    (Arc::new(settings), Arc::new(db))
+    let files = TempDir::new("starter-files");
+    let settings = ServerSettings::test(db.url())
+        .set("STORAGE_URL", format!("file://{}", files.path().display()))
+        .with(overrides);
+    (Arc::new(settings), Arc::new(db), Arc::new(files))
 }
 
 impl TestApp {
@@ -96,7 +101,12 @@ impl TestApp {
         tokio::spawn(app.run_until_stopped());
         Self {
             clock: self.clock.clone(),
-            ..Self::at(address, Arc::clone(&self.settings), Arc::clone(&self.db))
+            ..Self::at(
+                address,
+                Arc::clone(&self.settings),
+                Arc::clone(&self.db),
+                Arc::clone(&self.files),
+            )
         }
     }
 
@@ -116,7 +126,7 @@ impl TestApp {
         overrides: &[(&str, &str)],
         before: impl FnOnce(&str) + Send + 'static,
     ) -> Self {
-        let (settings, db) = prepare(backend, overrides).await;
+        let (settings, db, files) = prepare(backend, overrides).await;
         let url = settings
             .get("DATABASE_URL")
             .expect("a DATABASE_URL")
@@ -132,18 +142,24 @@ impl TestApp {
         tokio::spawn(app.run_until_stopped());
         Self {
             clock,
-            ..Self::at(address, settings, db)
+            ..Self::at(address, settings, db, files)
         }
     }
 
     /// A browser talking to a server at `address` that runs with `settings` on `db` (and a
     /// clock of its own: one in another process cannot be moved).
-    pub(crate) fn at(address: String, settings: Settings, db: Arc<ScratchDatabase>) -> Self {
+    pub(crate) fn at(
+        address: String,
+        settings: Settings,
+        db: Arc<ScratchDatabase>,
+        files: Arc<TempDir>,
+    ) -> Self {
         Self {
             address,
             client: browser_client(),
             settings,
             db,
+            files,
             clock: Clock::default(),
         }
     }
@@ -210,6 +226,11 @@ impl TestApp {
             .expect("ACCESS_TOKEN_TTL is a number")
     }
 
+    /// The server's file store directory, shared with its browsers and restarts.
+    pub fn files(&self) -> Arc<TempDir> {
+        Arc::clone(&self.files)
+    }
+
     /// A second browser on the same server: same database, its own cookie jar.
     pub fn new_browser(&self) -> Self {
         Self {
@@ -218,6 +239,7 @@ impl TestApp {
                 self.address.clone(),
                 Arc::clone(&self.settings),
                 Arc::clone(&self.db),
+                Arc::clone(&self.files),
             )
         }
     }

@@ -57,14 +57,14 @@ impl ServerProcess {
     /// Starts the binary on a fresh database with the test settings and `overrides`, and waits
     /// for its start-up line.
     pub async fn start(backend: Backend, overrides: &[(&str, &str)]) -> Self {
-        let (settings, db) = prepare(backend, overrides).await;
-        Self::launch(settings, db).await
+        let (settings, db, files) = prepare(backend, overrides).await;
+        Self::launch(settings, db, files).await
     }
 
     /// Starts the binary on a fresh SQLite database with a setting it must refuse, and returns
     /// how it exited and what it printed.
     pub async fn start_refused(overrides: &[(&str, &str)]) -> (ExitStatus, Output) {
-        let (settings, _db) = prepare(Backend::Sqlite, overrides).await;
+        let (settings, _db, _files) = prepare(Backend::Sqlite, overrides).await;
         let mut process = Process::spawn(&settings);
         let deadline = Instant::now() + START_TIMEOUT;
         loop {
@@ -115,14 +115,15 @@ impl ServerProcess {
         }
         let settings = Arc::new(self.settings.as_ref().clone().with(overrides));
         let db = Arc::clone(&self.db);
+        let files = self.app.files();
         drop(self);
-        Self::launch(settings, db).await
+        Self::launch(settings, db, files).await
     }
 
-    async fn launch(settings: Settings, db: Arc<ScratchDatabase>) -> Self {
+    async fn launch(settings: Settings, db: Arc<ScratchDatabase>, files: Arc<TempDir>) -> Self {
         let mut process = Process::spawn(&settings);
         let address = process.listening_address().await;
-        let mut app = TestApp::at(address, Arc::clone(&settings), Arc::clone(&db));
+        let mut app = TestApp::at(address, Arc::clone(&settings), Arc::clone(&db), files);
         // A connection left idle would hold a graceful shutdown for Actix's keep-alive timeout
         // (5 s): close each one after its answer, as a client that has finished does.
         app.client = browser()

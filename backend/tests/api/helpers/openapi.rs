@@ -9,6 +9,8 @@ pub struct Operation {
     pub path: String,
     pub declares_security: bool,
     pub body: Option<Value>,
+    /// Whether it takes a file (`multipart/form-data`) rather than JSON.
+    pub multipart: bool,
     /// The permission its role guard needs in the caller's organisation (`x-permission`).
     pub permission: Option<String>,
     /// When an API key may call it, the scopes the key needs.
@@ -46,11 +48,15 @@ impl Operation {
                     .as_object()
                     .and_then(|content| content.get("application/json"))
                     .map(|media| example(document, &media["schema"], ""));
+                let multipart = operation["requestBody"]["content"]
+                    .get("multipart/form-data")
+                    .is_some();
                 operations.push(Self {
                     method: method.to_uppercase(),
                     path: path.clone(),
                     declares_security,
                     body,
+                    multipart,
                     permission: operation["x-permission"].as_str().map(str::to_owned),
                     key_scopes,
                 });
@@ -135,7 +141,8 @@ impl super::app::TestApp {
         Operation::all(&document)
     }
 
-    /// Calls `op` with its example body, each path parameter filled by `value`.
+    /// Calls `op` with its example body (a small PNG file for an upload), each path parameter
+    /// filled by `value`.
     pub async fn call_operation(
         &self,
         op: &Operation,
@@ -145,6 +152,10 @@ impl super::app::TestApp {
         let mut request = self.request(op.http_method(), &op.filled_path(value), auth);
         if let Some(body) = &op.body {
             request = request.json(body);
+        }
+        if op.multipart {
+            let file = reqwest::multipart::Part::bytes(super::png_of(64)).file_name("walk.png");
+            request = request.multipart(reqwest::multipart::Form::new().part("file", file));
         }
         super::app::send(request).await
     }

@@ -78,6 +78,22 @@ async fn every_operation_refuses_a_key_without_its_scope_and_names_it(backend: B
             ("GET /api/tasks/{id}".to_owned(), reviewed("tasks:read")),
             ("PATCH /api/tasks/{id}".to_owned(), reviewed("tasks:write")),
             ("DELETE /api/tasks/{id}".to_owned(), reviewed("tasks:write")),
+            (
+                "GET /api/tasks/{id}/attachments".to_owned(),
+                reviewed("tasks:read")
+            ),
+            (
+                "POST /api/tasks/{id}/attachments".to_owned(),
+                reviewed("tasks:write")
+            ),
+            (
+                "GET /api/attachments/{id}".to_owned(),
+                reviewed("tasks:read")
+            ),
+            (
+                "DELETE /api/attachments/{id}".to_owned(),
+                reviewed("tasks:write")
+            ),
         ])
     );
 
@@ -93,9 +109,15 @@ async fn every_operation_refuses_a_key_without_its_scope_and_names_it(backend: B
             .filter(|s| !needed.contains(s))
             .collect();
         let case = format!("{} {}", op.method, op.path);
-        // `{id}` names one of the user's tasks, a fresh one each time (a DELETE takes it away).
+        // `{id}` names one of the user's tasks or files, a fresh one each time (a DELETE takes
+        // it away).
         let id = if op.path.starts_with("/api/tasks/") {
             app.create_task(user.bearer(), "walked").await.id
+        } else if op.path.starts_with("/api/attachments/") {
+            let task = app.create_task(user.bearer(), "walked").await.id;
+            app.upload(user.bearer(), task, "walked.png", png_of(64))
+                .await
+                .id
         } else {
             1
         };

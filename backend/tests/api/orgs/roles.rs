@@ -29,6 +29,14 @@ const GUARDED: &[(&str, &str, Permission)] = &[
     ("GET", "/api/tasks/{id}", Permission::ReadTasks),
     ("PATCH", "/api/tasks/{id}", Permission::WriteTasks),
     ("DELETE", "/api/tasks/{id}", Permission::WriteTasks),
+    ("GET", "/api/tasks/{id}/attachments", Permission::ReadTasks),
+    (
+        "POST",
+        "/api/tasks/{id}/attachments",
+        Permission::WriteTasks,
+    ),
+    ("GET", "/api/attachments/{id}", Permission::ReadTasks),
+    ("DELETE", "/api/attachments/{id}", Permission::WriteTasks),
     ("PATCH", "/api/orgs/{id}", Permission::ManageOrganization),
     ("DELETE", "/api/orgs/{id}", Permission::OwnOrganization),
     (

@@ -28,6 +28,9 @@ async fn nothing_of_another_organization_is_found(backend: Backend) {
     let (_, member) = app.new_member(&owner, team.id, OrgRole::Billing).await;
     let members_before = app.members(owner.bearer(), team.id).await;
     let task = app.create_task(owner.bearer(), "victim's plans").await;
+    let file = app
+        .upload(owner.bearer(), task.id, "plans.png", png_of(64))
+        .await;
 
     // The attacker: a signed-in customer with credits and a key of their own.
     let browser = app.new_browser();
@@ -52,13 +55,15 @@ async fn nothing_of_another_organization_is_found(backend: Backend) {
             // providers' sign-in routes name a provider, no one's data (`oauth/refused.rs`).
             continue;
         }
-        // `/api/keys/{id}` names a key, `/api/tasks/{id}` a task; every other `{id}` names an
-        // organisation.
+        // `/api/keys/{id}` names a key, `/api/tasks/{id}` a task, `/api/attachments/{id}` a
+        // file; every other `{id}` names an organisation.
         let value = |p: &str| {
             if op.path.starts_with("/api/keys/") {
                 key.id
             } else if op.path.starts_with("/api/tasks/") {
                 task.id
+            } else if op.path.starts_with("/api/attachments/") {
+                file.id
             } else {
                 foreign_id(p)
             }
@@ -82,4 +87,5 @@ async fn nothing_of_another_organization_is_found(backend: Backend) {
     assert_eq!(pending.len(), 1);
     assert_eq!(app.org_name(owner.bearer(), team.id).await, "Victim Inc");
     assert_eq!(app.task(owner.bearer(), task.id).await, task);
+    assert_eq!(app.attachments(owner.bearer(), task.id).await, [file]);
 }

@@ -1,0 +1,355 @@
+//! Files attached to the organisation's tasks. An upload is streamed into the store as it
+//! arrives (never whole in memory), its type read from its first bytes, and its row written only
+//! once the bytes are stored and counted against the quota; any failure on the way removes what
+//! was written. Reading needs `read_tasks` (key scope `tasks:read`), changing `write_tasks`.
+
+use actix_multipart::{Field, Multipart, MultipartError};
+use actix_web::{
+    HttpRequest, HttpResponse, delete, get,
+    http::header::{self, ContentDisposition, DispositionParam, DispositionType},
+    post, web,
+};
+use futures_util::{StreamExt, TryStreamExt};
+use shared::{
+    dto::{Attachment, AttachmentUpload, ErrorBody},
+    validate::{ATTACHMENT_FIELD, attachment_name},
+};
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use crate::{
+    auth::{Caller, Permitted, need},
+    error::{ApiError, log_error_chain},
+    models::{
+        AttachmentRow, TaskRow,
+        attachment::{NewAttachment, Recorded},
+    },
+    state::State,
+    storage::{self, Download, Stored, Upload, UploadError},
+};
+
+/// Room for the multipart framing around the file when `Content-Length` is checked up front.
+const FRAMING: u64 = 16 * 1024;
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(upload_attachment)
+        .service(list_attachments)
+        .service(download_attachment)
+        .service(delete_attachment);
+}
+
+/// `attachment; filename="..."; filename*=UTF-8''...`: saved, never shown inline.
+fn disposition(name: &str) -> ContentDisposition {
+    let ascii: String = name
+        .chars()
+        .map(|c| if c.is_ascii() && c != '"' { c } else { '_' })
+        .collect();
+    ContentDisposition {
+        disposition: DispositionType::Attachment,
+        parameters: vec![
+            DispositionParam::Filename(ascii),
+            DispositionParam::FilenameExt(header::ExtendedValue {
+                charset: header::Charset::Ext("UTF-8".to_owned()),
+                language_tag: None,
+                value: name.as_bytes().to_vec(),
+            }),
+        ],
+    }
+}
+
+fn malformed(e: MultipartError) -> ApiError {
+    ApiError::BadRequest(format!("malformed multipart body: {e}"))
+}
+
+/// The task must be the organisation's before a byte of the body is read.
+async fn task_of(state: &State, org_id: i64, task_id: i64) -> Result<TaskRow, ApiError> {
+    state
+        .db
+        .read(move |conn| TaskRow::find(conn, org_id, task_id))
+        .await?
+        .ok_or(ApiError::NotFound("task"))
+}
+
+/// The start of a file: its first bytes, enough to tell its type, and whether that was all of
+/// it (a finished field must not be read again).
+struct Head {
+    bytes: Vec<u8>,
+    whole: bool,
+}
+
+async fn head_of(field: &mut Field, max: u64) -> Result<Head, ApiError> {
+    let mut bytes = Vec::new();
+    while bytes.len() < storage::SNIFF_LEN {
+        match field.try_next().await.map_err(malformed)? {
+            Some(chunk) => bytes.extend_from_slice(&chunk),
+            None => return Ok(Head { bytes, whole: true }),
+        }
+    }
+    if bytes.len() as u64 > max {
+        return Err(ApiError::FileTooLarge { max });
+    }
+    Ok(Head {
+        bytes,
+        whole: false,
+    })
+}
+
+/// Streams `head` and the rest of `field` into `upload`; the caller aborts on error. Takes the
+/// field: the form yields its next part only once this one is dropped.
+async fn copy(upload: &mut Upload, head: Head, mut field: Field) -> Result<(), ApiError> {
+    let too_large = |e: UploadError| match e {
+        UploadError::TooLarge { max } => ApiError::FileTooLarge { max },
+        UploadError::Store(e) => ApiError::internal(e),
+    };
+    upload.write(&head.bytes).await.map_err(too_large)?;
+    if head.whole {
+        return Ok(());
+    }
+    while let Some(chunk) = field.try_next().await.map_err(malformed)? {
+        upload.write(&chunk).await.map_err(too_large)?;
+    }
+    Ok(())
+}
+
+#[utoipa::path(
+    post,
+    tag = "tasks",
+    params(("id" = i64, Path, description = "The task's id")),
+    request_body(content = AttachmentUpload, content_type = "multipart/form-data"),
+    responses(
+        (status = 201, description = "Stored; `Location` is its download address", body = Attachment),
+        (status = 400, description = "validation_error: no file, an empty one, a name that is a path; bad_request: a malformed multipart body", body = ErrorBody),
+        Permitted<need::WriteTasks, Caller>,
+        (status = 404, description = "not_found: no task of the organisation's with this id", body = ErrorBody),
+        (status = 413, description = "payload_too_large: the file is over `MAX_UPLOAD_BYTES` (25 MiB by default); nothing is stored", body = ErrorBody),
+        (status = 415, description = "unsupported_media_type: the file's bytes are none of the allowed types (PNG, JPEG, GIF, WebP, PDF, plain text), whatever its name says", body = ErrorBody),
+    )
+)]
+#[post("/tasks/{id}/attachments")]
+async fn upload_attachment(
+    state: State,
+    Permitted(caller, _): Permitted<need::WriteTasks, Caller>,
+    id: web::Path<i64>,
+    req: HttpRequest,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    let (org_id, task_id) = (caller.org.id, id.into_inner());
+    let limits = &state.config.storage;
+    let (max, quota) = (limits.max_upload_bytes, limits.quota_bytes);
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
+    if declared.is_some_and(|length| length > max.saturating_add(FRAMING)) {
+        return Err(ApiError::FileTooLarge { max });
+    }
+    task_of(&state, org_id, task_id).await?;
+
+    let mut form = Multipart::new(req.headers(), payload);
+    let mut field = form
+        .try_next()
+        .await
+        .map_err(malformed)?
+        .filter(|field| field.name() == Some(ATTACHMENT_FIELD))
+        .ok_or_else(|| {
+            ApiError::validation(ATTACHMENT_FIELD, "send one file in a form field named file")
+        })?;
+    let filename = field
+        .content_disposition()
+        .and_then(|d| d.get_filename())
+        .unwrap_or_default();
+    let name = attachment_name(filename)?;
+    let head = head_of(&mut field, max).await?;
+    if head.bytes.is_empty() {
+        return Err(ApiError::validation(ATTACHMENT_FIELD, "the file is empty"));
+    }
+    let sample = &head.bytes[..head.bytes.len().min(storage::SNIFF_LEN)];
+    let content_type = storage::content_type(sample).ok_or(ApiError::UnsupportedMediaType(
+        "the file is none of the allowed types: PNG, JPEG, GIF, WebP, PDF or plain text",
+    ))?;
+
+    let key = state.storage.new_key(org_id);
+    let disposition = disposition(&name).to_string();
+    let mut upload = state
+        .storage
+        .upload(&key, content_type, &disposition, max)
+        .await
+        .map_err(ApiError::internal)?;
+    let copied = copy(&mut upload, head, field).await;
+    // One file only: a second part is refused rather than ignored.
+    let copied = match copied {
+        Ok(()) => match form.next().await {
+            None => Ok(()),
+            Some(_) => Err(ApiError::validation(ATTACHMENT_FIELD, "send one file only")),
+        },
+        Err(e) => Err(e),
+    };
+    if let Err(e) = copied {
+        upload.abort().await;
+        return Err(e);
+    }
+    let Stored { size, sha256 } = upload.finish().await.map_err(ApiError::internal)?;
+
+    let file = NewAttachment {
+        organization_id: org_id,
+        task_id,
+        name,
+        size: i64::try_from(size).unwrap_or(i64::MAX),
+        content_type: content_type.to_owned(),
+        sha256,
+        storage_key: key.clone(),
+        uploaded_by: caller.user.id,
+        created_at: state.clock.now(),
+    };
+    let quota_bytes = i64::try_from(quota).unwrap_or(i64::MAX);
+    let recorded = state
+        .db
+        .write(move |conn| AttachmentRow::record(conn, &file, quota_bytes))
+        .await;
+    let saved = match recorded {
+        Ok(Recorded::Saved(row)) => row,
+        refused => {
+            remove_object(&state, &key).await;
+            return Err(match refused? {
+                Recorded::OverQuota => ApiError::StorageQuotaExceeded { quota },
+                _ => ApiError::NotFound("task"),
+            });
+        }
+    };
+    tracing::info!(
+        org_id,
+        task_id,
+        attachment_id = saved.id,
+        size,
+        content_type,
+        "file attached"
+    );
+    Ok(HttpResponse::Created()
+        .insert_header((header::LOCATION, format!("/api/attachments/{}", saved.id)))
+        .json(saved.to_dto()))
+}
+
+/// Deletes an object whose row is not (or no longer) written; a failure is left to the sweep.
+pub(super) async fn remove_object(state: &State, key: &str) {
+    if let Err(e) = state.storage.delete(key).await {
+        log_error_chain(&e, "could not delete a stored file; the orphan sweep will");
+    }
+}
+
+#[utoipa::path(
+    get,
+    tag = "tasks",
+    params(("id" = i64, Path, description = "The task's id")),
+    responses(
+        (status = 200, description = "The task's files, oldest first", body = Vec<Attachment>),
+        Permitted<need::ReadTasks, Caller>,
+        (status = 404, description = "not_found: no task of the organisation's with this id", body = ErrorBody),
+    )
+)]
+#[get("/tasks/{id}/attachments")]
+async fn list_attachments(
+    state: State,
+    Permitted(caller, _): Permitted<need::ReadTasks, Caller>,
+    id: web::Path<i64>,
+) -> Result<web::Json<Vec<Attachment>>, ApiError> {
+    let (org_id, task_id) = (caller.org.id, id.into_inner());
+    task_of(&state, org_id, task_id).await?;
+    let files = state
+        .db
+        .read(move |conn| AttachmentRow::for_task(conn, org_id, task_id))
+        .await?;
+    Ok(web::Json(files.iter().map(AttachmentRow::to_dto).collect()))
+}
+
+#[utoipa::path(
+    get,
+    tag = "tasks",
+    params(("id" = i64, Path, description = "The attachment's id")),
+    responses(
+        (status = 200, description = "The file, of the type its bytes were found to be, as an attachment (`Content-Disposition: attachment`, `X-Content-Type-Options: nosniff`), from a local store", content(
+            (String = "image/png"), (String = "image/jpeg"), (String = "image/gif"),
+            (String = "image/webp"), (String = "application/pdf"), (String = "text/plain"),
+        )),
+        (status = 302, description = "From S3: `Location` is a presigned URL that works for 5 minutes"),
+        Permitted<need::ReadTasks, Caller>,
+        (status = 404, description = "not_found: no file of the organisation's with this id", body = ErrorBody),
+    )
+)]
+#[get("/attachments/{id}")]
+async fn download_attachment(
+    state: State,
+    Permitted(caller, _): Permitted<need::ReadTasks, Caller>,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    let (org_id, id) = (caller.org.id, id.into_inner());
+    let file = state
+        .db
+        .read(move |conn| AttachmentRow::find(conn, org_id, id))
+        .await?
+        .ok_or(ApiError::NotFound("attachment"))?;
+    let download = state
+        .storage
+        .download(&file.storage_key)
+        .await
+        .map_err(ApiError::internal)?;
+    Ok(match download {
+        Download::Stream(bytes) => HttpResponse::Ok()
+            .content_type(file.content_type.as_str())
+            .insert_header(disposition(&file.name))
+            .no_chunking(u64::try_from(file.size).unwrap_or_default())
+            .streaming(bytes.map_err(ApiError::internal)),
+        Download::Redirect(url) => HttpResponse::Found()
+            .insert_header((header::LOCATION, url))
+            .finish(),
+    })
+}
+
+#[utoipa::path(
+    delete,
+    tag = "tasks",
+    params(("id" = i64, Path, description = "The attachment's id")),
+    responses(
+        (status = 204, description = "Deleted; its bytes no longer count against the quota"),
+        Permitted<need::WriteTasks, Caller>,
+        (status = 404, description = "not_found: no file of the organisation's with this id", body = ErrorBody),
+    )
+)]
+#[delete("/attachments/{id}")]
+async fn delete_attachment(
+    state: State,
+    Permitted(caller, _): Permitted<need::WriteTasks, Caller>,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    let (org_id, id) = (caller.org.id, id.into_inner());
+    let deleted = state
+        .db
+        .write(move |conn| AttachmentRow::delete(conn, org_id, id))
+        .await?
+        .ok_or(ApiError::NotFound("attachment"))?;
+    remove_object(&state, &deleted.storage_key).await;
+    tracing::info!(org_id, attachment_id = id, "attachment deleted");
+    Ok(HttpResponse::NoContent().finish())
+}
+
+#[cfg(test)]
+mod tests {
+    use shared::validate::ALLOWED_CONTENT_TYPES;
+
+    /// The document lists the download's types by hand (the macro takes literals): they must be
+    /// the types an upload may be.
+    #[test]
+    fn the_document_lists_every_type_a_download_may_be() {
+        let document = serde_json::to_value(super::super::docs::document()).expect("JSON");
+        let content =
+            &document["paths"]["/api/attachments/{id}"]["get"]["responses"]["200"]["content"];
+        let mut listed: Vec<&str> = content
+            .as_object()
+            .expect("a content map")
+            .keys()
+            .map(String::as_str)
+            .collect();
+        let mut allowed = ALLOWED_CONTENT_TYPES.to_vec();
+        listed.sort_unstable();
+        allowed.sort_unstable();
+        assert_eq!(listed, allowed);
+    }
+}
