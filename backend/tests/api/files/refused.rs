@@ -1,6 +1,6 @@
 //! What is refused, each with a clear 4xx and nothing stored: too large, empty, a type disguised
 //! by its name, a name that is a path, a malformed body, another organisation's task or file,
-//! a key without the scope.
+//! a key without the scope, a client gone halfway.
 
 use reqwest::{Method, StatusCode};
 use shared::dto::Scope;
@@ -12,6 +12,7 @@ both_backends!(
     malformed_bodies_are_refused_and_nothing_is_stored,
     files_of_another_organization_are_not_found,
     keys_read_and_write_files_by_their_scopes,
+    a_cancelled_upload_leaves_nothing,
 );
 
 async fn bad_files_are_refused_and_nothing_is_stored(backend: Backend) {
@@ -157,4 +158,73 @@ async fn keys_read_and_write_files_by_their_scopes(backend: Backend) {
     let refused = app.try_download(Auth::Key(&writer.key), file.id).await;
     expect_error(refused, StatusCode::FORBIDDEN, "insufficient_scope").await;
     assert_eq!(app.stored_objects().await, 1);
+}
+
+/// A client that goes away halfway through its file: neither a row nor an object, nor a part
+/// of one on disk, is left behind.
+async fn a_cancelled_upload_leaves_nothing(backend: Backend) {
+    use std::io::Write;
+
+    let app = TestApp::spawn(backend).await;
+    let user = app.new_user().await;
+    let task = app.create_task(user.bearer(), "interrupted").await;
+    let address = app.address.trim_start_matches("http://").to_owned();
+    let request = format!(
+        "POST /api/tasks/{}/attachments HTTP/1.1\r\nHost: {address}\r\nAuthorization: Bearer {}\r\n\
+         Content-Type: multipart/form-data; boundary=X\r\nContent-Length: 5000000\r\n\r\n\
+         --X\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.png\"\r\n\r\n",
+        task.id, user.token
+    );
+    let files = app.files();
+    let dir = files.path().to_owned();
+    tokio::task::spawn_blocking(move || {
+        let mut stream = std::net::TcpStream::connect(&address).expect("a connection");
+        stream.write_all(request.as_bytes()).expect("the head");
+        // Past the first parts the store writes (256 KiB each): the partial file is on disk.
+        stream
+            .write_all(&png_of(1_000_000))
+            .expect("part of the file");
+        assert!(
+            eventually(|| files_under(&dir) > 0),
+            "the upload never reached the disk"
+        );
+        // Then the client is gone.
+    })
+    .await
+    .expect("the client ran");
+
+    let dir = files.path().to_owned();
+    let emptied = tokio::task::spawn_blocking(move || eventually(|| files_under(&dir) == 0));
+    assert!(
+        emptied.await.expect("the check ran"),
+        "files left in the store's directory: {}",
+        files_under(files.path())
+    );
+    assert_eq!(app.count("attachments").await, 0);
+}
+
+/// Whether `check` holds within five seconds (polled; blocking).
+fn eventually(check: impl Fn() -> bool) -> bool {
+    (0..50).any(|_| {
+        let holds = check();
+        if !holds {
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        holds
+    })
+}
+
+/// Every file under `dir`, however deep.
+fn files_under(dir: &std::path::Path) -> usize {
+    std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .flatten()
+                .map(|entry| match entry.file_type() {
+                    Ok(kind) if kind.is_dir() => files_under(&entry.path()),
+                    _ => 1,
+                })
+                .sum()
+        })
+        .unwrap_or(0)
 }
