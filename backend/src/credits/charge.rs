@@ -30,8 +30,8 @@ pub(super) enum Charged {
     Replay(StoredAnswer),
 }
 
-/// Spends `price` credits of the caller's organisation for this request and returns the balance
-/// left: one conditional `UPDATE ... WHERE credits >= N RETURNING credits` plus a ledger row
+/// Spends `price` credits of the caller's organisation for this request to `route` (`route_of`)
+/// and returns the balance left: one conditional `UPDATE ... WHERE credits >= N RETURNING credits` plus a ledger row
 /// naming the caller, in one transaction. No check-then-write, so concurrent calls can never
 /// overspend, whichever members and keys make them.
 ///
@@ -42,6 +42,7 @@ pub(super) enum Charged {
 pub(super) async fn spend(
     req: &HttpRequest,
     caller: &Caller,
+    route: String,
     price: i64,
     idempotent: Option<Idempotent>,
 ) -> Result<Charged, ApiError> {
@@ -60,7 +61,6 @@ pub(super) async fn spend(
         }
     };
     req.extensions_mut().insert(PendingCharge::new(receiver));
-    let route = route_of(req);
     let debit = move |conn: &mut AnyConnection| {
         let claim = match idempotent {
             Some(Idempotent { key, fingerprint }) => {

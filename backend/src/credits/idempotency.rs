@@ -14,7 +14,6 @@ use actix_web::{
 };
 use shared::validate::{IDEMPOTENCY_KEY_HEADER, IdempotencyKey};
 
-use super::charge::route_of;
 use crate::{
     auth::secret::sha256_hex,
     db::DbError,
@@ -35,14 +34,13 @@ pub(super) struct Idempotent {
 }
 
 impl Idempotent {
-    /// The request's key, if it sent one, for the request with `body` (its route read only then:
-    /// a call without a key costs nothing more).
-    pub fn of(req: &HttpRequest, body: &str) -> Result<Option<Self>, ApiError> {
+    /// The request's key, if it sent one, for the request to `route` with `body`.
+    pub fn of(req: &HttpRequest, route: &str, body: &str) -> Result<Option<Self>, ApiError> {
         let Some(value) = req.headers().get(IDEMPOTENCY_KEY_HEADER) else {
             return Ok(None);
         };
         let key = IdempotencyKey::parse(&String::from_utf8_lossy(value.as_bytes()))?;
-        let fingerprint = sha256_hex(&format!("{}\n{body}", route_of(req)));
+        let fingerprint = sha256_hex(&format!("{route}\n{body}"));
         Ok(Some(Self { key, fingerprint }))
     }
 }

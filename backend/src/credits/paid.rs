@@ -99,8 +99,10 @@ where
         caller.require(Permission::Spend)?;
         let body = body.await?;
         let input = body.parse::<T>()?.validate().map_err(ApiError::from)?;
-        let idempotent = Idempotent::of(&req, body.text())?;
-        match charge::spend(&req, &caller, price(&input), idempotent).await? {
+        // Once: matching the route runs the pattern of every route registered before it.
+        let route = charge::route_of(&req);
+        let idempotent = Idempotent::of(&req, &route, body.text())?;
+        match charge::spend(&req, &caller, route, price(&input), idempotent).await? {
             Charged::Spent { remaining, debit } => Ok(Charge {
                 input,
                 caller,

@@ -10,6 +10,7 @@ mod batch_write;
 mod error;
 mod manager;
 mod migrate;
+mod prepared;
 pub mod schema;
 mod writer;
 
@@ -23,6 +24,7 @@ pub use batch::{BatchLoad, BatchReader};
 pub use batch_write::{BatchWrite, BatchWriter};
 pub use error::{Cause, DbError, is_unique_violation};
 pub use manager::ConnectionManager;
+pub use prepared::Prepared;
 
 use crate::config::Config;
 

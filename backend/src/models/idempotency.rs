@@ -6,7 +6,7 @@ use chrono::{NaiveDateTime, TimeDelta};
 use diesel::prelude::*;
 use shared::validate::IDEMPOTENCY_WINDOW_HOURS;
 
-use crate::db::{AnyConnection, BatchWrite, on_backend, schema::idempotency_keys};
+use crate::db::{AnyConnection, BatchWrite, Prepared, on_backend, schema::idempotency_keys};
 
 /// How long a key and its answer are kept.
 pub const WINDOW: TimeDelta = TimeDelta::hours(IDEMPOTENCY_WINDOW_HOURS);
@@ -153,12 +153,15 @@ impl BatchWrite for Answer {
             answer,
         } in answers
         {
-            let update =
-                diesel::update(idempotency_keys::table.find((organization_id, key))).set((
-                    idempotency_keys::status_code.eq(i32::from(answer.status)),
-                    idempotency_keys::response_body.eq(&answer.body),
-                ));
-            on_backend!(&mut *conn, |c| update.execute(c))?;
+            let update = Prepared(
+                diesel::update(idempotency_keys::table.find((organization_id, key)))
+                    .set((
+                        idempotency_keys::status_code.eq(i32::from(answer.status)),
+                        idempotency_keys::response_body.eq(&answer.body),
+                    ))
+                    .returning(idempotency_keys::status_code),
+            );
+            on_backend!(&mut *conn, |c| update.load::<Option<i32>>(c))?;
         }
         Ok(())
     }

@@ -8,7 +8,7 @@ use shared::dto::{ActiveOrganization, OrgBalance, OrgMembership, OrgRole, Organi
 
 use super::{member::Members, now, to_utc};
 use crate::db::{
-    AnyConnection, on_backend,
+    AnyConnection, Prepared, on_backend,
     schema::{memberships, organizations, users},
 };
 
@@ -273,13 +273,15 @@ impl OrganizationRow {
         id: i64,
         delta: i64,
     ) -> QueryResult<Option<i64>> {
-        let adjust = diesel::update(
-            organizations::table
-                .filter(organizations::id.eq(id))
-                .filter(organizations::credits.ge(-delta)),
-        )
-        .set(organizations::credits.eq(organizations::credits + delta))
-        .returning(organizations::credits);
+        let adjust = Prepared(
+            diesel::update(
+                organizations::table
+                    .filter(organizations::id.eq(id))
+                    .filter(organizations::credits.ge(-delta)),
+            )
+            .set(organizations::credits.eq(organizations::credits + delta))
+            .returning(organizations::credits),
+        );
         on_backend!(conn, |c| adjust.get_result(c)).optional()
     }
 }

@@ -6,6 +6,7 @@ mod body_limits;
 mod config;
 mod cors;
 mod health;
+mod idempotency_layout;
 mod logs;
 mod openapi;
 mod prod_mode;
