@@ -93,11 +93,17 @@ async fn head_of(field: &mut Field, max: u64) -> Result<Head, ApiError> {
     })
 }
 
-/// Streams `head` and the rest of `field` into `upload`; the caller aborts on error. Takes the
-/// field: the form yields its next part only once this one is dropped.
-async fn copy(upload: &mut Upload, head: Head, mut field: Field) -> Result<(), ApiError> {
+/// Streams `head` and the rest of `field` into `upload`; the caller aborts on error, and
+/// `past_limit` says why a file past the upload's limit is refused. Takes the field: the form
+/// yields its next part only once this one is dropped.
+async fn copy(
+    upload: &mut Upload,
+    head: Head,
+    mut field: Field,
+    past_limit: impl Fn() -> ApiError,
+) -> Result<(), ApiError> {
     let too_large = |e: UploadError| match e {
-        UploadError::TooLarge { max } => ApiError::FileTooLarge { max },
+        UploadError::TooLarge { .. } => past_limit(),
         UploadError::Store(e) => ApiError::internal(e),
     };
     upload.write(&head.bytes).await.map_err(too_large)?;
@@ -119,6 +125,7 @@ async fn copy(upload: &mut Upload, head: Head, mut field: Field) -> Result<(), A
         (status = 201, description = "Stored; `Location` is its download address", body = Attachment),
         (status = 400, description = "validation_error: no file, an empty one, a name that is a path; bad_request: a malformed multipart body", body = ErrorBody),
         Permitted<need::WriteTasks, Caller>,
+        (status = 403, description = "storage_quota_exceeded: the file would take the organisation past `STORAGE_QUOTA_BYTES` (1 GiB by default), refused as soon as that shows; nothing is stored (or forbidden: needs the owner, admin or developer role; insufficient_scope: an API key without `tasks:write`; account_disabled)", body = ErrorBody),
         (status = 404, description = "not_found: no task of the organisation's with this id", body = ErrorBody),
         (status = 413, description = "payload_too_large: the file is over `MAX_UPLOAD_BYTES` (25 MiB by default); nothing is stored", body = ErrorBody),
         (status = 415, description = "unsupported_media_type: the file's bytes are none of the allowed types (PNG, JPEG, GIF, WebP, PDF, plain text), whatever its name says", body = ErrorBody),
@@ -135,12 +142,21 @@ async fn upload_attachment(
     let (org_id, task_id) = (caller.org.id, id.into_inner());
     let limits = &state.config.storage;
     let (max, quota) = (limits.max_upload_bytes, limits.quota_bytes);
+    // The room left as the request began: a file past it is refused as soon as that shows,
+    // without reading the rest. (The row's conditional UPDATE still decides, among uploads
+    // at once.)
+    let used = u64::try_from(caller.org.storage_used).unwrap_or(0);
+    let room = quota.saturating_sub(used);
+    let over_quota = || ApiError::StorageQuotaExceeded { quota };
     let declared = req
         .headers()
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
     if declared.is_some_and(|length| length > max.saturating_add(FRAMING)) {
         return Err(ApiError::FileTooLarge { max });
+    }
+    if declared.is_some_and(|length| length > room.saturating_add(FRAMING)) {
+        return Err(over_quota());
     }
     task_of(&state, org_id, task_id).await?;
 
@@ -171,10 +187,17 @@ async fn upload_attachment(
     let disposition = disposition(&name).to_string();
     let mut upload = state
         .storage
-        .upload(&key, content_type, &disposition, max)
+        .upload(&key, content_type, &disposition, max.min(room))
         .await
         .map_err(ApiError::internal)?;
-    let copied = copy(&mut upload, head, field).await;
+    let past_limit = || {
+        if room < max {
+            over_quota()
+        } else {
+            ApiError::FileTooLarge { max }
+        }
+    };
+    let copied = copy(&mut upload, head, field, past_limit).await;
     // One file only: a second part is refused rather than ignored.
     let copied = match copied {
         Ok(()) => match form.next().await {
@@ -210,7 +233,7 @@ async fn upload_attachment(
         refused => {
             remove_object(&state, &key).await;
             return Err(match refused? {
-                Recorded::OverQuota => ApiError::StorageQuotaExceeded { quota },
+                Recorded::OverQuota => over_quota(),
                 _ => ApiError::NotFound("task"),
             });
         }

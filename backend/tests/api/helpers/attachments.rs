@@ -122,3 +122,32 @@ impl TestApp {
             .expect("a sweep")
     }
 }
+
+impl TestApp {
+    /// Sends `request` (a head and part of a body) over a connection of its own, never finishing
+    /// it, and returns what the server answered meanwhile: its status line, headers and body.
+    pub async fn answer_to_unfinished(&self, request: Vec<u8>) -> String {
+        use std::io::{Read, Write};
+
+        let address = self.address.trim_start_matches("http://").to_owned();
+        tokio::task::spawn_blocking(move || {
+            let mut stream = std::net::TcpStream::connect(&address).expect("a connection");
+            stream
+                .set_read_timeout(Some(std::time::Duration::from_secs(10)))
+                .expect("a read timeout");
+            stream.write_all(&request).expect("the request so far");
+            let mut answer = Vec::new();
+            let mut buffer = [0; 4096];
+            // Until the server closes, or the answer's body is whole, or ten seconds pass.
+            while let Ok(read @ 1..) = stream.read(&mut buffer) {
+                answer.extend_from_slice(&buffer[..read]);
+                if answer.ends_with(b"}}") {
+                    break;
+                }
+            }
+            String::from_utf8_lossy(&answer).into_owned()
+        })
+        .await
+        .expect("the client ran")
+    }
+}
