@@ -52,6 +52,15 @@ pub enum Route {
     NotFound,
 }
 
+/// The value of `name` in a query string (`?next=/keys&...`, with or without its `?`), decoded by
+/// the browser (`URLSearchParams`): serde_urlencoded's reader would cost ~3 KB of wasm (the
+/// first-load budget).
+pub fn query_param(query: &str, name: &str) -> Option<String> {
+    web_sys::UrlSearchParams::new_with_str(query)
+        .ok()?
+        .get(name)
+}
+
 impl Route {
     /// Pages that need a session; a signed-out visitor is sent to sign in and brought back.
     pub fn needs_session(&self) -> bool {

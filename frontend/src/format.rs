@@ -84,6 +84,23 @@ pub fn unit_price(cents: i64, credits: i64, currency: &str) -> String {
     }
 }
 
+/// A file's size: "512 bytes", "1.5 KB", "26.2 MB" (1 KB = 1000 bytes, one decimal, rounded), in
+/// integer arithmetic like `unit_price`.
+pub fn bytes(n: i64) -> String {
+    if n < 1000 {
+        return format!("{n} {}", if n == 1 { "byte" } else { "bytes" });
+    }
+    const UNITS: [&str; 3] = ["KB", "MB", "GB"];
+    // Bytes per tenth of the unit; 999.95 KB and up reads as the next unit.
+    let (mut tenth, mut unit) = (100, 0);
+    while unit < UNITS.len() - 1 && n + tenth / 2 >= 10_000 * tenth {
+        tenth *= 1000;
+        unit += 1;
+    }
+    let tenths = (n + tenth / 2) / tenth;
+    format!("{}.{} {}", tenths / 10, tenths % 10, UNITS[unit])
+}
+
 /// A moment in the reader's own time zone and locale, e.g. "Nov 23, 2026, 10:58 AM".
 pub fn datetime(at: &DateTime<Utc>) -> String {
     let date = js_sys::Date::new(&JsValue::from_f64(at.timestamp_millis() as f64));

@@ -9,6 +9,7 @@ use shared::{
         ChangeEmailRequest, ChangePasswordRequest, CreateInvitationRequest, CreateKeyRequest,
         CreateTaskRequest, Credentials, GenerateTextRequest, GrantCreditsRequest, OrgRole,
         PasswordResetConfirm, PasswordResetRequest, Scope, Task, TaskStatus, UpdateTaskRequest,
+        time,
     },
     validate::{
         Email, GrantAmount, GrantNote, KeyLifetime, KeyName, KeyScopes, NewTask, OrgName, Password,
@@ -360,20 +361,13 @@ fn check_task(form: &TaskForm) -> Result<NewTask, FormErrors> {
     })
 }
 
-/// A calendar date as `YYYY-MM-DD`, `None` when left empty. Read by hand: chrono's parser is
-/// kilobytes of wasm for one fixed format.
+/// A calendar date as `YYYY-MM-DD` (a date input's value), `None` when left empty.
 fn optional_date(text: &str, field: &'static str) -> Result<Option<NaiveDate>, ValidationError> {
     let text = text.trim();
     if text.is_empty() {
         return Ok(None);
     }
-    let mut parts = text.splitn(3, '-').map(str::parse::<u32>);
-    match (parts.next(), parts.next(), parts.next()) {
-        (Some(Ok(year)), Some(Ok(month)), Some(Ok(day))) => i32::try_from(year)
-            .ok()
-            .and_then(|y| NaiveDate::from_ymd_opt(y, month, day)),
-        _ => None,
-    }
-    .map(Some)
-    .ok_or_else(|| ValidationError::new(field, format!("{field} must be a date (YYYY-MM-DD)")))
+    time::parse_date(text)
+        .map(Some)
+        .ok_or_else(|| ValidationError::new(field, format!("{field} must be a date (YYYY-MM-DD)")))
 }

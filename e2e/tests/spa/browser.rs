@@ -45,6 +45,8 @@ pub fn available() -> bool {
 pub struct Browser {
     pub client: Client,
     driver: Driver,
+    /// chromedriver's address, for its commands fantoccini does not have.
+    driver_url: String,
     artifacts: PathBuf,
     step: u32,
 }
@@ -61,6 +63,7 @@ impl Browser {
             .map(Driver)
             .expect("chromedriver starts");
         let url = format!("http://127.0.0.1:{port}");
+        let downloads = artifacts.join("downloads");
         let mut capabilities = serde_json::Map::new();
         capabilities.insert(
             "goog:chromeOptions".into(),
@@ -70,7 +73,12 @@ impl Browser {
                     "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                     "--disable-background-networking", "--disable-extensions", "--no-first-run",
                     "--disable-sync", "--window-size=1280,800"
-                ]
+                ],
+                // Saved files land in the artifacts, without asking where.
+                "prefs": {
+                    "download.default_directory": downloads,
+                    "download.prompt_for_download": false
+                }
             }),
         );
         // chromedriver takes a moment to listen: retry the session for a few seconds.
@@ -85,6 +93,7 @@ impl Browser {
                     return Self {
                         client,
                         driver,
+                        driver_url: url,
                         artifacts,
                         step: 0,
                     };
@@ -254,6 +263,66 @@ impl Browser {
             .await
             .map(|t| t.trim().to_owned())
             .map_err(|e| format!("focused text: {e}"))
+    }
+
+    /// Chooses the file at `path` in the file input at `xpath`, as the file picker would.
+    pub async fn attach(&self, xpath: &str, path: &Path) -> Result {
+        let input = self.wait_for(xpath).await?;
+        let path = path.to_str().ok_or("a file path in UTF-8")?;
+        input
+            .send_keys(path)
+            .await
+            .map_err(|e| format!("attach {path} at {xpath}: {e}"))
+    }
+
+    /// The bytes of the file the browser saved as `name`, once it has finished saving it.
+    pub async fn downloaded(&self, name: &str) -> Result<Vec<u8>> {
+        let downloads = self.artifacts.join("downloads");
+        let (file, partial) = (
+            downloads.join(name),
+            downloads.join(format!("{name}.crdownload")),
+        );
+        let deadline = tokio::time::Instant::now() + WAIT;
+        while !file.exists() || partial.exists() {
+            if tokio::time::Instant::now() > deadline {
+                return Err(format!(
+                    "waited {WAIT:?} for the download {}",
+                    file.display()
+                ));
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        std::fs::read(&file).map_err(|e| format!("read {}: {e}", file.display()))
+    }
+
+    /// Slows what the page sends to `bytes_per_second` (chromedriver's network emulation), or
+    /// lifts the limit (`None`): to see an upload in flight.
+    pub async fn throttle_uploads(&self, bytes_per_second: Option<u64>) -> Result {
+        let session = self
+            .client
+            .session_id()
+            .await
+            .map_err(|e| format!("session id: {e}"))?
+            .ok_or("no WebDriver session")?;
+        let url = format!(
+            "{}/session/{session}/chromium/network_conditions",
+            self.driver_url
+        );
+        let http = reqwest::Client::new();
+        let request = match bytes_per_second {
+            Some(rate) => http.post(&url).json(&serde_json::json!({
+                "network_conditions": {
+                    "offline": false,
+                    "latency": 0,
+                    "upload_throughput": rate,
+                    "download_throughput": 100_000_000
+                }
+            })),
+            None => http.delete(&url),
+        };
+        let response = request.send().await.map_err(|e| format!("{url}: {e}"))?;
+        let status = response.status();
+        crate::check(status.is_success(), format!("{url}: {status}"))
     }
 
     /// Clicks the element at `xpath`.

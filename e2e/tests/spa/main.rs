@@ -74,6 +74,7 @@ async fn sign_in(b: &Browser, server: &Server, email: &str, password: &str) -> R
 
 mod accessibility;
 mod admin;
+mod attachments;
 mod browser;
 mod cross_site;
 mod email;

@@ -85,7 +85,8 @@ impl Server {
         }
     }
 
-    async fn start_with(overrides: &[(&str, String)]) -> Self {
+    /// Like `start`, with these settings (name, value) in place of the test ones.
+    pub async fn start_with(overrides: &[(&str, String)]) -> Self {
         let db = ScratchDatabase::create(Backend::Sqlite).expect("SQLite always runs");
         let settings = overrides.iter().fold(
             ServerSettings::test(db.url())

@@ -136,9 +136,7 @@ pub(super) fn decode<T: DeserializeOwned + 'static>(text: &str) -> Result<T, Api
     serde_wasm_bindgen::from_value(value).map_err(ApiError::unexpected)
 }
 
-/// With `Auth::Session`, a 401 (other than a wrong password) triggers one refresh (shared with
-/// any other call failing at the same time) and one retry with the new token. A refresh that
-/// fails signs out.
+/// The text of the 2xx answer to the call (see `respond`).
 async fn send_raw(
     method: Method,
     path: &str,
@@ -146,25 +144,52 @@ async fn send_raw(
     if_match: Option<i64>,
     auth: Auth,
 ) -> Result<String, ApiError> {
+    let response = respond(method, path, body, if_match, auth).await?;
+    response.text().await.map_err(|_| ApiError::network())
+}
+
+/// Makes the call and returns its 2xx answer, else the contract error. With `Auth::Session`, see
+/// `with_session`.
+pub(super) async fn respond(
+    method: Method,
+    path: &str,
+    body: Option<&str>,
+    if_match: Option<i64>,
+    auth: Auth,
+) -> Result<Response, ApiError> {
     if auth == Auth::Public {
-        return body_text(fetch(method, path, body, if_match, None).await?).await;
+        return checked(fetch(method, path, body, if_match, None).await?).await;
     }
+    with_session(|token| {
+        let method = method.clone();
+        async move { checked(fetch(method, path, body, if_match, Some(&token)).await?).await }
+    })
+    .await
+}
+
+/// Runs `call` with the session's access token. A 401 (other than a wrong password) triggers one
+/// refresh (shared with any other call failing at the same time) and one more `call` with the new
+/// token. A refresh that fails signs out.
+pub(super) async fn with_session<T, F, Fut>(call: F) -> Result<T, ApiError>
+where
+    F: Fn(String) -> Fut,
+    Fut: Future<Output = Result<T, ApiError>>,
+{
     let token = store::current()
         .access_token()
         .map(str::to_owned)
         .ok_or_else(ApiError::signed_out)?;
-    let response = fetch(method.clone(), path, body, if_match, Some(&token)).await?;
-    match body_text(response).await {
+    match call(token.clone()).await {
         // A wrong password given again (changing the email, a new key) is no expired token: a
         // refresh would not help, and the retry would count as a second wrong guess.
         Err(e) if e.status == 401 && e.code != ErrorCode::InvalidCredentials => {}
         answer => return answer,
     }
     let token = refresh::renew(&token).await?;
-    body_text(fetch(method, path, body, if_match, Some(&token)).await?).await
+    call(token).await
 }
 
-pub(super) async fn fetch(
+async fn fetch(
     method: Method,
     path: &str,
     body: Option<&str>,
@@ -192,13 +217,11 @@ pub(super) async fn fetch(
     request.send().await.map_err(|_| ApiError::network())
 }
 
-/// The body of a 2xx answer, else the contract error.
-pub(super) async fn body_text(response: Response) -> Result<String, ApiError> {
-    let status = response.status();
-    let text = response.text().await.map_err(|_| ApiError::network())?;
+/// The answer if it is a 2xx, else the contract error its body carries.
+pub(super) async fn checked(response: Response) -> Result<Response, ApiError> {
     if response.ok() {
-        Ok(text)
-    } else {
-        Err(ApiError::from_response(status, &text))
+        return Ok(response);
     }
+    let text = response.text().await.map_err(|_| ApiError::network())?;
+    Err(ApiError::from_response(response.status(), &text))
 }

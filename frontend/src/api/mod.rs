@@ -1,6 +1,7 @@
 //! Typed client of the HTTP API (DESIGN section 6): one function per call, request and response
 //! types from `shared`. Calls that need a session refresh an expired access token once and retry.
 
+mod attachments;
 mod client;
 mod email;
 mod error;
@@ -9,6 +10,7 @@ mod orgs;
 mod refresh;
 mod tasks;
 
+pub use attachments::{attachments, delete_attachment, download_attachment, upload_attachment};
 pub use email::{
     change_email, confirm_email_change, confirm_password_reset, request_password_reset,
     resend_verification, verify_email,

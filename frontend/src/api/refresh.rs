@@ -11,7 +11,6 @@ use futures::{
     FutureExt,
     future::{LocalBoxFuture, Shared},
 };
-use gloo_net::http::Method;
 use js_sys::{Function, Promise, Reflect};
 use shared::dto::TokenResponse;
 use wasm_bindgen::{JsCast, JsValue, closure::Closure};
@@ -55,13 +54,8 @@ pub async fn renew(rejected: &str) -> Result<String, ApiError> {
 }
 
 async fn call_refresh() -> Result<TokenResponse, ApiError> {
-    let response = client::fetch(Method::POST, "/api/auth/refresh", None, None, None).await;
-    let result = match response {
-        Ok(response) => client::body_text(response)
-            .await
-            .and_then(|text| client::decode::<TokenResponse>(&text)),
-        Err(e) => Err(e),
-    };
+    let result: Result<TokenResponse, ApiError> =
+        client::post_empty("/api/auth/refresh", client::Auth::Public).await;
     match &result {
         Ok(token) => store::signed_in(token.clone()),
         // The server said no (no cookie, expired, revoked, disabled): the session is over.

@@ -3,6 +3,7 @@
 
 pub mod ui;
 
+mod confirm;
 mod layout;
 mod nav;
 mod org_switcher;
@@ -21,6 +22,7 @@ pub mod provider_buttons;
 pub mod sign_in_methods;
 pub mod usage_chart;
 
+pub use confirm::Confirm;
 pub use layout::layout;
 pub use nav::Nav;
 pub use org_switcher::OrgSwitcher;

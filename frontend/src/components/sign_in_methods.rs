@@ -11,9 +11,9 @@ use yew_router::prelude::*;
 use super::provider_buttons::oauth_failure;
 use crate::{
     api,
+    app::query_param,
     components::ui::{self, AlertKind, ButtonKind},
     hooks::{Load, use_submit},
-    pages::NextQuery,
 };
 
 /// What a button does to a provider (by id): one action, so one request state for the card.
@@ -32,9 +32,7 @@ pub fn use_sign_in_methods(
     has_password: bool,
     reload: Callback<()>,
 ) -> Html {
-    let query = use_location()
-        .and_then(|l| l.query::<NextQuery>().ok())
-        .unwrap_or_default();
+    let oauth_error = use_location().and_then(|l| query_param(l.query_str(), "oauth_error"));
     let change = use_submit(reload, |reload, change: Change| async move {
         match change {
             Change::Unlink(provider) => {
@@ -58,7 +56,7 @@ pub fn use_sign_in_methods(
     let last = linked.count() == 1 && !has_password;
     html! {
         <div class="space-y-4">
-            { oauth_failure(query.oauth_error.as_deref()) }
+            { oauth_failure(oauth_error.as_deref()) }
             <ul class="divide-y divide-slate-100" data-testid="identities">
                 { for providers.iter().map(|provider| {
                     let (name, email) = (&provider.name, provider.email.as_ref());

@@ -1,15 +1,15 @@
 //! `use_link_token`: the secret of an emailed link (`?token=`), taken out of the address bar.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use yew::prelude::*;
 
 use super::use_effect_on;
 use yew_router::prelude::*;
 
-use crate::app::Route;
+use crate::app::{Route, query_param};
 
 /// The query of an emailed link: `?token=`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct LinkQuery {
     pub token: Option<String>,
 }
@@ -24,8 +24,7 @@ pub fn use_link_token() -> Option<AttrValue> {
     let in_address_bar = location.as_ref().is_some_and(|l| !l.query_str().is_empty());
     let token = use_state(|| {
         location
-            .and_then(|l| l.query::<LinkQuery>().ok())
-            .and_then(|q| q.token)
+            .and_then(|l| query_param(l.query_str(), "token"))
             .filter(|t| !t.is_empty())
             .map(AttrValue::from)
     });

@@ -3,13 +3,13 @@
 use crate::components::ui;
 use crate::hooks::use_effect_on;
 use crate::hooks::use_value;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use shared::validate::NextPath;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::{
-    app::Route,
+    app::{Route, query_param},
     components::{
         auth_form::{AuthForm, AuthMode},
         provider_buttons::{oauth_failure, use_provider_buttons},
@@ -20,11 +20,11 @@ use crate::{
 
 /// `?next=/keys`: the signed-in page a visitor was sent away from, or the invitation link they
 /// opened signed out (`/invite?token=...`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct NextQuery {
     pub next: Option<String>,
     /// Why a sign-in through an identity provider came back refused (`OAuthFailure`'s code).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub oauth_error: Option<String>,
 }
 
@@ -76,9 +76,7 @@ pub fn next_route(next: Option<&str>) -> Next {
     };
     let (path, query) = next.split_once('?').unwrap_or((next, ""));
     match Route::recognize(path) {
-        Some(Route::Invite) => serde_urlencoded::from_str::<LinkQuery>(query)
-            .ok()
-            .and_then(|q| q.token)
+        Some(Route::Invite) => query_param(query, "token")
             .filter(|t| !t.is_empty())
             .map_or(dashboard, Next::Invitation),
         Some(route) if route.needs_session() => Next::Page(route),
@@ -109,11 +107,15 @@ fn auth_page(props: &AuthPageProps) -> Html {
     });
     let session = use_session();
     let navigator = use_navigator();
-    let query = use_location()
-        .and_then(|l| l.query::<NextQuery>().ok())
-        .unwrap_or_default();
-    let target = next_route(query.next.as_deref());
-    let providers = use_provider_buttons(query.next.clone());
+    let location = use_location();
+    let param = |name| {
+        location
+            .as_ref()
+            .and_then(|l| query_param(l.query_str(), name))
+    };
+    let (next, oauth_error) = (param("next"), param("oauth_error"));
+    let target = next_route(next.as_deref());
+    let providers = use_provider_buttons(next.clone());
     let signed_in = matches!(*session, Session::SignedIn(_));
     // Move on once this form (or the session restored at page load) signs in. A session that was
     // already there when the page opened is left alone: that is someone signing out, or
@@ -148,7 +150,7 @@ fn auth_page(props: &AuthPageProps) -> Html {
         <div class="mx-auto w-full max-w-sm py-6 sm:py-12">
             { ui::page_header(yew::props!(ui::PageHeaderProps { title, children: html! { { lead } } })) }
             <div class="mt-6 rounded-xl bg-white p-6 shadow-sm ring-1 ring-slate-200">
-                { oauth_failure(query.oauth_error.as_deref()) }
+                { oauth_failure(oauth_error.as_deref()) }
                 <AuthForm mode={props.mode} />
                 if props.mode == AuthMode::SignIn {
                     <p class="mt-4 text-center text-sm">
@@ -161,7 +163,7 @@ fn auth_page(props: &AuthPageProps) -> Html {
             </div>
             <p class="mt-6 text-center text-sm text-slate-600">
                 { other_prompt }{ " " }
-                <Link<Route, NextQuery> to={other_route} query={Some(NextQuery { next: query.next.clone(), oauth_error: None })}
+                <Link<Route, NextQuery> to={other_route} query={Some(NextQuery { next, oauth_error: None })}
                     classes="font-semibold text-brand-700 hover:underline">
                     { other_label }
                 </Link<Route, NextQuery>>

@@ -3,14 +3,13 @@
 use crate::components::ui;
 use crate::hooks::use_effect_on;
 use crate::hooks::use_value;
-use serde::Deserialize;
 use shared::dto::Permission;
 use yew::{platform::spawn_local, prelude::*};
 use yew_router::prelude::*;
 
 use crate::{
     api,
-    app::Route,
+    app::{Route, query_param},
     components::{
         buy_credits::BuyCredits, generate_form::GenerateForm, ledger::Ledger, ui::AlertKind,
         usage_chart::use_usage,
@@ -18,12 +17,6 @@ use crate::{
     format,
     hooks::{use_session, use_title},
 };
-
-/// `?checkout=success|cancelled`: where the payment provider's checkout page sends the buyer back.
-#[derive(Debug, Default, Deserialize)]
-struct CheckoutReturn {
-    checkout: Option<String>,
-}
 
 #[function_component(Dashboard)]
 pub fn dashboard() -> Html {
@@ -45,9 +38,9 @@ pub fn dashboard() -> Html {
             })
         }),
     );
-    let checkout = use_location()
-        .and_then(|l| l.query::<CheckoutReturn>().ok())
-        .and_then(|q| q.checkout);
+    // `?checkout=success|cancelled`: where the payment provider's checkout page sends the buyer
+    // back.
+    let checkout = use_location().and_then(|l| query_param(l.query_str(), "checkout"));
     let Some(user) = session.user() else {
         return html! {};
     };

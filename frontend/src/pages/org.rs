@@ -3,7 +3,6 @@
 //! shown (`OrgRole::can`, the API's own table).
 
 use crate::components::ui;
-use crate::hooks::use_effect_on;
 use crate::hooks::use_value;
 use shared::dto::{
     ActiveOrganization, CreateOrgRequest, Invitation, Member, OrgRole, Permission,
@@ -14,7 +13,10 @@ use yew::prelude::*;
 use crate::{
     api,
     api::ApiError,
-    components::ui::{AlertKind, ButtonKind, FieldKind, Select},
+    components::{
+        Confirm,
+        ui::{AlertKind, ButtonKind, FieldKind, Select},
+    },
     format, forms,
     forms::{FormErrors, capitalise},
     hooks::{
@@ -390,52 +392,6 @@ fn invitations(props: &InvitationsProps) -> Html {
                 }
             </form>
             { list }
-        </div>
-    }
-}
-
-#[derive(Properties, PartialEq)]
-struct ConfirmProps {
-    /// The button that asks.
-    label: AttrValue,
-    /// What follows, said beside the answers.
-    question: AttrValue,
-    confirm: AttrValue,
-    dismiss: AttrValue,
-    busy: bool,
-    onconfirm: Callback<MouseEvent>,
-}
-
-/// A danger button that asks in place before anything happens; focus moves to the answer.
-#[function_component(Confirm)]
-fn confirm(props: &ConfirmProps) -> Html {
-    let asking = use_value(false);
-    let confirm_ref = use_node_ref();
-    {
-        let confirm_ref = confirm_ref.clone();
-        use_effect_on(
-            *asking,
-            Box::new(move |asking: &bool| {
-                if *asking && let Some(button) = confirm_ref.cast::<web_sys::HtmlElement>() {
-                    let _ = button.focus();
-                }
-            }),
-        );
-    }
-    let set = |to: bool| {
-        let asking = asking.clone();
-        Callback::from(move |_| asking.set(to))
-    };
-    if !*asking {
-        return html! {
-            { ui::button(yew::props!(ui::ButtonProps { kind: ButtonKind::Danger, onclick: set(true), children: html! { { props.label.clone() } } })) }
-        };
-    }
-    html! {
-        <div class="inline-flex flex-wrap items-center gap-2" role="group" aria-label={format!("{}?", props.label)}>
-            <span class="text-sm text-slate-700">{ props.question.clone() }</span>
-            { ui::button(yew::props!(ui::ButtonProps { kind: ButtonKind::Danger, node_ref: confirm_ref, busy: props.busy, onclick: props.onconfirm.clone(), children: html! { { props.confirm.clone() } } })) }
-            { ui::button(yew::props!(ui::ButtonProps { kind: ButtonKind::Ghost, onclick: set(false), disabled: props.busy, children: html! { { props.dismiss.clone() } } })) }
         </div>
     }
 }

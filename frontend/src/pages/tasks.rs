@@ -1,6 +1,8 @@
-//! /tasks: the organisation's tasks, newest first, filtered by status, a page at a time. Owners,
-//! admins and developers add, edit and delete them; billing members read them.
+//! /tasks: the organisation's tasks, newest first, filtered by status, a page at a time, each with
+//! its files. Owners, admins and developers add, edit and delete them and their files; billing
+//! members read them and download the files.
 
+mod attachments;
 mod fields;
 mod task_row;
 

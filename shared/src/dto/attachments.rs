@@ -18,6 +18,7 @@ pub struct Attachment {
     pub sha256: String,
     /// The member who uploaded it; `null` once their account is gone.
     pub uploaded_by: Option<i64>,
+    #[serde(deserialize_with = "super::time::timestamp")]
     pub created_at: DateTime<Utc>,
 }
 

@@ -22,6 +22,7 @@ pub struct LedgerEntry {
     /// `POST /api/x`), kept for clients of the first release: read `kind` instead.
     pub reason: String,
     pub balance_after: i64,
+    #[serde(deserialize_with = "super::time::timestamp")]
     pub created_at: DateTime<Utc>,
 }
 
@@ -126,6 +127,7 @@ pub struct UsageQuery {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UsageDay {
+    #[serde(deserialize_with = "super::time::date")]
     pub date: NaiveDate,
     pub spent: i64,
     pub purchased: i64,

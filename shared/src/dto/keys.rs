@@ -108,6 +108,7 @@ pub struct ApiKey {
     pub prefix: String,
     pub scopes: Vec<Scope>,
     /// When the key stops working (401 "API key expired"); `null`: never.
+    #[serde(deserialize_with = "super::time::optional_timestamp")]
     pub expires_at: Option<DateTime<Utc>>,
     /// The key that replaced this one in a rotation: this one works until `expires_at`, the end
     /// of the grace period, and then leaves the list.
@@ -119,7 +120,9 @@ pub struct ApiKey {
     /// spend limit, as the limit counts it (a rotation carries the count over to the new key).
     pub spent_today: i64,
     pub spent_this_month: i64,
+    #[serde(deserialize_with = "super::time::timestamp")]
     pub created_at: DateTime<Utc>,
+    #[serde(deserialize_with = "super::time::optional_timestamp")]
     pub last_used_at: Option<DateTime<Utc>>,
 }
 
@@ -132,10 +135,12 @@ pub struct CreatedKey {
     pub prefix: String,
     pub key: String,
     pub scopes: Vec<Scope>,
+    #[serde(deserialize_with = "super::time::optional_timestamp")]
     pub expires_at: Option<DateTime<Utc>>,
     pub spend_limit_daily: Option<i64>,
     pub spend_limit_monthly: Option<i64>,
     pub rate_limit_per_minute: Option<i64>,
+    #[serde(deserialize_with = "super::time::timestamp")]
     pub created_at: DateTime<Utc>,
 }
 

@@ -46,6 +46,7 @@ pub struct User {
     /// The balance of `organization`, the one the caller acts in.
     pub credits: i64,
     pub is_active: bool,
+    #[serde(deserialize_with = "super::time::timestamp")]
     pub created_at: DateTime<Utc>,
     /// The organisation the caller acts in (in admin lists, the user's personal one).
     pub organization: ActiveOrganization,

@@ -13,6 +13,7 @@ pub mod oauth;
 pub mod orgs;
 pub mod paging;
 pub mod tasks;
+pub mod time;
 
 pub use admin::*;
 pub use attachments::*;

@@ -113,6 +113,7 @@ pub struct Organization {
     pub name: String,
     /// The one every user gets at sign-up, of which they are the owner.
     pub personal: bool,
+    #[serde(deserialize_with = "super::time::timestamp")]
     pub created_at: DateTime<Utc>,
 }
 
@@ -160,6 +161,7 @@ pub struct Member {
     pub user_id: i64,
     pub email: String,
     pub role: OrgRole,
+    #[serde(deserialize_with = "super::time::timestamp")]
     pub joined_at: DateTime<Utc>,
 }
 
@@ -180,7 +182,9 @@ pub struct Invitation {
     pub role: OrgRole,
     /// The member who sent it, while they have an account.
     pub invited_by: Option<String>,
+    #[serde(deserialize_with = "super::time::timestamp")]
     pub created_at: DateTime<Utc>,
+    #[serde(deserialize_with = "super::time::timestamp")]
     pub expires_at: DateTime<Utc>,
 }
 

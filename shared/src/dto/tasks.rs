@@ -49,12 +49,15 @@ pub struct Task {
     pub description: String,
     pub status: TaskStatus,
     /// A calendar date (`2026-12-31`), or `null`.
+    #[serde(deserialize_with = "super::time::optional_date")]
     pub due_date: Option<NaiveDate>,
     /// Goes up by one with every change: the `ETag` of the task's answers.
     pub version: i64,
     /// The member who made it; `null` once their account is gone.
     pub created_by: Option<i64>,
+    #[serde(deserialize_with = "super::time::timestamp")]
     pub created_at: DateTime<Utc>,
+    #[serde(deserialize_with = "super::time::timestamp")]
     pub updated_at: DateTime<Utc>,
 }
 

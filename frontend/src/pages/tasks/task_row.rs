@@ -1,12 +1,16 @@
-//! One task of the list: what it says, and for the roles that write tasks "Edit" (the form in
-//! place of the row) and "Delete" (confirmed in place). Both send the version the row shows;
-//! when someone changed the task meanwhile, the row says so and offers to load their version.
+//! One task of the list: what it says, "Files" (its attachments, under the row), and for the
+//! roles that write tasks "Edit" (the form in place of the row) and "Delete" (confirmed in place).
+//! Both send the version the row shows; when someone changed the task meanwhile, the row says so
+//! and offers to load their version.
 
 use shared::dto::{ErrorCode, Task, TaskStatus, UpdateTaskRequest};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use super::fields::{FIELDS, use_task_fields};
+use super::{
+    attachments::Attachments,
+    fields::{FIELDS, use_task_fields},
+};
 use crate::{
     api,
     api::ApiError,
@@ -47,6 +51,8 @@ pub fn task_row(props: &TaskRowProps) -> Html {
     let mode = use_value(Mode::Reading);
     // A change or deletion was refused with 412: the row shows another version than the API's.
     let stale = use_value(false);
+    // The task's files are shown (and loaded).
+    let files_open = use_value(false);
     let fields = use_task_fields();
     let save = use_submit(
         (
@@ -172,34 +178,52 @@ pub fn task_row(props: &TaskRowProps) -> Html {
         };
     }
 
+    let files_id = AttrValue::from(format!("task-{}-files", task.id));
+    let toggle_files = {
+        let files_open = files_open.clone();
+        Callback::from(move |_| files_open.set(!*files_open))
+    };
     html! {
-        <li class="flex flex-col gap-3 py-4 sm:flex-row sm:items-start sm:justify-between" data-testid="task-row">
-            <div class="min-w-0 space-y-1">
-                <p id={title_id.clone()} class="break-words font-medium text-slate-900">{ &task.title }</p>
-                <p class="flex flex-wrap items-center gap-x-4 gap-y-1 text-xs text-slate-500">
-                    { status_badge(task.status) }
-                    if let Some(due) = &task.due_date {
-                        <span data-testid="task-due">{ format!("Due {}", format::day_of_year(due)) }</span>
+        <li class="space-y-3 py-4" data-testid="task-row">
+            <div class="flex flex-col gap-3 sm:flex-row sm:items-start sm:justify-between">
+                <div class="min-w-0 space-y-1">
+                    <p id={title_id.clone()} class="break-words font-medium text-slate-900">{ &task.title }</p>
+                    <p class="flex flex-wrap items-center gap-x-4 gap-y-1 text-xs text-slate-500">
+                        { status_badge(task.status) }
+                        if let Some(due) = &task.due_date {
+                            <span data-testid="task-due">{ format!("Due {}", format::day_of_year(due)) }</span>
+                        }
+                        <span>{ format!("Created {}", format::date(&task.created_at)) }</span>
+                    </p>
+                    if !task.description.is_empty() {
+                        <p class="whitespace-pre-line break-words text-sm text-slate-700">{ &task.description }</p>
                     }
-                    <span>{ format!("Created {}", format::date(&task.created_at)) }</span>
-                </p>
-                if !task.description.is_empty() {
-                    <p class="whitespace-pre-line break-words text-sm text-slate-700">{ &task.description }</p>
-                }
-                { for conflict }
-                if let Some(e) = failed {
-                    <p role="alert" class="text-sm text-red-700">{ e.to_string() }</p>
-                }
-            </div>
-            if props.can_write {
+                    { for conflict }
+                    if let Some(e) = failed {
+                        <p role="alert" class="text-sm text-red-700">{ e.to_string() }</p>
+                    }
+                </div>
                 <div class="flex shrink-0 flex-wrap items-center gap-2">
                     if *mode == Mode::Deleting {
                         { ui::button(yew::props!(ui::ButtonProps { kind: ButtonKind::Danger, node_ref: confirm_ref, busy: delete.busy(), onclick: delete.reform(|_| ()), describedby: title_id, children: html! { { "Confirm delete" } } })) }
                         { ui::button(yew::props!(ui::ButtonProps { kind: ButtonKind::Ghost, onclick: set_mode(Mode::Reading), disabled: delete.busy(), children: html! { { "Cancel" } } })) }
                     } else {
-                        { ui::button(yew::props!(ui::ButtonProps { kind: ButtonKind::Secondary, onclick: set_mode(Mode::Editing), describedby: title_id.clone(), children: html! { { "Edit" } } })) }
-                        { ui::button(yew::props!(ui::ButtonProps { kind: ButtonKind::Secondary, onclick: set_mode(Mode::Deleting), describedby: title_id, children: html! { { "Delete" } } })) }
+                        // A disclosure: the files load when it opens, not for every task listed.
+                        <button type="button" class={classes!(ButtonKind::Secondary.classes(), "aria-expanded:bg-slate-100")} onclick={toggle_files}
+                            aria-expanded={files_open.to_string()} aria-controls={files_open.then(|| files_id.clone())}
+                            aria-describedby={title_id.clone()}>
+                            { "Files" }
+                        </button>
+                        if props.can_write {
+                            { ui::button(yew::props!(ui::ButtonProps { kind: ButtonKind::Secondary, onclick: set_mode(Mode::Editing), describedby: title_id.clone(), children: html! { { "Edit" } } })) }
+                            { ui::button(yew::props!(ui::ButtonProps { kind: ButtonKind::Secondary, onclick: set_mode(Mode::Deleting), describedby: title_id, children: html! { { "Delete" } } })) }
+                        }
                     }
+                </div>
+            </div>
+            if *files_open {
+                <div id={files_id} class="rounded-lg bg-slate-50 p-3 ring-1 ring-inset ring-slate-200 sm:p-4">
+                    <Attachments task_id={task.id} can_write={props.can_write} />
                 </div>
             }
         </li>
