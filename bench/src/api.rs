@@ -1,13 +1,14 @@
-//! Typed calls to one server: users, keys and credits made through the API, as a customer gets
-//! them.
+//! Typed calls to one server: users, keys, credits and tasks made through the API, as a customer
+//! gets them.
 
 use std::time::Duration;
 
-use anyhow::{Context, Result, bail};
-use reqwest::StatusCode;
+use anyhow::{Context, Result, bail, ensure};
+use reqwest::{RequestBuilder, Response, StatusCode};
 use serde::{Serialize, de::DeserializeOwned};
 use shared::{
-    dto::{CreateKeyRequest, CreatedKey, Credentials, GrantCreditsRequest, Scope, TokenResponse},
+    dto::{CreateKeyRequest, CreateTaskRequest, CreatedKey, Credentials, GrantCreditsRequest},
+    dto::{Scope, Task, TokenResponse},
     validate::{KEY_RATE_LIMIT_MAX, KEY_SPEND_LIMIT_MAX},
 };
 
@@ -31,12 +32,11 @@ pub struct Api {
 
 impl Api {
     pub fn new(base: String) -> Result<Self> {
-        let client = reqwest::Client::builder()
-            .timeout(Duration::from_secs(30))
-            .build()?;
+        let client = (reqwest::Client::builder().timeout(Duration::from_secs(30))).build()?;
         Ok(Self { client, base })
     }
 
+    /// POSTs `body` as JSON (with a session's `token`), expects `expect` and reads the answer.
     async fn post<T: DeserializeOwned>(
         &self,
         path: &str,
@@ -48,15 +48,9 @@ impl Api {
         if let Some(token) = token {
             req = req.bearer_auth(token);
         }
-        let res = req.send().await.with_context(|| format!("POST {path}"))?;
-        let status = res.status();
-        if status != expect {
-            let text = res.text().await.unwrap_or_default();
-            bail!("POST {path}: expected {expect}, got {status}: {text}");
-        }
-        res.json()
-            .await
-            .with_context(|| format!("POST {path}: unexpected answer"))
+        let what = format!("POST {path}");
+        let res = send(req, expect, &what).await?;
+        (res.json().await).with_context(|| format!("{what}: unexpected answer"))
     }
 
     /// A new user with [`PASSWORD`].
@@ -71,19 +65,12 @@ impl Api {
         (self.post("/api/auth/login", None, &body, StatusCode::OK)).await
     }
 
-    /// The signed-in user, with a new API key.
+    /// The signed-in user, with a new API key: scoped (every scope) and expiring, as a careful
+    /// customer's key is, so both checks ride on the key read.
     pub async fn with_key(&self, user: &TokenResponse) -> Result<User> {
-        // Scoped and expiring, as a careful customer's key is: both checks ride on the key read.
-        let body = CreateKeyRequest {
-            name: "bench".to_owned(),
-            scopes: Some(Scope::ALL.to_vec()),
-            expires_in_days: Some(365),
-            spend_limit_daily: None,
-            spend_limit_monthly: None,
-            rate_limit_per_minute: None,
-            password: None,
-        };
-        let key = self.create_key(user, &body).await?;
+        let key = self
+            .create_key(user, "bench", Scope::ALL.to_vec(), None)
+            .await?;
         Ok(User {
             id: user.user.id,
             key,
@@ -94,38 +81,64 @@ impl Api {
     /// can be (daily and monthly spend, its own rate), at limits the run never reaches: each
     /// check runs on every call.
     pub async fn limited_key(&self, user: &TokenResponse) -> Result<String> {
-        let body = CreateKeyRequest {
-            name: "bench limited".to_owned(),
-            scopes: Some(vec![Scope::PaidCall]),
-            expires_in_days: Some(365),
-            spend_limit_daily: Some(KEY_SPEND_LIMIT_MAX),
-            spend_limit_monthly: Some(KEY_SPEND_LIMIT_MAX),
-            rate_limit_per_minute: Some(KEY_RATE_LIMIT_MAX),
-            password: None,
-        };
-        self.create_key(user, &body).await
+        let limits = Some((KEY_SPEND_LIMIT_MAX, KEY_RATE_LIMIT_MAX));
+        (self.create_key(user, "bench limited", vec![Scope::PaidCall], limits)).await
     }
 
-    async fn create_key(&self, user: &TokenResponse, body: &CreateKeyRequest) -> Result<String> {
+    /// A key of `scopes`, with (spend, rate) limits.
+    async fn create_key(
+        &self,
+        user: &TokenResponse,
+        name: &str,
+        scopes: Vec<Scope>,
+        limits: Option<(i64, i64)>,
+    ) -> Result<String> {
+        let (spend, rate) = (limits.map(|l| l.0), limits.map(|l| l.1));
+        let body = CreateKeyRequest {
+            name: name.to_owned(),
+            scopes: Some(scopes),
+            expires_in_days: Some(365),
+            spend_limit_daily: spend,
+            spend_limit_monthly: spend,
+            rate_limit_per_minute: rate,
+            password: None,
+        };
         let token = Some(user.access_token.as_str());
-        let key: CreatedKey = self
-            .post("/api/keys", token, body, StatusCode::CREATED)
-            .await?;
+        let key: CreatedKey = (self.post("/api/keys", token, &body, StatusCode::CREATED)).await?;
         Ok(key.key)
     }
 
     /// Grants credits (a negative amount takes them) as an admin.
     pub async fn grant(&self, admin_token: &str, user_id: i64, amount: i64) -> Result<()> {
-        let body = GrantCreditsRequest {
-            amount,
-            reason: "bench".to_owned(),
-        };
+        let reason = "bench".to_owned();
+        let body = GrantCreditsRequest { amount, reason };
         let path = format!("/api/admin/users/{user_id}/credits");
-        let _: serde_json::Value = self
-            .post(&path, Some(admin_token), &body, StatusCode::OK)
-            .await?;
+        let _: serde_json::Value =
+            (self.post(&path, Some(admin_token), &body, StatusCode::OK)).await?;
         Ok(())
     }
+
+    /// A task of the signed-in user's (personal) organisation; its id.
+    pub async fn create_task(&self, token: &str, title: &str) -> Result<i64> {
+        let title = title.to_owned();
+        let body = CreateTaskRequest {
+            title,
+            ..CreateTaskRequest::default()
+        };
+        let task: Task = (self.post("/api/tasks", Some(token), &body, StatusCode::CREATED)).await?;
+        ensure!(task.id > 0, "a task without an id");
+        Ok(task.id)
+    }
+}
+
+/// Sends `request` (`what`, for messages); the answer, which must have `status`.
+pub async fn send(request: RequestBuilder, status: StatusCode, what: &str) -> Result<Response> {
+    let res = request.send().await.with_context(|| what.to_owned())?;
+    if res.status() != status {
+        let (got, text) = (res.status(), res.text().await.unwrap_or_default());
+        bail!("{what}: expected {status}, got {got}: {text}");
+    }
+    Ok(res)
 }
 
 fn credentials(email: &str) -> Credentials {

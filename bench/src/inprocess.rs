@@ -3,14 +3,12 @@
 
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result, bail, ensure};
 use backend::{
     Config,
     db::{AnyConnection, Db, write_transaction},
     models::{
-        LedgerRow, OrganizationRow, UserRow,
-        ledger::{Actor, Posted},
-        user::CreateUser,
+        LedgerRow, OrganizationRow, UserRow, ledger::Actor, ledger::Posted, user::CreateUser,
     },
 };
 use shared::dto::{LedgerKind, Role};
@@ -40,20 +38,6 @@ fn median_seconds<T>(runs: usize, mut f: impl FnMut() -> Result<T>) -> Result<f6
     Ok(median(&mut times))
 }
 
-/// Debits per second without HTTP.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Ceiling {
-    pub debits: u64,
-    pub seconds: f64,
-    pub threads: usize,
-}
-
-impl Ceiling {
-    pub fn per_sec(&self) -> f64 {
-        self.debits as f64 / self.seconds
-    }
-}
-
 /// How the ceiling reaches the database.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Path {
@@ -64,18 +48,16 @@ pub enum Path {
     Raw,
 }
 
-/// Calls `LedgerRow::post(conn, organization, user, -1, spend, None)` (the user's personal
-/// organisation) in a write transaction from `threads` threads on a fresh database, for `warmup`
-/// (not counted) then `duration`.
+/// Debits per second of `LedgerRow::post(conn, organization, user, -1, spend, None)` (a new
+/// user's personal organisation) in a write transaction from `threads` threads on a fresh
+/// database, for `duration` after a `warmup` (not counted); and the number of debits counted.
 pub fn debit_ceiling(
     database_url: &str,
     path: Path,
     threads: usize,
-    warmup: Duration,
-    duration: Duration,
-) -> Result<Ceiling> {
-    let config = config_for(database_url)?;
-    let db = Db::connect(&config).context("cannot connect")?;
+    (warmup, duration): (Duration, Duration),
+) -> Result<(f64, u64)> {
+    let db = Db::connect(&config_for(database_url)?).context("cannot connect")?;
     db.migrate().context("cannot migrate")?;
     let email = format!("ceiling-{path:?}@bench.invalid").to_lowercase();
     let (user_id, personal) = db
@@ -139,27 +121,19 @@ pub fn debit_ceiling(
             .map(|w| w.join().map_err(panicked)?)
             .sum()
     })?;
-    Ok(Ceiling {
-        debits,
-        seconds: duration.as_secs_f64(),
-        threads,
-    })
+    Ok((debits as f64 / duration.as_secs_f64(), debits))
 }
 
-/// Median time, in microseconds, of `LedgerRow::page(organization, 50, before)` on a raw
-/// connection.
-pub fn ledger_page_micros(
-    database_url: &str,
-    organization_id: i64,
-    before: Option<i64>,
-) -> Result<f64> {
+/// Median time, in microseconds, of `LedgerRow::page(organization, 50)` (the newest rows) on a
+/// raw connection.
+pub fn ledger_page_micros(database_url: &str, organization_id: i64) -> Result<f64> {
     let mut conn = crate::sql::connect(database_url)?;
-    let mut page =
-        || LedgerRow::page(&mut conn, organization_id, 50, before).context("ledger page");
+    let mut page = || LedgerRow::page(&mut conn, organization_id, 50, None).context("ledger page");
     let seconds = median_seconds(200, &mut page)?;
-    if page()?.is_empty() {
-        bail!("the ledger page of organisation {organization_id} is empty");
-    }
+    ensure!(
+        !page()?.is_empty(),
+        "the ledger page of organisation {organization_id} is empty"
+    );
     Ok(seconds * 1e6)
 }
 

@@ -21,6 +21,9 @@ use crate::{
     load::LoadResult,
 };
 
+/// What one connection saw: the statuses, and each call's latency.
+type Seen = (BTreeMap<u16, u64>, Vec<Duration>);
+
 /// Paid calls with the API key `key` on the server at `base_url` (`http://host:port`), from
 /// `connections` connections for `duration`; with `run`, each with an idempotency key starting
 /// with it (a name no earlier run of the same server used).
@@ -31,22 +34,15 @@ pub async fn run(
     connections: u32,
     duration: Duration,
 ) -> Result<LoadResult> {
-    let authority = base_url
-        .strip_prefix("http://")
-        .context("an http:// server URL")?
-        .to_owned();
-    let deadline = Instant::now() + duration;
+    let authority = (base_url.strip_prefix("http://")).context("an http:// server URL")?;
     let start = Instant::now();
+    let deadline = start + duration;
     let tasks = (0..connections).map(|connection| {
-        let caller = Caller {
-            authority: authority.clone(),
-            key: key.to_owned(),
-            prefix: run.map(|run| format!("{run}-{connection}")),
-        };
-        tokio::spawn(async move { caller.call_until(deadline).await })
+        let (authority, key) = (authority.to_owned(), key.to_owned());
+        let prefix = run.map(|run| format!("{run}-{connection}"));
+        tokio::spawn(async move { call_until(&authority, &key, prefix, deadline).await })
     });
-    let mut statuses = BTreeMap::new();
-    let mut latencies = Vec::new();
+    let (mut statuses, mut latencies) = (BTreeMap::new(), Vec::new());
     for task in futures_util::future::join_all(tasks).await {
         let (seen, mut times) = task.context("a load task panicked")??;
         for (status, n) in seen {
@@ -68,41 +64,37 @@ pub async fn run(
     })
 }
 
-/// One connection's caller.
-struct Caller {
-    authority: String,
-    key: String,
-    /// Its idempotency keys are `{prefix}-{n}`; none without.
+/// One connection's calls until `deadline`; with `prefix`, idempotency keys `{prefix}-{n}`.
+async fn call_until(
+    authority: &str,
+    key: &str,
     prefix: Option<String>,
-}
-
-impl Caller {
-    /// Calls until `deadline`: the statuses it got and each call's latency.
-    async fn call_until(self, deadline: Instant) -> Result<(BTreeMap<u16, u64>, Vec<Duration>)> {
-        let stream = TcpStream::connect(&self.authority).await?;
-        stream.set_nodelay(true)?;
-        let (mut sender, connection) = http1::handshake(TokioIo::new(stream)).await?;
-        tokio::spawn(connection);
-        let (mut statuses, mut latencies) = (BTreeMap::new(), Vec::new());
-        let mut n = 0u64;
-        while Instant::now() < deadline {
-            n += 1;
-            let mut request = Request::post(PAID_PATH)
-                .header("host", &self.authority)
-                .header("content-type", "application/json")
-                .header("x-api-key", &self.key);
-            if let Some(prefix) = &self.prefix {
-                request = request.header("idempotency-key", format!("{prefix}-{n}"));
-            }
-            let request = request.body(Full::new(Bytes::from_static(PAID_BODY.as_bytes())))?;
-            let sent = Instant::now();
-            sender.ready().await?;
-            let response = sender.send_request(request).await?;
-            let status = response.status().as_u16();
-            response.into_body().collect().await?;
-            latencies.push(sent.elapsed());
-            *statuses.entry(status).or_default() += 1;
+    deadline: Instant,
+) -> Result<Seen> {
+    let stream = TcpStream::connect(authority).await?;
+    stream.set_nodelay(true)?;
+    let (mut sender, connection) = http1::handshake(TokioIo::new(stream)).await?;
+    tokio::spawn(connection);
+    let (mut statuses, mut latencies) = (BTreeMap::new(), Vec::new());
+    for n in 1u64.. {
+        if Instant::now() >= deadline {
+            break;
         }
-        Ok((statuses, latencies))
+        let mut request = Request::post(PAID_PATH)
+            .header("host", authority)
+            .header("content-type", "application/json")
+            .header("x-api-key", key);
+        if let Some(prefix) = &prefix {
+            request = request.header("idempotency-key", format!("{prefix}-{n}"));
+        }
+        let request = request.body(Full::new(Bytes::from_static(PAID_BODY.as_bytes())))?;
+        let sent = Instant::now();
+        sender.ready().await?;
+        let response = sender.send_request(request).await?;
+        let status = response.status().as_u16();
+        response.into_body().collect().await?;
+        latencies.push(sent.elapsed());
+        *statuses.entry(status).or_default() += 1;
     }
+    Ok((statuses, latencies))
 }

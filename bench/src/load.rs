@@ -2,7 +2,7 @@
 
 use std::{collections::BTreeMap, path::Path, time::Duration};
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result, ensure};
 use serde::Deserialize;
 use tokio::process::Command;
 
@@ -33,25 +33,22 @@ impl Load {
 
     /// A JSON body, sent with `content-type: application/json`.
     pub fn post_json(url: String, body: &str, connections: u32, duration: Duration) -> Self {
-        let post = Self {
+        let get = Self::get(url, connections, duration);
+        Self {
             method: "POST",
-            ..Self::get(url, connections, duration)
-        };
-        post.with(["-d", body, "-T", "application/json"])
+            ..get
+        }
+        .with(["-d", body, "-T", "application/json"])
     }
 
     /// Paid calls with an API key, on the server at `base_url`.
-    pub fn paid(base_url: String, key: &str, connections: u32, duration: Duration) -> Self {
+    pub fn paid(base_url: &str, key: &str, connections: u32, duration: Duration) -> Self {
         let url = format!("{base_url}{PAID_PATH}");
         Self::post_json(url, PAID_BODY, connections, duration).header(&format!("X-API-Key: {key}"))
     }
 
     pub fn header(self, header: &str) -> Self {
         self.with(["-H", header])
-    }
-
-    pub fn bearer(self, token: &str) -> Self {
-        self.header(&format!("Authorization: Bearer {token}"))
     }
 
     /// A fixed request rate (a latency probe) instead of as fast as possible.
@@ -73,28 +70,20 @@ impl Load {
     }
 
     fn args(&self) -> Vec<String> {
-        let secs = format!("{}s", self.duration.as_secs().max(1));
-        let connections = self.connections.to_string();
+        let secs = self.duration.as_secs().max(1);
+        let (connections, method) = (self.connections, self.method);
         // -w: requests in flight at the deadline are waited for, not aborted: every request the
         // server answered is counted, so successes match the ledger exactly.
-        let common = [
-            "--no-tui",
-            "--no-color",
-            "--output-format",
-            "json",
-            "-w",
-            "-z",
-            &secs,
-        ];
-        let common = common
-            .into_iter()
-            .chain(["-c", &connections, "-m", self.method]);
-        let options = self.options.iter().chain([&self.url]).map(String::as_str);
-        common.chain(options).map(str::to_owned).collect()
+        let common = format!(
+            "--no-tui --no-color --output-format json -w -z {secs}s -c {connections} -m {method}"
+        );
+        let common = common.split(' ').map(str::to_owned);
+        let options = self.options.iter().chain([&self.url]).cloned();
+        common.chain(options).collect()
     }
 }
 
-/// What oha saw.
+/// What a load saw.
 #[derive(Debug, Clone, Default)]
 pub struct LoadResult {
     /// Wall time of the run, seconds.
@@ -118,20 +107,22 @@ impl LoadResult {
 
     /// Answers with `status` per second.
     pub fn per_sec(&self, status: u16) -> f64 {
-        if self.elapsed > 0.0 {
-            self.count(status) as f64 / self.elapsed
-        } else {
-            0.0
-        }
+        let per_sec = self.count(status) as f64 / self.elapsed;
+        if self.elapsed > 0.0 { per_sec } else { 0.0 }
     }
 
-    /// Everything that was not a 200, for the report ("" when all were).
+    /// Everything that was not a 200, for the report ("all 200" when nothing).
     pub fn anomalies(&self) -> String {
         let statuses = (self.statuses.iter())
             .filter(|(s, _)| **s != 200)
             .map(|(s, n)| format!("{n} x {s}"));
         let errors = self.errors.iter().map(|(e, n)| format!("{n} x {e}"));
-        statuses.chain(errors).collect::<Vec<_>>().join(", ")
+        let all: Vec<String> = statuses.chain(errors).collect();
+        if all.is_empty() {
+            "all 200".to_owned()
+        } else {
+            all.join(", ")
+        }
     }
 }
 
@@ -170,13 +161,12 @@ pub async fn run(oha: &Path, load: &Load) -> Result<LoadResult> {
         .await
         .with_context(|| format!("oha did not finish within {limit:?}"))?
         .with_context(|| format!("cannot run {}", oha.display()))?;
-    if !output.status.success() {
-        bail!(
-            "oha failed ({}): {}",
-            output.status,
-            String::from_utf8_lossy(&output.stderr)
-        );
-    }
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    ensure!(
+        output.status.success(),
+        "oha failed ({}): {stderr}",
+        output.status
+    );
     parse(&output.stdout)
         .with_context(|| format!("cannot read oha's report of {} {}", load.method, load.url))
 }
@@ -237,11 +227,9 @@ mod tests {
           "errorDistribution": {"aborted due to deadline": 2}
         }"#;
         let r = parse(json.as_bytes()).unwrap();
-        assert_eq!(r.count(200), 1000);
-        assert_eq!(r.answered(), 1010);
+        assert_eq!((r.count(200), r.answered()), (1000, 1010));
         assert!((r.per_sec(200) - 500.0).abs() < 1e-9);
-        assert!((r.p99_ms - 16.0).abs() < 1e-9);
-        assert!((r.max_ms - 20.1).abs() < 1e-9);
+        assert!((r.p99_ms - 16.0).abs() < 1e-9 && (r.max_ms - 20.1).abs() < 1e-9);
         assert_eq!(r.anomalies(), "10 x 402, 2 x aborted due to deadline");
     }
 
@@ -254,6 +242,7 @@ mod tests {
         assert_eq!(r.answered(), 0);
         assert!(r.p99_ms.is_nan());
         assert_eq!(r.anomalies(), "5 x connection refused");
+        assert_eq!(LoadResult::default().anomalies(), "all 200");
     }
 
     #[test]

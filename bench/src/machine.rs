@@ -1,11 +1,7 @@
 //! What the report says about where it ran, the SPA's download size, and the criterion
 //! micro-benchmarks' latest figures.
 
-use std::{
-    io::Write,
-    path::{Path, PathBuf},
-    time::SystemTime,
-};
+use std::{io::Write, path::Path, time::SystemTime};
 
 use anyhow::{Context, Result};
 use chrono::{DateTime, Utc};
@@ -21,77 +17,66 @@ pub struct Machine {
     pub kernel: String,
 }
 
+pub fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, usize::from)
+}
+
 impl Machine {
     pub fn read() -> Self {
         let read = |path| std::fs::read_to_string(path).unwrap_or_default();
-        let cpuinfo = read("/proc/cpuinfo");
-        let cpu = (cpuinfo.lines())
-            .find_map(|l| l.strip_prefix("model name")?.split_once(':'))
-            .map_or_else(|| "unknown CPU".to_owned(), |(_, m)| m.trim().to_owned());
+        let cpu = (read("/proc/cpuinfo").lines())
+            .find_map(|l| {
+                Some(
+                    l.strip_prefix("model name")?
+                        .split_once(':')?
+                        .1
+                        .trim()
+                        .to_owned(),
+                )
+            })
+            .unwrap_or_else(|| "unknown CPU".to_owned());
+        let memory_kib = test_support::kib_field(&read("/proc/meminfo"), "MemTotal:");
         let load_average = read("/proc/loadavg");
+        let load_average: Vec<&str> = load_average.split_whitespace().take(3).collect();
         Self {
-            cores: std::thread::available_parallelism().map_or(1, usize::from),
+            cores: cores(),
             cpu,
-            memory_mib: kib_field(&read("/proc/meminfo"), "MemTotal:").unwrap_or(0) / 1024,
-            load_average: load_average
-                .split_whitespace()
-                .take(3)
-                .collect::<Vec<_>>()
-                .join(" "),
+            memory_mib: memory_kib.unwrap_or(0) / 1024,
+            load_average: load_average.join(" "),
             kernel: read("/proc/sys/kernel/osrelease").trim().to_owned(),
         }
     }
 }
 
-/// A `<field> <n> kB` line of a /proc file, in KiB.
-pub fn kib_field(text: &str, field: &str) -> Option<u64> {
-    let value = text.lines().find_map(|l| l.strip_prefix(field))?;
-    value.trim().trim_end_matches("kB").trim().parse().ok()
-}
-
-/// The SPA's first load: per file of index.html and the .js, .wasm and .css in dist/, its size and
-/// the bytes a browser downloads: the build's Brotli copy (`<file>.br`, which the backend sends to
-/// browsers that accept `br`) when there is one, else gzip -9.
-#[derive(Debug, Clone)]
-pub struct SpaSize {
-    pub files: Vec<(String, u64, u64)>,
-}
-
-impl SpaSize {
-    pub fn transferred_total(&self) -> u64 {
-        self.files.iter().map(|f| f.2).sum()
-    }
-}
-
-/// `None` when dist/ has no index.html (the SPA is not built).
-pub fn spa_size(dist: &Path) -> Result<Option<SpaSize>> {
+/// The SPA's first load: per file of index.html and the .js, .wasm and .css in dist/ (by name),
+/// its size and the bytes a browser downloads: the build's Brotli copy (`<file>.br`, which the
+/// backend sends to browsers that accept `br`) when there is one, else gzip -9. `None` when
+/// dist/ has no index.html (the SPA is not built).
+pub fn spa_size(dist: &Path) -> Result<Option<Vec<(String, u64, u64)>>> {
     if !dist.join("index.html").is_file() {
         return Ok(None);
     }
+    let entries =
+        std::fs::read_dir(dist).with_context(|| format!("cannot list {}", dist.display()));
+    let mut paths: Vec<_> = entries?.filter_map(|e| Some(e.ok()?.path())).collect();
+    paths.retain(|p| p.is_file());
+    paths.sort();
     let mut files = Vec::new();
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dist)
-        .with_context(|| format!("cannot list {}", dist.display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.is_file())
-        .collect();
-    entries.sort();
-    for path in entries {
+    for path in paths {
         let name = path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let wanted = name == "index.html"
-            || [".js", ".wasm", ".css"]
-                .iter()
-                .any(|ext| name.ends_with(ext));
-        if !wanted {
+        let wanted = [".js", ".wasm", ".css"]
+            .iter()
+            .any(|ext| name.ends_with(ext));
+        if !wanted && name != "index.html" {
             continue;
         }
         let bytes =
             std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
-        let brotli = path.with_file_name(format!("{name}.br"));
-        let transferred = match std::fs::metadata(&brotli) {
-            Ok(meta) => meta.len(),
+        let transferred = match std::fs::metadata(path.with_file_name(format!("{name}.br"))) {
+            Ok(brotli) => brotli.len(),
             Err(_) => {
                 let mut gz = GzEncoder::new(Vec::new(), Compression::best());
                 gz.write_all(&bytes)?;
@@ -100,7 +85,7 @@ pub fn spa_size(dist: &Path) -> Result<Option<SpaSize>> {
         };
         files.push((name, bytes.len() as u64, transferred));
     }
-    Ok(Some(SpaSize { files }))
+    Ok(Some(files))
 }
 
 /// One criterion benchmark's latest mean.
@@ -133,8 +118,7 @@ fn collect_estimates(root: &Path, dir: &Path, found: &mut Vec<Micro>) {
 
 fn read_estimate(root: &Path, new_dir: &Path) -> Option<Micro> {
     let file = new_dir.join("estimates.json");
-    let text = std::fs::read_to_string(&file).ok()?;
-    let v: serde_json::Value = serde_json::from_str(&text).ok()?;
+    let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&file).ok()?).ok()?;
     let mean_ns = v.pointer("/mean/point_estimate")?.as_f64()?;
     let id = new_dir
         .parent()?
@@ -143,9 +127,10 @@ fn read_estimate(root: &Path, new_dir: &Path) -> Option<Micro> {
         .to_string_lossy()
         .into_owned();
     let modified: SystemTime = std::fs::metadata(&file).ok()?.modified().ok()?;
+    let measured_at = modified.into();
     Some(Micro {
         id,
         mean_ns,
-        measured_at: modified.into(),
+        measured_at,
     })
 }

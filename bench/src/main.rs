@@ -7,20 +7,17 @@
 //! BENCH_TMPDIR.
 
 mod api;
-mod figures;
 mod inprocess;
 mod keyed_load;
 mod load;
 mod machine;
-mod markdown;
-mod measured;
 mod phases;
 mod probe;
 mod report;
 mod server;
 mod settings;
 mod sql;
-mod targets;
+mod upload;
 
 use std::process::ExitCode;
 
@@ -37,23 +34,22 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let outcome = tokio::runtime::Builder::new_multi_thread()
+    let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
-        .context("cannot start the async runtime")
-        .and_then(|runtime| {
-            let outcome = runtime.block_on(async {
-                tokio::select! {
-                    outcome = run(&settings) => outcome,
-                    signal = interrupted() => Err(signal),
-                }
-            });
-            // Blocking measurements of an interrupted run stop at their own deadline; don't wait
-            // longer.
-            runtime.shutdown_timeout(std::time::Duration::from_secs(2));
-            outcome
+        .context("cannot start the async runtime");
+    let outcome = runtime.and_then(|runtime| {
+        let outcome = runtime.block_on(async {
+            tokio::select! {
+                outcome = run(&settings) => outcome,
+                signal = interrupted() => Err(signal),
+            }
         });
+        // Blocking measurements of an interrupted run stop at their own deadline; don't wait.
+        runtime.shutdown_timeout(std::time::Duration::from_secs(2));
+        outcome
+    });
     match outcome {
         Ok(true) => ExitCode::SUCCESS,
         Ok(false) => ExitCode::FAILURE,
@@ -69,38 +65,31 @@ async fn interrupted() -> anyhow::Error {
     use tokio::signal::unix::{SignalKind, signal};
     let term = async {
         match signal(SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
+            Ok(mut s) => s.recv().await,
             Err(_) => std::future::pending().await,
         }
     };
     tokio::select! {
         _ = tokio::signal::ctrl_c() => anyhow::anyhow!("interrupted (Ctrl-C): cleaned up"),
-        () = term => anyhow::anyhow!("terminated (SIGTERM): cleaned up"),
+        _ = term => anyhow::anyhow!("terminated (SIGTERM): cleaned up"),
     }
 }
 
 /// Every database's phases, then the report. `Ok(false)` when a database's run failed (the
 /// report still shows the others).
 async fn run(settings: &Settings) -> Result<bool> {
-    let started = chrono::Utc::now();
-    let machine = machine::Machine::read();
+    let (started, machine) = (chrono::Utc::now(), machine::Machine::read());
     let oha_version = load::version(&settings.oha).await;
-    eprintln!(
-        "bench: {} cores, load average {}; {} s phases; {}",
+    let (cores, load, secs) = (
         machine.cores,
-        machine.load_average,
+        &machine.load_average,
         settings.phase.as_secs(),
-        oha_version
     );
-    // The run's SQLite files and server logs; kept after a failure, for a look.
-    let mut scratch = TempDir::new_in(&settings.scratch_parent, "run").with_context(|| {
-        format!(
-            "cannot create a directory in {}",
-            settings.scratch_parent.display()
-        )
-    })?;
+    eprintln!("bench: {cores} cores, load average {load}; {secs} s phases; {oha_version}");
+    // The run's SQLite files, uploads and server logs; kept after a failure, for a look.
+    let parent = &settings.scratch_parent;
+    let mut scratch = (TempDir::new_in(parent, "run"))
+        .with_context(|| format!("cannot create a directory in {}", parent.display()))?;
     let mut results = Vec::new();
     for &kind in &settings.kinds {
         let result = phases::run(settings, kind, scratch.path()).await;
@@ -112,9 +101,7 @@ async fn run(settings: &Settings) -> Result<bool> {
         results.push((kind, result.map_err(|e| format!("{e:#}"))));
     }
     let all_ok = results.iter().all(|(_, result)| result.is_ok());
-    let spa =
-        machine::spa_size(&settings.workspace_root.join("dist")).map_err(|e| format!("{e:#}"));
-    let micro = machine::criterion_results(&settings.target_dir);
+    let dist = settings.workspace_root.join("dist");
     let run = report::Run {
         settings,
         started,
@@ -122,8 +109,8 @@ async fn run(settings: &Settings) -> Result<bool> {
         machine,
         oha_version,
         results,
-        spa,
-        micro,
+        spa: machine::spa_size(&dist).map_err(|e| format!("{e:#}")),
+        micro: machine::criterion_results(&settings.target_dir),
     };
     let markdown = report::markdown(&run);
     print!("\n{}", report::targets_table(&run));

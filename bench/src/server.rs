@@ -1,15 +1,14 @@
-//! The release server as a child process: test-support's production settings with rate limits
-//! too high to bite, on a free port of 127.0.0.1, killed when its guard drops (also on failure or
-//! Ctrl-C).
+//! The release server as a child process (test-support's [`ServerChild`]): test-support's
+//! production settings with rate limits too high to bite, on a free port of 127.0.0.1, killed
+//! when dropped (also on failure or Ctrl-C). Its output goes to the run's directory.
 
 use std::{
     path::{Path, PathBuf},
     time::{Duration, Instant},
 };
 
-use anyhow::{Context, Result, bail};
-use test_support::ServerSettings;
-use tokio::process::{Child, Command};
+use anyhow::{Context, Result, bail, ensure};
+use test_support::{ServerChild, ServerSettings};
 
 use crate::{
     api::{ADMIN_EMAIL, PASSWORD},
@@ -25,7 +24,7 @@ const TASK_TIMEOUT: Duration = Duration::from_secs(60);
 pub struct Servers {
     bin: PathBuf,
     settings: ServerSettings,
-    /// Working directory (no `.env` there) and where logs go.
+    /// Working directory (no `.env` there) and where the output goes.
     dir: PathBuf,
 }
 
@@ -41,68 +40,60 @@ impl Servers {
             .set("REQUIRE_VERIFIED_EMAIL", "false")
             .set("RUST_LOG", &run.rust_log)
             .set("STATIC_DIR", dir.join("no-spa").display().to_string());
-        Self {
-            bin: run.backend_bin.clone(),
-            settings,
-            dir: dir.to_path_buf(),
-        }
+        let (bin, dir) = (run.backend_bin.clone(), dir.to_path_buf());
+        Self { bin, settings, dir }
     }
 
-    fn command(&self, settings: &ServerSettings) -> Command {
-        let mut command = Command::from(settings.command(&self.bin, &self.dir));
-        command.kill_on_drop(true);
-        command
+    /// With one more setting.
+    pub fn set(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.settings = self.settings.set(name, value);
+        self
     }
 
     /// `backend create-admin`, as an operator runs it.
     pub async fn create_admin(&self) -> Result<()> {
         let settings = self.settings.clone().set("ADMIN_PASSWORD", PASSWORD);
-        let mut command = self.command(&settings);
-        command.args(["create-admin", "--email", ADMIN_EMAIL]);
-        let out = tokio::time::timeout(TASK_TIMEOUT, command.output())
-            .await
-            .context("backend create-admin took over 60 s")?
+        let args = ["create-admin", "--email", ADMIN_EMAIL];
+        let mut task = ServerChild::spawn(&self.bin, &args, &settings, &self.dir, "create-admin")
             .with_context(|| format!("cannot run {}", self.bin.display()))?;
-        if !out.status.success() {
-            bail!(
-                "backend create-admin failed ({}): {}{}",
-                out.status,
-                String::from_utf8_lossy(&out.stderr),
-                String::from_utf8_lossy(&out.stdout)
+        let deadline = Instant::now() + TASK_TIMEOUT;
+        let status = loop {
+            if let Some(status) = task.exited() {
+                break status;
+            }
+            ensure!(
+                Instant::now() < deadline,
+                "backend create-admin took over 60 s"
             );
-        }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        };
+        ensure!(
+            status.success(),
+            "backend create-admin failed ({status}):\n{}",
+            task.output()
+        );
         Ok(())
     }
 
     /// Starts `backend serve` on a free port; returns at once (see `Server::wait_ready`).
     pub fn spawn(&self, name: &str) -> Result<Server> {
         let port = test_support::free_port().context("no free port on 127.0.0.1")?;
-        let log_path = self.dir.join(format!("{name}-{port}.log"));
-        let log = std::fs::File::create(&log_path)
-            .with_context(|| format!("cannot create {}", log_path.display()))?;
-        let settings = self
-            .settings
-            .clone()
-            .set("BIND_ADDR", format!("127.0.0.1:{port}"));
-        let mut command = self.command(&settings);
-        command.arg("serve").stdout(log.try_clone()?).stderr(log);
-        let started = Instant::now();
-        let child =
-            (command.spawn()).with_context(|| format!("cannot start {}", self.bin.display()))?;
+        let settings = (self.settings.clone()).set("BIND_ADDR", format!("127.0.0.1:{port}"));
+        let (name, started) = (format!("{name}-{port}"), Instant::now());
+        let process = ServerChild::spawn(&self.bin, &["serve"], &settings, &self.dir, &name)
+            .with_context(|| format!("cannot start {}", self.bin.display()))?;
         Ok(Server {
-            child,
+            process,
             port,
             started,
-            log_path,
         })
     }
 }
 
 pub struct Server {
-    child: Child,
-    pub port: u16,
+    process: ServerChild,
+    port: u16,
     started: Instant,
-    log_path: PathBuf,
 }
 
 impl Server {
@@ -112,9 +103,7 @@ impl Server {
 
     /// Polls /readyz until it answers 200; the time from spawn to that answer.
     pub async fn wait_ready(&mut self) -> Result<Duration> {
-        let client = reqwest::Client::builder()
-            .timeout(Duration::from_secs(2))
-            .build()?;
+        let client = (reqwest::Client::builder().timeout(Duration::from_secs(2))).build()?;
         let url = self.url("/readyz");
         loop {
             self.check_alive()?;
@@ -122,40 +111,35 @@ impl Server {
             if ready {
                 return Ok(self.started.elapsed());
             }
-            if self.started.elapsed() > READY_TIMEOUT {
-                bail!(
-                    "the server was not ready after {READY_TIMEOUT:?}:\n{}",
-                    self.log_tail()
-                );
-            }
+            let late = self.started.elapsed() > READY_TIMEOUT;
+            ensure!(
+                !late,
+                "not ready after {READY_TIMEOUT:?}:\n{}",
+                self.log_tail()
+            );
             tokio::time::sleep(Duration::from_millis(1)).await;
         }
     }
 
-    /// The server's peak resident memory so far (VmHWM), in KiB.
-    pub fn peak_rss_kib(&self) -> Result<u64> {
-        let pid = self.child.id().context("the server has exited")?;
-        let status = std::fs::read_to_string(format!("/proc/{pid}/status"))
-            .context("cannot read /proc/<pid>/status")?;
-        crate::machine::kib_field(&status, "VmHWM:").context("no VmHWM in /proc/<pid>/status")
+    /// A memory figure of `/proc/<pid>/status` in KiB: `VmRSS:` now, or `VmHWM:` (the peak so
+    /// far).
+    pub fn memory_kib(&self, field: &str) -> Result<u64> {
+        Ok(self.process.status_kib(field)?)
     }
 
     /// Fails when the server has died (a crash under load must not pass unnoticed).
     pub fn check_alive(&mut self) -> Result<()> {
-        if let Some(status) = self.child.try_wait()? {
+        if let Some(status) = self.process.exited() {
             bail!("the server exited ({status}):\n{}", self.log_tail());
         }
         Ok(())
     }
 
-    pub async fn stop(mut self) {
-        let _ = self.child.kill().await;
-    }
-
-    /// The last 20 lines of the server's log.
+    /// The last 20 lines of the server's log (stdout), then whatever it wrote on stderr.
     fn log_tail(&self) -> String {
-        let text = std::fs::read_to_string(&self.log_path).unwrap_or_default();
-        let lines: Vec<&str> = text.lines().collect();
-        lines[lines.len().saturating_sub(20)..].join("\n")
+        let log = self.process.read("stdout");
+        let lines: Vec<&str> = log.lines().collect();
+        let tail = lines[lines.len().saturating_sub(20)..].join("\n");
+        format!("{tail}\n{}", self.process.read("stderr"))
     }
 }

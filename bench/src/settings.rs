@@ -1,34 +1,33 @@
-//! What a run does, from the environment. Every value is checked here, with an error that names
-//! the variable.
+//! What a run does, from the environment (the variables are listed in `main.rs`). Every value is
+//! checked here, with an error that names the variable.
 
 use std::{
     path::{Path, PathBuf},
     time::Duration,
 };
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result, bail, ensure};
 use test_support::Backend;
 
-/// The paid-call and GET /api/me phases use this many connections (the issue's figure).
+/// Connections of the paid-call and `GET /api/me` loads (the issue's figure).
 pub const CONNECTIONS: u32 = 32;
-/// Users of the second GET /api/me phase: one oha process each, CONNECTIONS / ME_USERS
-/// connections each (oha sends one token per process).
+/// Users of the second `GET /api/me` load: one oha process each (oha sends one token per process).
 pub const ME_USERS: u32 = 8;
 /// Logins in flight during the login phase (and while /healthz is probed).
 pub const LOGIN_CONNECTIONS: u32 = 16;
+/// Requests per second of the /healthz probe beside the logins.
+pub const HEALTHZ_PROBE_RATE: u32 = 100;
 /// The server's bcrypt cost throughout the run.
 pub const BCRYPT_COST: u32 = 12;
-/// Credits of the paid-call user: enough for any run.
+/// Credits of the paid-call users: enough for any run.
 pub const PAID_USER_CREDITS: i64 = 100_000_000;
 /// Ledger rows per user of the scale seed (100,000 users -> 1,000,000 rows).
 pub const LEDGER_ROWS_PER_USER: u64 = 10;
 
-/// The variables and defaults are in `from_env`.
 #[derive(Debug, Clone)]
 pub struct Settings {
-    /// Length of each measured phase.
+    /// Length of each measured phase, and of the warm-up (not counted) before a throughput phase.
     pub phase: Duration,
-    /// Load before each measured throughput phase, not counted.
     pub warmup: Duration,
     /// PostgreSQL server to create fresh databases on; `None`: SQLite only.
     pub postgres_admin_url: Option<String>,
@@ -38,15 +37,14 @@ pub struct Settings {
     pub report_path: PathBuf,
     pub workspace_root: PathBuf,
     pub target_dir: PathBuf,
-    /// Where the run keeps its SQLite files and server logs (removed at the end).
+    /// Where the run keeps its SQLite files, uploads and server logs (removed at the end).
     pub scratch_parent: PathBuf,
     /// A line for the top of the report, e.g. "smoke run on a busy machine".
     pub note: Option<String>,
     /// Users (and keys) of the scale seed.
     pub scale_users: u64,
-    /// Rounds of the double-spend probe, and credits of its user per round (B).
+    /// Rounds of the double-spend probe.
     pub rounds: u32,
-    pub probe_balance: i64,
     /// Starts measured for start-to-ready.
     pub starts: u32,
     /// The server's RUST_LOG (`info`: one log line per request, as in production).
@@ -69,47 +67,39 @@ where
     };
     let value: T = (raw.parse().ok())
         .with_context(|| format!("{name}: expected a whole number, got {raw:?}"))?;
-    if !range.contains(&value) {
-        bail!(
-            "{name}: must be between {} and {}, got {value}",
-            range.start(),
-            range.end()
-        );
-    }
+    let (low, high) = (range.start(), range.end());
+    ensure!(
+        range.contains(&value),
+        "{name}: must be between {low} and {high}, got {value}"
+    );
     Ok(value)
 }
 
 impl Settings {
     pub fn from_env() -> Result<Self> {
         let postgres_admin_url = var("TEST_DATABASE_URL");
-        let scheme = (postgres_admin_url.as_deref())
-            .map(|url| url.split_once("://").map_or("", |(scheme, _)| scheme));
-        if !matches!(scheme, None | Some("postgres" | "postgresql")) {
-            bail!("TEST_DATABASE_URL: expected postgres://... or postgresql://...");
-        }
-        let kinds = match var("BENCH_DATABASES") {
-            None if postgres_admin_url.is_some() => vec![Backend::Sqlite, Backend::Postgres],
-            None => vec![Backend::Sqlite],
-            Some(list) => databases(&list, postgres_admin_url.is_some())?,
-        };
-
-        let exe = std::env::current_exe().context("cannot tell where the bench binary is")?;
-        let exe_dir = exe
-            .parent()
-            .context("the bench binary has no parent directory")?;
-        let backend_bin =
-            var("BENCH_BACKEND_BIN").map_or_else(|| exe_dir.join("backend"), PathBuf::from);
-        if !backend_bin.is_file() {
-            bail!(
-                "the server binary {} does not exist: run `cargo build --release -p backend` \
-                 (or set BENCH_BACKEND_BIN)",
-                backend_bin.display()
+        if let Some(url) = &postgres_admin_url {
+            let scheme = url.split_once("://").map_or("", |(scheme, _)| scheme);
+            let postgres = matches!(scheme, "postgres" | "postgresql");
+            ensure!(
+                postgres,
+                "TEST_DATABASE_URL: expected postgres://... or postgresql://..."
             );
         }
-        // target/release/bench -> target
+        let kinds = databases(var("BENCH_DATABASES"), postgres_admin_url.is_some())?;
+        // target/release/bench: the server is beside it, criterion's results in target/.
+        let exe = std::env::current_exe().context("cannot tell where the bench binary is")?;
+        let exe_dir = (exe.parent()).context("the bench binary has no parent directory")?;
         let target_dir = exe_dir.parent().unwrap_or(exe_dir).to_path_buf();
-        let workspace_root = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .parent()
+        let backend_bin =
+            var("BENCH_BACKEND_BIN").map_or_else(|| exe_dir.join("backend"), PathBuf::from);
+        ensure!(
+            backend_bin.is_file(),
+            "the server binary {} does not exist: run `cargo build --release -p backend` (or set \
+             BENCH_BACKEND_BIN)",
+            backend_bin.display()
+        );
+        let workspace_root = (Path::new(env!("CARGO_MANIFEST_DIR")).parent())
             .context("the bench crate has no parent directory")?
             .to_path_buf();
         let oha = match var("BENCH_OHA") {
@@ -117,7 +107,6 @@ impl Settings {
             None => find_oha()
                 .context("oha is not installed: `cargo install oha --locked` (or set BENCH_OHA)")?,
         };
-
         Ok(Self {
             phase: Duration::from_secs(number("BENCH_SECONDS", 10, 1..=120)?),
             warmup: Duration::from_secs(1),
@@ -134,32 +123,39 @@ impl Settings {
             note: var("BENCH_NOTE"),
             scale_users: number("BENCH_SCALE_USERS", 100_000, 1_000..=1_000_000)?,
             rounds: number("BENCH_ROUNDS", 5, 1..=50)?,
-            probe_balance: 50,
             starts: number("BENCH_STARTS", 5, 1..=25)?,
             rust_log: var("BENCH_RUST_LOG").unwrap_or_else(|| "info".to_owned()),
         })
     }
 }
 
-/// BENCH_DATABASES: `sqlite` and/or `postgres`, comma-separated.
-fn databases(list: &str, have_postgres: bool) -> Result<Vec<Backend>> {
+/// BENCH_DATABASES: `sqlite` and/or `postgres`, comma-separated; unset: SQLite, and PostgreSQL
+/// when there is one.
+fn databases(list: Option<String>, have_postgres: bool) -> Result<Vec<Backend>> {
+    let Some(list) = list else {
+        let postgres = have_postgres.then_some(Backend::Postgres);
+        return Ok([Some(Backend::Sqlite), postgres]
+            .into_iter()
+            .flatten()
+            .collect());
+    };
     let mut kinds = Vec::new();
     for item in list.split(',').map(str::trim).filter(|s| !s.is_empty()) {
         let kind = match item {
             "sqlite" => Backend::Sqlite,
-            "postgres" | "postgresql" if have_postgres => Backend::Postgres,
-            "postgres" | "postgresql" => {
-                bail!("BENCH_DATABASES names postgres but TEST_DATABASE_URL is not set")
-            }
+            "postgres" | "postgresql" => Backend::Postgres,
             other => bail!("BENCH_DATABASES: expected sqlite and/or postgres, got {other:?}"),
         };
+        let missing = kind == Backend::Postgres && !have_postgres;
+        ensure!(
+            !missing,
+            "BENCH_DATABASES names postgres but TEST_DATABASE_URL is not set"
+        );
         if !kinds.contains(&kind) {
             kinds.push(kind);
         }
     }
-    if kinds.is_empty() {
-        bail!("BENCH_DATABASES: names no database");
-    }
+    ensure!(!kinds.is_empty(), "BENCH_DATABASES: names no database");
     Ok(kinds)
 }
 

@@ -1,21 +1,19 @@
 //! Straight to the database, beside the server: the scale seed (100,000 users in seconds, not
 //! hours of bcrypt), the ledger checks and the query plans.
 
-use std::time::{Duration, Instant};
+use std::{
+    fmt::{Display, Write as _},
+    time::{Duration, Instant},
+};
 
 use anyhow::{Context, Result};
 use backend::{
-    config::DatabaseUrl,
     db::{AnyConnection, ConnectionManager},
     models::OrganizationRow,
 };
 use diesel::{
-    QueryableByName, RunQueryDsl,
-    connection::SimpleConnection,
-    pg::Pg,
-    r2d2::ManageConnection,
-    sql_types::{BigInt, Text},
-    sqlite::Sqlite,
+    QueryableByName, RunQueryDsl, connection::SimpleConnection, pg::Pg, r2d2::ManageConnection,
+    sql_types::BigInt, sql_types::Text, sqlite::Sqlite,
 };
 use test_support::Backend;
 
@@ -24,10 +22,16 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// A connection outside any pool, set up as the server's are (the same SQLite pragmas).
 pub fn connect(database_url: &str) -> Result<AnyConnection> {
-    let url: DatabaseUrl = crate::inprocess::config_for(database_url)?.database_url;
-    ConnectionManager::new(&url, BUSY_TIMEOUT)
-        .connect()
+    let url = crate::inprocess::config_for(database_url)?.database_url;
+    (ConnectionManager::new(&url, BUSY_TIMEOUT).connect())
         .context("cannot connect to the bench database")
+}
+
+pub fn kind(conn: &AnyConnection) -> Backend {
+    match conn {
+        AnyConnection::Sqlite(_) => Backend::Sqlite,
+        AnyConnection::Postgresql(_) => Backend::Postgres,
+    }
 }
 
 #[derive(QueryableByName)]
@@ -36,6 +40,7 @@ struct Number {
     n: i64,
 }
 
+/// A line of `EXPLAIN QUERY PLAN` (SQLite) or of `EXPLAIN` (PostgreSQL).
 #[derive(QueryableByName)]
 struct SqlitePlanLine {
     #[diesel(sql_type = Text)]
@@ -49,19 +54,25 @@ struct PgPlanLine {
     line: String,
 }
 
+/// Every row `sql` returns.
+fn rows<T>(conn: &mut AnyConnection, sql: &str) -> Result<Vec<T>>
+where
+    T: QueryableByName<Sqlite> + QueryableByName<Pg> + 'static,
+{
+    match conn {
+        AnyConnection::Sqlite(c) => diesel::sql_query(sql).load(c),
+        AnyConnection::Postgresql(c) => diesel::sql_query(sql).load(c),
+    }
+    .with_context(|| format!("SQL failed: {sql}"))
+}
+
 /// The first row `sql` returns.
 fn first_row<T>(conn: &mut AnyConnection, sql: &str) -> Result<T>
 where
     T: QueryableByName<Sqlite> + QueryableByName<Pg> + 'static,
 {
-    let rows: Vec<T> = match conn {
-        AnyConnection::Sqlite(c) => diesel::sql_query(sql).load(c),
-        AnyConnection::Postgresql(c) => diesel::sql_query(sql).load(c),
-    }
-    .with_context(|| format!("SQL failed: {sql}"))?;
-    rows.into_iter()
-        .next()
-        .with_context(|| format!("no row from: {sql}"))
+    let first = rows(conn, sql)?.into_iter().next();
+    first.with_context(|| format!("no row from: {sql}"))
 }
 
 /// A query returning one BIGINT column named `n`, one row.
@@ -71,15 +82,28 @@ pub fn number(conn: &mut AnyConnection, sql: &str) -> Result<i64> {
 
 /// The query plan of `select`, one line per step.
 pub fn explain(conn: &mut AnyConnection, select: &str) -> Result<Vec<String>> {
-    match conn {
-        AnyConnection::Sqlite(c) => diesel::sql_query(format!("EXPLAIN QUERY PLAN {select}"))
-            .load::<SqlitePlanLine>(c)
-            .map(|rows| rows.into_iter().map(|r| r.detail).collect()),
-        AnyConnection::Postgresql(c) => diesel::sql_query(format!("EXPLAIN {select}"))
-            .load::<PgPlanLine>(c)
-            .map(|rows| rows.into_iter().map(|r| r.line).collect()),
-    }
-    .with_context(|| format!("EXPLAIN failed: {select}"))
+    Ok(match kind(conn) {
+        Backend::Sqlite => {
+            let plan = rows::<SqlitePlanLine>(conn, &format!("EXPLAIN QUERY PLAN {select}"))?;
+            plan.into_iter().map(|r| r.detail).collect()
+        }
+        Backend::Postgres => {
+            let plan = rows::<PgPlanLine>(conn, &format!("EXPLAIN {select}"))?;
+            plan.into_iter().map(|r| r.line).collect()
+        }
+    })
+}
+
+/// Whether every plan reads through an index, never the organisation's whole history: no full
+/// scan (PostgreSQL's Seq Scan, SQLite's SCAN) and no sort (Sort, SQLite's temporary B-tree).
+/// Which index is the planner's choice: for the hot organisation PostgreSQL may walk the primary
+/// key backwards with a filter on the organisation, which stops after 50 of its rows.
+pub fn indexed(plans: &[Vec<String>]) -> bool {
+    let full = ["Seq Scan", "SCAN ", "Sort", "TEMP B-TREE"];
+    let indexed = |plan: &Vec<String>| {
+        !plan.is_empty() && !plan.iter().any(|l| full.iter().any(|f| l.contains(f)))
+    };
+    plans.iter().all(indexed)
 }
 
 /// The id of `user_id`'s personal organisation: the one whose balance and ledger their own
@@ -87,9 +111,8 @@ pub fn explain(conn: &mut AnyConnection, select: &str) -> Result<Vec<String>> {
 pub fn personal_organization(conn: &mut AnyConnection, user_id: i64) -> Result<i64> {
     let personal = OrganizationRow::personal_of(conn, user_id)
         .with_context(|| format!("cannot read the personal organisation of user {user_id}"))?;
-    Ok(personal
-        .with_context(|| format!("user {user_id} has no personal organisation"))?
-        .id)
+    let personal = personal.with_context(|| format!("user {user_id} has no personal organisation"));
+    Ok(personal?.id)
 }
 
 /// One organisation's balance, the sum of its ledger deltas, and its number of debit rows.
@@ -122,7 +145,7 @@ impl LedgerCheck {
 }
 
 /// What the scale seed added.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy)]
 pub struct ScaleSeed {
     pub users: u64,
     pub keys: u64,
@@ -142,14 +165,9 @@ pub fn scale_seed(conn: &mut AnyConnection, users: u64, per_user: u64) -> Result
         "SELECT CAST(COALESCE(MAX(id), 0) AS BIGINT) AS n FROM users",
     )?;
     let ts = chrono::Utc::now().format("%Y-%m-%d %H:%M:%S").to_string();
-    let kind = match conn {
-        AnyConnection::Sqlite(_) => Backend::Sqlite,
-        AnyConnection::Postgresql(_) => Backend::Postgres,
-    };
-    for sql in scale_seed_sql(kind, after, users, per_user, &ts) {
+    for sql in scale_seed_sql(kind(conn), after, users, per_user, &ts) {
         let first_line = sql.lines().next().unwrap_or_default();
-        conn.batch_execute(&sql)
-            .with_context(|| format!("SQL failed: {first_line}"))?;
+        (conn.batch_execute(&sql)).with_context(|| format!("SQL failed: {first_line}"))?;
     }
     let mut count = |table: &str, column: &str| -> Result<u64> {
         let sql = format!("SELECT COUNT(*) AS n FROM {table} WHERE {column} > {after}");
@@ -235,11 +253,29 @@ fn scale_seed_sql(kind: Backend, after: i64, users: u64, per_user: u64, ts: &str
 
 /// The statement `LedgerRow::page` runs (an organisation's, newest first, keyset), for EXPLAIN.
 /// Every column, as the page reads them all: the plan is what is checked.
-pub fn ledger_page_sql(organization_id: i64, before: i64) -> String {
+pub fn ledger_page_sql(organization_id: impl Display, before: impl Display) -> String {
     format!(
         "SELECT * FROM credit_ledger WHERE organization_id = {organization_id} AND id < {before} \
          ORDER BY id DESC LIMIT 50"
     )
+}
+
+/// The ledger pages' plans, for under the figures.
+pub fn plans_markdown(kind: Backend, plans: &[Vec<String>; 2]) -> String {
+    let explain = match kind {
+        Backend::Sqlite => "EXPLAIN QUERY PLAN",
+        Backend::Postgres => "EXPLAIN",
+    };
+    let page = ledger_page_sql("?", "?");
+    let mut out = format!("\nLedger page plans (`{explain}` of `{page}`):\n\n```\n");
+    let titles = [
+        "a seeded user's personal organisation (10 rows)",
+        "the hot paid-call user's personal organisation",
+    ];
+    for (title, plan) in titles.iter().zip(plans) {
+        let _ = writeln!(out, "-- {title}\n{}", plan.join("\n"));
+    }
+    out + "```\n"
 }
 
 #[cfg(test)]
@@ -253,26 +289,25 @@ mod tests {
 
     #[test]
     fn seeds_with_one_statement_per_table() {
+        let tables = [
+            "users",
+            "organizations",
+            "memberships",
+            "api_keys",
+            "credit_ledger",
+        ];
         for kind in [Backend::Sqlite, Backend::Postgres] {
             let sql = scale_seed_sql(kind, 7, 100, 10, "2026-01-01 00:00:00");
-            let tables = [
-                "users",
-                "organizations",
-                "memberships",
-                "api_keys",
-                "credit_ledger",
-            ];
-            let inserts: Vec<&String> = sql.iter().filter(|s| s.contains("INSERT INTO")).collect();
-            assert_eq!(inserts.len(), tables.len());
-            for (statement, table) in inserts.iter().zip(tables) {
+            let inserts = sql.iter().filter(|s| s.contains("INSERT INTO"));
+            assert_eq!(inserts.clone().count(), tables.len());
+            for (statement, table) in inserts.zip(tables) {
                 assert!(
                     statement.contains(&format!("INSERT INTO {table} (")),
                     "{statement}"
                 );
             }
             // Users hold no credits: their personal organisations do.
-            assert!(!sql[0].contains("credits"));
-            assert!(sql[1].contains("WHERE id > 7"));
+            assert!(!sql[0].contains("credits") && sql[1].contains("WHERE id > 7"));
             for statement in &sql[2..5] {
                 assert!(statement.contains("o.personal_user_id > 7"), "{statement}");
             }
@@ -280,5 +315,31 @@ mod tests {
         }
         let settle = scale_seed_sql(Backend::Postgres, 7, 100, 10, "2026-01-01 00:00:00");
         assert!(settle[5].starts_with("VACUUM ANALYZE users, organizations, memberships"));
+    }
+
+    #[test]
+    fn a_page_reads_through_any_index_but_never_scans_or_sorts() {
+        let plans = |plans: [&[&str]; 2]| plans.map(|p| p.iter().map(|l| l.to_string()).collect());
+        let pages = |p: [&[&str]; 2]| indexed(&plans(p));
+        let by_org = "Index Scan Backward using credit_ledger_organization_id_id on credit_ledger";
+        let by_id = [
+            "Index Scan Backward using credit_ledger_pkey",
+            "  Filter: (organization_id = 5)",
+        ];
+        assert!(pages([&[by_org], &by_id]));
+        let search = "SEARCH credit_ledger USING INDEX credit_ledger_organization_id_id \
+                      (organization_id=? AND id<?)";
+        assert!(pages([&[search]; 2]));
+        assert!(!pages([
+            &[by_org],
+            &["Limit", "  ->  Seq Scan on credit_ledger"]
+        ]));
+        assert!(!pages([
+            &[by_org],
+            &["Sort", "  ->  Bitmap Heap Scan on credit_ledger"]
+        ]));
+        let sqlite_scan = ["SCAN credit_ledger", "USE TEMP B-TREE FOR ORDER BY"];
+        assert!(!pages([&sqlite_scan, &sqlite_scan]));
+        assert!(!pages([&[], &[by_org]]));
     }
 }

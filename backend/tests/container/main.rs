@@ -20,16 +20,15 @@
 //! The test speaks plain HTTP/1.1 over `std::net`, so it needs no async runtime.
 
 use std::{
-    fs::{self, File},
+    fs,
     io::{Read, Write},
     net::TcpStream,
-    path::PathBuf,
-    process::{Child, Command, ExitStatus},
+    process::ExitStatus,
     thread,
     time::{Duration, Instant},
 };
 
-use test_support::{Backend, ScratchDatabase, ServerSettings, TempDir};
+use test_support::{Backend, ScratchDatabase, ServerChild, ServerSettings, TempDir};
 
 const BINARY: &str = env!("CARGO_BIN_EXE_backend");
 /// Written into STATIC_DIR/index.html, looked for in the answers.
@@ -90,7 +89,7 @@ fn two_replicas_start_together_on_one_fresh_postgres_database() {
     for replica in &mut replicas {
         replica.wait_until_healthy();
         let (status, body) = replica.get("/readyz");
-        assert_eq!(status, 200, "{}: /readyz said {body}", replica.name);
+        assert_eq!(status, 200, "{}: /readyz said {body}", replica.name());
     }
 
     // One database behind both: an account made on one signs in on the other.
@@ -134,7 +133,7 @@ fn check_image_contract(dir: &TempDir, database_url: &str) {
 
     server.stop_with_sigterm();
 
-    let stdout = fs::read_to_string(&server.stdout_path).unwrap_or_default();
+    let stdout = server.process.read("stdout");
     assert!(
         stdout.lines().any(|line| line.contains("listening on")),
         "no start-up line on stdout:\n{}",
@@ -167,48 +166,32 @@ fn image_settings(dir: &TempDir, database_url: &str) -> ServerSettings {
         .set("TRUST_PROXY", "true")
 }
 
-/// The binary as a child process; killed if it still runs when dropped.
+/// The binary as a child process ([`ServerChild`]: killed if it still runs when dropped), and
+/// the port it listens on.
 struct Server {
-    name: String,
-    child: Child,
+    process: ServerChild,
     port: u16,
-    stdout_path: PathBuf,
-    stderr_path: PathBuf,
-    exit: Option<ExitStatus>,
 }
 
 impl Server {
     fn spawn(dir: &TempDir, name: &str, settings: &ServerSettings) -> Self {
-        let stdout_path = dir.path().join(format!("{name}.stdout"));
-        let stderr_path = dir.path().join(format!("{name}.stderr"));
         let port = settings
             .get("BIND_ADDR")
             .and_then(|addr| addr.rsplit(':').next()?.parse().ok())
             .unwrap_or(0);
         // Only what the image and the task set: nothing leaks in from the developer's shell, and
         // no `.env` is found (the working directory is the temp dir).
-        let child = settings
-            .command(BINARY, dir.path())
-            .arg("serve")
-            .stdout(File::create(&stdout_path).expect("create stdout file"))
-            .stderr(File::create(&stderr_path).expect("create stderr file"))
-            .spawn()
+        let process = ServerChild::spawn(BINARY, &["serve"], settings, dir.path(), name)
             .unwrap_or_else(|e| panic!("cannot start {BINARY}: {e}"));
-        Self {
-            name: name.to_owned(),
-            child,
-            port,
-            stdout_path,
-            stderr_path,
-            exit: None,
-        }
+        Self { process, port }
+    }
+
+    fn name(&self) -> &str {
+        &self.process.name
     }
 
     fn exited(&mut self) -> Option<ExitStatus> {
-        if self.exit.is_none() {
-            self.exit = self.child.try_wait().expect("cannot wait for the server");
-        }
-        self.exit
+        self.process.exited()
     }
 
     fn wait_for_exit(&mut self, timeout: Duration) -> ExitStatus {
@@ -220,7 +203,7 @@ impl Server {
             assert!(
                 Instant::now() < deadline,
                 "{} did not exit within {timeout:?}:\n{}",
-                self.name,
+                self.name(),
                 self.output()
             );
             thread::sleep(POLL);
@@ -232,7 +215,7 @@ impl Server {
         let deadline = Instant::now() + START_TIMEOUT;
         loop {
             if let Some(status) = self.exited() {
-                panic!("{} exited with {status}:\n{}", self.name, self.output());
+                panic!("{} exited with {status}:\n{}", self.name(), self.output());
             }
             if let Ok((200, _)) = self.request("GET", "/healthz", None) {
                 return;
@@ -240,7 +223,7 @@ impl Server {
             assert!(
                 Instant::now() < deadline,
                 "{} was not healthy within {START_TIMEOUT:?}:\n{}",
-                self.name,
+                self.name(),
                 self.output()
             );
             thread::sleep(POLL);
@@ -249,29 +232,24 @@ impl Server {
 
     /// `docker stop` / ECS: SIGTERM, then the process must exit 0.
     fn stop_with_sigterm(&mut self) {
-        let pid = self.child.id().to_string();
-        let kill = Command::new("kill")
-            .args(["-TERM", &pid])
-            .status()
-            .expect("cannot run kill");
-        assert!(kill.success(), "kill -TERM {pid} failed: {kill}");
+        (self.process.terminate()).expect("cannot send SIGTERM");
         let status = self.wait_for_exit(STOP_TIMEOUT);
         assert!(
             status.success(),
             "{} exited with {status} after SIGTERM:\n{}",
-            self.name,
+            self.name(),
             self.output()
         );
     }
 
     fn get(&self, path: &str) -> (u16, String) {
         self.request("GET", path, None)
-            .unwrap_or_else(|e| panic!("GET {path} on {}: {e}\n{}", self.name, self.output()))
+            .unwrap_or_else(|e| panic!("GET {path} on {}: {e}\n{}", self.name(), self.output()))
     }
 
     fn post_json(&self, path: &str, body: &str) -> (u16, String) {
         self.request("POST", path, Some(body))
-            .unwrap_or_else(|e| panic!("POST {path} on {}: {e}\n{}", self.name, self.output()))
+            .unwrap_or_else(|e| panic!("POST {path} on {}: {e}\n{}", self.name(), self.output()))
     }
 
     /// One HTTP/1.1 request on its own connection; the status code and the raw body.
@@ -312,25 +290,10 @@ impl Server {
     }
 
     fn stderr(&self) -> String {
-        fs::read_to_string(&self.stderr_path).unwrap_or_default()
+        self.process.read("stderr")
     }
 
     fn output(&self) -> String {
-        let stdout = fs::read_to_string(&self.stdout_path).unwrap_or_default();
-        format!(
-            "--- {} stdout ---\n{stdout}--- {} stderr ---\n{}",
-            self.name,
-            self.name,
-            self.stderr()
-        )
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        if self.exited().is_none() {
-            let _ = self.child.kill();
-            let _ = self.child.wait();
-        }
+        self.process.output()
     }
 }

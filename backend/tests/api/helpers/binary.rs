@@ -3,18 +3,18 @@
 
 use std::{
     fmt,
-    fs::File,
     ops::Deref,
-    process::{Child, Command, ExitStatus},
+    process::ExitStatus,
     sync::Arc,
     time::{Duration, Instant},
 };
 
-use test_support::{ScratchDatabase, ServerSettings, TempDir};
+use test_support::{ScratchDatabase, ServerChild, ServerSettings, TempDir};
 
 use super::app::{Settings, TestApp, browser, prepare};
 use super::database::Backend;
 
+const BINARY: &str = env!("CARGO_BIN_EXE_backend");
 /// Every run logs JSON lines, with the backend's own debug events, unless its test says otherwise.
 const LOG_SETTINGS: [(&str, &str); 2] =
     [("LOG_FORMAT", "json"), ("RUST_LOG", "info,backend=debug")];
@@ -140,12 +140,7 @@ impl ServerProcess {
 
     /// Sends SIGTERM, as an orchestrator does, without waiting.
     pub fn terminate(&self) {
-        let pid = self.process.child.id().to_string();
-        let status = Command::new("kill")
-            .args(["-TERM", &pid])
-            .status()
-            .expect("cannot run kill");
-        assert!(status.success(), "kill -TERM {pid} failed with {status}");
+        (self.process.child.terminate()).expect("cannot send SIGTERM to the backend");
     }
 
     /// Waits for the binary to exit, which must be with status 0 and within a bounded time;
@@ -184,20 +179,13 @@ impl ServerProcess {
 
     /// The directory the binary runs in (where dev mode keeps `data/`).
     pub fn working_dir(&self) -> &std::path::Path {
-        self.process.output.path()
+        self.process.dir.path()
     }
 
     /// SIGKILL, as the OOM killer or a lost machine does: no graceful shutdown, in-flight
     /// requests cut. Returns once the process is gone.
     pub fn kill(&mut self) {
-        self.process
-            .child
-            .kill()
-            .expect("cannot SIGKILL the backend process");
-        self.process
-            .child
-            .wait()
-            .expect("cannot reap the killed backend process");
+        self.process.child.kill();
     }
 
     /// Whether the process still runs.
@@ -207,14 +195,7 @@ impl ServerProcess {
 
     /// The process's resident memory (`VmRSS` in /proc), in KiB.
     pub fn resident_kib(&self) -> u64 {
-        let path = format!("/proc/{}/status", self.process.child.id());
-        let status =
-            std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {path}: {e}"));
-        status
-            .lines()
-            .find_map(|line| line.strip_prefix("VmRSS:"))
-            .and_then(|value| value.trim().trim_end_matches("kB").trim().parse().ok())
-            .unwrap_or_else(|| panic!("no VmRSS in {path}:\n{status}"))
+        (self.process.child.status_kib("VmRSS:")).unwrap_or_else(|e| panic!("{e}"))
     }
 
     /// Fails when the binary logged a panic: a worker thread died, whatever the client saw.
@@ -235,10 +216,11 @@ impl Deref for ServerProcess {
     }
 }
 
-/// One run of the binary, its stdout and stderr going to files.
+/// One run of the binary ([`ServerChild`]), its output in a directory of its own.
 struct Process {
-    child: Child,
-    output: TempDir,
+    child: ServerChild,
+    // After the child: its directory goes once it has stopped.
+    dir: TempDir,
 }
 
 impl Process {
@@ -246,35 +228,25 @@ impl Process {
     /// as its environment, in an empty directory: nothing comes from the test's environment or a
     /// `.env` file.
     fn spawn(settings: &ServerSettings) -> Self {
-        let output = TempDir::new("server-output");
-        let file = |name: &str| {
-            let path = output.path().join(name);
-            File::create(&path).unwrap_or_else(|e| panic!("cannot create {}: {e}", path.display()))
-        };
+        let dir = TempDir::new("server-output");
         let unset_log_settings: Vec<_> = LOG_SETTINGS
             .into_iter()
             .filter(|(name, _)| settings.get(name).is_none())
             .collect();
-        let child = (settings.clone().with(&unset_log_settings))
-            .command(env!("CARGO_BIN_EXE_backend"), output.path())
-            .stdout(file("stdout"))
-            .stderr(file("stderr"))
-            .spawn()
+        let settings = settings.clone().with(&unset_log_settings);
+        let child = ServerChild::spawn(BINARY, &[], &settings, dir.path(), "server")
             .expect("cannot start the backend binary");
-        Self { child, output }
+        Self { child, dir }
     }
 
     fn output(&self) -> Output {
-        Output {
-            stdout: self.output.read("stdout"),
-            stderr: self.output.read("stderr"),
-        }
+        let stdout = self.child.read("stdout");
+        let stderr = self.child.read("stderr");
+        Output { stdout, stderr }
     }
 
     fn exited(&mut self) -> Option<ExitStatus> {
-        self.child
-            .try_wait()
-            .expect("cannot query the backend process")
+        self.child.exited()
     }
 
     /// Waits for the start-up line and returns the URL it names.
@@ -293,15 +265,6 @@ impl Process {
                 "the binary did not say where it listens within {START_TIMEOUT:?}:\n{output}"
             );
             tokio::time::sleep(POLL_INTERVAL).await;
-        }
-    }
-}
-
-impl Drop for Process {
-    fn drop(&mut self) {
-        if let Ok(None) = self.child.try_wait() {
-            let _ = self.child.kill();
-            let _ = self.child.wait();
         }
     }
 }
