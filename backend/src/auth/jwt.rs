@@ -2,7 +2,9 @@
 //! A token names its user, the user's `token_version` when it was issued (bumping the version
 //! kills every outstanding token at once), the session it came from (signing that session out
 //! kills its tokens) and when its user last gave their password (`auth_time`). Its header names
-//! the signing key (`kid`); the first configured key signs, every configured key verifies.
+//! the signing key (`kid`); the first configured key signs, every configured key verifies. The
+//! same keys sign download links' tokens (`attachment_link`), which never pass for access tokens
+//! here: their audience is another, and they name no user.
 
 use std::{
     collections::HashMap,
@@ -102,6 +104,23 @@ impl JwtKeys {
         &self.jwks
     }
 
+    /// The key that signs: the first.
+    pub(super) fn signing_key(&self) -> Result<&SigningKey, ApiError> {
+        self.keys
+            .first()
+            .ok_or_else(|| ApiError::internal("no signing key"))
+    }
+
+    /// The key a token's header names (`kid`), current or previous.
+    pub(super) fn key_named(&self, kid: Option<&str>) -> Option<&SigningKey> {
+        kid.and_then(|kid| self.keys.iter().find(|key| key.kid == kid))
+    }
+
+    /// Who signs (`iss`): `PUBLIC_URL`.
+    pub(super) fn issuer(&self) -> &str {
+        &self.issuer
+    }
+
     pub fn issue(
         &self,
         user_id: i64,
@@ -110,10 +129,7 @@ impl JwtKeys {
         auth_time: i64,
         organization_id: i64,
     ) -> Result<String, ApiError> {
-        let key = self
-            .keys
-            .first()
-            .ok_or_else(|| ApiError::internal("no signing key"))?;
+        let key = self.signing_key()?;
         let now = chrono::Utc::now().timestamp();
         let claims = Claims {
             sub: user_id.to_string(),
@@ -157,9 +173,8 @@ impl JwtKeys {
 
     fn check_signature(&self, token: &str) -> Result<Claims, ApiError> {
         let header = jsonwebtoken::decode_header(token).map_err(|_| ApiError::Unauthorized)?;
-        let key = header
-            .kid
-            .and_then(|kid| self.keys.iter().find(|key| key.kid == kid))
+        let key = self
+            .key_named(header.kid.as_deref())
             .ok_or(ApiError::Unauthorized)?;
         jsonwebtoken::decode::<Claims>(token, &key.decoding, &self.validation)
             .map(|data| data.claims)

@@ -1,5 +1,6 @@
 //! Who is calling: passwords, access tokens, refresh cookies and the extractors handlers take.
 
+pub mod attachment_link;
 mod caller;
 pub mod cookie;
 mod fresh;

@@ -140,6 +140,12 @@ impl Config {
         })
     }
 
+    /// The base of every absolute link the app hands out (emails' links, download links):
+    /// `PUBLIC_URL`, else where `make run` serves in dev (prod requires `PUBLIC_URL`).
+    pub fn public_origin(&self) -> &str {
+        self.public_url.as_deref().unwrap_or(DEV_PUBLIC_URL)
+    }
+
     pub fn is_dev(&self) -> bool {
         self.mode == Mode::Dev
     }

@@ -2,6 +2,9 @@
 //! arrives (never whole in memory), its type read from its first bytes, and its row written only
 //! once the bytes are stored and counted against the quota; any failure on the way removes what
 //! was written. Reading needs `read_tasks` (key scope `tasks:read`), changing `write_tasks`.
+//! A browser downloads through a link (`/api/attachments/{id}/link`): a presigned S3 URL, or this
+//! server's `/api/attachment-links/{token}`, which needs no credentials (the token is one,
+//! `auth::attachment_link`), so a plain navigation saves the file.
 
 use actix_multipart::{Field, Multipart, MultipartError};
 use actix_web::{
@@ -9,22 +12,23 @@ use actix_web::{
     http::header::{self, ContentDisposition, DispositionParam, DispositionType},
     post, web,
 };
+use chrono::DateTime;
 use futures_util::{StreamExt, TryStreamExt};
 use shared::{
-    dto::{Attachment, AttachmentUpload, ErrorBody},
+    dto::{Attachment, AttachmentLink, AttachmentUpload, ErrorBody},
     validate::{ATTACHMENT_FIELD, attachment_name},
 };
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::{
-    auth::{Caller, Permitted, need},
+    auth::{Caller, Permitted, attachment_link::LINK_PATH, need},
     error::{ApiError, log_error_chain},
     models::{
         AttachmentRow, TaskRow,
         attachment::{NewAttachment, Recorded},
     },
     state::State,
-    storage::{self, Download, Stored, Upload, UploadError},
+    storage::{self, DOWNLOAD_URL_TTL, Download, Stored, Upload, UploadError},
 };
 
 /// Room for the multipart framing around the file when `Content-Length` is checked up front.
@@ -34,6 +38,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(upload_attachment)
         .service(list_attachments)
         .service(download_attachment)
+        .service(attachment_link)
+        .service(download_by_link)
         .service(delete_attachment);
 }
 
@@ -303,12 +309,22 @@ async fn download_attachment(
     Permitted(caller, _): Permitted<need::ReadTasks, Caller>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
-    let (org_id, id) = (caller.org.id, id.into_inner());
-    let file = state
+    let file = file_of(&state, caller.org.id, id.into_inner()).await?;
+    serve(&state, &file).await
+}
+
+/// The organisation's file `id`.
+async fn file_of(state: &State, org_id: i64, id: i64) -> Result<AttachmentRow, ApiError> {
+    state
         .db
         .read(move |conn| AttachmentRow::find(conn, org_id, id))
         .await?
-        .ok_or(ApiError::NotFound("attachment"))?;
+        .ok_or(ApiError::NotFound("attachment"))
+}
+
+/// What a download answers, with credentials or through a link: the bytes as an attachment,
+/// streamed (a local store; `nosniff` is on every response), or a 302 to a presigned URL (S3).
+async fn serve(state: &State, file: &AttachmentRow) -> Result<HttpResponse, ApiError> {
     let download = state
         .storage
         .download(&file.storage_key)
@@ -324,6 +340,80 @@ async fn download_attachment(
             .insert_header((header::LOCATION, url))
             .finish(),
     })
+}
+
+#[utoipa::path(
+    get,
+    tag = "tasks",
+    params(("id" = i64, Path, description = "The attachment's id")),
+    responses(
+        (status = 200, description = "A URL that downloads the file without credentials until `expires_at` (5 minutes): presigned (S3), or this server's `/api/attachment-links/{token}` (a local store). Open it in the browser (a navigation, which the page's `connect-src` does not restrict): the file comes as an attachment, saved under its name. Whoever holds the URL can download the file until then: hand it to no one", body = AttachmentLink),
+        Permitted<need::ReadTasks, Caller>,
+        (status = 404, description = "not_found: no file of the organisation's with this id", body = ErrorBody),
+    )
+)]
+#[get("/attachments/{id}/link")]
+async fn attachment_link(
+    state: State,
+    Permitted(caller, _): Permitted<need::ReadTasks, Caller>,
+    id: web::Path<i64>,
+) -> Result<web::Json<AttachmentLink>, ApiError> {
+    let file = file_of(&state, caller.org.id, id.into_inner()).await?;
+    // Presigned URLs and links' tokens live as long: 5 minutes.
+    let now = state.clock.now().and_utc().timestamp();
+    let lifetime = i64::try_from(DOWNLOAD_URL_TTL.as_secs()).unwrap_or(i64::MAX);
+    let expires = now.saturating_add(lifetime);
+    let presigned = state
+        .storage
+        .presigned_url(&file.storage_key)
+        .await
+        .map_err(ApiError::internal)?;
+    let url = match presigned {
+        Some(url) => url,
+        None => {
+            let token = state.jwt.issue_attachment_link(&file, now, expires)?;
+            format!("{}{LINK_PATH}/{token}", state.config.public_origin())
+        }
+    };
+    let expires_at = DateTime::from_timestamp(expires, 0)
+        .ok_or_else(|| ApiError::internal("a link's expiry out of range"))?;
+    // `Cache-Control: no-store`, as every /api answer: no cache keeps the URL.
+    Ok(web::Json(AttachmentLink { url, expires_at }))
+}
+
+#[utoipa::path(
+    get,
+    tag = "tasks",
+    params(("token" = String, Path, description = "The token of a link from `GET /api/attachments/{id}/link`, the only credential this takes")),
+    responses(
+        (status = 200, description = "The file, as `GET /api/attachments/{id}` sends it from a local store (`Content-Disposition: attachment`, `X-Content-Type-Options: nosniff`)", content(
+            (String = "image/png"), (String = "image/jpeg"), (String = "image/gif"),
+            (String = "image/webp"), (String = "application/pdf"), (String = "text/plain"),
+        )),
+        (status = 302, description = "The store is S3 now: `Location` is a presigned URL that works for 5 minutes"),
+        (status = 404, description = "not_found: the link is unknown, altered or expired, or its file was deleted (which, it does not say)", body = ErrorBody),
+    )
+)]
+#[get("/attachment-links/{token}")]
+async fn download_by_link(
+    state: State,
+    token: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let now = state.clock.now().and_utc().timestamp();
+    let grant = state
+        .jwt
+        .verify_attachment_link(&token, now)
+        .ok_or(ApiError::NotFound("attachment"))?;
+    let file = file_of(&state, grant.organization_id, grant.attachment_id).await?;
+    if !grant.names(&file) {
+        return Err(ApiError::NotFound("attachment"));
+    }
+    tracing::info!(
+        org_id = file.organization_id,
+        attachment_id = file.id,
+        "file downloaded through a link"
+    );
+    serve(&state, &file).await
 }
 
 #[utoipa::path(
@@ -362,17 +452,18 @@ mod tests {
     #[test]
     fn the_document_lists_every_type_a_download_may_be() {
         let document = serde_json::to_value(super::super::docs::document()).expect("JSON");
-        let content =
-            &document["paths"]["/api/attachments/{id}"]["get"]["responses"]["200"]["content"];
-        let mut listed: Vec<&str> = content
-            .as_object()
-            .expect("a content map")
-            .keys()
-            .map(String::as_str)
-            .collect();
         let mut allowed = ALLOWED_CONTENT_TYPES.to_vec();
-        listed.sort_unstable();
         allowed.sort_unstable();
-        assert_eq!(listed, allowed);
+        for path in ["/api/attachments/{id}", "/api/attachment-links/{token}"] {
+            let content = &document["paths"][path]["get"]["responses"]["200"]["content"];
+            let mut listed: Vec<&str> = content
+                .as_object()
+                .expect("a content map")
+                .keys()
+                .map(String::as_str)
+                .collect();
+            listed.sort_unstable();
+            assert_eq!(listed, allowed, "{path}");
+        }
     }
 }

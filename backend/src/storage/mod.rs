@@ -123,15 +123,23 @@ impl Storage {
 
     /// The bytes of `key`, or where to fetch them.
     pub async fn download(&self, key: &str) -> Result<Download, StorageError> {
-        let path = Path::from(key);
-        if let Some(s3) = &self.s3 {
-            let url = s3
-                .signed_url(http::Method::GET, &path, DOWNLOAD_URL_TTL)
-                .await?;
-            return Ok(Download::Redirect(url.to_string()));
+        if let Some(url) = self.presigned_url(key).await? {
+            return Ok(Download::Redirect(url));
         }
-        let object = self.store.get(&path).await?;
+        let object = self.store.get(&Path::from(key)).await?;
         Ok(Download::Stream(object.into_stream()))
+    }
+
+    /// From S3: a URL that serves `key` to anyone for `DOWNLOAD_URL_TTL`, with the headers the
+    /// object was stored with. `None` for a directory, whose files only this server serves.
+    pub async fn presigned_url(&self, key: &str) -> Result<Option<String>, StorageError> {
+        let Some(s3) = &self.s3 else {
+            return Ok(None);
+        };
+        let url = s3
+            .signed_url(http::Method::GET, &Path::from(key), DOWNLOAD_URL_TTL)
+            .await?;
+        Ok(Some(url.to_string()))
     }
 
     /// Deletes `key`; one already gone is no error.

@@ -1,6 +1,7 @@
 //! Files attached to tasks: upload, list, download, delete; the limits (size, type, quota); the
-//! orphan sweep; the same against S3 (moto).
+//! orphan sweep; download links; the same against S3 (moto).
 
+mod links;
 mod quota;
 mod refused;
 mod s3;

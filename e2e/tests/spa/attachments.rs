@@ -1,5 +1,6 @@
 //! A task's files, end to end: a customer opens a task's files, attaches a picture through the
-//! file input, sees it listed with its size, downloads it (the same bytes), watches a slowed
+//! file input, sees it listed with its size, downloads it (the same bytes, through a link the
+//! browser opens, not a fetch of the page's), watches a slowed
 //! upload's progress, is told in words why a program dressed as a picture is refused, and
 //! deletes the picture after confirming. With small limits, a file too large and one past the
 //! organisation's quota are refused in the API's words.
@@ -8,7 +9,7 @@ use std::path::PathBuf;
 
 use crate::{
     browser::{Browser, Result},
-    check, run, run_on,
+    check, run_on,
     server::Server,
     sign_in,
 };
@@ -42,6 +43,19 @@ fn file(b: &Browser, name: &str, bytes: &[u8]) -> Result<PathBuf> {
         .map_err(|e| e.to_string())
 }
 
+/// Every URL the page fetched (scripts' requests and its own resources; not its navigations).
+async fn fetched_by_the_page(b: &Browser) -> Result<Vec<String>> {
+    let urls = b
+        .client
+        .execute(
+            "return performance.getEntriesByType('resource').map(e => e.name);",
+            vec![],
+        )
+        .await
+        .map_err(|e| format!("read the page's requests: {e}"))?;
+    serde_json::from_value(urls).map_err(|e| e.to_string())
+}
+
 /// A new customer adds a task and opens its files.
 async fn open_files_of_a_new_task(b: &Browser, server: &Server) -> Result {
     server.sign_up(CUSTOMER.0, CUSTOMER.1).await?;
@@ -55,7 +69,9 @@ async fn open_files_of_a_new_task(b: &Browser, server: &Server) -> Result {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_file_is_attached_downloaded_unchanged_and_deleted() {
-    run("attachments", attachments).await;
+    // The download link is absolute, under `PUBLIC_URL`: this server's own origin.
+    let linked = async || Server::start_linked(&[]).await;
+    run_on("attachments", linked, attachments).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -92,7 +108,7 @@ async fn attachments(b: &mut Browser, server: &Server) -> Result {
     b.wait_for(&listed_diagram).await?;
     b.screenshot("attached").await?;
 
-    // Downloaded with the session's token: the very bytes sent.
+    // Downloaded through a link asked for with the session's token: the very bytes sent.
     b.click(&format!(
         "{listed_diagram}//button[normalize-space()='Download']"
     ))
@@ -101,6 +117,22 @@ async fn attachments(b: &mut Browser, server: &Server) -> Result {
     check(
         saved == picture(),
         format!("the download differs: {} bytes, not 1536", saved.len()),
+    )?;
+    // The page fetched the link, never the bytes: the browser did, opening the link (a
+    // navigation, which the CSP's `connect-src` leaves alone, so S3's links work the same).
+    let fetched = fetched_by_the_page(b).await?;
+    check(
+        fetched.iter().any(|url| url.ends_with("/link")),
+        format!("the page did not ask for a link: {fetched:?}"),
+    )?;
+    check(
+        !fetched.iter().any(|url| {
+            url.contains("/api/attachment-links/")
+                || url
+                    .rsplit_once("/api/attachments/")
+                    .is_some_and(|(_, id)| id.bytes().all(|b| b.is_ascii_digit()))
+        }),
+        format!("the page fetched the file itself: {fetched:?}"),
     )?;
 
     // A slowed upload shows how far it is, under an accessible name.

@@ -56,13 +56,19 @@ impl Server {
     /// Like `start`, with MailDev (one per test process) as the SMTP server, and the links in
     /// the emails pointing at this server.
     pub async fn start_with_mail() -> Self {
+        Self::start_linked(&[("SMTP_URL", MailDev::shared().smtp_url())]).await
+    }
+
+    /// Like `start_with`, on a port picked first and with `PUBLIC_URL` its own origin, as a
+    /// deployment has it: the absolute links it hands out (emails', downloads') lead back to it.
+    pub async fn start_linked(overrides: &[(&str, String)]) -> Self {
         let port = free_port().expect("a free port");
-        Self::start_with(&[
-            ("SMTP_URL", MailDev::shared().smtp_url()),
+        let mut settings = vec![
             ("BIND_ADDR", format!("127.0.0.1:{port}")),
             ("PUBLIC_URL", format!("http://127.0.0.1:{port}")),
-        ])
-        .await
+        ];
+        settings.extend(overrides.iter().cloned());
+        Self::start_with(&settings).await
     }
 
     /// Like `start`, with a real OpenID provider (npm `oidc-provider`) configured as "Local ID",

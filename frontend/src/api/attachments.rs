@@ -1,18 +1,17 @@
 //! Files attached to the organisation's tasks. An upload goes through `XMLHttpRequest`, the one
-//! browser API that reports how much of a request body is sent (fetch does not). A download is
-//! fetched with the session's token (the token lives in memory, so a plain link would not be
-//! signed in), then handed to the browser to save under the file's name.
+//! browser API that reports how much of a request body is sent (fetch does not). A download asks
+//! the API for a short-lived link with the session's token (which lives in memory, so a plain
+//! link to the file would not be signed in), then lets the browser open it.
 
-use gloo_net::http::Method;
 use js_sys::Promise;
-use shared::{dto::Attachment, validate::ATTACHMENT_FIELD};
+use shared::{
+    dto::{Attachment, AttachmentLink},
+    validate::ATTACHMENT_FIELD,
+};
 use wasm_bindgen::{JsCast, closure::Closure};
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{Blob, File, FormData, HtmlAnchorElement, ProgressEvent, Url, XmlHttpRequest};
-use yew::{
-    Callback,
-    platform::{spawn_local, time::sleep},
-};
+use web_sys::{File, FormData, HtmlAnchorElement, ProgressEvent, XmlHttpRequest};
+use yew::Callback;
 
 use super::{
     ApiError,
@@ -80,35 +79,26 @@ async fn upload(
     }
 }
 
-/// Fetches the file and has the browser save it under its name (to the downloads folder, or
-/// wherever the browser asks).
+/// Has the browser download the file: the API hands out a link to it for a few minutes (asked
+/// with the session), which a temporary `<a download>` opens. A navigation, not a fetch: the
+/// page's `connect-src 'self'` does not stop it from reaching S3, and the file comes as an
+/// attachment, so the browser saves it (to the downloads folder, or wherever it asks) and the
+/// page stays.
 pub async fn download_attachment(file: &Attachment) -> Result<(), ApiError> {
-    let path = format!("/api/attachments/{}", file.id);
-    let response = client::respond(Method::GET, &path, None, None, Session).await?;
-    let blob = web_sys::Response::from(response)
-        .blob()
-        .map_err(|_| ApiError::network())?;
-    let blob: Blob = JsFuture::from(blob)
-        .await
-        .map_err(|_| ApiError::network())?
-        .unchecked_into();
-    save(&blob, &file.name).map_err(|_| ApiError::unexpected("could not save the file"))
+    let link: AttachmentLink =
+        client::get(&format!("/api/attachments/{}/link", file.id), Session).await?;
+    open(&link.url, &file.name).map_err(|_| ApiError::unexpected("could not save the file"))
 }
 
-/// Saves `blob` as a file named `name` through a temporary `<a download>`.
-fn save(blob: &Blob, name: &str) -> Result<(), wasm_bindgen::JsValue> {
-    let url = Url::create_object_url_with_blob(blob)?;
+/// Opens `url` through a temporary `<a href download>`: the browser saves what it answers, as
+/// `name` (same-origin) or by its `Content-Disposition` (S3).
+fn open(url: &str, name: &str) -> Result<(), wasm_bindgen::JsValue> {
     let document = web_sys::window()
         .and_then(|w| w.document())
         .ok_or("no document")?;
     let link: HtmlAnchorElement = document.create_element("a")?.unchecked_into();
-    link.set_href(&url);
+    link.set_href(url);
     link.set_download(name);
     link.click();
-    // The browser reads the blob once the download has started, after this task: free it later.
-    spawn_local(async move {
-        sleep(std::time::Duration::from_secs(60)).await;
-        let _ = Url::revoke_object_url(&url);
-    });
     Ok(())
 }

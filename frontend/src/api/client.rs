@@ -150,7 +150,7 @@ async fn send_raw(
 
 /// Makes the call and returns its 2xx answer, else the contract error. With `Auth::Session`, see
 /// `with_session`.
-pub(super) async fn respond(
+async fn respond(
     method: Method,
     path: &str,
     body: Option<&str>,

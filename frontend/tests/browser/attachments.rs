@@ -1,13 +1,13 @@
 //! A task's files against a fake API: they load when the row opens them; "Attach file" sends the
 //! chosen file with the token through XMLHttpRequest (a fake one here) and shows how much is
-//! sent; a refusal reads in words; "Download" fetches with the token and saves under the file's
-//! name; deleting asks first; a billing member downloads but neither attaches nor deletes.
+//! sent; a refusal reads in words; "Download" asks for a link with the token and opens it through
+//! an `<a download>` named as the file (the page never fetches the bytes); deleting asks first; a
+//! billing member downloads but neither attaches nor deletes.
 
 use chrono::{TimeZone, Utc};
 use frontend::{format, pages::Tasks, store};
 use shared::dto::{Attachment, OrgRole, Task, TaskStatus};
 use wasm_bindgen::JsValue;
-use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::wasm_bindgen_test;
 use web_sys::Element;
 
@@ -53,14 +53,19 @@ fn run_js(code: &str) -> JsValue {
         .unwrap()
 }
 
-/// A fake API for task 5: its files are `window.__files`, a file's download is its name in
-/// capitals, and a deletion takes it out of the list.
+/// A fake API for task 5: its files are `window.__files`, a file's link is on files.example, and
+/// a deletion takes it out of the list.
 fn fake_task_api(files: &[Attachment]) {
     run_js(&format!("window.__files = {};", json(&files)));
     let tasks = json(&[task(5)]);
     fake_fetch(&format!(
         r#"(method, path) => {{
             if (path === "/api/tasks/5/attachments") return [200, JSON.stringify(window.__files)];
+            const linked = Number((path.match(/^\/api\/attachments\/(\d+)\/link$/) || [])[1]);
+            if (linked) return [200, JSON.stringify({{
+                url: `https://files.example/${{linked}}?signature=s`,
+                expires_at: "2026-11-23T11:05:00Z",
+            }})];
             const id = Number((path.match(/^\/api\/attachments\/(\d+)$/) || [])[1]);
             const found = window.__files.find(f => f.id === id);
             if (method === "DELETE" && found) {{
@@ -225,40 +230,30 @@ async fn files_load_when_opened_and_an_upload_shows_its_progress() {
 }
 
 #[wasm_bindgen_test]
-async fn a_download_is_fetched_with_the_token_and_saved_under_its_name() {
+async fn a_download_opens_a_link_asked_for_with_the_token() {
     fake_task_api(&[file(9, "notes.txt", 1536)]);
-    // What the page saves (the blob of its object URL) and under which name (its link's).
+    // What the page opens (its link's address) and under which name.
     run_js(
-        r#"const create = URL.createObjectURL;
-           URL.createObjectURL = blob => { window.__blob = blob; return create(blob); };
-           HTMLAnchorElement.prototype.click = function () {
+        r#"HTMLAnchorElement.prototype.click = function () {
                window.__saved = { name: this.download, href: this.href };
            };"#,
     );
     store::signed_in(token("t", 0));
     let root = mount::<Tasks>(()).await;
     open_files(&root).await;
+    let calls = fetch_calls().len();
 
     button(&find(&root, "[data-testid=attachment]"), "Download").click();
     settle().await;
     assert_eq!(
-        fetch_calls().last().map(String::as_str),
-        Some("GET /api/attachments/9 Bearer t")
+        fetch_calls()[calls..],
+        ["GET /api/attachments/9/link Bearer t"],
+        "the page asks for the link, never for the bytes"
     );
     let name = run_js("return window.__saved && window.__saved.name;");
     assert_eq!(name.as_string().as_deref(), Some("notes.txt"));
     let href = run_js("return window.__saved.href;").as_string().unwrap();
-    assert!(href.starts_with("blob:"), "{href}");
-    let body = JsFuture::from(js_sys::Promise::from(run_js(
-        "return window.__blob.text();",
-    )))
-    .await
-    .unwrap();
-    assert_eq!(
-        body.as_string().as_deref(),
-        Some("NOTES.TXT"),
-        "what the API sent"
-    );
+    assert_eq!(href, "https://files.example/9?signature=s");
 }
 
 #[wasm_bindgen_test]

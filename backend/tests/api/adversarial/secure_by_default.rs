@@ -30,6 +30,10 @@ const PUBLIC: &[(&str, &str)] = &[
     ("GET", "/api/auth/oauth/{provider}/callback"),
     // Authenticated by Stripe's signature over the body, not by a user.
     ("POST", "/api/webhooks/stripe"),
+    // A download link: its token is the credential (signed by the server, one file of one
+    // organisation, 5 minutes; made by `GET /api/attachments/{id}/link`, which needs
+    // `read_tasks`), like a presigned S3 URL. Anything else is 404 (`files/links.rs`).
+    ("GET", "/api/attachment-links/{token}"),
     ("GET", "/healthz"),
     ("GET", "/readyz"),
     // Public keys, for other services to verify tokens with.

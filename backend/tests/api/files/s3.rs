@@ -1,5 +1,5 @@
-//! The same store behind S3 (moto, a real S3 endpoint): uploads, presigned downloads, deletes,
-//! the quota and the orphan sweep.
+//! The same store behind S3 (moto, a real S3 endpoint): uploads, presigned downloads and links,
+//! deletes, the quota and the orphan sweep.
 
 use reqwest::StatusCode;
 
@@ -36,6 +36,27 @@ async fn files_live_in_s3_and_download_from_a_presigned_url(backend: Backend) {
         "{url}"
     );
     let fetched = reqwest::get(&url).await.expect("the presigned URL answers");
+    assert_eq!(fetched.status(), StatusCode::OK);
+    assert_eq!(expect_header(&fetched, "content-type"), "image/png");
+    assert!(expect_header(&fetched, "content-disposition").starts_with("attachment;"));
+    assert_eq!(fetched.bytes().await.expect("the body"), bytes);
+
+    // The link the SPA downloads through is a presigned URL too, valid as long.
+    let before = chrono::Utc::now();
+    let link = app.attachment_link(user.bearer(), file.id).await;
+    assert!(
+        link.url.starts_with(endpoint)
+            && link.url.contains("X-Amz-Signature=")
+            && link.url.contains("X-Amz-Expires=300"),
+        "{}",
+        link.url
+    );
+    let lifetime = (link.expires_at - before).num_seconds();
+    assert!(
+        (294..=301).contains(&lifetime),
+        "valid 5 minutes: {lifetime}"
+    );
+    let fetched = reqwest::get(&link.url).await.expect("the link answers");
     assert_eq!(fetched.status(), StatusCode::OK);
     assert_eq!(expect_header(&fetched, "content-type"), "image/png");
     assert!(expect_header(&fetched, "content-disposition").starts_with("attachment;"));

@@ -5,7 +5,7 @@ use reqwest::{
     Response, StatusCode,
     multipart::{Form, Part},
 };
-use shared::dto::Attachment;
+use shared::dto::{Attachment, AttachmentLink};
 
 use super::{
     app::{Auth, TestApp, send},
@@ -76,6 +76,37 @@ impl TestApp {
 
     pub async fn try_download(&self, auth: Auth<'_>, id: i64) -> Response {
         self.get(&format!("/api/attachments/{id}"), auth).await
+    }
+
+    pub async fn try_attachment_link(&self, auth: Auth<'_>, id: i64) -> Response {
+        self.get(&format!("/api/attachments/{id}/link"), auth).await
+    }
+
+    pub async fn attachment_link(&self, auth: Auth<'_>, id: i64) -> AttachmentLink {
+        expect_json(self.try_attachment_link(auth, id).await, StatusCode::OK).await
+    }
+
+    /// Where the server's links point: `PUBLIC_URL`, else dev mode's default.
+    pub fn public_origin(&self) -> &str {
+        match self.setting("PUBLIC_URL") {
+            "" => "http://127.0.0.1:8000",
+            url => url,
+        }
+    }
+
+    /// GETs `url`, a link under the server's public origin, from this server, as a browser that
+    /// holds nothing of it would: no token, no key, no cookie.
+    pub async fn open_link(&self, url: &str) -> Response {
+        let public = self.public_origin();
+        let path = url
+            .strip_prefix(public)
+            .unwrap_or_else(|| panic!("{url} is not under PUBLIC_URL ({public})"));
+        self.open_path(path).await
+    }
+
+    /// GETs `path` from this server without any credential.
+    pub async fn open_path(&self, path: &str) -> Response {
+        send(reqwest::Client::new().get(format!("{}{path}", self.address))).await
     }
 
     pub async fn try_delete_attachment(&self, auth: Auth<'_>, id: i64) -> Response {

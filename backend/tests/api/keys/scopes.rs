@@ -91,6 +91,10 @@ async fn every_operation_refuses_a_key_without_its_scope_and_names_it(backend: B
                 reviewed("tasks:read")
             ),
             (
+                "GET /api/attachments/{id}/link".to_owned(),
+                reviewed("tasks:read")
+            ),
+            (
                 "DELETE /api/attachments/{id}".to_owned(),
                 reviewed("tasks:write")
             ),

@@ -1,5 +1,6 @@
 //! The log of the real binary: JSON lines, one per request with its id and status, and never a
-//! secret (passwords, tokens, refresh cookies, API keys, the JWT secret, the database password).
+//! secret (passwords, tokens, refresh cookies, API keys, the JWT secret, the database password,
+//! the token of a download link, which is in its path).
 
 use reqwest::{Method, Response, StatusCode};
 use serde_json::Value;
@@ -10,7 +11,10 @@ use crate::helpers::*;
 const NEW_PASSWORD: &str = "a brand new passphrase";
 const WRONG_PASSWORD: &str = "a wrong guess of a password";
 
-both_backends!(the_log_has_a_line_per_request_and_no_secret);
+both_backends!(
+    the_log_has_a_line_per_request_and_no_secret,
+    a_download_links_token_is_never_logged
+);
 
 async fn the_log_has_a_line_per_request_and_no_secret(backend: Backend) {
     let mut server = ServerProcess::start(backend, &[]).await;
@@ -109,6 +113,53 @@ async fn the_log_has_a_line_per_request_and_no_secret(backend: Backend) {
             .iter()
             .any(|line| request_id(line) == Some(&quoted_id)),
         "the inbound X-Request-ID {quoted_id} is not in the log"
+    );
+}
+
+/// A link's token is its path's last segment: the request line shows the route instead, however
+/// the path is spelled and whether or not the token is good.
+async fn a_download_links_token_is_never_logged(backend: Backend) {
+    let mut server = ServerProcess::start(backend, &[]).await;
+    let user = server.new_user().await;
+    let task = server.create_task(user.bearer(), "logged").await;
+    let file = server
+        .upload(user.bearer(), task.id, "a.png", png_of(100))
+        .await;
+    let link = server.attachment_link(user.bearer(), file.id).await;
+    let (_, token) = link
+        .url
+        .rsplit_once('/')
+        .expect("a token at the end of the link");
+
+    assert_eq!(server.open_link(&link.url).await.status(), StatusCode::OK);
+    let spelled = server
+        .open_path(&format!("/api/attachment%2Dlinks/{token}"))
+        .await;
+    assert_eq!(spelled.status(), StatusCode::OK, "routed as the link");
+    let bent = server
+        .open_path(&format!("/api/attachment-links/{token}x"))
+        .await;
+    expect_error(bent, StatusCode::NOT_FOUND, "not_found").await;
+
+    let output = server.stop().await;
+    let (_, signature) = token.rsplit_once('.').expect("a signed token");
+    for secret in [token, signature] {
+        assert!(
+            !output.stdout.contains(secret) && !output.stderr.contains(secret),
+            "the log shows the link's token:\n{output}"
+        );
+    }
+    let redacted = json_lines(&output.stdout)
+        .iter()
+        .filter(|line| line.get("status").is_some())
+        .filter(|line| {
+            let path = line.get("path").or_else(|| line.get("span")?.get("path"));
+            path.and_then(Value::as_str) == Some("/api/attachment-links/{token}")
+        })
+        .count();
+    assert_eq!(
+        redacted, 3,
+        "a request line for each use of the link:\n{output}"
     );
 }
 

@@ -27,6 +27,9 @@ const CONTRACT_PATHS: &[&str] = &[
     "/api/admin/users",
     "/api/admin/users/{}/credits",
     "/api/admin/users/{}",
+    "/api/attachments/{}",
+    "/api/attachments/{}/link",
+    "/api/attachment-links/{}",
 ];
 
 both_backends!(openapi_document_lists_every_route, docs_page_is_html);

@@ -36,6 +36,7 @@ const GUARDED: &[(&str, &str, Permission)] = &[
         Permission::WriteTasks,
     ),
     ("GET", "/api/attachments/{id}", Permission::ReadTasks),
+    ("GET", "/api/attachments/{id}/link", Permission::ReadTasks),
     ("DELETE", "/api/attachments/{id}", Permission::WriteTasks),
     ("PATCH", "/api/orgs/{id}", Permission::ManageOrganization),
     ("DELETE", "/api/orgs/{id}", Permission::OwnOrganization),
