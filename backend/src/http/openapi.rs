@@ -34,6 +34,11 @@ const PRICE: &str = "x-price";
 /// it to the operation's extensions, where clients and the role tests read it.
 const PERMISSION: &str = "x-permission";
 
+/// A copy of the guard's own 403 description: a route that describes its 403 in its own words
+/// (listed after the guard, so it replaces the guard's) keeps the guard's words too, as
+/// `GuardParts` adds them back.
+const GUARD_FORBIDDEN: &str = "x-guard-forbidden";
+
 /// What a guard accepts as proof of who is calling.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Credentials {
@@ -90,6 +95,7 @@ pub fn guard_responses(
         (CREDENTIALS, marker),
         ("401", error("unauthorized: missing or invalid credentials")),
         ("403", error(forbidden)),
+        (GUARD_FORBIDDEN, error(forbidden)),
     ]
     .into_iter()
     .chain(others)
@@ -116,7 +122,8 @@ pub fn add_permission(permission: Permission, responses: &mut BTreeMap<String, R
     let marker = ResponseBuilder::new()
         .description(permission_name(permission))
         .build();
-    responses.insert("403".to_owned(), RefOr::T(error(description)));
+    responses.insert("403".to_owned(), RefOr::T(error(&description)));
+    responses.insert(GUARD_FORBIDDEN.to_owned(), RefOr::T(error(description)));
     responses.insert(PERMISSION.to_owned(), RefOr::T(marker));
 }
 
@@ -201,6 +208,12 @@ fn complete(path: &str, operation: &mut Operation) {
             Some(text) => format!("{text}\n\n{cost}"),
             None => cost,
         });
+    }
+    if let Some(RefOr::T(guard)) = responses.remove(GUARD_FORBIDDEN)
+        && let Some(RefOr::T(own)) = responses.get_mut("403")
+        && own.description != guard.description
+    {
+        own.description = format!("{} (or {})", own.description, guard.description);
     }
     if let Some(RefOr::T(marker)) = responses.remove(PERMISSION) {
         let mut extensions = operation.extensions.take().unwrap_or_default();

@@ -131,7 +131,7 @@ async fn copy(
         (status = 201, description = "Stored; `Location` is its download address", body = Attachment),
         (status = 400, description = "validation_error: no file, an empty one, a name that is a path; bad_request: a malformed multipart body", body = ErrorBody),
         Permitted<need::WriteTasks, Caller>,
-        (status = 403, description = "storage_quota_exceeded: the file would take the organisation past `STORAGE_QUOTA_BYTES` (1 GiB by default), refused as soon as that shows; nothing is stored (or forbidden: needs the owner, admin or developer role; insufficient_scope: an API key without `tasks:write`; account_disabled)", body = ErrorBody),
+        (status = 403, description = "storage_quota_exceeded: the file would take the organisation past `STORAGE_QUOTA_BYTES` (1 GiB by default), refused as soon as that shows; nothing is stored", body = ErrorBody),
         (status = 404, description = "not_found: no task of the organisation's with this id", body = ErrorBody),
         (status = 413, description = "payload_too_large: the file is over `MAX_UPLOAD_BYTES` (25 MiB by default); nothing is stored", body = ErrorBody),
         (status = 415, description = "unsupported_media_type: the file's bytes are none of the allowed types (PNG, JPEG, GIF, WebP, PDF, plain text), whatever its name says", body = ErrorBody),
@@ -449,6 +449,24 @@ mod tests {
 
     /// The document lists the download's types by hand (the macro takes literals): they must be
     /// the types an upload may be.
+    /// The upload describes its own 403 and keeps its guard's: roles, scope, disabled accounts.
+    #[test]
+    fn the_upload_403_names_the_quota_and_the_guard() {
+        let document = serde_json::to_value(super::super::docs::document()).expect("JSON");
+        let upload = &document["paths"]["/api/tasks/{id}/attachments"]["post"];
+        let forbidden = upload["responses"]["403"]["description"]
+            .as_str()
+            .expect("a 403");
+        for words in [
+            "storage_quota_exceeded",
+            "forbidden: needs the owner, admin or developer role",
+            "insufficient_scope: an API key without `tasks:write`",
+            "account_disabled",
+        ] {
+            assert!(forbidden.contains(words), "{words}: {forbidden}");
+        }
+    }
+
     #[test]
     fn the_document_lists_every_type_a_download_may_be() {
         let document = serde_json::to_value(super::super::docs::document()).expect("JSON");

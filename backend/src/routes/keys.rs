@@ -87,7 +87,7 @@ async fn list(
         (status = 201, description = "Created for the organisation: the only time `key` is shown; a notice (name and prefix) is emailed to its creator", body = CreatedKey),
         Permitted<need::ManageKeys, VerifiedSession>,
         (status = 401, description = "unauthorized, or invalid_credentials (a wrong `password`)", body = ErrorBody),
-        (status = 403, description = "reauthentication_required: the session signed in over ten minutes ago; send `password` (or forbidden: an API key, a role without `manage_keys`; account_disabled; email_not_verified)", body = ErrorBody),
+        (status = 403, description = "reauthentication_required: the session signed in over ten minutes ago; send `password`", body = ErrorBody),
         Passwords,
         (status = 409, description = "key_limit_reached: the organisation holds `MAX_API_KEYS` live keys (100 by default); revoke one first", body = ErrorBody),
     )
@@ -160,7 +160,7 @@ async fn create(
         (status = 201, description = "The new key, with the old one's name, scopes and expiry: the only time `key` is shown. The old secret works for `grace_seconds` more (never past its own expiry), then answers 401; both are listed until then. A notice is emailed as for a new key", body = CreatedKey),
         Permitted<need::ManageKeys, VerifiedSession>,
         (status = 401, description = "unauthorized, or invalid_credentials (a wrong `password`)", body = ErrorBody),
-        (status = 403, description = "reauthentication_required: the session signed in over ten minutes ago; send `password` (or forbidden: an API key, a role without `manage_keys`; account_disabled; email_not_verified)", body = ErrorBody),
+        (status = 403, description = "reauthentication_required: the session signed in over ten minutes ago; send `password`", body = ErrorBody),
         Passwords,
         (status = 404, description = "not_found: no live key of the organisation's with this id", body = ErrorBody),
         (status = 409, description = "conflict: the key was rotated already; rotate its replacement", body = ErrorBody),
