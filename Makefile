@@ -134,8 +134,7 @@ build: ## Release build of the API
 # Every phase is bounded (BENCH_SECONDS each, default 10; the whole run takes a few minutes).
 # PostgreSQL runs too when TEST_DATABASE_URL is set (see above): fresh bench_* databases, dropped.
 .PHONY: bench
-bench: ## Criterion micro-benchmarks, then the release server under oha load (SQLite, + PostgreSQL); rewrites BENCHMARKS.md
-	@command -v oha >/dev/null || cargo install oha --locked
+bench: ## Criterion micro-benchmarks, then the release server under load (SQLite, + PostgreSQL); rewrites BENCHMARKS.md
 	cargo build -p backend --release --locked
 	cargo bench -p backend --bench hot_paths --locked -- --warm-up-time 1 --measurement-time 3
 	cargo run -p bench --release --locked

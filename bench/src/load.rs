@@ -1,85 +1,216 @@
-//! Load from a separate process: oha, with its JSON report read into what the report needs.
+//! Load on the server from this process, over hyper: HTTP/1.1, one keep-alive connection per
+//! task, each sending its next request as soon as the last is answered (or on a fixed schedule,
+//! for a latency probe). Requests in flight at the deadline are waited for, so every 200 the
+//! server gave is counted and successes match the ledger exactly. Unlike a tool that repeats one
+//! fixed request, a load can give each request an `Idempotency-Key` of its own.
 
-use std::{collections::BTreeMap, path::Path, time::Duration};
+use std::{
+    collections::BTreeMap,
+    sync::Arc,
+    time::{Duration, Instant},
+};
 
-use anyhow::{Context, Result, ensure};
-use serde::Deserialize;
-use tokio::process::Command;
+use anyhow::{Context, Result};
+use futures_util::future::join_all;
+use http_body_util::{BodyExt, Full};
+use hyper::{
+    Method, Request,
+    body::Bytes,
+    client::conn::http1::{self, SendRequest},
+};
+use hyper_util::rt::TokioIo;
+use tokio::net::TcpStream;
 
 use crate::api::{PAID_BODY, PAID_PATH};
 
-/// One oha run: a request, its connections and duration.
+/// One load: a request, its connections and duration.
 #[derive(Debug, Clone)]
 pub struct Load {
-    method: &'static str,
+    method: Method,
     url: String,
-    /// oha's options for the request: body, headers, rate.
-    options: Vec<String>,
+    headers: Vec<(&'static str, String)>,
+    body: Bytes,
     connections: u32,
     duration: Duration,
+    /// Requests per second on one schedule, their latency counted from when each was due
+    /// (so a slow answer also counts against the requests it delayed).
+    rate: Option<u32>,
+    /// Each request with an idempotency key of its own, `{prefix}-{connection}-{n}`.
+    idempotency: Option<String>,
 }
 
 impl Load {
     pub fn get(url: String, connections: u32, duration: Duration) -> Self {
-        let (method, options) = ("GET", Vec::new());
         Self {
-            method,
+            method: Method::GET,
             url,
-            options,
+            headers: Vec::new(),
+            body: Bytes::new(),
             connections,
             duration,
+            rate: None,
+            idempotency: None,
         }
     }
 
-    /// A JSON body, sent with `content-type: application/json`.
-    pub fn post_json(url: String, body: &str, connections: u32, duration: Duration) -> Self {
-        let get = Self::get(url, connections, duration);
+    pub fn post_json(url: String, body: String, connections: u32, duration: Duration) -> Self {
+        let (method, body) = (Method::POST, Bytes::from(body));
+        let load = Self::get(url, connections, duration).header("content-type", "application/json");
         Self {
-            method: "POST",
-            ..get
+            method,
+            body,
+            ..load
         }
-        .with(["-d", body, "-T", "application/json"])
     }
 
     /// Paid calls with an API key, on the server at `base_url`.
     pub fn paid(base_url: &str, key: &str, connections: u32, duration: Duration) -> Self {
         let url = format!("{base_url}{PAID_PATH}");
-        Self::post_json(url, PAID_BODY, connections, duration).header(&format!("X-API-Key: {key}"))
+        Self::post_json(url, PAID_BODY.to_owned(), connections, duration).header("x-api-key", key)
     }
 
-    pub fn header(self, header: &str) -> Self {
-        self.with(["-H", header])
-    }
-
-    /// A fixed request rate (a latency probe) instead of as fast as possible.
-    pub fn rate(self, per_second: u32) -> Self {
-        self.with(["-q", &per_second.to_string(), "--latency-correction"])
-    }
-
-    fn with<const N: usize>(mut self, options: [&str; N]) -> Self {
-        self.options.extend(options.map(str::to_owned));
+    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
+        self.headers.push((name, value.into()));
         self
     }
 
-    /// The same load for another duration (a warm-up).
-    pub fn lasting(&self, duration: Duration) -> Self {
+    /// One connection sending `per_second` requests a second (a latency probe).
+    pub fn rate(self, per_second: u32) -> Self {
+        let rate = Some(per_second.max(1));
+        Self {
+            rate,
+            connections: 1,
+            ..self
+        }
+    }
+
+    /// Each request with an idempotency key of its own, starting with `prefix` (a name no earlier
+    /// load on the same server used).
+    pub fn idempotent(self, prefix: &str) -> Self {
+        let idempotency = Some(prefix.to_owned());
+        Self {
+            idempotency,
+            ..self
+        }
+    }
+
+    /// The same load for `duration`, with idempotency keys of its own: a warm-up.
+    pub fn warmup(&self, duration: Duration) -> Self {
+        let idempotency = self
+            .idempotency
+            .as_ref()
+            .map(|prefix| format!("{prefix}-warmup"));
         Self {
             duration,
+            idempotency,
             ..self.clone()
         }
     }
 
-    fn args(&self) -> Vec<String> {
-        let secs = self.duration.as_secs().max(1);
-        let (connections, method) = (self.connections, self.method);
-        // -w: requests in flight at the deadline are waited for, not aborted: every request the
-        // server answered is counted, so successes match the ledger exactly.
-        let common = format!(
-            "--no-tui --no-color --output-format json -w -z {secs}s -c {connections} -m {method}"
-        );
-        let common = common.split(' ').map(str::to_owned);
-        let options = self.options.iter().chain([&self.url]).cloned();
-        common.chain(options).collect()
+    /// Connection `connection`'s calls until `deadline`.
+    async fn calls(self: Arc<Self>, connection: u32, deadline: Instant) -> Seen {
+        let (mut seen, mut sender) = (Seen::default(), None);
+        let every = self.rate.map(|r| Duration::from_secs(1) / r);
+        let mut due = Instant::now();
+        for n in 1u64.. {
+            if every.is_some() {
+                tokio::time::sleep_until(due.into()).await;
+            }
+            let now = Instant::now();
+            if now >= deadline {
+                break;
+            }
+            let sent = if every.is_some() { due } else { now };
+            due += every.unwrap_or_default();
+            match self.call(&mut sender, connection, n).await {
+                Ok(status) => {
+                    seen.latencies.push(sent.elapsed());
+                    *seen.statuses.entry(status).or_default() += 1;
+                }
+                Err(e) => {
+                    // A new connection for the next call; not at once, should nothing listen.
+                    sender = None;
+                    *seen.errors.entry(format!("{e:#}")).or_default() += 1;
+                    tokio::time::sleep(Duration::from_millis(10)).await;
+                }
+            }
+        }
+        seen
+    }
+
+    /// One request on the connection (opened first if there is none); its status.
+    async fn call(
+        &self,
+        sender: &mut Option<SendRequest<Full<Bytes>>>,
+        connection: u32,
+        n: u64,
+    ) -> Result<u16> {
+        let rest = self.url.strip_prefix("http://").context("an http:// URL")?;
+        let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+        let sender = match sender {
+            Some(sender) => sender,
+            None => sender.insert(connect(authority).await?),
+        };
+        let mut request = Request::builder().method(self.method.clone()).uri(path);
+        request = request.header("host", authority);
+        for (name, value) in &self.headers {
+            request = request.header(*name, value);
+        }
+        if let Some(prefix) = &self.idempotency {
+            request = request.header("idempotency-key", format!("{prefix}-{connection}-{n}"));
+        }
+        let request = request.body(Full::new(self.body.clone()))?;
+        sender.ready().await?;
+        let response = sender.send_request(request).await?;
+        let status = response.status().as_u16();
+        response.into_body().collect().await?;
+        Ok(status)
+    }
+}
+
+async fn connect(authority: &str) -> Result<SendRequest<Full<Bytes>>> {
+    let stream = TcpStream::connect(authority).await?;
+    stream.set_nodelay(true)?;
+    let (sender, connection) = http1::handshake(TokioIo::new(stream)).await?;
+    tokio::spawn(connection);
+    Ok(sender)
+}
+
+/// What connections saw: statuses, errors (requests that got no answer) and latencies.
+#[derive(Debug, Default)]
+struct Seen {
+    statuses: BTreeMap<u16, u64>,
+    errors: BTreeMap<String, u64>,
+    latencies: Vec<Duration>,
+}
+
+impl Seen {
+    fn add(&mut self, other: Self) {
+        for (status, n) in other.statuses {
+            *self.statuses.entry(status).or_default() += n;
+        }
+        for (error, n) in other.errors {
+            *self.errors.entry(error).or_default() += n;
+        }
+        self.latencies.extend(other.latencies);
+    }
+
+    fn result(mut self, elapsed: Duration) -> LoadResult {
+        self.latencies.sort_unstable();
+        let ms = |d: Option<&Duration>| d.map_or(f64::NAN, |d| d.as_secs_f64() * 1000.0);
+        let at = |fraction: f64| {
+            ms(self
+                .latencies
+                .get((self.latencies.len() as f64 * fraction) as usize))
+        };
+        LoadResult {
+            elapsed: elapsed.as_secs_f64(),
+            p50_ms: at(0.5),
+            p99_ms: at(0.99),
+            max_ms: ms(self.latencies.last()),
+            statuses: self.statuses,
+            errors: self.errors,
+        }
     }
 }
 
@@ -126,91 +257,23 @@ impl LoadResult {
     }
 }
 
-/// Several runs at once, reported as one: answers add up over the longest wall time; latencies
-/// are the worst run's.
-pub async fn run_together(oha: &Path, loads: &[Load]) -> Result<LoadResult> {
-    let results = futures_util::future::try_join_all(loads.iter().map(|l| run(oha, l))).await?;
-    Ok(combined(&results))
+pub async fn run(load: &Load) -> Result<LoadResult> {
+    run_together(std::slice::from_ref(load)).await
 }
 
-fn combined(results: &[LoadResult]) -> LoadResult {
-    let mut all = LoadResult::default();
-    for r in results {
-        all.elapsed = all.elapsed.max(r.elapsed);
-        for (status, n) in &r.statuses {
-            *all.statuses.entry(*status).or_default() += n;
-        }
-        for (error, n) in &r.errors {
-            *all.errors.entry(error.clone()).or_default() += n;
-        }
-        all.p50_ms = all.p50_ms.max(r.p50_ms);
-        all.p99_ms = all.p99_ms.max(r.p99_ms);
-        all.max_ms = all.max_ms.max(r.max_ms);
+/// Several loads at once, reported as one: answers add up over the wall time of the longest,
+/// latencies are percentiles over every answer.
+pub async fn run_together(loads: &[Load]) -> Result<LoadResult> {
+    let start = Instant::now();
+    let calls = loads.iter().flat_map(|load| {
+        let (load, deadline) = (Arc::new(load.clone()), start + load.duration);
+        (0..load.connections).map(move |c| tokio::spawn(load.clone().calls(c, deadline)))
+    });
+    let mut seen = Seen::default();
+    for calls in join_all(calls.collect::<Vec<_>>()).await {
+        seen.add(calls.context("a load's task panicked")?);
     }
-    all
-}
-
-pub async fn run(oha: &Path, load: &Load) -> Result<LoadResult> {
-    let limit = load.duration + Duration::from_secs(60);
-    let mut command = Command::new(oha);
-    command
-        .args(load.args())
-        .stdin(std::process::Stdio::null())
-        .kill_on_drop(true);
-    let output = tokio::time::timeout(limit, command.output())
-        .await
-        .with_context(|| format!("oha did not finish within {limit:?}"))?
-        .with_context(|| format!("cannot run {}", oha.display()))?;
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    ensure!(
-        output.status.success(),
-        "oha failed ({}): {stderr}",
-        output.status
-    );
-    parse(&output.stdout)
-        .with_context(|| format!("cannot read oha's report of {} {}", load.method, load.url))
-}
-
-/// The parts of `oha --output-format json` the report uses; times in seconds, null when nothing
-/// was answered.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct OhaReport {
-    summary: OhaSummary,
-    latency_percentiles: BTreeMap<String, Option<f64>>,
-    #[serde(default)]
-    status_code_distribution: BTreeMap<u16, u64>,
-    #[serde(default)]
-    error_distribution: BTreeMap<String, u64>,
-}
-
-#[derive(Deserialize)]
-struct OhaSummary {
-    total: f64,
-    slowest: Option<f64>,
-}
-
-fn parse(json: &[u8]) -> Result<LoadResult> {
-    let report: OhaReport = serde_json::from_slice(json)?;
-    let ms = |seconds: Option<f64>| seconds.map_or(f64::NAN, |s| s * 1000.0);
-    let percentile = |key: &str| ms(report.latency_percentiles.get(key).copied().flatten());
-    Ok(LoadResult {
-        elapsed: report.summary.total,
-        p50_ms: percentile("p50"),
-        p99_ms: percentile("p99"),
-        max_ms: ms(report.summary.slowest),
-        statuses: report.status_code_distribution,
-        errors: report.error_distribution,
-    })
-}
-
-/// `oha --version`, for the report.
-pub async fn version(oha: &Path) -> String {
-    let output = Command::new(oha).arg("--version").output().await;
-    (output.ok())
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
-        .filter(|v| !v.is_empty())
-        .unwrap_or_else(|| "oha (version unknown)".to_owned())
+    Ok(seen.result(start.elapsed()))
 }
 
 #[cfg(test)]
@@ -218,56 +281,25 @@ mod tests {
     use super::*;
 
     #[test]
-    fn reads_oha_json() {
-        let json = r#"{
-          "summary": {"successRate": 1.0, "total": 2.0, "slowest": 0.0201, "fastest": 0.0008,
-                      "average": 0.0035, "requestsPerSec": 558.6},
-          "latencyPercentiles": {"p50": 0.002, "p99": 0.016, "p99.9": 0.02},
-          "statusCodeDistribution": {"200": 1000, "402": 10},
-          "errorDistribution": {"aborted due to deadline": 2}
-        }"#;
-        let r = parse(json.as_bytes()).unwrap();
-        assert_eq!((r.count(200), r.answered()), (1000, 1010));
-        assert!((r.per_sec(200) - 500.0).abs() < 1e-9);
-        assert!((r.p99_ms - 16.0).abs() < 1e-9 && (r.max_ms - 20.1).abs() < 1e-9);
-        assert_eq!(r.anomalies(), "10 x 402, 2 x aborted due to deadline");
-    }
-
-    #[test]
-    fn reads_an_empty_run() {
-        let json = r#"{"summary": {"total": 1.0, "slowest": null},
-                       "latencyPercentiles": {"p50": null, "p99": null},
-                       "statusCodeDistribution": {}, "errorDistribution": {"connection refused": 5}}"#;
-        let r = parse(json.as_bytes()).unwrap();
-        assert_eq!(r.answered(), 0);
-        assert!(r.p99_ms.is_nan());
-        assert_eq!(r.anomalies(), "5 x connection refused");
-        assert_eq!(LoadResult::default().anomalies(), "all 200");
-    }
-
-    #[test]
-    fn combines_runs_at_once() {
-        let run = |elapsed: f64, ok: u64, p99_ms: f64| LoadResult {
-            elapsed,
-            statuses: BTreeMap::from([(200, ok)]),
-            p99_ms,
-            ..LoadResult::default()
+    fn sums_up_what_the_connections_saw() {
+        let seen = |status: u16, ms: u64| Seen {
+            statuses: BTreeMap::from([(status, 1)]),
+            latencies: vec![Duration::from_millis(ms)],
+            ..Seen::default()
         };
-        let all = combined(&[run(2.0, 1000, 3.0), run(2.5, 1500, 5.0)]);
-        assert_eq!(all.count(200), 2500);
-        assert!((all.per_sec(200) - 1000.0).abs() < 1e-9);
-        assert!((all.p99_ms - 5.0).abs() < 1e-9);
-    }
-
-    #[test]
-    fn builds_the_command_line() {
-        let url = "http://127.0.0.1:1/x".to_owned();
-        let load = Load::post_json(url, "{}", 32, Duration::from_secs(10))
-            .header("X-API-Key: k")
-            .rate(100);
-        let args = load.args().join(" ");
-        assert!(args.contains("-z 10s -c 32 -m POST -d {} -T application/json -H X-API-Key: k"));
-        assert!(args.contains("-q 100 --latency-correction"));
-        assert!(args.ends_with("http://127.0.0.1:1/x"));
+        let mut all = seen(200, 3);
+        all.add(seen(200, 1));
+        all.add(seen(402, 2));
+        all.add(Seen {
+            errors: BTreeMap::from([("connection refused".to_owned(), 2)]),
+            ..Seen::default()
+        });
+        let r = all.result(Duration::from_secs(2));
+        assert_eq!((r.count(200), r.answered(), r.per_sec(200)), (2, 3, 1.0));
+        assert_eq!((r.p50_ms, r.max_ms), (2.0, 3.0));
+        assert_eq!(r.anomalies(), "1 x 402, 2 x connection refused");
+        let nothing = Seen::default().result(Duration::ZERO);
+        assert!(nothing.p99_ms.is_nan() && nothing.per_sec(200) == 0.0);
+        assert_eq!(nothing.anomalies(), "all 200");
     }
 }

@@ -3,12 +3,10 @@
 //!
 //! Settings (environment): BENCH_SECONDS (each phase, default 10), TEST_DATABASE_URL,
 //! BENCH_DATABASES (sqlite,postgres), BENCH_NOTE (a line atop the report), BENCH_REPORT (path),
-//! BENCH_SCALE_USERS, BENCH_ROUNDS, BENCH_STARTS, BENCH_RUST_LOG, BENCH_OHA, BENCH_BACKEND_BIN,
-//! BENCH_TMPDIR.
+//! BENCH_SCALE_USERS, BENCH_ROUNDS, BENCH_STARTS, BENCH_RUST_LOG, BENCH_BACKEND_BIN, BENCH_TMPDIR.
 
 mod api;
 mod inprocess;
-mod keyed_load;
 mod load;
 mod machine;
 mod phases;
@@ -79,13 +77,12 @@ async fn interrupted() -> anyhow::Error {
 /// report still shows the others).
 async fn run(settings: &Settings) -> Result<bool> {
     let (started, machine) = (chrono::Utc::now(), machine::Machine::read());
-    let oha_version = load::version(&settings.oha).await;
     let (cores, load, secs) = (
         machine.cores,
         &machine.load_average,
         settings.phase.as_secs(),
     );
-    eprintln!("bench: {cores} cores, load average {load}; {secs} s phases; {oha_version}");
+    eprintln!("bench: {cores} cores, load average {load}; {secs} s phases");
     // The run's SQLite files, uploads and server logs; kept after a failure, for a look.
     let parent = &settings.scratch_parent;
     let mut scratch = (TempDir::new_in(parent, "run"))
@@ -107,7 +104,6 @@ async fn run(settings: &Settings) -> Result<bool> {
         started,
         finished: chrono::Utc::now(),
         machine,
-        oha_version,
         results,
         spa: machine::spa_size(&dist).map_err(|e| format!("{e:#}")),
         micro: machine::criterion_results(&settings.target_dir),

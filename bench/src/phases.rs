@@ -15,7 +15,7 @@ use test_support::{Backend, ScratchDatabase};
 
 use crate::{
     api::{Api, PASSWORD, User},
-    inprocess, keyed_load,
+    inprocess,
     load::{self, Load, LoadResult},
     machine,
     probe::double_spend,
@@ -279,39 +279,28 @@ async fn paid(r: &mut DatabaseRun) -> Result<()> {
 }
 
 async fn paid_keyed(r: &mut DatabaseRun) -> Result<()> {
-    let what = "paid calls from hyper: plain, then with a scoped, limited key and an \
-                Idempotency-Key each (32 connections)";
+    let what = "paid calls with a scoped, limited key and an Idempotency-Key each (32 connections)";
     let (s, main) = r.seeded(what)?;
-    let url = main.server.url("");
-    let plain = keyed_load::run(&url, &main.paid.key, None, CONNECTIONS, s.phase).await?;
-    let key = main.limited_key.as_str();
-    let loads = async {
-        let warmup = keyed_load::run(&url, key, Some("warmup"), CONNECTIONS, s.warmup).await?;
-        let load = keyed_load::run(&url, key, Some("measured"), CONNECTIONS, s.phase).await?;
-        Ok::<_, anyhow::Error>([warmup, load])
-    };
+    let keyed = Load::paid(
+        &main.server.url(""),
+        &main.limited_key,
+        CONNECTIONS,
+        s.phase,
+    );
+    let keyed = [keyed.idempotent("measured")];
+    let loads = measured(s, &keyed);
     let ([_, load], ledger) = ledgered(&mut main.conn, main.paid.id, loads).await?;
-    let (plain_rate, keyed) = (plain.per_sec(200), load.per_sec(200));
-    let what = format!(
-        "paid calls from the bench's own hyper load (oha repeats one request), X-API-Key, \
-         {CONNECTIONS} connections"
-    );
-    let notes = format!(
-        "{} of oha's figure above; {}",
-        pct(plain_rate / r.paid),
-        plain.anomalies()
-    );
-    r.figure(what, successes(plain_rate), Some(&plain), notes);
+    let keyed = load.per_sec(200);
     let what = "the same with a key scoped to `paid:call`, with daily, monthly and rate limits, \
                 and an `Idempotency-Key` per request";
-    let (of, anomalies) = (pct(keyed / plain_rate), load.anomalies());
+    let (of, anomalies) = (pct(keyed / r.paid), load.anomalies());
     let notes = format!(
-        "{of} of the plain hyper figure; {anomalies}; ledger: {}",
+        "{of} of plain paid calls; {anomalies}; ledger: {}",
         ledger.note
     );
     r.figure(what, successes(keyed), Some(&load), notes);
     r.ledger.exact &= ledger.exact;
-    let (change, measured) = versus(keyed, plain_rate);
+    let (change, measured) = versus(keyed, r.paid);
     match r.kind {
         Backend::Sqlite => r.target(Goal::Keyed, measured, change >= -0.15),
         Backend::Postgres => r.target(Goal::KeyedReported, measured, true),
@@ -346,7 +335,7 @@ async fn ledgered(
     Ok((loads, Ledger { exact, note }))
 }
 
-/// Paid calls with oha on the paid user's key (after a warm-up), checked against the ledger.
+/// Paid calls on the paid user's key (after a warm-up), checked against the ledger.
 async fn paid_calls(s: &Settings, main: &mut Seeded) -> Result<([LoadResult; 2], Ledger)> {
     let paid = Load::paid(&main.server.url(""), &main.paid.key, CONNECTIONS, s.phase);
     ledgered(&mut main.conn, main.paid.id, measured(s, &[paid])).await
@@ -354,18 +343,19 @@ async fn paid_calls(s: &Settings, main: &mut Seeded) -> Result<([LoadResult; 2],
 
 /// A warm-up (not counted), then the measured run, of `loads` at once; both results.
 async fn measured(s: &Settings, loads: &[Load]) -> Result<[LoadResult; 2]> {
-    let warmups: Vec<Load> = loads.iter().map(|l| l.lasting(s.warmup)).collect();
-    let warmup = load::run_together(&s.oha, &warmups).await?;
-    Ok([warmup, load::run_together(&s.oha, loads).await?])
+    let warmups: Vec<Load> = loads.iter().map(|l| l.warmup(s.warmup)).collect();
+    Ok([
+        load::run_together(&warmups).await?,
+        load::run_together(loads).await?,
+    ])
 }
 
-/// GET /api/me with `tokens`, CONNECTIONS connections shared among them (oha sends one token per
-/// process: one process each).
+/// GET /api/me with `tokens`, CONNECTIONS connections shared among them.
 async fn me_with(s: &Settings, server: &Server, tokens: &[String]) -> Result<LoadResult> {
     let connections = CONNECTIONS / u32::try_from(tokens.len())?;
     let me = |token: &String| {
         let load = Load::get(server.url("/api/me"), connections, s.phase);
-        load.header(&format!("Authorization: Bearer {token}"))
+        load.header("authorization", format!("Bearer {token}"))
     };
     let [_, load] = measured(s, &tokens.iter().map(me).collect::<Vec<_>>()).await?;
     Ok(load)
@@ -390,11 +380,8 @@ async fn me_users(r: &mut DatabaseRun) -> Result<()> {
     let tokens: Vec<String> = users.into_iter().map(|u| u.access_token).collect();
     let load = me_with(s, &main.server, &tokens).await?;
     let each = CONNECTIONS / ME_USERS;
-    let what = format!(
-        "`GET /api/me`, Bearer, {ME_USERS} users at once ({ME_USERS} oha processes x {each} \
-         connections, a token each)"
-    );
-    let notes = format!("{}; latencies of the slowest process", load.anomalies());
+    let what = format!("`GET /api/me`, Bearer, {ME_USERS} users at once ({each} connections each)");
+    let notes = load.anomalies();
     r.figure(
         what,
         format!("{} req/s", rate(load.per_sec(200))),
@@ -409,10 +396,9 @@ async fn logins(r: &mut DatabaseRun) -> Result<()> {
     let bcrypt = blocking(|| inprocess::bcrypt_seconds(BCRYPT_COST)).await?;
     let body = serde_json::json!({ "email": main.login_email, "password": PASSWORD }).to_string();
     let url = main.server.url("/api/auth/login");
-    let logins = Load::post_json(url, &body, LOGIN_CONNECTIONS, s.phase);
+    let logins = Load::post_json(url, body, LOGIN_CONNECTIONS, s.phase);
     let probe = Load::get(main.server.url("/healthz"), 1, s.phase).rate(HEALTHZ_PROBE_RATE);
-    let (logins, healthz) =
-        tokio::try_join!(load::run(&s.oha, &logins), load::run(&s.oha, &probe))?;
+    let (logins, healthz) = tokio::try_join!(load::run(&logins), load::run(&probe))?;
     let (per_sec, ideal) = (logins.per_sec(200), machine::cores() as f64 / bcrypt);
     let what = format!("one bcrypt hash, cost {BCRYPT_COST}, in-process");
     let notes = format!("cores / bcrypt time = {ideal:.1} logins/s");
@@ -547,7 +533,7 @@ async fn replicas(r: &mut DatabaseRun) -> Result<()> {
     api_a.grant(&admin, hot.id, PAID_USER_CREDITS).await?;
     let paid = |url: &str| {
         let load = Load::paid(url, &hot.key, CONNECTIONS / 2, s.phase);
-        async move { load::run(&s.oha, &load).await }
+        async move { load::run(&load).await }
     };
     let loads = async {
         let (on_a, on_b) = tokio::try_join!(paid(&urls[0]), paid(&urls[1]))?;

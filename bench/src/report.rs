@@ -40,7 +40,7 @@ impl Goal {
     /// The target, and its goal.
     fn text(self) -> (&'static str, &'static str) {
         let keyed = "paid calls with a scoped, limited key and an Idempotency-Key each, vs plain \
-                     paid calls (both from hyper)";
+                     paid calls";
         let ledger = "paid calls: every success is one debit row, balance = sum of ledger";
         let probe = "double-spend probe: B=50 credits, B+100 calls at once";
         let upload =
@@ -94,7 +94,6 @@ pub struct Run<'a> {
     pub started: DateTime<Utc>,
     pub finished: DateTime<Utc>,
     pub machine: Machine,
-    pub oha_version: String,
     pub results: Vec<(Backend, Result<Findings, String>)>,
     pub spa: Result<Option<SpaFiles>, String>,
     pub micro: Vec<Micro>,
@@ -162,7 +161,7 @@ fn machine_and_command(out: &mut String, run: &Run) {
     let (cores, cpu, memory, kernel) = (m.cores, &m.cpu, count(m.memory_mib), &m.kernel);
     let (secs, warmup, rust_log) = (s.phase.as_secs(), s.warmup.as_secs(), &s.rust_log);
     let dbs: Vec<&str> = run.results.iter().map(|(k, _)| k.name()).collect();
-    let (dbs, oha, scale_users) = (dbs.join(" and "), &run.oha_version, count(s.scale_users));
+    let (dbs, scale_users) = (dbs.join(" and "), count(s.scale_users));
     let _ = writeln!(
         out,
         "Written by `make bench` (the `bench/` crate) on {when} (UTC, {took:.0} s). Run it again to \
@@ -172,7 +171,7 @@ fn machine_and_command(out: &mut String, run: &Run) {
          - {cores} cores ({cpu}), {memory} MiB memory, Linux {kernel}\n\
          - load average when the run started: {} (server, load generator and bench share these \
          cores)\n\
-         - command: `make bench` (here: BENCH_SECONDS={secs}), databases: {dbs}; load from {oha}; \
+         - command: `make bench` (here: BENCH_SECONDS={secs}), databases: {dbs}; load from the bench's own hyper client; \
          server: release build, APP_MODE=prod, BCRYPT_COST={BCRYPT_COST}, RUST_LOG={rust_log} \
          (JSON log line per request), rate limits on with unreachable quotas, email \
          verification off\n\

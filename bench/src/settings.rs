@@ -11,7 +11,7 @@ use test_support::Backend;
 
 /// Connections of the paid-call and `GET /api/me` loads (the figure).
 pub const CONNECTIONS: u32 = 32;
-/// Users of the second `GET /api/me` load: one oha process each (oha sends one token per process).
+/// Users of the second `GET /api/me` load, a token each.
 pub const ME_USERS: u32 = 8;
 /// Logins in flight during the login phase (and while /healthz is probed).
 pub const LOGIN_CONNECTIONS: u32 = 16;
@@ -33,7 +33,6 @@ pub struct Settings {
     pub postgres_admin_url: Option<String>,
     pub kinds: Vec<Backend>,
     pub backend_bin: PathBuf,
-    pub oha: PathBuf,
     pub report_path: PathBuf,
     pub workspace_root: PathBuf,
     pub target_dir: PathBuf,
@@ -102,18 +101,12 @@ impl Settings {
         let workspace_root = (Path::new(env!("CARGO_MANIFEST_DIR")).parent())
             .context("the bench crate has no parent directory")?
             .to_path_buf();
-        let oha = match var("BENCH_OHA") {
-            Some(path) => PathBuf::from(path),
-            None => find_oha()
-                .context("oha is not installed: `cargo install oha --locked` (or set BENCH_OHA)")?,
-        };
         Ok(Self {
             phase: Duration::from_secs(number("BENCH_SECONDS", 10, 1..=120)?),
             warmup: Duration::from_secs(1),
             postgres_admin_url,
             kinds,
             backend_bin,
-            oha,
             report_path: var("BENCH_REPORT")
                 .map_or_else(|| workspace_root.join("BENCHMARKS.md"), PathBuf::from),
             scratch_parent: var("BENCH_TMPDIR")
@@ -157,14 +150,4 @@ fn databases(list: Option<String>, have_postgres: bool) -> Result<Vec<Backend>> 
     }
     ensure!(!kinds.is_empty(), "BENCH_DATABASES: names no database");
     Ok(kinds)
-}
-
-/// oha on the PATH, else in Cargo's bin directory.
-fn find_oha() -> Option<PathBuf> {
-    let cargo_home = (std::env::var_os("CARGO_HOME").map(PathBuf::from))
-        .or_else(|| Some(PathBuf::from(std::env::var_os("HOME")?).join(".cargo")));
-    let path = std::env::var_os("PATH");
-    let on_path = path.iter().flat_map(std::env::split_paths);
-    let dirs = on_path.chain(cargo_home.map(|home| home.join("bin")));
-    dirs.map(|dir| dir.join("oha")).find(|p| p.is_file())
 }
