@@ -14,6 +14,8 @@ mod prepared;
 pub mod schema;
 mod writer;
 
+use std::{sync::Arc, time::Duration};
+
 use actix_web::web;
 use diesel::{
     Connection, PgConnection, SqliteConnection,
@@ -25,6 +27,8 @@ pub use batch_write::{BatchWrite, BatchWriter};
 pub use error::{Cause, DbError, is_unique_violation};
 pub use manager::ConnectionManager;
 pub use prepared::Prepared;
+
+use tokio::sync::Semaphore;
 
 use crate::config::Config;
 
@@ -61,7 +65,19 @@ pub struct Db {
     /// Handing the single writer connection from one blocking thread to the next cost a third of
     /// the CPU in context switches (BENCHMARKS.md).
     writer: Option<std::sync::mpsc::Sender<writer::Job>>,
+    /// Database work on the blocking pool at once: twice as many as the pool has connections,
+    /// so a thread is already waiting when a connection comes free. More would only wait too,
+    /// each on a thread of its own (32 requests in flight on PostgreSQL kept ~50 threads, and
+    /// their memory).
+    blocking: Arc<Semaphore>,
+    /// How long to wait for a connection (`DB_TIMEOUT_MS`), a place among `blocking` included.
+    timeout: Duration,
 }
+
+/// No connection came free in time: the database is too slow or too busy to answer.
+#[derive(Debug, thiserror::Error)]
+#[error("no database connection came free within {0:?}")]
+struct NoConnection(Duration);
 
 impl Db {
     /// Opens the pools (creating the SQLite file and its folder if needed) and checks that the
@@ -80,18 +96,25 @@ impl Db {
                 .test_on_check_out(false)
                 .build(manager.clone())
         };
+        let places = usize::try_from(config.db_pool_size).map_or(Semaphore::MAX_PERMITS, |n| 2 * n);
+        let blocking = Arc::new(Semaphore::new(places));
+        let timeout = config.db_timeout;
         if manager.is_networked() {
             let pool = build(config.db_pool_size)?;
             Ok(Self {
                 read: pool.clone(),
                 write: pool,
                 writer: None,
+                blocking,
+                timeout,
             })
         } else {
             let inner = Self {
                 read: build(config.db_pool_size)?,
                 write: build(1)?,
                 writer: None,
+                blocking,
+                timeout,
             };
             match writer::spawn(inner.clone()) {
                 Ok(writer) => Ok(Self {
@@ -120,10 +143,22 @@ impl Db {
         E: Into<DbError>,
         T: Send + 'static,
     {
-        let db = self.clone();
-        web::block(move || db.read_blocking(f))
-            .await
-            .map_err(|_| DbError::WorkerStopped("blocking thread pool"))?
+        let (db, place) = (self.clone(), self.blocking_place().await?);
+        web::block(move || {
+            let _place = place;
+            db.read_blocking(f)
+        })
+        .await
+        .map_err(|_| DbError::WorkerStopped("blocking thread pool"))?
+    }
+
+    /// A place for database work on the blocking pool, within the connection timeout.
+    async fn blocking_place(&self) -> Result<tokio::sync::OwnedSemaphorePermit, DbError> {
+        let place = Arc::clone(&self.blocking).acquire_owned();
+        match tokio::time::timeout(self.timeout, place).await {
+            Ok(place) => place.map_err(|_| DbError::WorkerStopped("blocking thread pool")),
+            Err(_) => Err(DbError::Unavailable(Arc::new(NoConnection(self.timeout)))),
+        }
     }
 
     /// `read` for callers already off the async workers.
@@ -170,9 +205,18 @@ impl Db {
             });
             return rx.await.map_err(|_| WRITER_STOPPED)?;
         }
+        let place = match self.blocking_place().await {
+            Ok(place) => place,
+            Err(e) => {
+                let failed = Err(e);
+                then(&failed);
+                return failed;
+            }
+        };
         let db = self.clone();
         // A blocking task runs to its end even when its caller is dropped.
         web::block(move || {
+            let _place = place;
             let outcome = db.write_blocking(f);
             then(&outcome);
             outcome
@@ -304,5 +348,41 @@ where
             let _ = AnyConnection::rollback_transaction(conn);
             Err(e)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A migrated SQLite database in `dir` whose pool lends one connection, waited for 200 ms.
+    fn one_connection(dir: &std::path::Path) -> Db {
+        let url = format!("sqlite://{}", dir.join("app.db").display());
+        let config = Config::from_lookup(|name| match name {
+            "DATABASE_URL" => Some(url.clone()),
+            "DB_POOL_SIZE" => Some("1".to_owned()),
+            "DB_TIMEOUT_MS" => Some("200".to_owned()),
+            _ => None,
+        });
+        let db = Db::connect(&config.expect("a dev configuration")).expect("the database opens");
+        db.migrate().expect("the migrations apply");
+        db
+    }
+
+    #[tokio::test]
+    async fn work_waits_for_a_place_no_longer_than_the_connection_timeout() {
+        let dir = tempfile::tempdir().expect("a temp dir");
+        let db = one_connection(dir.path());
+        let places = db.blocking.available_permits();
+        assert_eq!(places, 2, "twice the pool's connections");
+        let places = u32::try_from(places).expect("a few places");
+        let taken = Arc::clone(&db.blocking).acquire_many_owned(places).await;
+        let taken = taken.expect("every place");
+        let waited = db.read(|_| Ok::<_, DbError>(())).await;
+        assert!(matches!(waited, Err(DbError::Unavailable(_))), "{waited:?}");
+        drop(taken);
+        db.read(|_| Ok::<_, DbError>(()))
+            .await
+            .expect("a free place is taken");
     }
 }
