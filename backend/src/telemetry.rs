@@ -9,9 +9,15 @@ use tracing_subscriber::{EnvFilter, fmt};
 
 use crate::config::LogFormat;
 
+/// Lines the queue holds before logging waits: about half a second of the busiest route's lines
+/// at the rates of BENCHMARKS.md. tracing-appender's default (128,000) preallocated and touched
+/// 4 MB at start, a tenth of the server's resident memory.
+const QUEUED_LINES: usize = 16_384;
+
 pub fn init(format: LogFormat) -> WorkerGuard {
     let (writer, guard) = NonBlockingBuilder::default()
         .lossy(false)
+        .buffered_lines_limit(QUEUED_LINES)
         .finish(std::io::stdout());
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
     let builder = fmt()

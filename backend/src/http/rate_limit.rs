@@ -37,7 +37,7 @@ use actix_web::{
 };
 use governor::{
     NotUntil, Quota, RateLimiter,
-    clock::{Clock, DefaultClock, QuantaInstant},
+    clock::{Clock, DefaultClock},
     middleware::{StateInformationMiddleware, StateSnapshot},
     state::keyed::DefaultKeyedStateStore,
 };
@@ -52,6 +52,10 @@ use crate::{
 /// A keyed limiter whose answers tell how much of the bucket is left.
 type Limiter<K> =
     RateLimiter<K, DefaultKeyedStateStore<K>, DefaultClock, StateInformationMiddleware>;
+
+/// The limiters' time: `std::time::Instant` (governor's `quanta` clock is off: calibrating it
+/// spun the main thread for up to 200 ms at every start).
+type Instant = <DefaultClock as Clock>::Instant;
 
 /// Who spends the API quota.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -82,7 +86,7 @@ impl Standing {
         }
     }
 
-    fn refused(not_until: &NotUntil<QuantaInstant>) -> Self {
+    fn refused(not_until: &NotUntil<Instant>) -> Self {
         let wait = not_until.wait_time_from(DefaultClock::default().now());
         Self {
             limit: not_until.quota().burst_size().get(),
@@ -288,7 +292,7 @@ fn check<K: Hash + Eq + Clone>(
     outcome(limiter.check_key(&key())).map(Some)
 }
 
-fn outcome(answer: Result<StateSnapshot, NotUntil<QuantaInstant>>) -> Result<Standing, Refused> {
+fn outcome(answer: Result<StateSnapshot, NotUntil<Instant>>) -> Result<Standing, Refused> {
     answer
         .map(|snapshot| Standing::admitted(&snapshot))
         .map_err(|not_until| Refused(Standing::refused(&not_until)))
